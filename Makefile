@@ -1,0 +1,59 @@
+# Leerwijzer. The two commands: `make run` (the product) and `make test` (all tests).
+# Every target does the set-up it needs and skips what is already done.
+SHELL := /bin/bash
+# No telemetry or error reports leave this machine (privacy; and there is no internet).
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+VENV := .venv/bin
+STAGE := scripts/stage.sh
+RASA := $(VENV)/rasa
+TRAIN_ARGS := --domain domain --data data --config config.yml --out models
+
+.PHONY: setup test-setup train run test validate pytest stories eval demo-conversation bench-conversation clean
+
+setup:
+	@mkdir -p var
+	@$(STAGE) setup scripts/setup.sh
+
+# Browser tests need Debian's chromium (no browser downloads here).
+test-setup: setup
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian chromium ..."; \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	  echo "WARNING: could not install chromium; browser tests will fail"; }
+
+# Rasa's fingerprinting retrains only when config, domain or data changed.
+# flock: a second `make train` waits for the first and then finds nothing to do.
+train: setup
+	@$(STAGE) train flock var/train.lock $(RASA) train $(TRAIN_ARGS) --quiet
+
+run: train
+	@$(VENV)/python -m bot.handoff create-demo-advisor
+	@$(VENV)/python scripts/stack.py
+
+validate: setup
+	@$(STAGE) validate $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+pytest: test-setup train
+	@$(STAGE) pytest $(VENV)/python -m pytest -q tests
+
+stories: train
+	@$(STAGE) test-stories $(RASA) test core --model models --stories tests/ \
+	  --fail-on-prediction-errors --out results/stories
+
+eval: train
+	@$(STAGE) nlu-eval $(VENV)/python benchmarks/nlu_eval.py --min-macro-f1 0.90
+
+test: setup
+	@rm -f var/stage-times.txt
+	@$(MAKE) --no-print-directory validate train stories eval pytest
+	@echo "== stage times:"; cat var/stage-times.txt
+
+# A whole Dutch advice conversation over the REST channel, printed as a transcript.
+demo-conversation: train
+	@$(VENV)/python scripts/demo_conversation.py --start
+
+bench-conversation: train
+	@$(VENV)/python benchmarks/conversation_bench.py
+
+clean:
+	rm -rf models results var/log var/spacy
