@@ -1,0 +1,194 @@
+"""Command line: python -m knowledge {init,import,search,funding,hubs,place,stats}.
+
+Uses DATABASE_URL (default var/leerwijzer.db). Errors are printed in Dutch with exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import List, Optional
+
+from sqlalchemy import func, select
+
+from . import (FORMATS, REGIONS, THEMES, ProfileError, evaluate_funding, get_module, init_db,
+               nearest_hubs, resolve_place, search_modules)
+from .textnl import format_date_nl
+
+OUTCOME_NL = {"eligible": "JA", "maybe": "MISSCHIEN", "not_eligible": "NEE", "ended": "GESTOPT"}
+
+
+def _profile(a) -> dict:
+    keys = ("theme", "location", "region", "employment_status", "age", "sector", "course_format",
+            "hours_per_week", "budget", "on_benefit", "benefit_type", "company_size", "tenant")
+    p = {k: getattr(a, k, None) for k in keys}
+    if getattr(a, "level", None):
+        p["education_level"] = a.level
+    return {k: v for k, v in p.items() if v is not None}
+
+
+def _add_profile_args(sp, with_format=True):
+    sp.add_argument("--level", help="opleidingsniveau van de persoon (mbo3, hbo, ...)")
+    sp.add_argument("--location", help="woonplaats")
+    sp.add_argument("--region", choices=REGIONS)
+    sp.add_argument("--age", type=int)
+    sp.add_argument("--status", dest="employment_status",
+                    choices=("werkend", "werkzoekend", "zzp", "werkgever", "uitkering", "student"))
+    sp.add_argument("--sector")
+    sp.add_argument("--theme", choices=THEMES)
+    sp.add_argument("--budget", type=int)
+    sp.add_argument("--hours", dest="hours_per_week", type=int)
+    sp.add_argument("--benefit", dest="benefit_type", choices=("ww", "wia", "wajong", "bijstand", "zw"))
+    sp.add_argument("--company-size", dest="company_size", type=int)
+    sp.add_argument("--tenant", choices=REGIONS)
+    if with_format:
+        sp.add_argument("--prefer-format", dest="course_format", choices=FORMATS)
+
+
+def cmd_search(a) -> int:
+    filters = {k: v for k, v in {"format": a.format, "max_price": a.max_price, "start_within_days": a.within_days,
+                                  "level": a.module_level, "region": a.only_region, "theme": a.only_theme}.items()
+               if v is not None}
+    r = search_modules(_profile(a), a.query, filters, limit=a.limit, today=a.today)
+    if r.message:
+        print(r.message)
+    for note in r.relaxed:
+        print(note)
+    print(f"{r.total} modules gevonden (voorbeeldgegevens waar gemarkeerd).")
+    for i, h in enumerate(r.hits, 1):
+        start = format_date_nl(h.next_start) if h.next_start else "altijd starten"
+        print(f"{i}. {h.title} - {h.provider} [{h.module_id}]{' (voorbeeld)' if h.sample else ''}")
+        print(f"   {h.level_label} | {h.format} | {h.location} | {h.price_text} | start {start}")
+        print(f"   waarom: {'; '.join(h.reasons)}")
+    return 0
+
+
+def cmd_funding(a) -> int:
+    for adv in evaluate_funding(_profile(a), a.module, a.as_of):
+        print(f"[{OUTCOME_NL[adv.outcome]}] {adv.name} (aanvrager: {'jij' if adv.applicant == 'person' else 'werkgever'})")
+        for reason in adv.reasons:
+            print(f"   - {reason}")
+        print(f"   bedrag: {adv.amount_text}")
+        if adv.replaced_by:
+            print(f"   vervangen door: {adv.replaced_by}")
+        if adv.missing_facts:
+            print(f"   nog nodig: {', '.join(adv.missing_facts)}")
+        print(f"   bron: {adv.source_url} ({adv.source_date})")
+    return 0
+
+
+def cmd_import(a) -> int:
+    from .importers import import_file
+    print(import_file(a.file, a.kind, sample=a.sample))
+    return 0
+
+
+def cmd_stats(a) -> int:
+    from . import schema as S
+    from .db import get_meta
+    engine = init_db()
+    with engine.connect() as conn:
+        count = lambda t, *w: conn.execute(select(func.count()).select_from(t).where(*w)).scalar()  # noqa: E731
+        print(f"database: {engine.url.render_as_string(hide_password=True)}")
+        print(f"schemaversie: {conn.execute(select(func.max(S.schema_version.c.version))).scalar()}")
+        n, n_sample = count(S.module), count(S.module, S.module.c.sample.is_(True))
+        print(f"modules: {n} (waarvan {n_sample} voorbeeldgegevens, sample: true)")
+        for src, c in conn.execute(select(S.module.c.source, func.count()).group_by(S.module.c.source)):
+            print(f"  bron {src}: {c}")
+        upcoming = count(S.offering, (S.offering.c.start_date.is_(None)) | (S.offering.c.start_date >= date.today()))
+        print(f"uitvoeringen: {count(S.offering)} (waarvan {upcoming} nog te starten)")
+        for lvl, c in conn.execute(select(S.module.c.level_label, func.count()).group_by(S.module.c.level_label)
+                                   .order_by(S.module.c.level_label)):
+            print(f"  niveau {lvl}: {c}")
+        for theme, c in conn.execute(select(S.module_theme.c.theme, func.count()).group_by(S.module_theme.c.theme)):
+            print(f"  thema {theme}: {c}")
+        print(f"aanbieders: {count(S.provider)}, plaatsen: {count(S.place)}, hubs: {count(S.hub)} (adressen: voorbeeld), "
+              f"knelpuntberoepen: {count(S.occupation)} (indicatief voorbeeld), regelingen: {count(S.funding_scheme)}")
+        print(f"voorbeeldcatalogus gemaakt op: {get_meta(conn, 'sample_seed_date') or '-'}")
+    return 0
+
+
+def cmd_hubs(a) -> int:
+    place = resolve_place(a.place) if a.place else None
+    if a.place and place is None:
+        print(f"Ik ken de plaats '{a.place}' niet.")
+        return 2
+    for h in nearest_hubs(place, a.region, a.limit):
+        dist = f", {h.distance_km:.0f} km" if h.distance_km is not None else ""
+        print(f"{h.name} ({h.city}{dist}) - {h.address} - {h.opening_hours}")
+    return 0
+
+
+def cmd_place(a) -> int:
+    p = resolve_place(a.text)
+    print(p if p else f"Onbekende plaats: {a.text!r}")
+    return 0 if p else 1
+
+
+def cmd_module(a) -> int:
+    d = get_module(a.module_id)
+    if d is None:
+        print(f"Ik ken de module '{a.module_id}' niet.")
+        return 1
+    print(f"{d.title} - {d.provider} ({d.level_label}, {d.credential}){' (voorbeeld)' if d.sample else ''}")
+    print(d.description)
+    for o in d.offerings:
+        print(f"  - {format_date_nl(o.start_date) or 'altijd'} | {o.location} | {o.format} | {o.price_text}")
+    print("Nodig bij aanmelden: " + "; ".join(d.enroll_prepare))
+    print("Mogelijke regelingen: " + ", ".join(d.funding_tags))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m knowledge", description="Leerwijzer kennisbank (catalogus, regelingen, hubs)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="database maken/bijwerken en voorbeeldcatalogus laden")
+    sp = sub.add_parser("import", help="catalogus importeren (OOAPI JSON of EDU-DEX XML)")
+    sp.add_argument("kind", choices=("ooapi", "edudex"))
+    sp.add_argument("file")
+    sp.add_argument("--sample", action="store_true", help="markeer als voorbeeldgegevens")
+    sp.set_defaults(func=cmd_import)
+    sp = sub.add_parser("search", help="modules zoeken")
+    sp.add_argument("query", nargs="?")
+    _add_profile_args(sp)
+    sp.add_argument("--format", choices=FORMATS, help="alleen deze lesvorm (filter)")
+    sp.add_argument("--max-price", type=int)
+    sp.add_argument("--within-days", type=int)
+    sp.add_argument("--module-level", help="alleen modules op dit niveau (filter)")
+    sp.add_argument("--only-region", choices=REGIONS)
+    sp.add_argument("--only-theme", choices=THEMES)
+    sp.add_argument("--limit", type=int, default=5)
+    sp.add_argument("--today", type=date.fromisoformat, default=None)
+    sp.set_defaults(func=cmd_search)
+    sp = sub.add_parser("funding", help="regelingen voor een profiel")
+    _add_profile_args(sp, with_format=False)
+    sp.add_argument("--module")
+    sp.add_argument("--as-of", type=date.fromisoformat, default=None)
+    sp.set_defaults(func=cmd_funding)
+    sp = sub.add_parser("hubs", help="dichtstbijzijnde hubs")
+    sp.add_argument("place", nargs="?")
+    sp.add_argument("--region", choices=REGIONS)
+    sp.add_argument("--limit", type=int, default=3)
+    sp.set_defaults(func=cmd_hubs)
+    sp = sub.add_parser("place", help="plaatsnaam opzoeken")
+    sp.add_argument("text")
+    sp.set_defaults(func=cmd_place)
+    sp = sub.add_parser("module", help="alles over een module")
+    sp.add_argument("module_id")
+    sp.set_defaults(func=cmd_module)
+    sub.add_parser("stats", help="wat zit er in de database").set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    from .importers import CatalogueImportError
+    a = build_parser().parse_args(argv)
+    try:
+        engine = init_db()
+        if a.command == "init":
+            print(f"Database klaar: {engine.url.render_as_string(hide_password=True)}")
+            return cmd_stats(a)
+        return a.func(a)
+    except (ProfileError, CatalogueImportError) as err:
+        print(str(err), file=sys.stderr)
+        return 2

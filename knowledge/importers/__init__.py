@@ -1,0 +1,87 @@
+"""Importers for Dutch catalogue standards: OOAPI v5 JSON and EDU-DEX program XML.
+
+import_file() parses the whole file first, then writes all its modules in ONE transaction
+(idempotent upsert by source id). Any malformed record raises CatalogueImportError naming the
+file and the record, and nothing of that file is written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional
+
+from sqlalchemy import select
+
+from .. import schema as S
+from ..catalogue import RecordError, upsert_modules
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class CatalogueImportError(ValueError):
+    """A file that cannot be imported. str() is a Dutch sentence with file and record."""
+
+    def __init__(self, file: str, record: Optional[str], message: str):
+        self.file, self.record, self.message = file, record, message
+        where = f"{file}, record {record}" if record else file
+        super().__init__(f"Importfout in {where}: {message}. Er is niets uit dit bestand opgeslagen.")
+
+
+@dataclass
+class ImportReport:
+    file: str
+    kind: str
+    created: List[str] = field(default_factory=list)
+    updated: List[str] = field(default_factory=list)
+
+    def __str__(self):
+        return (f"{self.file}: {len(self.created)} nieuw, {len(self.updated)} bijgewerkt "
+                f"({self.kind}).")
+
+
+def read_text(path: Path) -> str:
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise CatalogueImportError(name, None, f"bestand niet te lezen ({err.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise CatalogueImportError(name, None, f"bestand is te groot ({size // 1024} kB, max. {MAX_FILE_BYTES // 1024} kB)")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise CatalogueImportError(name, None, "dit is geen tekstbestand")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CatalogueImportError(name, None, "het bestand is geen geldige UTF-8-tekst") from None
+
+
+def import_file(path, kind: str, *, engine=None, sample: bool = False) -> ImportReport:
+    """Import an OOAPI (kind='ooapi') or EDU-DEX (kind='edudex') file. See module docstring."""
+    from ..db import get_engine
+    from . import edudex, ooapi
+    path = Path(path)
+    parsers = {"ooapi": ooapi.parse, "edudex": edudex.parse}
+    if kind not in parsers:
+        raise CatalogueImportError(path.name, None, f"onbekend formaat '{kind}' (ooapi of edudex)")
+    records = parsers[kind](read_text(path), path.name)
+    if not records:
+        raise CatalogueImportError(path.name, None, "geen programma's of cursussen gevonden")
+    for r in records:
+        r["sample"] = sample or bool(r.get("sample"))
+    report = ImportReport(file=path.name, kind=kind)
+    eng = get_engine(engine)
+    try:
+        with eng.begin() as conn:
+            existing = {row[0] for row in conn.execute(select(S.module.c.source_id).where(
+                S.module.c.source == kind, S.module.c.source_id.in_([r["source_id"] for r in records])))}
+            ids = upsert_modules(conn, records)
+    except RecordError as err:
+        m = re.match(r"record (\d+)(?: \(id (.*?)\))?: (.*)", str(err), re.S)
+        if m:
+            raise CatalogueImportError(path.name, m.group(2) or m.group(1), m.group(3)) from None
+        raise CatalogueImportError(path.name, None, str(err)) from None
+    for rec, mid in zip(records, ids):
+        (report.updated if rec["source_id"] in existing else report.created).append(mid)
+    return report
