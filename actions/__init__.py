@@ -1,0 +1,1 @@
+"""Custom actions for the Leerwijzer Rasa assistant (run by rasa_sdk's action server)."""

@@ -1,0 +1,43 @@
+"""The knowledge database, opened once per action-server process.
+
+The action server runs with the repository root as working directory, so the
+`knowledge` package imports directly. DATABASE_URL (or knowledge's default SQLite
+file) chooses the database; tests call use_database() with their own URL.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Optional
+
+import knowledge
+
+_lock = threading.Lock()
+_ready = False
+
+
+def ensure_db() -> None:
+    """Create/upgrade and fill the database the first time an action needs it."""
+    global _ready
+    if _ready:
+        return
+    with _lock:
+        if not _ready:
+            knowledge.init_db()
+            _ready = True
+
+
+def use_database(url: Optional[str]) -> None:
+    """Point the actions at another database (tests) and forget cached lookups."""
+    global _ready
+    with _lock:
+        knowledge.init_db(url)
+        _ready = True
+    place.cache_clear()
+
+
+@lru_cache(maxsize=2048)
+def place(text: str) -> Optional["knowledge.Place"]:
+    """resolve_place with a cache: places are asked for on nearly every turn."""
+    ensure_db()
+    return knowledge.resolve_place(text)

@@ -1,0 +1,24 @@
+"""forget_me: the user asks the assistant to forget what they told it.
+
+The action confirms and asks the gateway (bot/) to delete the conversation's data:
+json_message {"type": "forget_me"} (REST: {"custom": {...}}). The gateway does that after the
+confirmation has reached the user and after Rasa saved this turn: it deletes this tracker,
+the handoff record and the history (bot/privacy/gateway.py).
+"""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+
+
+class ActionForgetMe(Action):
+    def name(self) -> Text:
+        return "action_forget_me"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_forget_me_done")
+        dispatcher.utter_message(json_message={"type": "forget_me"})
+        return [AllSlotsReset()]

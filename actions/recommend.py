@@ -1,0 +1,295 @@
+"""Module recommendations: search for the profile, page on, details, how to enrol.
+
+Each result page goes out as
+  1. a text with a numbered list "1. Title — provider, place, price, start" (so WhatsApp
+     and plain REST users get the facts without card rendering),
+  2. json_message {"type": "module_cards", "cards": [...]} (the REST output contract),
+  3. a short question with buttons (meer opties, financiering, adviseur).
+The page's module ids and offset go into the slots shown_modules and results_offset, so
+"de tweede", "meer" and "hoe meld ik me aan" refer to what the user saw.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+import knowledge
+from knowledge.textnl import format_date_nl
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from . import kb
+from .profile import build_profile, tenant_of
+
+PAGE_SIZE = 3
+SAMPLE_NOTE = "Let op: dit zijn voorbeeldgegevens, nog geen echte cursussen."
+ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"}
+
+# ordinal entity values (canonical, and a few spellings in case synonyms are missing)
+ORDINALS = {"1": 0, "eerste": 0, "een": 0, "2": 1, "tweede": 1, "twee": 1, "3": 2,
+            "derde": 2, "drie": 2}
+LAST_WORDS = {"laatste", "last", "-1"}
+
+
+def payload(intent: Text, **entities: Any) -> Text:
+    return f"/{intent}" + (json.dumps(entities, ensure_ascii=False) if entities else "")
+
+
+def search_filters(profile: Dict[str, Any]) -> Dict[str, Any]:
+    """The user's wishes as hard filters; knowledge/ relaxes them one by one (and says
+    which) when nothing matches."""
+    filters: Dict[str, Any] = {}
+    if profile.get("theme"):
+        filters["theme"] = profile["theme"]
+    if profile.get("course_format"):
+        filters["format"] = profile["course_format"]
+    if profile.get("location"):
+        filters["location"] = profile["location"]
+    if profile.get("budget"):  # 0 means "someone else pays", not "only free courses"
+        filters["max_price"] = profile["budget"]
+    if profile.get("hours_per_week"):
+        filters["hours_per_week"] = profile["hours_per_week"]
+    return filters
+
+
+def search_query(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
+    """Without a theme, the words of the user's last course question help ranking."""
+    if profile.get("theme"):
+        return None
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            text = event.get("text") or ""
+            if intent == "search_course" and text and not text.startswith("/"):
+                return text[:300]
+    return None
+
+
+def run_search(tracker: Tracker, offset: int) -> "knowledge.SearchResult":
+    kb.ensure_db()
+    profile = build_profile(tracker)
+    return knowledge.search_modules(profile, query=search_query(tracker, profile),
+                                    filters=search_filters(profile), limit=PAGE_SIZE, offset=offset)
+
+
+def card_line(number: int, hit: "knowledge.ModuleHit") -> Text:
+    start = hit.to_card()["next_start"]
+    return f"{number}. {hit.title} — {hit.provider}, {hit.location}, {hit.price_text}, start: {start}"
+
+
+def card(hit: "knowledge.ModuleHit") -> Dict[str, Any]:
+    data = hit.to_card()
+    data["buttons"] = [
+        {"title": "Details", "payload": payload("course_details", module_id=hit.module_id)},
+        {"title": "Financiering", "payload": payload("ask_funding", module_id=hit.module_id)},
+        {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=hit.module_id)},
+    ]
+    return data
+
+
+def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult", offset: int,
+              intro: Text, extra_buttons: Optional[List[Dict]] = None) -> List[Dict[str, Any]]:
+    """Send one page of results (text list, cards, buttons) and remember it."""
+    hits = result.hits
+    lines = list(result.relaxed) + [intro]
+    lines += [card_line(offset + i + 1, hit) for i, hit in enumerate(hits)]
+    if any(hit.sample for hit in hits):
+        lines.append(SAMPLE_NOTE)
+    dispatcher.utter_message(text="\n".join(lines))
+    dispatcher.utter_message(json_message={"type": "module_cards", "cards": [card(h) for h in hits]})
+    buttons = []
+    if result.total > offset + len(hits):
+        buttons.append({"title": "Meer opties", "payload": "/more_results"})
+    buttons += (extra_buttons or []) + [{"title": "Wie betaalt dit?", "payload": "/ask_funding"},
+                                        ADVISOR_BUTTON]
+    dispatcher.utter_message(
+        text="Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop.",
+        buttons=buttons)
+    events = [SlotSet("shown_modules", [h.module_id for h in hits]),
+              SlotSet("results_offset", float(offset))]
+    if result.relaxed:
+        events.append(SlotSet("handoff_reason", "wensen_versoepeld"))
+    return events
+
+
+def no_results(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult") -> List[Dict]:
+    lines = ["Ik vond geen modules die bij je wensen passen."] + list(result.relaxed)
+    if result.message:
+        lines.append(result.message)
+    lines.append("Een adviseur kan verder met je zoeken. Je kunt ook een wens aanpassen, "
+                 "bijvoorbeeld: 'online mag ook' of 'ik woon in Eindhoven'.")
+    dispatcher.utter_message(text="\n".join(lines), buttons=[
+        ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}])
+    return [SlotSet("shown_modules", []), SlotSet("results_offset", 0.0),
+            SlotSet("handoff_reason", "geen_passend_aanbod")]
+
+
+def tenant_event(tracker: Tracker) -> List[Dict[str, Any]]:
+    tenant = tenant_of(tracker)
+    return [SlotSet("tenant", tenant)] if tenant and tenant != tracker.get_slot("tenant") else []
+
+
+class ActionSearchModules(Action):
+    """The first page of modules for the profile (after the profile form)."""
+
+    def name(self) -> Text:
+        return "action_search_modules"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        result = run_search(tracker, 0)
+        events = tenant_event(tracker)
+        if not result.hits:
+            return events + no_results(dispatcher, result)
+        count = len(result.hits)
+        intro = (f"Deze {count} modules passen bij je:" if count > 1 else "Deze module past bij je:")
+        extra = []
+        profile = build_profile(tracker)
+        if not profile.get("theme") and not search_query(tracker, profile):
+            intro = ("Je weet nog niet waar je over wilt leren; dat is goed. Hier zijn een paar "
+                     "modules om te beginnen. Je kunt ook eerst kijken welk werk veel gevraagd wordt.\n"
+                     + intro)
+            extra = [{"title": "Welk werk past bij mij?", "payload": "/career_orientation"}]
+        return events + show_page(dispatcher, result, 0, intro, extra)
+
+
+class ActionMoreResults(Action):
+    """The next page of the same search."""
+
+    def name(self) -> Text:
+        return "action_more_results"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("results_offset") is None:
+            dispatcher.utter_message(
+                text="Ik heb je nog geen cursussen laten zien. Zal ik zoeken?",
+                buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}])
+            return []
+        offset = int(tracker.get_slot("results_offset") or 0) + PAGE_SIZE
+        result = run_search(tracker, offset)
+        if not result.hits:
+            dispatcher.utter_message(
+                text="Meer modules heb ik niet voor jouw wensen. Je kunt een wens aanpassen, "
+                     "bijvoorbeeld 'online mag ook', of een adviseur laten meezoeken.",
+                buttons=[ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}])
+            return [SlotSet("handoff_reason", "geen_passend_aanbod")]
+        return show_page(dispatcher, result, offset, "Hier zijn meer opties:")
+
+
+def mentioned_module(tracker: Tracker) -> Optional[Text]:
+    """The module the user means: a card button (module_id), an ordinal ("de tweede",
+    "de laatste") on the page shown last, or the module talked about last."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    for entity in entities:
+        if entity.get("entity") == "module_id" and entity.get("value"):
+            return str(entity["value"])
+    shown = tracker.get_slot("shown_modules") or []
+    for entity in entities:
+        if entity.get("entity") != "ordinal":
+            continue
+        value = str(entity.get("value", "")).strip().lower()
+        if value in LAST_WORDS and shown:
+            return shown[-1]
+        index = ORDINALS.get(value)
+        if index is not None and index < len(shown):
+            return shown[index]
+    if tracker.get_slot("last_module"):
+        return tracker.get_slot("last_module")
+    return shown[0] if len(shown) == 1 else None
+
+
+def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> None:
+    shown = tracker.get_slot("shown_modules") or []
+    buttons = []
+    for module_id in shown:
+        detail = knowledge.get_module(module_id)
+        if detail:
+            buttons.append({"title": detail.title, "payload": payload(intent, module_id=module_id)})
+    if buttons:
+        dispatcher.utter_message(text="Over welke module gaat het?", buttons=buttons)
+    else:
+        dispatcher.utter_message(
+            text="Over welke cursus gaat het? Ik heb je nog geen cursussen laten zien. Zal ik zoeken?",
+            buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}])
+
+
+def find_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text):
+    """The ModuleDetail the user means, or None after asking which one."""
+    kb.ensure_db()
+    module_id = mentioned_module(tracker)
+    detail = knowledge.get_module(module_id) if module_id else None
+    if detail is None:
+        ask_which_module(dispatcher, tracker, intent)
+    return detail
+
+
+class ActionCourseDetails(Action):
+    """Everything about one module: "de tweede", "die eerste", a card button."""
+
+    def name(self) -> Text:
+        return "action_course_details"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        detail = find_module(dispatcher, tracker, "course_details")
+        if detail is None:
+            return []
+        c = detail.to_card()
+        lines = [f"{detail.title} — {detail.provider}"]
+        if detail.description:
+            lines.append(detail.description)
+        lines.append(f"Niveau: {c['level']}. Vorm: {detail.format}. Plaats: {detail.location}.")
+        lines.append(f"Duur: {detail.duration_text} (studielast {detail.study_load_text}).")
+        lines.append(f"Prijs: {detail.price_text}.")
+        lines.append(f"Volgende start: {c['next_start']}.")
+        others = [o for o in detail.offerings if o.offering_id != detail.offering_id][:3]
+        if others:
+            lines.append("Andere startmomenten:")
+            for o in others:
+                when = format_date_nl(o.start_date) if o.start_date else "start wanneer je wilt"
+                lines.append(f"- {when}, {o.location} ({o.format}), {o.price_text}")
+        if detail.credential:
+            lines.append(f"Je krijgt: {detail.credential}.")
+        if detail.reasons:
+            lines.append("Waarom dit bij je past: " + "; ".join(detail.reasons[:3]) + ".")
+        lines.append(f"Meer informatie: {detail.url}")
+        if detail.sample:
+            lines.append(SAMPLE_NOTE)
+        dispatcher.utter_message(text="\n".join(lines), buttons=[
+            {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
+            {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
+            {"title": "Meer opties", "payload": "/more_results"},
+            ADVISOR_BUTTON,
+        ])
+        return [SlotSet("last_module", detail.module_id)]
+
+
+class ActionHowToEnroll(Action):
+    """The provider's sign-up link and what to prepare."""
+
+    def name(self) -> Text:
+        return "action_how_to_enroll"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        detail = find_module(dispatcher, tracker, "how_to_enroll")
+        if detail is None:
+            return []
+        c = detail.to_card()
+        lines = [f"Zo meld je je aan voor {detail.title} bij {detail.provider}:",
+                 f"1. Ga naar de aanmeldpagina: {detail.enroll_url or detail.url}"]
+        if detail.enroll_prepare:
+            lines.append("2. Zorg dat je dit klaar hebt:")
+            lines += [f"- {item}" for item in detail.enroll_prepare]
+        lines.append(f"De volgende start is {c['next_start']}.")
+        lines.append("Kan je werkgever of een regeling meebetalen? Regel dat vóór je je aanmeldt: "
+                     "sommige regelingen gelden niet als de cursus al betaald of begonnen is.")
+        if detail.sample:
+            lines.append(SAMPLE_NOTE + " De link is een voorbeeld.")
+        dispatcher.utter_message(text="\n".join(lines), buttons=[
+            {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
+            ADVISOR_BUTTON,
+        ])
+        return [SlotSet("last_module", detail.module_id)]

@@ -1,0 +1,84 @@
+"""Hubs, EVC, career orientation, "wat weet je van mij?" and the handoff message."""
+from __future__ import annotations
+
+import knowledge
+import pytest
+
+from actions.conversation import ActionHandoff, ActionShowProfile
+from actions.guidance import ActionCareerOrientation, ActionFindHub, ActionRecognitionPriorLearning
+
+from .conftest import customs, make_tracker, run_action, slot_events, texts
+
+pytestmark = pytest.mark.usefixtures("knowledge_db")
+
+
+def test_nearest_hub_for_a_place_with_address_and_what_to_do_there():
+    messages, _ = run_action(ActionFindHub(), make_tracker({"location": "Hengelo"}, intent="find_hub"))
+    hub = knowledge.nearest_hubs(knowledge.resolve_place("Hengelo"))[0]
+    text = texts(messages)
+    assert text.startswith("De hub die het dichtst bij Hengelo is:")
+    assert hub.name in text and hub.address in text and hub.what_you_can_do in text
+    assert "voorbeelddata" in text
+
+
+def test_without_a_place_the_hubs_of_the_site_are_shown():
+    messages, events = run_action(ActionFindHub(), make_tracker(
+        {"location": "onbekend"}, intent="find_hub", metadata={"tenant": "twente"}))
+    text = texts(messages)
+    assert text.startswith("Dit zijn de hubs in Twente:")
+    assert all(h.name in text for h in knowledge.nearest_hubs(region="twente", limit=3))
+    assert slot_events(events)["tenant"] == "twente"
+
+
+def test_a_far_away_place_gets_the_nearest_hub_and_the_remote_option():
+    messages, _ = run_action(ActionFindHub(), make_tracker({"location": "Maastricht"}, intent="find_hub"))
+    assert "Dat is wel een eind weg" in texts(messages)
+
+
+def test_evc_explains_what_it_saves_and_who_pays():
+    messages, _ = run_action(ActionRecognitionPriorLearning(), make_tracker({}, intent="recognition_prior_learning"))
+    text = texts(messages)
+    assert "ervaringscertificaat" in text and "vrijstellingen" in text
+    assert "€ 1.400" in text
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Hub in de buurt", "Praat met een adviseur"]
+
+
+def test_career_orientation_for_the_region_and_interest():
+    messages, _ = run_action(ActionCareerOrientation(), make_tracker(
+        {"location": "Enschede", "theme": "digitalisering_bouw"}, intent="career_orientation"))
+    text = texts(messages)
+    expected = knowledge.shortage_occupations(region="twente", theme="digitalisering_bouw")
+    assert expected and expected[0].name in text
+    assert "in Twente" in text
+    assert "Kom langs bij" in text
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert '/search_course{"theme": "digitalisering_bouw"}' in payloads
+    assert "/request_human" in payloads
+
+
+def test_show_profile_lists_what_the_bot_knows():
+    slots = {"theme": "verduurzaming_woningen", "education_level": "mbo4", "location": "Assen",
+             "employment_status": "zzp", "budget": "0", "age": "onbekend"}
+    messages, _ = run_action(ActionShowProfile(), make_tracker(slots, intent="show_profile"))
+    text = texts(messages)
+    assert "Interesse: woningen verduurzamen" in text
+    assert "Hoogste diploma: mbo 4" in text
+    assert "Woon- of werkplaats: Assen (regio Noord-Nederland)" in text
+    assert "Zelf betalen: liever niets" in text
+    assert "Leeftijd" not in text  # "weet ik niet" is not shown as a fact
+    messages, _ = run_action(ActionShowProfile(), make_tracker({}, intent="show_profile"))
+    assert texts(messages).startswith("Ik weet nog niets over je.")
+
+
+def test_handoff_sends_profile_and_shown_modules_to_the_gateway():
+    slots = {"theme": "installatietechniek", "location": "Breda", "employment_status": "uitkering",
+             "shown_modules": ["m1", "m2"], "handoff_reason": "uitkering_uwv_scholing"}
+    messages, events = run_action(ActionHandoff(), make_tracker(slots, intent="affirm",
+                                                                 metadata={"tenant": "brabant"}))
+    handoff = customs(messages, "handoff")[0]
+    assert handoff["reason"] == "uitkering_uwv_scholing"
+    assert handoff["profile"]["location"] == "Breda" and handoff["profile"]["region"] == "brabant"
+    assert handoff["profile"]["on_benefit"] is True and handoff["profile"]["tenant"] == "brabant"
+    assert handoff["shown_modules"] == ["m1", "m2"]
+    assert "adviseur neemt het gesprek zo snel mogelijk over" in texts(messages)
+    assert slot_events(events)["handoff_reason"] is None

@@ -1,0 +1,156 @@
+"""Recommendations against the real sample catalogue: the right modules for the profile,
+cards with the contract's fields, paging, details by ordinal, enrolling, zero results."""
+from __future__ import annotations
+
+import re
+
+import knowledge
+import pytest
+
+from actions.recommend import (ActionCourseDetails, ActionHowToEnroll, ActionMoreResults,
+                               ActionSearchModules)
+
+from .conftest import customs, make_tracker, run_action, slot_events, texts
+
+pytestmark = pytest.mark.usefixtures("knowledge_db")
+
+CARD_KEYS = {"module_id", "title", "provider", "level", "format", "location", "duration",
+             "study_load", "price", "next_start", "why", "url", "sample", "buttons"}
+TILBURG_WORKER = {"theme": "installatietechniek", "education_level": "mbo3", "location": "Tilburg",
+                  "employment_status": "werkend", "course_format": "onbekend"}
+
+
+def search(slots, **kwargs):
+    messages, events = run_action(ActionSearchModules(), make_tracker(slots, intent="inform", **kwargs))
+    return messages, slot_events(events)
+
+
+def cards_of(messages):
+    found = customs(messages, "module_cards")
+    assert len(found) == 1, "one module_cards message per page"
+    return found[0]["cards"]
+
+
+def test_first_page_fits_the_profile_and_is_readable_as_text():
+    messages, slots = search(TILBURG_WORKER)
+    cards = cards_of(messages)
+    assert 1 <= len(cards) <= 3
+    for card in cards:
+        assert CARD_KEYS <= set(card)
+        assert card["why"], "every card says why it fits"
+        assert [b["title"] for b in card["buttons"]] == ["Details", "Financiering", "Aanmelden"]
+        module = knowledge.get_module(card["module_id"])
+        assert "installatietechniek" in module.themes
+    # The text lists the same modules with provider, place and price for text-only channels.
+    text = messages[0]["text"]
+    for number, card in enumerate(cards, start=1):
+        assert f"{number}. {card['title']} — {card['provider']}, {card['location']}, {card['price']}" in text
+    assert "voorbeeldgegevens" in text
+    assert slots["shown_modules"] == [c["module_id"] for c in cards]
+    assert slots["results_offset"] == 0.0
+    # The user is nearby: the first card is in or near Tilburg, or online.
+    first = knowledge.get_module(cards[0]["module_id"])
+    assert first.format == "online" or (first.distance_km is not None and first.distance_km <= 30) \
+        or cards[0]["location"] in ("Tilburg", "'s-Hertogenbosch", "Breda", "Eindhoven")
+    follow_up = messages[-1]
+    titles = [b["title"] for b in follow_up["buttons"]]
+    assert "Praat met een adviseur" in titles and "Wie betaalt dit?" in titles
+
+
+def test_a_correction_of_the_place_changes_the_results():
+    _, tilburg = search(TILBURG_WORKER)
+    messages, enschede = search(dict(TILBURG_WORKER, location="Enschede"))
+    assert tilburg["shown_modules"] != enschede["shown_modules"]
+    places = [c["location"] for c in cards_of(messages)]
+    assert "Tilburg" not in places
+
+
+def test_twente_site_prefers_twente_without_hiding_online():
+    messages, _ = search({"theme": "digitalisering_bouw"}, metadata={"tenant": "twente"})
+    cards = cards_of(messages)
+    regions = []
+    for card in cards:
+        place = knowledge.resolve_place(card["location"]) if card["location"] != "online" else None
+        regions.append("online" if card["format"] == "online" else (place.region if place else None))
+    assert regions[0] in ("twente", "online")
+    assert all(region in ("twente", "online") for region in regions), regions
+
+
+def test_more_results_pages_on_and_then_says_there_is_no_more():
+    messages, first = search(TILBURG_WORKER)
+    seen = list(first["shown_modules"])
+    slots = dict(TILBURG_WORKER, **first)
+    total = knowledge.search_modules(
+        {"theme": "installatietechniek"}, filters={"theme": "installatietechniek", "location": "Tilburg"}).total
+    for _ in range(40):
+        messages, events = run_action(ActionMoreResults(), make_tracker(slots, intent="more_results"))
+        new = slot_events(events)
+        if "shown_modules" not in new:
+            assert "Meer modules heb ik niet" in texts(messages)
+            break
+        assert new["results_offset"] == slots["results_offset"] + 3
+        assert not set(new["shown_modules"]) & set(seen), "a page never repeats a module"
+        seen += new["shown_modules"]
+        # numbering continues: the second page starts at 4.
+        assert re.search(rf"^{int(new['results_offset']) + 1}\. ", messages[0]["text"], re.M)
+        slots.update(new)
+    else:
+        pytest.fail("paging never ended")
+    assert len(seen) == total
+
+
+def test_details_of_the_second_card():
+    _, first = search(TILBURG_WORKER)
+    slots = dict(TILBURG_WORKER, **first)
+    second = knowledge.get_module(first["shown_modules"][1])
+    messages, events = run_action(ActionCourseDetails(), make_tracker(
+        slots, intent="course_details", text="vertel meer over de tweede", entities=[{"ordinal": "2"}]))
+    text = texts(messages)
+    assert text.startswith(f"{second.title} — {second.provider}")
+    assert second.price_text in text and "Volgende start" in text
+    assert slot_events(events)["last_module"] == second.module_id
+    # "die laatste" and a card button work too
+    messages, _ = run_action(ActionCourseDetails(), make_tracker(
+        slots, intent="course_details", entities=[{"ordinal": "laatste"}]))
+    assert texts(messages).startswith(knowledge.get_module(first["shown_modules"][-1]).title)
+    messages, _ = run_action(ActionCourseDetails(), make_tracker(
+        slots, intent="course_details", entities=[{"module_id": first["shown_modules"][0]}]))
+    assert texts(messages).startswith(knowledge.get_module(first["shown_modules"][0]).title)
+
+
+def test_details_without_results_asks_which_course():
+    messages, events = run_action(ActionCourseDetails(), make_tracker({}, intent="course_details"))
+    assert "Over welke cursus gaat het?" in texts(messages)
+    assert events == []
+
+
+def test_how_to_enroll_gives_the_link_and_what_to_prepare():
+    _, first = search(TILBURG_WORKER)
+    module = knowledge.get_module(first["shown_modules"][0])
+    messages, _ = run_action(ActionHowToEnroll(), make_tracker(
+        dict(TILBURG_WORKER, **first, last_module=module.module_id), intent="how_to_enroll"))
+    text = texts(messages)
+    assert module.enroll_url in text
+    assert module.enroll_prepare and all(item in text for item in module.enroll_prepare)
+
+
+def test_when_nothing_fits_the_relaxed_wish_is_named_and_an_advisor_offered():
+    # a budget of 10 euro for a classroom battery course in Groningen cannot be met
+    slots = {"theme": "batterijtechnologie", "course_format": "klassikaal", "location": "Groningen",
+             "budget": "10", "education_level": "hbo_bachelor"}
+    messages, events = search(slots)
+    text = texts(messages)
+    result = knowledge.search_modules(None, filters={"theme": "batterijtechnologie", "format": "klassikaal",
+                                                     "location": "Groningen", "max_price": 10})
+    assert result.relaxed, "the sample catalogue has no such course"
+    assert result.relaxed[0] in text
+    assert "Praat met een adviseur" in [b["title"] for m in messages for b in (m.get("buttons") or [])]
+    assert events["handoff_reason"] in ("wensen_versoepeld", "geen_passend_aanbod")
+
+
+def test_without_a_theme_career_orientation_is_offered():
+    messages, _ = search({"theme": "onbekend", "location": "Breda"})
+    assert "Je weet nog niet waar je over wilt leren" in texts(messages)
+    assert any(b["payload"] == "/career_orientation" for m in messages for b in (m.get("buttons") or []))
+    messages, _ = search(TILBURG_WORKER)
+    assert not any(b["payload"] == "/career_orientation" for m in messages for b in (m.get("buttons") or []))
