@@ -1,0 +1,82 @@
+"""The gateway application: `create_app(config)` wires store, Rasa client, channels and pages.
+
+Run it with `python -m bot` (GATEWAY_PORT, default 8000; see bot/config.py for the rest).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Optional
+
+import aiohttp
+from aiohttp import web
+
+from bot import site
+from bot.channels import web as web_channel
+from bot.channels import whatsapp as whatsapp_channel
+from bot.config import GatewayConfig
+from bot.conversations import Conversations
+from bot.handoff import routes as handoff
+from bot.hub import Hub
+from bot.privacy import gateway as privacy
+from bot.rasa_client import RasaClient
+from bot.security import CONFIG, api_errors, cors, security_headers
+from bot.store import Store
+
+log = logging.getLogger("bot")
+
+STORE = web.AppKey("store", Store)
+
+
+def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
+    config = config or GatewayConfig.from_env()
+    app = web.Application(middlewares=[cors, api_errors], client_max_size=config.max_body_bytes)
+    app[CONFIG] = config
+    store = Store(config.database_url)
+    rasa = RasaClient(config.rasa_url, config.rasa_timeout)
+    app[STORE] = store
+
+    async def database(_app):
+        await store.open()
+        yield
+        await store.close()
+
+    async def rasa_session(_app):
+        rasa.session = aiohttp.ClientSession()
+        yield
+        await rasa.session.close()
+
+    app.cleanup_ctx.extend([database, rasa_session])
+    app.on_response_prepare.append(security_headers)
+    conversations = Conversations(store, Hub(), rasa, config.tenants)
+    web_channel.setup(app, conversations)
+    whatsapp_channel.setup(app, conversations)  # stays off without WHATSAPP_* settings
+    handoff.setup(app, conversations)  # queue, callback requests, advisor console at /advisor/
+    privacy.setup(app, conversations)  # masked logs, forget me, retention
+    site.setup(app)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        database = await request.app[STORE].ping()
+    except Exception as error:  # the health check reports, it does not crash
+        log.warning("database check failed: %s", error)
+        database = False
+    return web.json_response({"status": "ok" if database else "degraded", "database": database},
+                             status=200 if database else 503)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, stream=sys.stdout,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    config = GatewayConfig.from_env()
+
+    def announce(_message: str) -> None:
+        print(f"Leerwijzer gateway: http://localhost:{config.port}/ "
+              f"(Rasa at {config.rasa_url})", flush=True)
+
+    web.run_app(create_app(config), host=config.host, port=config.port, print=announce,
+                shutdown_timeout=config.rasa_timeout + 5)  # answers on their way are stored

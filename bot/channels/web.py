@@ -1,0 +1,236 @@
+"""Web channel: the HTTP API and the widget's websocket.
+
+Input side only: what users send goes to `Conversations.receive`; what they get arrives
+through the hub (websocket) or in the HTTP response. Nothing here talks to Rasa.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import weakref
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.conversations import Conversations
+from bot.limits import RateLimiter, Refused, clean_user_text, too_fast
+from bot.schemas import INVALID_TEXT, validate
+from bot.security import CONFIG, check_origin, client_address, dumps
+from bot.store import Conversation
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "web"
+CONVERSATIONS = web.AppKey("conversations", Conversations)
+LIMITERS = web.AppKey("web_limiters", dict)
+SOCKETS = web.AppKey("web_sockets", weakref.WeakSet)
+WORKERS = web.AppKey("web_workers", set)  # per socket: hands its messages to the core
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+AFTER_PATTERN = re.compile(r"^[0-9]{1,18}$")  # a message id (found by fuzzing)
+
+NOT_FOUND_TEXT = "Dit gesprek bestaat niet (meer). Begin gerust een nieuw gesprek."
+UNKNOWN_TENANT_TEXT = "Deze chat is niet goed ingesteld. Probeer het later nog eens."
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=dumps)
+
+
+def _limit(request: web.Request, name: str, key: str) -> None:
+    retry_after = request.app[LIMITERS][name].hit(key)
+    if retry_after is not None:
+        raise too_fast(retry_after)
+
+
+async def read_json(request: web.Request) -> Any:
+    if request.content_type != "application/json":
+        raise Refused(415, "unsupported_media_type", INVALID_TEXT,
+                      "send a JSON body with Content-Type: application/json")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise Refused(413, "body_too_large",
+                      "Je bericht is te lang. Kun je het korter zeggen, of in twee berichten?",
+                      f"request body is larger than {request.app[CONFIG].max_body_bytes} bytes")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[...
+        raise Refused(400, "invalid_json", INVALID_TEXT, f"body is not valid UTF-8 JSON: {error}")
+
+
+async def find_conversation(request: web.Request) -> Conversation:
+    conversation_id = request.match_info["conversation_id"]
+    conversation = None
+    if ID_PATTERN.match(conversation_id):
+        conversation = await request.app[CONVERSATIONS].store.get_conversation(conversation_id)
+    if conversation is None or conversation.channel != CHANNEL:
+        raise Refused(404, "conversation_not_found", NOT_FOUND_TEXT, "no such conversation")
+    tenant = request.app[CONFIG].tenants.get(conversation.tenant)
+    if tenant is None:
+        raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
+                      f"tenant {conversation.tenant} is no longer configured")
+    check_origin(request, tenant)
+    return conversation
+
+
+async def tenant_info(request: web.Request) -> web.Response:
+    tenant = request.app[CONFIG].tenants.get(request.match_info["tenant"])
+    if tenant is None:
+        raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
+                      f"unknown tenant {request.match_info['tenant']!r}")
+    return json_response(tenant.public())
+
+
+async def start_conversation(request: web.Request) -> web.Response:
+    _limit(request, "new_conversations", client_address(request))
+    body = validate("NewConversation", await read_json(request))
+    tenant = request.app[CONFIG].tenants.get(body["tenant"])
+    if tenant is None:
+        known = ", ".join(sorted(request.app[CONFIG].tenants))
+        raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
+                      f"unknown tenant {body['tenant']!r}; known tenants: {known}")
+    check_origin(request, tenant)
+    conversations = request.app[CONVERSATIONS]
+    conversation = await conversations.start(tenant, CHANNEL)
+    history = await conversations.store.messages(conversation.id)
+    return json_response({
+        "conversation_id": conversation.id, "tenant": tenant.name, "mode": conversation.mode,
+        "messages": [m.to_api() for m in history],
+    }, status=201)
+
+
+def _accept(request: web.Request, conversation: Conversation, body: dict) -> str:
+    """Limits shared by the HTTP API and the websocket; returns the cleaned text."""
+    _limit(request, "client", client_address(request))
+    _limit(request, "conversation", conversation.id)
+    return clean_user_text(body["text"], request.app[CONFIG].max_message_chars)
+
+
+async def post_message(request: web.Request) -> web.Response:
+    conversation = await find_conversation(request)
+    body = validate("NewMessage", await read_json(request))
+    text = _accept(request, conversation, body)
+    # Shielded: if the client hangs up, the bot's answer is still stored for the history.
+    replies = await asyncio.shield(
+        request.app[CONVERSATIONS].receive(conversation, text, body.get("payload")))
+    current = await request.app[CONVERSATIONS].store.get_conversation(conversation.id)
+    return json_response({"messages": [m.to_api() for m in replies], "mode": current.mode})
+
+
+async def get_messages(request: web.Request) -> web.Response:
+    conversation = await find_conversation(request)
+    after = request.query.get("after", "0")
+    if not AFTER_PATTERN.match(after):  # "²" is a digit to isdigit(); 10**30 overflows SQLite
+        raise Refused(422, "invalid_request", INVALID_TEXT, "after must be a whole number >= 0")
+    history = await request.app[CONVERSATIONS].store.messages(conversation.id, int(after))
+    return json_response({
+        "conversation_id": conversation.id, "tenant": conversation.tenant,
+        "mode": conversation.mode, "messages": [m.to_api() for m in history],
+    })
+
+
+async def _forward(queue: asyncio.Queue, ws: web.WebSocketResponse) -> None:
+    while True:
+        event = await queue.get()
+        await ws.send_str(dumps(event))
+
+
+async def _error_frame(ws: web.WebSocketResponse, refusal: Refused) -> None:
+    frame = {"type": "error", "error": refusal.code, "message": refusal.message,
+             "detail": refusal.detail}
+    if refusal.retry_after:
+        frame["retry_after"] = refusal.retry_after
+    await ws.send_str(dumps(frame))
+
+
+async def _work(inbox: asyncio.Queue, conversations: Conversations, conversation: Conversation):
+    """Hands a socket's messages to the core one by one, in order. Runs on after the socket
+    closes, so an answer that is on its way still lands in the history."""
+    while True:
+        item = await inbox.get()
+        if item is None:
+            return
+        text, payload = item
+        try:
+            await conversations.receive(conversation, text, payload)
+        except Exception:  # one failed message must not end the conversation
+            log.exception("handling a websocket message failed")
+
+
+async def websocket(request: web.Request) -> web.WebSocketResponse:
+    conversation = await find_conversation(request)  # 404/403 before the upgrade
+    after = request.query.get("after", "0")
+    after_id = int(after) if AFTER_PATTERN.match(after) else 0
+    app = request.app
+    conversations = app[CONVERSATIONS]
+    ws = web.WebSocketResponse(heartbeat=25, max_msg_size=app[CONFIG].max_body_bytes)
+    await ws.prepare(request)
+    queue = conversations.hub.subscribe(conversation.id)  # before the history: nothing in between
+    app[SOCKETS].add(ws)
+    inbox: asyncio.Queue = asyncio.Queue()
+    # The reading loop below stays free (pings, limits) while the bot thinks.
+    worker = asyncio.create_task(_work(inbox, conversations, conversation))
+    app[WORKERS].add(worker)
+    worker.add_done_callback(app[WORKERS].discard)
+    pump = None
+    try:
+        history = await conversations.store.messages(conversation.id, after_id)
+        current = await conversations.store.get_conversation(conversation.id)
+        await ws.send_str(dumps({"type": "history", "conversation_id": conversation.id,
+                                 "mode": current.mode,
+                                 "messages": [m.to_api() for m in history]}))
+        pump = asyncio.create_task(_forward(queue, ws))
+        async for frame in ws:
+            if frame.type == WSMsgType.ERROR:  # e.g. over max_msg_size: aiohttp closes with 1009
+                break
+            try:
+                if frame.type != WSMsgType.TEXT:
+                    raise Refused(422, "invalid_request", INVALID_TEXT, "send JSON text frames")
+                try:
+                    data = json.loads(frame.data)
+                except (ValueError, RecursionError) as error:  # RecursionError: [[[[...
+                    raise Refused(400, "invalid_json", INVALID_TEXT, f"frame is not JSON: {error}")
+                if isinstance(data, dict) and data.get("type") == "ping":
+                    await ws.send_str(dumps({"type": "pong"}))
+                    continue
+                data = validate("ClientMessage", data)
+                inbox.put_nowait((_accept(request, conversation, data), data.get("payload")))
+            except Refused as refusal:
+                await _error_frame(ws, refusal)
+    finally:
+        inbox.put_nowait(None)
+        if pump is not None:
+            pump.cancel()
+        conversations.hub.unsubscribe(conversation.id, queue)
+        app[SOCKETS].discard(ws)
+    return ws
+
+
+async def _close_sockets(app: web.Application) -> None:
+    # "Going away": the widget reconnects (to this gateway after a restart, or another one).
+    for ws in list(app[SOCKETS]):
+        await ws.close(code=1001, message=b"gateway restarting")
+    # Answers on their way are stored before Rasa's client and the database close, so a
+    # restart loses nothing (the widget finds them in the history when it reconnects).
+    if app[WORKERS]:
+        await asyncio.wait(list(app[WORKERS]), timeout=app[CONFIG].rasa_timeout + 5)
+
+
+def setup(app: web.Application, conversations: Conversations) -> None:
+    config = app[CONFIG]
+    app[CONVERSATIONS] = conversations
+    app[SOCKETS] = weakref.WeakSet()
+    app[WORKERS] = set()
+    app[LIMITERS] = {
+        "client": RateLimiter(config.rate_per_client),
+        "conversation": RateLimiter(config.rate_per_conversation),
+        "new_conversations": RateLimiter(config.rate_new_conversations),
+    }
+    app.on_shutdown.append(_close_sockets)
+    app.router.add_get("/api/v1/tenants/{tenant}", tenant_info)
+    app.router.add_post("/api/v1/conversations", start_conversation)
+    app.router.add_post("/api/v1/conversations/{conversation_id}/messages", post_message)
+    app.router.add_get("/api/v1/conversations/{conversation_id}/messages", get_messages)
+    app.router.add_get("/api/v1/conversations/{conversation_id}/ws", websocket)

@@ -1,0 +1,147 @@
+"""The channel-independent core: a user's message in, the bot's (or advisor's) answers out.
+
+Channels (bot/channels/*) call `receive` for what a user says and never talk to Rasa or the
+store themselves. Everything that reaches a user goes through `deliver_to_user`.
+
+Hooks for the handoff work: `mode` is stored per conversation; while it is not "bot" user
+messages go to `advisor_relay` instead of Rasa, and bot requests such as
+json_message {"type": "handoff"} go to `bot_request_handlers[type]`.
+"""
+from __future__ import annotations
+
+import logging
+import weakref
+from asyncio import Lock
+from typing import Awaitable, Callable, Dict, List, Optional, Protocol
+
+from bot.config import Tenant
+from bot.hub import Hub
+from bot.privacy import mask
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.replies import BotRequest, Outgoing, from_rasa
+from bot.store import Conversation, Message, Store
+
+log = logging.getLogger(__name__)
+
+RASA_DOWN_TEXT = (
+    "Sorry, ik kan je vraag nu even niet beantwoorden door een storing. Je bericht is "
+    "bewaard. Probeer het over een paar minuten nog eens."
+)
+# Rasa answered, but with nothing: a custom action failed (e.g. the action server is down).
+BOT_SILENT_TEXT = (
+    "Sorry, er ging bij mij iets mis en ik kan je vraag nu niet beantwoorden. Probeer het zo "
+    "nog eens, of praat met een adviseur."
+)
+ADVISOR_BUTTON = {"title": "Met een adviseur praten", "payload": "/request_human"}
+
+
+class OutputChannel(Protocol):
+    """The sending side of a channel that is not a live socket (e.g. WhatsApp)."""
+
+    async def send(self, conversation: Conversation, message: Message) -> None: ...
+
+
+# Both may return the messages they delivered to the user (or None).
+BotRequestHandler = Callable[[Conversation, BotRequest], Awaitable[Optional[List[Message]]]]
+AdvisorRelay = Callable[[Conversation, Message], Awaitable[Optional[List[Message]]]]
+
+
+class Conversations:
+    def __init__(self, store: Store, hub: Hub, rasa: RasaClient, tenants: Dict[str, Tenant]):
+        self.store = store
+        self.hub = hub
+        self.rasa = rasa
+        self.tenants = tenants
+        self.outputs: Dict[str, OutputChannel] = {}
+        self.bot_request_handlers: Dict[str, BotRequestHandler] = {}
+        self.advisor_relay: Optional[AdvisorRelay] = None
+        # One message at a time per conversation, so answers keep the order of questions.
+        self._locks: "weakref.WeakValueDictionary[str, Lock]" = weakref.WeakValueDictionary()
+        # Conversations whose last bot turn failed silently: their advisor button is handled
+        # here, because the bot's own handoff (an action) may be what fails.
+        self._bot_failed: set = set()
+
+    def _lock(self, conversation_id: str) -> Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = Lock()
+            self._locks[conversation_id] = lock
+        return lock
+
+    async def start(self, tenant: Tenant, channel: str,
+                    external_id: Optional[str] = None) -> Conversation:
+        """A new conversation, opened with the tenant's welcome message."""
+        conversation = await self.store.create_conversation(tenant.name, channel, external_id)
+        await self.deliver_to_user(
+            conversation, Outgoing(text=tenant.welcome, buttons=list(tenant.welcome_buttons)))
+        return conversation
+
+    async def receive(self, conversation: Conversation, text: str,
+                      payload: Optional[str] = None) -> List[Message]:
+        """Store what the user said (text as shown; payload of a clicked button if any) and
+        return the answers delivered to the user."""
+        lock = self._lock(conversation.id)
+        async with lock:
+            said = await self.store.add_message(conversation.id, "user", text, payload=payload)
+            await self.hub.publish(conversation.id, {"type": "message", "message": said.to_api()})
+            current = await self.store.get_conversation(conversation.id) or conversation
+            if current.mode != "bot":
+                if self.advisor_relay is None:
+                    return []
+                # The relay may answer (e.g. "you are in the queue") or hand back to the bot.
+                return list(await self.advisor_relay(current, said) or [])
+            return await self.ask_bot(current, payload or text)
+
+    async def ask_bot(self, conversation: Conversation, text: str) -> List[Message]:
+        """Send a text to Rasa and deliver its answers (callers hold the conversation's turn)."""
+        handoff = self.bot_request_handlers.get("handoff")
+        if conversation.id in self._bot_failed and text == ADVISOR_BUTTON["payload"] and handoff:
+            self._bot_failed.discard(conversation.id)
+            return list(await handoff(conversation, BotRequest("handoff", {
+                "type": "handoff", "reason": "bot_storing", "profile": {}})) or [])
+        await self.hub.publish(conversation.id, {"type": "typing", "sender": "bot", "on": True})
+        try:
+            try:
+                # Rasa (and its tracker store) gets the text with identifiers masked.
+                responses = await self.rasa.send(
+                    conversation.id, mask(text),
+                    {"tenant": conversation.tenant, "channel": conversation.channel})
+                outgoing, requests = from_rasa(responses)
+                self._bot_failed.discard(conversation.id)
+                if not outgoing and not requests:
+                    log.warning("Rasa gave no answer in conversation %s (did an action fail?)",
+                                conversation.id)
+                    if len(self._bot_failed) > 10_000:  # in memory only; a long outage
+                        self._bot_failed.clear()
+                    self._bot_failed.add(conversation.id)
+                    outgoing = [Outgoing(sender="system", text=BOT_SILENT_TEXT,
+                                         buttons=[dict(ADVISOR_BUTTON)])]
+            except RasaUnavailable as error:
+                log.warning("Rasa unavailable for a %s message: %s", conversation.channel, error)
+                outgoing, requests = [Outgoing(sender="system", text=RASA_DOWN_TEXT)], []
+            delivered = [await self.deliver_to_user(conversation, m) for m in outgoing]
+        finally:  # typing stops after the answers arrived, so the indicator does not flicker
+            await self.hub.publish(conversation.id, {"type": "typing", "sender": "bot", "on": False})
+        for request in requests:
+            handler = self.bot_request_handlers.get(request.type)
+            if handler is None:
+                log.warning("bot asked for %r, which this gateway does not handle yet", request.type)
+            else:  # what the handler says (e.g. the queue position) is part of the answer
+                delivered.extend(await handler(conversation, request) or [])
+        return delivered
+
+    async def deliver_to_user(self, conversation: Conversation, outgoing: Outgoing) -> Message:
+        """The one road to the user: store the message, push it to everyone watching the
+        conversation live (websockets, console), and send it through the conversation's
+        channel when that channel is not a live socket."""
+        message = await self.store.add_message(
+            conversation.id, outgoing.sender, outgoing.text, outgoing.buttons, outgoing.cards)
+        await self.hub.publish(conversation.id, {"type": "message", "message": message.to_api()})
+        output = self.outputs.get(conversation.channel)
+        if output is not None:
+            await output.send(conversation, message)
+        return message
+
+    async def set_mode(self, conversation: Conversation, mode: str) -> None:
+        await self.store.set_mode(conversation.id, mode)
+        await self.hub.publish(conversation.id, {"type": "mode", "mode": mode})

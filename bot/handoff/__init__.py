@@ -1,0 +1,1 @@
+"""Human handoff (see README.md in this folder)."""

@@ -1,0 +1,96 @@
+"""Advisor accounts from the command line.
+
+  python -m bot.handoff create-demo-advisor
+      The demo account adviseur@demo.leerwijzer.nl for every tenant in tenants.yml, with a
+      generated password in var/advisor_password (mode 0600). Idempotent: an existing account
+      whose password matches the file is left alone. Prints how to log in.
+  python -m bot.handoff add-advisor EMAIL "NAME" TENANT[,TENANT...]
+      Creates or updates an account with a new generated password and prints it once.
+
+Uses DATABASE_URL like the gateway.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from bot.config import GatewayConfig
+from bot.handoff import tables  # noqa: F401  (registers the tables before the store opens)
+from bot.handoff.accounts import AccountStore, generate_password
+from bot.store import Store
+
+DEMO_EMAIL = "adviseur@demo.leerwijzer.nl"
+DEMO_NAME = "Demo-adviseur"
+
+
+def write_secret(path: Path, secret: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(secret + "\n")
+    os.chmod(path, 0o600)  # also when the file was there before with other rights
+
+
+async def create_demo_advisor(config: GatewayConfig) -> str:
+    path = config.handoff.password_file
+    tenants = sorted(config.tenants)
+    store = Store(config.database_url)
+    await store.open()
+    try:
+        accounts = AccountStore(store)
+        known = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+        existing = await accounts.find(DEMO_EMAIL)
+        if (known and existing and sorted(existing.tenants) == tenants
+                and await accounts.check(DEMO_EMAIL, known)):
+            return known
+        password = known if len(known) >= 12 else generate_password()
+        await accounts.save_advisor(DEMO_EMAIL, DEMO_NAME, password, tenants)
+        write_secret(path, password)
+        return password
+    finally:
+        await store.close()
+
+
+async def add_advisor(config: GatewayConfig, email: str, name: str, tenants: list) -> str:
+    unknown = [t for t in tenants if t not in config.tenants]
+    if unknown:
+        raise SystemExit(f"unknown tenant(s): {', '.join(unknown)}; known: "
+                         f"{', '.join(sorted(config.tenants))}")
+    store = Store(config.database_url)
+    await store.open()
+    try:
+        password = generate_password()
+        await AccountStore(store).save_advisor(email, name, password, tenants)
+        return password
+    finally:
+        await store.close()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot.handoff", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("create-demo-advisor", help="the demo advisor account (idempotent)")
+    add = commands.add_parser("add-advisor", help="create or update an advisor account")
+    add.add_argument("email")
+    add.add_argument("name")
+    add.add_argument("tenants", help="comma-separated, e.g. brabant,twente")
+    args = parser.parse_args(argv)
+    config = GatewayConfig.from_env()
+    console = f"http://localhost:{config.port}/advisor/"
+    if args.command == "create-demo-advisor":
+        password = asyncio.run(create_demo_advisor(config))
+        print(f"Adviseursconsole: {console}  e-mail: {DEMO_EMAIL}  wachtwoord: {password}  "
+              f"(bewaard in {config.handoff.password_file})", flush=True)
+    else:
+        tenants = [t.strip() for t in args.tenants.split(",") if t.strip()]
+        password = asyncio.run(add_advisor(config, args.email, args.name, tenants))
+        print(f"Account {args.email.strip().lower()} ({', '.join(tenants)}) – wachtwoord: "
+              f"{password}  (nu noteren; het wordt nergens bewaard). Console: {console}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

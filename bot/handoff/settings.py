@@ -1,0 +1,43 @@
+"""Handoff settings from the environment (HANDOFF_* and ADVISOR_* variables)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    # An advisor counts as online while their console sent a heartbeat this recently.
+    online_seconds: float = 60.0
+    # After this long in the queue the user is offered a callback or the bot (once).
+    max_wait_seconds: float = 600.0
+    # "We got your message" while waiting, at most this often.
+    notice_every_seconds: float = 180.0
+    session_hours: float = 8.0  # an advisor's login lasts one working day
+    # The login cookie is Secure on https; set ADVISOR_COOKIE_SECURE=1 behind a TLS proxy.
+    cookie_secure: bool = False
+    login_rate: str = "10/300"  # attempts per client address (and per e-mail) per seconds
+    housekeeping_seconds: float = 15.0
+    password_file: Path = ROOT / "var" / "advisor_password"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "HandoffSettings":
+        def get(name: str, default) -> str:
+            return (env.get(name) or str(default)).strip()
+
+        return cls(
+            online_seconds=float(get("HANDOFF_ONLINE_SECONDS", cls.online_seconds)),
+            max_wait_seconds=float(get("HANDOFF_MAX_WAIT_SECONDS", cls.max_wait_seconds)),
+            notice_every_seconds=float(get("HANDOFF_NOTICE_EVERY_SECONDS",
+                                           cls.notice_every_seconds)),
+            session_hours=float(get("ADVISOR_SESSION_HOURS", cls.session_hours)),
+            cookie_secure=get("ADVISOR_COOKIE_SECURE", "0").lower() in ("1", "true", "yes"),
+            login_rate=get("ADVISOR_LOGIN_RATE", cls.login_rate),
+            housekeeping_seconds=float(get("HANDOFF_HOUSEKEEPING_SECONDS",
+                                           cls.housekeeping_seconds)),
+            password_file=Path(get("ADVISOR_PASSWORD_FILE", cls.password_file)),
+        )

@@ -1,0 +1,90 @@
+"""Limits on what users send: text size and cleanliness, and message rates.
+
+Each refusal carries a short Dutch sentence the channel can show the user as is.
+Rates are counted in this process; several gateway instances would count in Redis.
+"""
+from __future__ import annotations
+
+import math
+import time
+import unicodedata
+from collections import deque
+from typing import Deque, Dict, Optional
+
+from bot.config import Rate
+
+KEEP_CONTROL = {"\n", "\t"}
+
+
+class Refused(Exception):
+    """A user's request the gateway will not carry out; `message` is Dutch for the user."""
+
+    def __init__(self, status: int, code: str, message: str, detail: str = "",
+                 retry_after: Optional[int] = None, problems: Optional[list] = None):
+        super().__init__(detail or code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.detail = detail or message
+        self.retry_after = retry_after
+        self.problems = problems or []
+
+
+def dutch_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def clean_user_text(text: str, max_chars: int) -> str:
+    """Normalise what a user typed; refuse empty or too long text."""
+    text = unicodedata.normalize("NFC", text)
+    # Control characters and lone surrogates can't be shown or stored; newlines stay.
+    text = "".join(
+        ch for ch in text
+        if ch in KEEP_CONTROL or unicodedata.category(ch) not in ("Cc", "Cs")
+    ).strip()
+    if not text:
+        raise Refused(422, "empty_message",
+                      "Je bericht is leeg. Typ je vraag en verstuur die opnieuw.",
+                      "text is empty after removing whitespace and control characters")
+    if len(text) > max_chars:
+        raise Refused(
+            413, "message_too_long",
+            f"Je bericht is te lang ({dutch_number(len(text))} tekens). Er passen maximaal "
+            f"{dutch_number(max_chars)} tekens in één bericht. Kun je het korter zeggen, of in "
+            "twee berichten?",
+            f"text has {len(text)} characters; the maximum is {max_chars}")
+    return text
+
+
+class RateLimiter:
+    """Sliding window: at most `rate.count` hits per `rate.seconds` for each key."""
+
+    def __init__(self, rate: Rate, clock=time.monotonic):
+        self.rate = rate
+        self.clock = clock
+        self._hits: Dict[str, Deque[float]] = {}
+
+    def hit(self, key: str) -> Optional[int]:
+        """Count one hit; None when allowed, else the seconds to wait."""
+        now = self.clock()
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.rate.seconds:
+            hits.popleft()
+        if len(hits) >= self.rate.count:
+            return max(1, math.ceil(hits[0] + self.rate.seconds - now))
+        hits.append(now)
+        if len(self._hits) > 10_000:
+            self._forget_idle(now)
+        return None
+
+    def _forget_idle(self, now: float) -> None:
+        for key in [k for k, h in self._hits.items() if not h or h[-1] <= now - self.rate.seconds]:
+            del self._hits[key]
+
+
+def too_fast(retry_after: int) -> Refused:
+    return Refused(
+        429, "rate_limited",
+        f"Je stuurt veel berichten kort na elkaar. Wacht {retry_after} seconden en probeer het "
+        "dan opnieuw.",
+        f"too many requests; retry after {retry_after} s", retry_after=retry_after)

@@ -1,0 +1,115 @@
+"""The privacy work wired into the gateway (`setup(app, conversations)` from bot/app.py).
+
+- log records are masked (bot/privacy/logs.py);
+- "vergeet mij": the action server's action_forget_me confirms and sends json_message
+  {"type": "forget_me"}; after the confirmation has reached the user, `forget_me` deletes the
+  Rasa tracker, handoff record and history. On the web the conversation goes on (the id
+  still works; only the confirmation is left). On WhatsApp the conversation and the phone
+  number are deleted too; the user's next message starts a new conversation.
+- `DELETE /api/v1/conversations/{id}`: the same, for the whole conversation, at once;
+- retention at start-up and then every PRIVACY_RETENTION_EVERY_HOURS.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Optional
+
+from aiohttp import web
+
+from bot.channels.web import find_conversation, json_response
+from bot.conversations import Conversations
+from bot.privacy import logs, retention
+from bot.privacy.forget import Forgetter, Forgotten
+from bot.privacy.settings import PrivacySettings
+from bot.privacy.tracker import RasaTrackerStore
+from bot.replies import BotRequest
+from bot.security import CONFIG
+from bot.store import Conversation
+
+log = logging.getLogger(__name__)
+
+DELETED_TEXT = ("Je gesprek is gewist, met alles wat je ons vertelde. Wil je verder praten? "
+                "Begin dan een nieuw gesprek.")
+
+
+class Privacy:
+    def __init__(self, conversations: Conversations, settings: PrivacySettings):
+        self.conversations = conversations
+        self.settings = settings
+        self.forgetter = Forgetter(conversations.store,
+                                   RasaTrackerStore(settings.tracker_store_url))
+        self.retention_runs = 0
+        self.last_retention: Optional[retention.RetentionReport] = None
+        self._retention_ran = asyncio.Event()
+
+    async def forget_me(self, conversation: Conversation, _request: BotRequest) -> None:
+        """Bot request "forget_me": runs after the bot's confirmation was delivered, inside the
+        conversation's turn (no other message of it is handled meanwhile)."""
+        if conversation.external_id is None:  # web: keep the id working and the confirmation
+            history = await self.conversations.store.messages(conversation.id)
+            said = [m.id for m in history if m.sender == "user"]
+            gone = await self.forgetter.conversation(
+                conversation.id, keep_after_message=max(said) if said else 0)
+        else:  # WhatsApp: the phone number goes as well
+            gone = await self.forgetter.conversation(conversation.id)
+        await self._forgotten(conversation.id, gone)
+
+    async def delete_conversation(self, request: web.Request) -> web.Response:
+        """DELETE /api/v1/conversations/{conversation_id}"""
+        conversation = await find_conversation(request)
+        # Wait for a message of this conversation that is being handled, so nothing is
+        # written after the deletion.
+        async with self.conversations._lock(conversation.id):
+            gone = await self.forgetter.conversation(conversation.id)
+        await self._forgotten(conversation.id, gone)
+        return json_response({"conversation_id": conversation.id, "deleted": True,
+                              "message": DELETED_TEXT})
+
+    async def _forgotten(self, conversation_id: str, gone: Forgotten) -> None:
+        await self.conversations.hub.publish(conversation_id, {"type": "forgotten"})
+
+    # -- retention ---------------------------------------------------------------------
+
+    async def run_retention(self) -> retention.RetentionReport:
+        report = await retention.apply(self.forgetter, self.settings.retention_days)
+        self.retention_runs += 1
+        self.last_retention = report
+        self._retention_ran.set()
+        return report
+
+    async def retention_ran(self) -> None:
+        """Wait for the start-up retention run (tests)."""
+        await self._retention_ran.wait()
+
+    async def _retention_loop(self) -> None:
+        while True:
+            try:
+                await self.run_retention()
+            except Exception as error:  # the database may be away for a moment; next round
+                log.warning("retention failed (%s); trying again in %s h",
+                            type(error).__name__, self.settings.retention_every_hours)
+            await asyncio.sleep(self.settings.retention_every_hours * 3600)
+
+    async def lifecycle(self, _app: web.Application):
+        """cleanup_ctx (after the database's): retention at start-up, then periodically."""
+        task = asyncio.get_running_loop().create_task(self._retention_loop())
+        yield
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await asyncio.to_thread(self.forgetter.tracker.close)
+
+
+PRIVACY = web.AppKey("privacy", Privacy)
+
+
+def setup(app: web.Application, conversations: Conversations,
+          settings: Optional[PrivacySettings] = None) -> Privacy:
+    logs.install()
+    settings = settings or getattr(app[CONFIG], "privacy", None) or PrivacySettings.from_env()
+    privacy = Privacy(conversations, settings)
+    app[PRIVACY] = privacy
+    conversations.bot_request_handlers["forget_me"] = privacy.forget_me
+    app.router.add_delete("/api/v1/conversations/{conversation_id}", privacy.delete_conversation)
+    app.cleanup_ctx.append(privacy.lifecycle)
+    return privacy

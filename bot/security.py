@@ -1,0 +1,144 @@
+"""Cross-cutting HTTP safety: JSON errors, security headers, CORS and origin checks, client address."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Iterable, Optional
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from bot.config import GatewayConfig, Tenant
+from bot.limits import Refused
+
+log = logging.getLogger(__name__)
+
+CONFIG = web.AppKey("config", GatewayConfig)
+
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors {ancestors}")
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+SERVER_ERROR_TEXT = "Er ging bij ons iets mis. Probeer het zo nog eens."
+DATABASE_DOWN_TEXT = ("Je bericht kon nu niet worden bewaard door een storing. Probeer het over "
+                      "een minuut nog eens.")
+
+
+def error_response(refusal: Refused) -> web.Response:
+    body = {"error": refusal.code, "detail": refusal.detail, "message": refusal.message}
+    if refusal.problems:
+        body["problems"] = refusal.problems
+    headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+    return web.json_response(body, status=refusal.status, headers=headers)
+
+
+@web.middleware
+async def api_errors(request: web.Request, handler):
+    """Every API error is JSON that says what is wrong, in English and in Dutch."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except Refused as refusal:
+        return error_response(refusal)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return error_response(Refused(error.status, error.reason.lower().replace(" ", "_"),
+                                      "Dit adres of verzoek kennen we niet.",
+                                      f"{error.status} {error.reason}: {request.method} {request.path}"))
+    except (OperationalError, InterfaceError) as error:  # still away after bot/store.py's retries
+        log.error("database unavailable on %s %s: %s", request.method, request.path,
+                  type(error.orig or error).__name__)
+        return error_response(Refused(503, "database_unavailable", DATABASE_DOWN_TEXT,
+                                      "the database is unavailable; try again later",
+                                      retry_after=30))
+    except Exception:  # never a stack trace to the user; the log has it
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(Refused(500, "server_error", SERVER_ERROR_TEXT,
+                                      "unexpected server error; see the gateway log"))
+
+
+def own_origin(request: web.Request, origin: str) -> bool:
+    return urlsplit(origin).netloc == request.host
+
+
+def origin_allowed(request: web.Request, tenant: Tenant) -> bool:
+    """Browsers send Origin on cross-site calls and websockets; servers (no Origin) may call."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    origin = origin.rstrip("/")
+    return own_origin(request, origin) or origin in tenant.allowed_origins
+
+
+def check_origin(request: web.Request, tenant: Tenant) -> None:
+    if not origin_allowed(request, tenant):
+        raise Refused(403, "origin_not_allowed",
+                      "Deze chat hoort bij een andere website en werkt hier niet.",
+                      f"origin {request.headers.get('Origin')} is not allowed for tenant {tenant.name}")
+
+
+def _known_origin(request: web.Request, tenants: Iterable[Tenant]) -> Optional[str]:
+    origin = request.headers.get("Origin")
+    if origin and (own_origin(request, origin)
+                   or any(origin.rstrip("/") in t.allowed_origins for t in tenants)):
+        return origin
+    return None
+
+
+@web.middleware
+async def cors(request: web.Request, handler):
+    """CORS for the API: any tenant's origin passes here; handlers check the exact tenant."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    origin = _known_origin(request, request.app[CONFIG].tenants.values())
+    if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+        if origin is None:
+            return error_response(Refused(403, "origin_not_allowed",
+                                          "Deze chat werkt niet op deze website.",
+                                          f"origin {request.headers.get('Origin')} is not allowed"))
+        response = web.Response(status=204)
+        response.headers.update({
+            "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Max-Age": "600",
+        })
+    else:
+        response = await handler(request)
+    if origin is not None and not response.prepared:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+        response.headers.add("Vary", "Origin")
+    return response
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: safe defaults on everything; pages set their own CSP."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Content-Security-Policy", API_CSP)
+        response.headers.setdefault("Cache-Control", "no-store")
+
+
+def page_csp(frame_ancestors: Iterable[str] = ()) -> str:
+    ancestors = " ".join(["'self'", *frame_ancestors])
+    return PAGE_CSP.format(ancestors=ancestors)
+
+
+def client_address(request: web.Request) -> str:
+    """The user's address; X-Forwarded-For is believed only from configured proxies."""
+    remote = request.remote or "unknown"
+    trusted = request.app[CONFIG].trusted_proxies
+    if remote in trusted:
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+        for hop in reversed(hops):
+            if hop not in trusted:
+                return hop
+    return remote
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False)

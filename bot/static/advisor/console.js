@@ -1,0 +1,387 @@
+/* Leerwijzer advisor console: login, the queue per list, a case (transcript, profile, shown
+ * modules, notes), replies in real time and handing back to the bot.
+ * Builds the page from DOM nodes and textContent only (no innerHTML, no inline code), so it runs
+ * under the strict CSP the gateway sends and shows whatever users typed as text.
+ * Talks to /advisor/api (cookie login; every change carries X-Leerwijzer-Console: 1) and
+ * follows live events on /advisor/api/ws. */
+(function () {
+  "use strict";
+  var API = "/advisor/api";
+  var SENDERS = { user: "Gebruiker", bot: "Leerwijzer", advisor: "Adviseur", system: "Melding" };
+  var STATUS = { waiting: "in de wachtrij", active: "bij een adviseur", callback: "terugbelverzoek",
+    closed: "gesloten", offered: "keuze aangeboden", collecting: "vult terugbelverzoek in" };
+  var OUTCOMES = { handed_back: "teruggegeven aan de bot", cancelled: "gestopt door de gebruiker",
+    continued_with_bot: "verder met de bot", called_back: "teruggebeld" };
+  var PROFILE = [["theme", "Thema"], ["education_level", "Opleidingsniveau"], ["location", "Plaats"],
+    ["region", "Regio"], ["employment_status", "Werksituatie"], ["age", "Leeftijd"],
+    ["sector", "Sector"], ["course_format", "Lesvorm"], ["hours_per_week", "Uren per week"],
+    ["budget", "Budget (euro)"], ["on_benefit", "Uitkering"], ["benefit_type", "Soort uitkering"],
+    ["company_size", "Aantal medewerkers"], ["tenant", "Website van regio"]];
+  var LISTS = ["waiting", "active", "callback"];
+
+  var state = { advisor: null, list: "waiting", current: null, ws: null, attempts: 0,
+    seen: {}, typingTimer: null, lastTyping: 0, refreshTimer: null, retryTimer: null };
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    for (var name in attrs || {}) node.setAttribute(name, attrs[name]);
+    (children || []).forEach(function (child) {
+      if (child == null) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function setStatus(text) { $("status").textContent = text || ""; }
+  function minutes(seconds) {
+    if (seconds < 60) return Math.max(0, Math.round(seconds)) + " s";
+    if (seconds < 3600) return Math.floor(seconds / 60) + " min";
+    return Math.floor(seconds / 3600) + " u " + Math.floor((seconds % 3600) / 60) + " min";
+  }
+  function since(iso) { return (Date.now() - new Date(iso).getTime()) / 1000; }
+  function clock(iso) {
+    var date = new Date(iso);
+    return el("time", { datetime: iso }, [date.toLocaleString("nl-NL", {
+      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })]);
+  }
+
+  // -- the API ----------------------------------------------------------------------------
+  function call(method, path, body) {
+    var options = { method: method, credentials: "same-origin",
+      headers: { "X-Leerwijzer-Console": "1" } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(API + path, options).then(function (response) {
+      if (response.status === 204) return null;
+      return response.json().then(function (data) {
+        if (response.ok) return data;
+        var error = new Error(data.message || "Er ging iets mis.");
+        error.status = response.status;
+        error.code = data.error;
+        if (response.status === 401 && path !== "/login") showLogin();
+        throw error;
+      }, function () {
+        var error = new Error("Er ging iets mis (" + response.status + ").");
+        error.status = response.status;
+        throw error;
+      });
+    });
+  }
+
+  // -- login ------------------------------------------------------------------------------
+  function showLogin(message) {
+    state.advisor = null;
+    if (state.ws) { var old = state.ws; state.ws = null; old.close(); }
+    clearTimeout(state.retryTimer);
+    $("console").hidden = true;
+    $("logout").hidden = true;
+    $("who").textContent = "";
+    $("login").hidden = false;
+    $("login-error").textContent = message || "";
+    $("email").focus();
+  }
+  $("login-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var email = $("email").value.trim(), password = $("password").value;
+    if (!email || !password) {
+      $("login-error").textContent = "Vul je e-mailadres en wachtwoord in.";
+      return;
+    }
+    $("login-error").textContent = "";
+    call("POST", "/login", { email: email, password: password }).then(function () {
+      $("password").value = "";
+      start();
+    }, function (error) {
+      $("login-error").textContent = error.message;
+      $("password").focus();
+    });
+  });
+  $("logout").addEventListener("click", function () {
+    call("POST", "/logout").then(null, function () {}).then(function () {
+      showLogin("Je bent uitgelogd.");
+    });
+  });
+
+  function start() {
+    call("GET", "/me").then(function (me) {
+      state.advisor = me.advisor;
+      $("who").textContent = me.advisor.name + " · " + me.tenants.map(function (t) {
+        return t.name;
+      }).join(", ");
+      var closed = me.tenants.filter(function (t) { return !t.open; });
+      $("availability").textContent = closed.length ? "Buiten kantooruren voor " + closed.map(
+        function (t) { return t.name; }).join(", ") + ": gebruikers krijgen dan een " +
+        "terugbelverzoek aangeboden." : "";
+      $("login").hidden = true;
+      $("console").hidden = false;
+      $("logout").hidden = false;
+      connect();
+      refresh();
+      $("main").focus();
+    }, function (error) {
+      if (error.status !== 401) showLogin(error.message);
+    });
+  }
+
+  // -- lists -----------------------------------------------------------------------------
+  document.querySelectorAll("[data-list]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      state.list = button.getAttribute("data-list");
+      document.querySelectorAll("[data-list]").forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b === button));
+      });
+      refresh();
+    });
+  });
+  function refresh() {
+    clearTimeout(state.refreshTimer);
+    state.refreshTimer = setTimeout(loadLists, 100); // many events at once: one reload
+  }
+  function loadLists() {
+    LISTS.forEach(function (list) {
+      if (list === state.list) return;
+      call("GET", "/handoffs?status=" + list).then(function (data) { count(list, data.handoffs.length); });
+    });
+    call("GET", "/handoffs?status=" + state.list).then(function (data) {
+      count(state.list, data.handoffs.length);
+      renderList(data.handoffs);
+    }, function (error) { setStatus(error.message); });
+  }
+  function count(list, n) {
+    var node = document.querySelector('[data-count="' + list + '"]');
+    if (node) node.textContent = n ? "(" + n + ")" : "";
+  }
+  function renderList(items) {
+    var list = $("cases");
+    clear(list);
+    $("empty").hidden = items.length > 0;
+    items.forEach(function (item) {
+      var waited = item.status === "waiting" ? el("span", { "class": "waited", "data-since": item.created_at },
+        ["wacht " + minutes(since(item.created_at))]) : el("span", { "class": "waited" },
+        [item.status === "closed" ? (OUTCOMES[item.outcome] || "gesloten") :
+          item.status === "callback" ? "aangevraagd " + minutes(since(item.created_at)) + " geleden" :
+            "bij " + (item.advisor || "een adviseur")]);
+      var button = el("button", { type: "button", "class": "case-item", "data-id": String(item.id),
+        "aria-current": state.current && state.current.id === item.id ? "true" : "false" }, [
+        el("span", { "class": "case-line" }, [
+          item.position ? el("span", { "class": "position" }, [item.position + "."]) : null,
+          el("strong", {}, [item.tenant_name]), " · ", item.channel === "whatsapp" ? "WhatsApp" : "web"]),
+        el("span", { "class": "case-reason" }, [item.reason_text]),
+        waited]);
+      button.addEventListener("click", function () { openCase(item.id, true); });
+      list.appendChild(el("li", {}, [button]));
+    });
+  }
+  setInterval(function () { // waiting times move on
+    document.querySelectorAll("[data-since]").forEach(function (node) {
+      node.textContent = "wacht " + minutes(since(node.getAttribute("data-since")));
+    });
+  }, 15000);
+
+  // -- a case ----------------------------------------------------------------------------
+  function openCase(id, focus) {
+    return call("GET", "/handoffs/" + id).then(function (detail) {
+      var switched = !state.current || state.current.id !== detail.id;
+      state.current = detail;
+      if (switched) {
+        state.seen = {};
+        clear($("transcript"));
+        $("case-error").textContent = "";
+        $("typing").hidden = true;
+        send({ type: "watch", handoff_id: detail.id });
+      }
+      renderCase(detail);
+      document.querySelectorAll(".case-item").forEach(function (b) {
+        b.setAttribute("aria-current", String(Number(b.getAttribute("data-id")) === detail.id));
+      });
+      if (focus) $("case-title").focus();
+    }, function (error) { setStatus(error.message); });
+  }
+  function renderCase(d) {
+    $("case").hidden = false;
+    $("case-title").textContent = "Gesprek " + d.id + " · " + d.tenant_name;
+    var meta = "Reden: " + d.reason_text + " · " + (d.channel === "whatsapp" ? "WhatsApp" : "web") +
+      " · " + (STATUS[d.status] || d.status);
+    if (d.status === "closed" && d.outcome) meta += " (" + (OUTCOMES[d.outcome] || d.outcome) + ")";
+    if (d.advisor) meta += " · adviseur: " + d.advisor;
+    meta += " · wachttijd " + minutes(d.waiting_seconds);
+    $("case-meta").textContent = meta;
+    var mine = d.status === "active" && d.mine;
+    $("claim").hidden = d.status !== "waiting";
+    $("reply-form").hidden = !mine;
+    $("close-form").hidden = !(mine || d.status === "waiting" || d.status === "callback");
+    $("close").textContent = d.status === "callback" ? "Afgehandeld (contact gehad)"
+      : "Sluiten en teruggeven aan de bot";
+    renderFacts($("profile"), PROFILE.filter(function (p) {
+      var v = d.profile[p[0]];
+      return v !== null && v !== undefined && v !== "";
+    }).map(function (p) {
+      var v = d.profile[p[0]];
+      return [p[1], v === true ? "ja" : v === false ? "nee" : String(v).replace(/_/g, " ")];
+    }), "Nog niets bekend.");
+    $("callback-box").hidden = !d.callback;
+    if (d.callback) {
+      renderFacts($("callback"), [["Naam", d.callback.name || "–"],
+        [d.callback.kind === "phone" ? "Telefoon" : "E-mail", d.callback.contact]]);
+    }
+    var modules = $("modules");
+    clear(modules);
+    d.shown_modules.forEach(function (m) {
+      var label = (m.title || m.module_id) + (m.provider ? " – " + m.provider : "");
+      modules.appendChild(el("li", {}, [label]));
+    });
+    if (!d.shown_modules.length) modules.appendChild(el("li", { "class": "muted" }, ["Geen."]));
+    var notes = $("notes");
+    clear(notes);
+    d.notes.forEach(function (n) {
+      notes.appendChild(el("li", {}, [el("p", {}, [n.text]),
+        el("p", { "class": "muted" }, [(n.advisor || "Adviseur") + ", ", clock(n.created_at)])]));
+    });
+    if (!d.notes.length) notes.appendChild(el("li", { "class": "muted" }, ["Nog geen notities."]));
+    d.messages.forEach(function (m) { addMessage(m, d.handed_over_after); });
+  }
+  function renderFacts(list, facts, empty) {
+    clear(list);
+    facts.forEach(function (f) { list.appendChild(el("div", {}, [el("dt", {}, [f[0]]), el("dd", {}, [f[1]])])); });
+    if (!facts.length && empty) list.appendChild(el("div", {}, [el("dd", { "class": "muted" }, [empty])]));
+  }
+  function addMessage(m, handedOverAfter) {
+    if (state.seen[m.id]) return;
+    state.seen[m.id] = true;
+    var log = $("transcript");
+    var parts = [el("span", { "class": "sender" }, [SENDERS[m.sender] || m.sender]), " ", clock(m.created_at)];
+    var body = [el("p", { "class": "who-line" }, parts)];
+    if (m.text) body.push(el("p", { "class": "text" }, [m.text]));
+    (m.cards || []).forEach(function (c) {
+      body.push(el("p", { "class": "card" }, ["Module: " + c.title + (c.provider ? " – " + c.provider : "")]));
+    });
+    if (m.buttons && m.buttons.length) {
+      body.push(el("p", { "class": "muted" }, ["Knoppen: " + m.buttons.map(function (b) { return b.title; }).join(" | ")]));
+    }
+    var item = el("li", { "class": "msg msg-" + m.sender, "data-id": String(m.id) }, body);
+    var after = null;
+    for (var i = 0; i < log.children.length; i++) {
+      if (Number(log.children[i].getAttribute("data-id")) > m.id) { after = log.children[i]; break; }
+    }
+    log.insertBefore(item, after);
+    if (handedOverAfter && m.id === handedOverAfter) {
+      log.insertBefore(el("li", { "class": "handover", "data-id": String(m.id + 0.5) },
+        ["Vanaf hier: doorgestuurd naar een adviseur"]), item.nextSibling);
+    }
+    if (m.sender === "user") $("typing").hidden = true;
+    log.scrollTop = log.scrollHeight;
+  }
+
+  $("claim").addEventListener("click", function () {
+    var id = state.current.id;
+    call("POST", "/handoffs/" + id + "/claim").then(function (detail) {
+      state.current = detail;
+      renderCase(detail);
+      refresh();
+      $("reply").focus();
+    }, function (error) {
+      $("case-error").textContent = error.message;
+      openCase(id, false);
+      refresh();
+    });
+  });
+  $("reply-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("reply").value.trim();
+    if (!text) return;
+    call("POST", "/handoffs/" + state.current.id + "/messages", { text: text }).then(function (data) {
+      $("reply").value = "";
+      addMessage(data.message);
+      send({ type: "typing", on: false });
+      $("reply").focus();
+    }, function (error) { $("case-error").textContent = error.message; });
+  });
+  $("reply").addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("reply-form").requestSubmit();
+    }
+  });
+  $("reply").addEventListener("input", function () { // the user sees "Adviseur typt..."
+    if (Date.now() - state.lastTyping > 2500) {
+      state.lastTyping = Date.now();
+      send({ type: "typing", on: true });
+    }
+  });
+  $("note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("note").value.trim();
+    if (!text) return;
+    call("POST", "/handoffs/" + state.current.id + "/notes", { text: text }).then(function () {
+      $("note").value = "";
+      return openCase(state.current.id, false);
+    }, function (error) { $("case-error").textContent = error.message; });
+  });
+  $("close-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var note = $("close-note").value.trim();
+    call("POST", "/handoffs/" + state.current.id + "/close", note ? { note: note } : {}).then(function (detail) {
+      $("close-note").value = "";
+      state.current = detail;
+      renderCase(detail);
+      setStatus("Gesprek " + detail.id + " is gesloten" +
+        (detail.outcome === "handed_back" ? " en teruggegeven aan de bot." : "."));
+      refresh();
+    }, function (error) { $("case-error").textContent = error.message; });
+  });
+
+  // -- live events ---------------------------------------------------------------------------
+  function send(frame) {
+    if (state.ws && state.ws.readyState === 1) state.ws.send(JSON.stringify(frame));
+  }
+  function connect() {
+    if (state.ws || !state.advisor) return;
+    var sock = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + API + "/ws");
+    state.ws = sock;
+    var ping = null;
+    sock.addEventListener("open", function () {
+      state.attempts = 0;
+      setStatus("");
+      ping = setInterval(function () { send({ type: "ping" }); }, 20000);
+      if (state.current) send({ type: "watch", handoff_id: state.current.id });
+      refresh();
+    });
+    sock.addEventListener("message", function (e) {
+      var event;
+      try { event = JSON.parse(e.data); } catch (err) { return; }
+      handle(event);
+    });
+    sock.addEventListener("close", function (e) {
+      clearInterval(ping);
+      if (state.ws !== sock) return;
+      state.ws = null;
+      if (e.code === 4001) { showLogin("Je bent uitgelogd. Log opnieuw in."); return; }
+      if (!state.advisor) return;
+      setStatus("Geen live verbinding. We proberen het opnieuw…");
+      var delay = Math.min(30000, 1000 * Math.pow(2, state.attempts++));
+      state.retryTimer = setTimeout(connect, delay);
+    });
+  }
+  function handle(event) {
+    var current = state.current;
+    var here = current && event.handoff_id === current.id;
+    if (event.type === "message" && here) {
+      addMessage(event.message, current.handed_over_after);
+    } else if (event.type === "typing" && here && event.sender === "user") {
+      $("typing").hidden = !event.on;
+      clearTimeout(state.typingTimer);
+      if (event.on) state.typingTimer = setTimeout(function () { $("typing").hidden = true; }, 6000);
+    } else if (["queued", "claimed", "closed", "left_queue", "callback", "note"].indexOf(event.type) >= 0) {
+      refresh();
+      if (here) openCase(current.id, false);
+      if (event.type === "queued") setStatus("Nieuw gesprek in de wachtrij.");
+    } else if (event.type === "user_message" && !here) {
+      refresh();
+    }
+  }
+
+  start();
+})();

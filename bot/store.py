@@ -1,0 +1,274 @@
+"""Conversations and their messages, stored with SQLAlchemy 1.4 (SQLite or PostgreSQL).
+
+The gateway's own tables carry the `gw_` prefix, so they can live in the same database
+as knowledge/. SQLAlchemy is synchronous here; every call runs in a small thread pool so
+the event loop stays free.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from sqlalchemy import (
+    JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    create_engine, event, insert, select, update,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from bot.privacy import mask_for_storage
+
+log = logging.getLogger(__name__)
+
+MODES = ("bot", "waiting", "advisor")
+# When the database is briefly away (restart, failover, lost connection, SQLite lock):
+# wait this long and try again; after the last pause the error goes up (HTTP 503).
+RETRY_PAUSES = (0.2, 0.5, 1.0)
+SENDERS = ("user", "bot", "advisor", "system")
+
+metadata = MetaData()
+
+conversations = Table(
+    "gw_conversations", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant", String(32), nullable=False),
+    Column("channel", String(16), nullable=False),  # web | whatsapp
+    Column("mode", String(16), nullable=False, default="bot"),  # see MODES
+    # The user's address on an external channel (e.g. WhatsApp number); None on web.
+    Column("external_id", String(128), nullable=True, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+messages = Table(
+    "gw_messages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(64), ForeignKey("gw_conversations.id"), nullable=False),
+    Column("sender", String(16), nullable=False),  # see SENDERS
+    Column("text", Text, nullable=True),
+    # {"buttons": [...], "cards": [...], "payload": "/intent{...}"} as far as present
+    Column("data", JSON, nullable=False, default=dict),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_gw_messages_conversation", "conversation_id", "id"),
+)
+
+
+def new_conversation_id() -> str:
+    """192 random bits, URL-safe: the id is the user's only key to the conversation."""
+    return secrets.token_urlsafe(24)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)  # stored naive, always UTC
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    tenant: str
+    channel: str
+    mode: str
+    external_id: Optional[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    conversation_id: str
+    sender: str
+    text: Optional[str]
+    created_at: datetime
+    buttons: List[dict] = field(default_factory=list)
+    cards: List[dict] = field(default_factory=list)
+    payload: Optional[str] = None  # what a user's button click sent to the bot
+    # What the user typed, before masking: in memory only (never stored or sent), for the
+    # gateway's own questions such as a callback request's phone number (bot/handoff).
+    typed: Optional[str] = field(default=None, repr=False, compare=False)
+
+    def to_api(self) -> dict:
+        return {
+            "id": self.id,
+            "sender": self.sender,
+            "text": self.text,
+            "buttons": list(self.buttons),
+            "cards": list(self.cards),
+            "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+        }
+
+
+def _conversation(row) -> Conversation:
+    return Conversation(
+        id=row.id, tenant=row.tenant, channel=row.channel, mode=row.mode,
+        external_id=row.external_id, created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+    )
+
+
+def _message(row) -> Message:
+    data = row.data or {}
+    return Message(
+        id=row.id, conversation_id=row.conversation_id, sender=row.sender, text=row.text,
+        created_at=_aware(row.created_at), buttons=data.get("buttons", []),
+        cards=data.get("cards", []), payload=data.get("payload"),
+    )
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, future=True, pool_pre_ping=True)
+    if parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, future=True, connect_args={"timeout": 30, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # WAL lets the action server read knowledge while the gateway writes messages.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+class Store:
+    """Async facade over synchronous SQLAlchemy; each public method is one transaction."""
+
+    def __init__(self, url: str, threads: int = 4):
+        self.url = url
+        self.engine: Optional[Engine] = None
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="gw-db")
+
+    async def _run(self, fn, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        for pause in (*RETRY_PAUSES, None):
+            try:
+                return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+            except (OperationalError, InterfaceError) as error:  # each call is one transaction
+                if pause is None:
+                    raise
+                log.warning("database unavailable (%s); retrying in %.1f s",
+                            type(error.orig or error).__name__, pause)
+                await asyncio.sleep(pause)
+
+    async def open(self) -> None:
+        def _open():
+            self.engine = make_engine(self.url)
+            metadata.create_all(self.engine)
+
+        await self._run(_open)
+
+    async def close(self) -> None:
+        if self.engine is not None:
+            await self._run(self.engine.dispose)
+        self._executor.shutdown(wait=True)
+
+    async def ping(self) -> bool:
+        def _ping():
+            with self.engine.connect() as db:
+                return db.execute(select(1)).scalar() == 1
+
+        return await self._run(_ping)
+
+    # -- conversations ----------------------------------------------------------------
+
+    async def create_conversation(self, tenant: str, channel: str,
+                                  external_id: Optional[str] = None) -> Conversation:
+        def _create():
+            now = _utcnow()
+            values = dict(id=new_conversation_id(), tenant=tenant, channel=channel,
+                          mode="bot", external_id=external_id, created_at=now, updated_at=now)
+            with self.engine.begin() as db:
+                db.execute(insert(conversations).values(**values))
+            return Conversation(**{**values, "created_at": _aware(now), "updated_at": _aware(now)})
+
+        return await self._run(_create)
+
+    async def get_conversation(self, conversation_id: str) -> Optional[Conversation]:
+        def _get():
+            with self.engine.connect() as db:
+                row = db.execute(
+                    select(conversations).where(conversations.c.id == conversation_id)
+                ).first()
+            return _conversation(row) if row else None
+
+        return await self._run(_get)
+
+    async def set_mode(self, conversation_id: str, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+
+        def _set():
+            with self.engine.begin() as db:
+                db.execute(update(conversations)
+                           .where(conversations.c.id == conversation_id)
+                           .values(mode=mode, updated_at=_utcnow()))
+
+        await self._run(_set)
+
+    # -- messages ---------------------------------------------------------------------
+
+    async def add_message(self, conversation_id: str, sender: str, text: Optional[str] = None,
+                          buttons: Sequence[dict] = (), cards: Sequence[dict] = (),
+                          payload: Optional[str] = None) -> Message:
+        """Store one message. The only writer of message text (user text is masked here)."""
+        if sender not in SENDERS:
+            raise ValueError(f"unknown sender {sender!r}")
+        typed = text if sender == "user" else None
+        if sender == "user" and text is not None:
+            text = mask_for_storage(text)
+        if sender == "user" and payload:
+            payload = mask_for_storage(payload)
+        data = {}
+        if buttons:
+            data["buttons"] = list(buttons)
+        if cards:
+            data["cards"] = list(cards)
+        if payload:
+            data["payload"] = payload
+
+        def _add():
+            now = _utcnow()
+            with self.engine.begin() as db:
+                result = db.execute(insert(messages).values(
+                    conversation_id=conversation_id, sender=sender, text=text, data=data,
+                    created_at=now))
+                db.execute(update(conversations)
+                           .where(conversations.c.id == conversation_id)
+                           .values(updated_at=now))
+            return Message(id=result.inserted_primary_key[0], conversation_id=conversation_id,
+                           sender=sender, text=text, created_at=_aware(now),
+                           buttons=list(buttons), cards=list(cards), payload=payload,
+                           typed=typed)
+
+        return await self._run(_add)
+
+    async def messages(self, conversation_id: str, after_id: int = 0) -> List[Message]:
+        """The conversation's messages in the order they were stored."""
+        def _list():
+            with self.engine.connect() as db:
+                rows = db.execute(
+                    select(messages)
+                    .where(messages.c.conversation_id == conversation_id,
+                           messages.c.id > after_id)
+                    .order_by(messages.c.id)
+                ).all()
+            return [_message(row) for row in rows]
+
+        return await self._run(_list)

@@ -1,0 +1,233 @@
+"""Gateway messages -> WhatsApp Cloud API message bodies (without "to"/"messaging_product").
+
+Meta's limits (messages docs, developers.facebook.com/documentation/business-messaging/whatsapp/
+messages/interactive-reply-buttons-messages and .../interactive-list-messages):
+- text body: at most 4096 characters;
+- reply buttons: at most 3, title at most 20 characters, id at most 256, body at most 1024;
+- list message: at most 10 rows in all sections, row title at most 24, row description at
+  most 72, row id at most 200, the button that opens the list at most 20 characters.
+So a choice becomes: reply buttons when it fits (<= 3 short titles), else a list message
+(<= 10 rows; a title longer than 24 is shortened and shown whole as the row description;
+module cards' buttons in one section per card),
+else numbered text the user answers with a number. Button and row ids are "lw:<message id>:
+<choice index>", mapped back to the stored message's payloads, never to the titles.
+Module cards become compact text with a link.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+from bot.store import Message
+
+TEXT_LIMIT = 4096
+BODY_LIMIT = 1024
+BUTTONS_MAX, BUTTON_TITLE_MAX = 3, 20
+ROWS_MAX, ROW_TITLE_MAX, ROW_DESCRIPTION_MAX = 10, 24, 72
+SECTION_TITLE_MAX = 24
+LIST_BUTTON = "Kies een optie"  # the list's open button (<= 20 characters)
+CHOOSE_TEXT = "Maak een keuze:"
+CHOOSE_CARD_TEXT = "Wil je meer weten over een cursus? Kies hieronder."
+OTHER_SECTION = "Verder"
+NUMBERED_HINT = "Stuur het nummer van je keuze."
+ADVISOR_PREFIX = "*Adviseur:* "
+SAMPLE_NOTE = "(voorbeeld) = proefgegevens, nog geen echt aanbod."
+
+CHOICE_ID = re.compile(r"^lw:(\d{1,12}):(\d{1,3})$")
+NUMBER_ANSWER = re.compile(r"^\s*(?:nummer\s+|nr\.?\s*)?(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Choice:
+    title: str  # on a button and in numbered text (a card's number in front)
+    payload: str
+    label: str = ""  # in a list, under its card's heading: the title without the number
+    group: str = ""  # the card's heading in a list, e.g. "1. Elektrotechniek voor…"
+
+
+@dataclass
+class Rendered:
+    parts: List[dict] = field(default_factory=list)
+    mode: Optional[str] = None  # buttons | list | numbered | None (no choices)
+
+
+def choice_id(message_id: int, index: int) -> str:
+    return f"lw:{message_id}:{index}"
+
+
+def parse_choice_id(reply_id: str) -> Optional[Tuple[int, int]]:
+    match = CHOICE_ID.match(reply_id or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def parse_number(text: str) -> Optional[int]:
+    """"2", "2.", "nummer 2" -> 2 (1-based), for answers to numbered choices."""
+    match = NUMBER_ANSWER.match(text or "")
+    return int(match.group(1)) if match else None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def choices_of(message: Message) -> List[Choice]:
+    """The message's buttons, then its cards' buttons, in the order they are shown."""
+    choices = [Choice(_one_line(b["title"]), b["payload"], _one_line(b["title"]))
+               for b in message.buttons]
+    many = len(message.cards) > 1
+    for number, card in enumerate(message.cards, start=1):
+        heading = shorten(_one_line(f"{number}. {card.get('title', '')}" if many
+                                    else card.get("title", "")), SECTION_TITLE_MAX)
+        for button in card.get("buttons", []):
+            label = _one_line(button["title"])
+            choices.append(Choice(f"{number}: {label}" if many else label, button["payload"],
+                                  label, heading))
+    return [c for c in choices if c.title and c.payload]
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut[limit // 2:]:  # do not end on half a word
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
+    """Cut long text into messages WhatsApp accepts, at line ends or spaces where possible."""
+    parts = []
+    text = text.strip()
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = text.rfind(" ", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        parts.append(text)
+    return parts
+
+
+def card_text(card: dict, number: Optional[int]) -> str:
+    title = card.get("title", "")
+    head = f"*{number}. {title}*" if number else f"*{title}*"
+    if card.get("sample"):
+        head += " (voorbeeld)"
+    lines = [head]
+    facts = []
+    for key in ("provider", "level", "format", "location"):
+        if card.get(key) and card[key] not in facts:
+            facts.append(card[key])
+    if facts:
+        lines.append(" · ".join(facts))
+    for label, key in (("Duur", "duration"), ("Studielast", "study_load"), ("Prijs", "price"),
+                       ("Start", "next_start")):
+        if card.get(key):
+            lines.append(f"{label}: {card[key]}")
+    if card.get("why"):
+        lines.append(f"Waarom: {card['why']}")
+    if card.get("url"):
+        lines.append(f"Meer info: {card['url']}")
+    return "\n".join(lines)
+
+
+def message_text(message: Message) -> str:
+    """Text and cards of a message as one WhatsApp text (without the choices)."""
+    blocks = []
+    if message.text and message.text.strip():
+        blocks.append(message.text.strip())
+    many = len(message.cards) > 1
+    blocks += [card_text(card, n if many else None) for n, card in enumerate(message.cards, 1)]
+    if any(card.get("sample") for card in message.cards):
+        blocks.append(f"_{SAMPLE_NOTE}_")
+    text = "\n\n".join(blocks)
+    if text and message.sender == "advisor":
+        text = ADVISOR_PREFIX + text
+    return text
+
+
+def _text_part(body: str) -> dict:
+    return {"type": "text", "text": {"body": body, "preview_url": False}}
+
+
+def _buttons(body: str, message_id: int, choices: List[Choice]) -> dict:
+    return {"type": "interactive", "interactive": {
+        "type": "button",
+        "body": {"text": body},
+        "action": {"buttons": [
+            {"type": "reply", "reply": {"id": choice_id(message_id, i), "title": c.title}}
+            for i, c in enumerate(choices)
+        ]},
+    }}
+
+
+def _row(message_id: int, index: int, title: str) -> dict:
+    row = {"id": choice_id(message_id, index), "title": shorten(title, ROW_TITLE_MAX)}
+    if row["title"] != title:  # the whole title stays readable
+        row["description"] = shorten(title, ROW_DESCRIPTION_MAX)
+    return row
+
+
+def _sections(message_id: int, choices: List[Choice]) -> List[dict]:
+    """One section, or one per card (headed by the card) when cards bring their own buttons."""
+    if len({c.group for c in choices}) == 1:
+        return [{"rows": [_row(message_id, i, c.title) for i, c in enumerate(choices)]}]
+    sections: List[dict] = []
+    for i, c in enumerate(choices):
+        title = c.group or OTHER_SECTION
+        if not sections or sections[-1]["title"] != title:
+            sections.append({"title": title, "rows": []})
+        sections[-1]["rows"].append(_row(message_id, i, c.label or c.title))
+    return sections
+
+
+def _list(body: str, message_id: int, choices: List[Choice]) -> dict:
+    return {"type": "interactive", "interactive": {
+        "type": "list",
+        "body": {"text": body},
+        "action": {"button": LIST_BUTTON, "sections": _sections(message_id, choices)},
+    }}
+
+
+def choice_mode(choices: List[Choice]) -> Optional[str]:
+    if not choices:
+        return None
+    titles = [c.title for c in choices]
+    unique = len(set(titles)) == len(titles)
+    if len(choices) <= BUTTONS_MAX and unique and all(len(t) <= BUTTON_TITLE_MAX for t in titles):
+        return "buttons"
+    rows = [(c.group, shorten(c.label or c.title, ROW_TITLE_MAX)) for c in choices]
+    if (len(choices) <= ROWS_MAX and len(set(rows)) == len(rows)
+            and all(len(c.label or c.title) <= ROW_DESCRIPTION_MAX for c in choices)):
+        return "list"
+    return "numbered"
+
+
+def render(message: Message) -> Rendered:
+    text = message_text(message)
+    choices = choices_of(message)
+    mode = choice_mode(choices)
+    if mode is None:
+        return Rendered([_text_part(p) for p in split_text(text)], None)
+    if mode == "numbered":
+        lines = [f"{i}. {c.title}" for i, c in enumerate(choices, start=1)]
+        numbered = "\n\n".join(b for b in (text, "\n".join(lines) + "\n" + NUMBERED_HINT) if b)
+        return Rendered([_text_part(p) for p in split_text(numbered)], mode)
+    parts = []
+    if len(text) > BODY_LIMIT:  # too long for an interactive body: text first, then the choice
+        parts = [_text_part(p) for p in split_text(text)]
+        body = CHOOSE_CARD_TEXT if message.cards else CHOOSE_TEXT
+    else:
+        body = text or CHOOSE_TEXT
+    build = _buttons if mode == "buttons" else _list
+    parts.append(build(body, message.id, choices))
+    return Rendered(parts, mode)
+
+
+def template_body(name: str, language: str) -> dict:
+    """An approved template without parameters (template messages docs)."""
+    return {"type": "template", "template": {"name": name, "language": {"code": language}}}

@@ -1,0 +1,194 @@
+"""Advisor accounts: login, sessions that expire, cookie safety, rate limits, and each advisor
+seeing only the cases of their own regions."""
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from bot.handoff.accounts import check_password, hash_password
+from bot.handoff.tables import advisors, sessions
+from tests.bot.conftest import ROOT
+from tests.bot.handoff.conftest import PASSWORD
+
+pytestmark = pytest.mark.asyncio
+
+CSRF = {"X-Leerwijzer-Console": "1"}
+
+
+async def test_every_advisor_call_needs_a_login(desk):
+    cid = await desk.start()
+    await desk.bot_hands_over(cid)
+    handoff_id = await desk.case_id(cid)
+    calls = [("GET", "/me"), ("GET", "/handoffs?status=waiting"), ("GET", f"/handoffs/{handoff_id}"),
+             ("POST", f"/handoffs/{handoff_id}/claim"), ("POST", f"/handoffs/{handoff_id}/messages"),
+             ("POST", f"/handoffs/{handoff_id}/notes"), ("POST", f"/handoffs/{handoff_id}/close"),
+             ("POST", "/heartbeat"), ("POST", "/logout"), ("GET", "/ws")]
+    for headers in ({}, {"Authorization": "Bearer not-a-real-token"}, {"Authorization": "Basic eDp5"},
+                    {"Cookie": "lw_advisor=forged"}):
+        for method, path in calls:
+            response = await desk.api(method, path, headers=headers, json={"text": "x"})
+            assert response.status == 401, (headers, method, path)
+            body = await response.json()
+            assert body["error"] in ("not_logged_in", "login_expired") and body["message"]
+    assert await desk.mode(cid) == "waiting"  # nothing happened to the case
+
+
+async def test_login_with_a_wrong_password_or_unknown_email_is_refused(desk):
+    await desk.advisor()
+    for body in ({"email": "petra@twente.example", "password": "fout-wachtwoord-123"},
+                 {"email": "niemand@twente.example", "password": PASSWORD}):
+        response = await desk.api("POST", "/login", json=body)
+        assert response.status == 401
+        assert (await response.json())["message"] == "Het e-mailadres of het wachtwoord klopt niet."
+        assert "lw_advisor" not in response.cookies
+    bad = await desk.api("POST", "/login", json={"email": "x"})
+    assert bad.status == 422
+    upper = await desk.api("POST", "/login", json={"email": " PETRA@Twente.Example ", "password": PASSWORD})
+    assert upper.status == 200
+
+
+async def test_passwords_are_stored_as_scrypt_hashes(desk):
+    await desk.advisor()
+    engine = create_engine(desk.handoffs.conversations.store.url)
+    with engine.connect() as db:
+        stored = db.execute(select(advisors.c.password_hash)).scalar()
+        tokens = db.execute(select(sessions.c.token_hash)).scalars().all()
+    engine.dispose()
+    assert stored.startswith("scrypt$32768$8$1$") and PASSWORD not in stored
+    assert check_password(PASSWORD, stored) and not check_password(PASSWORD + "x", stored)
+    token = desk.advisors["petra@twente.example"].token
+    assert token not in tokens and len(tokens[0]) == 64  # only a SHA-256 of the token is kept
+    assert hash_password(PASSWORD) != hash_password(PASSWORD)  # salted
+
+
+async def test_the_login_cookie_is_httponly_strict_and_needs_the_console_header(desk):
+    await desk.advisor()
+    cid = await desk.start()
+    await desk.bot_hands_over(cid)
+    handoff_id = await desk.case_id(cid)
+    desk.client.session.cookie_jar.clear()
+    response = await desk.api("POST", "/login", json={"email": "petra@twente.example",
+                                                      "password": PASSWORD})
+    cookie = response.cookies["lw_advisor"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/advisor"
+    assert 8 * 3600 - 60 < int(cookie["max-age"]) <= 8 * 3600  # one working day
+
+    assert (await desk.api("GET", "/me")).status == 200  # reading with the cookie alone is fine
+    forged = await desk.api("POST", f"/handoffs/{handoff_id}/claim")  # a cross-site form post
+    assert forged.status == 403 and (await forged.json())["error"] == "csrf_header_missing"
+    other_site = await desk.api("POST", f"/handoffs/{handoff_id}/claim",
+                                headers={**CSRF, "Origin": "https://evil.example"})
+    assert other_site.status == 403 and (await other_site.json())["error"] == "cross_site_request"
+    assert await desk.mode(cid) == "waiting"
+    ok = await desk.api("POST", f"/handoffs/{handoff_id}/claim", headers=CSRF)
+    assert ok.status == 200 and await desk.mode(cid) == "advisor"
+
+
+async def test_logout_ends_the_login(desk):
+    petra = await desk.advisor()
+    assert (await desk.api("POST", "/logout", petra)).status == 204
+    assert (await desk.api("GET", "/me", petra)).status == 401
+
+
+async def test_an_expired_login_is_refused(desk):
+    petra = await desk.advisor()
+    advisor = await desk.handoffs.accounts.find(petra.email)
+    expired = await desk.handoffs.accounts.start_session(advisor, hours=-0.01)
+    response = await desk.api("GET", "/me", headers={"Authorization": f"Bearer {expired.token}"})
+    assert response.status == 401 and (await response.json())["error"] == "login_expired"
+    assert await desk.handoffs.accounts.purge_expired() == 1
+    assert (await desk.api("GET", "/me", petra)).status == 200  # the fresh one still works
+
+
+async def test_a_new_password_ends_existing_logins(desk):
+    petra = await desk.advisor()
+    await desk.handoffs.accounts.save_advisor(petra.email, "Petra", "nog-een-ander-wachtwoord",
+                                              ["twente"])
+    assert (await desk.api("GET", "/me", petra)).status == 401
+
+
+async def test_too_short_passwords_are_refused(desk):
+    with pytest.raises(ValueError):
+        await desk.handoffs.accounts.save_advisor("kort@twente.example", "Kort", "kort", ["twente"])
+
+
+async def test_login_attempts_are_rate_limited(make_desk):
+    desk = await make_desk(ADVISOR_LOGIN_RATE="3/300")
+    await desk.advisor(online=False)  # one attempt
+    for _ in range(2):
+        response = await desk.api("POST", "/login", json={"email": "petra@twente.example",
+                                                          "password": "raden-raden-raden"})
+        assert response.status == 401
+    blocked = await desk.api("POST", "/login", json={"email": "petra@twente.example",
+                                                     "password": PASSWORD})
+    assert blocked.status == 429 and int(blocked.headers["Retry-After"]) > 0
+    assert "Wacht" in (await blocked.json())["message"]
+
+
+async def test_advisors_see_only_their_regions(desk):
+    anna = await desk.advisor("anna@brabant.example", "Anna", tenants=("brabant",))
+    petra = await desk.advisor("petra@twente.example", "Petra", tenants=("twente",))
+    both = await desk.advisor("sam@leerwijzer.example", "Sam", tenants=("brabant", "twente"))
+    twente = await desk.start("twente")
+    brabant = await desk.start("brabant")
+    await desk.bot_hands_over(twente)
+    await desk.bot_hands_over(brabant)
+    twente_case = await desk.case_id(twente)
+
+    assert [c["tenant"] for c in await desk.listing(anna)] == ["brabant"]
+    assert [c["tenant"] for c in await desk.listing(petra)] == ["twente"]
+    assert sorted(c["tenant"] for c in await desk.listing(both)) == ["brabant", "twente"]
+    filtered = await desk.api("GET", "/handoffs?status=waiting&tenant=twente", anna)
+    assert filtered.status == 403
+
+    for method, path, body in [("GET", f"/handoffs/{twente_case}", None),
+                               ("POST", f"/handoffs/{twente_case}/claim", None),
+                               ("POST", f"/handoffs/{twente_case}/messages", {"text": "Hoi"}),
+                               ("POST", f"/handoffs/{twente_case}/notes", {"text": "Hoi"}),
+                               ("POST", f"/handoffs/{twente_case}/close", {})]:
+        response = await desk.api(method, path, anna, json=body)
+        assert response.status == 403, path
+        assert (await response.json())["error"] == "other_tenant"
+    assert await desk.mode(twente) == "waiting"
+    assert not any(m["sender"] == "advisor" for m in await desk.history(twente))
+
+    me = await (await desk.api("GET", "/me", both)).json()
+    assert [t["name"] for t in me["tenants"]] == ["Brabant Leert", "Twente Hubs"]
+
+
+async def test_the_console_page_has_a_strict_csp_and_no_inline_code(desk):
+    response = await desk.client.get("/advisor/")
+    page = await response.text()
+    csp = response.headers["Content-Security-Policy"]
+    assert response.status == 200
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "<script>" not in page and 'src="/advisor/console.js"' in page and "style=" not in page
+    assert (await desk.client.get("/advisor/console.js")).status == 200
+    assert (await desk.client.get("/advisor/console.css")).status == 200
+    redirect = await desk.client.get("/advisor", allow_redirects=False)
+    assert redirect.status == 301 and redirect.headers["Location"] == "/advisor/"
+    api = await desk.api("GET", "/me")
+    assert api.headers["Cache-Control"] == "no-store"
+
+
+async def test_demo_advisor_command_is_idempotent_and_keeps_the_password_private(tmp_path, make_desk):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+           "ADVISOR_PASSWORD_FILE": str(tmp_path / "var" / "advisor_password")}
+    runs = [subprocess.run([sys.executable, "-m", "bot.handoff", "create-demo-advisor"], cwd=ROOT,
+                           env=env, capture_output=True, text=True, timeout=60) for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[0].stderr
+    password = (tmp_path / "var" / "advisor_password").read_text().strip()
+    assert len(password) >= 16
+    assert stat.S_IMODE((tmp_path / "var" / "advisor_password").stat().st_mode) == 0o600
+    assert f"wachtwoord: {password}" in runs[0].stdout and runs[0].stdout == runs[1].stdout
+    assert "adviseur@demo.leerwijzer.nl" in runs[0].stdout
+
+    desk = await make_desk(DATABASE_URL=env["DATABASE_URL"])
+    response = await desk.api("POST", "/login", json={"email": "adviseur@demo.leerwijzer.nl",
+                                                      "password": password})
+    assert response.status == 200
+    assert sorted((await response.json())["advisor"]["tenants"]) == ["brabant", "noord", "twente"]

@@ -1,0 +1,75 @@
+"""The gateway's storage on both databases it supports: SQLite (default) and PostgreSQL."""
+import uuid
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import create_engine, text
+
+from bot.store import Store
+
+pytestmark = pytest.mark.asyncio
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_database():
+    """A fresh PostgreSQL database, or None when no server runs here."""
+    try:
+        admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT", future=True)
+        name = f"gw_test_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as db:
+            db.execute(text(f"CREATE DATABASE {name}"))
+        return admin, name
+    except Exception:
+        return None
+
+
+@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+async def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    created = postgres_database()
+    if created is None:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    admin, name = created
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as db:
+        db.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+async def test_conversations_and_messages_round_trip(database_url):
+    store = Store(database_url)
+    await store.open()
+    conversation = await store.create_conversation("twente", "web")
+    await store.add_message(conversation.id, "bot", "Welkom!", buttons=[{"title": "Ja", "payload": "/affirm"}])
+    await store.add_message(conversation.id, "user", "Ja", payload="/affirm")
+    await store.add_message(conversation.id, "bot", None, cards=[{"title": "BIM", "sample": True, "buttons": []}])
+    await store.set_mode(conversation.id, "waiting")
+    await store.close()
+
+    again = Store(database_url)  # another process would see the same
+    await again.open()
+    loaded = await again.get_conversation(conversation.id)
+    messages = await again.messages(conversation.id)
+    later = await again.messages(conversation.id, after_id=messages[0].id)
+    await again.close()
+    assert loaded.mode == "waiting" and loaded.tenant == "twente"
+    assert [(m.sender, m.text) for m in messages] == [("bot", "Welkom!"), ("user", "Ja"), ("bot", None)]
+    assert messages[0].buttons == [{"title": "Ja", "payload": "/affirm"}]
+    assert messages[1].payload == "/affirm"
+    assert messages[2].cards[0]["title"] == "BIM"
+    assert [m.id for m in later] == [m.id for m in messages[1:]]
+    assert messages[0].created_at.tzinfo is not None
+
+
+async def test_unknown_mode_or_sender_is_refused(database_url):
+    store = Store(database_url)
+    await store.open()
+    conversation = await store.create_conversation("brabant", "web")
+    with pytest.raises(ValueError):
+        await store.set_mode(conversation.id, "asleep")
+    with pytest.raises(ValueError):
+        await store.add_message(conversation.id, "hacker", "hoi")
+    assert await store.get_conversation("does-not-exist") is None
+    await store.close()
