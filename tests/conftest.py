@@ -1,0 +1,44 @@
+"""Shared fixtures: the real stack (action server + Rasa, and the gateway when bot/
+exists) on free ports, with its own tracker and knowledge databases.
+
+`make test` trains the model before pytest runs; without a model the fixture fails
+with a clear message rather than testing a stub.
+"""
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.stack import Stack  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory):
+    """Running action server, Rasa server and gateway. Attributes: rasa_url,
+    gateway_url (None without bot/), env (the environment they run with)."""
+    if not any((ROOT / "models").glob("*.tar.gz")):
+        pytest.fail("No trained model in models/: run `make train` first (make test does).")
+    data = tmp_path_factory.mktemp("stack")
+    stack = Stack(
+        rasa_port=free_port(), action_port=free_port(), gateway_port=free_port(),
+        log_dir=data / "log",
+        extra_env={
+            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
+            "DATABASE_URL": f"sqlite:///{data / 'leerwijzer.db'}",
+        },
+    )
+    stack.start()
+    yield stack
+    stack.stop()

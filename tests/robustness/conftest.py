@@ -1,0 +1,16 @@
+"""Robustness: fuzzing of the gateway's HTTP API, websocket and WhatsApp webhook, and injected
+faults (action server, Rasa, database, gateway restart). Figures are printed at the end."""
+from __future__ import annotations
+
+from tests.robustness.harness import FIGURES
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FIGURES:
+        return
+    terminalreporter.write_sep("=", "robustness figures")
+    for name, value in sorted(FIGURES.items()):
+        terminalreporter.write_line(f"{name}: {value}")
+
+# The in-process gateway fixtures of the gateway tests (client, make_config, make_client).
+from tests.bot.conftest import client, make_client, make_config  # noqa: E402,F401
