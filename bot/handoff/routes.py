@@ -385,10 +385,16 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
         while True:
             await ws.send_str(dumps(await outbox.get()))
 
+    closing = asyncio.Event()
+
     async def presence():  # online while the console is connected, until the login ends
         beat = max(1.0, min(20.0, handoffs.settings.online_seconds / 3))
         while True:
-            await asyncio.sleep(beat)
+            try:
+                await asyncio.wait_for(closing.wait(), beat)
+                return
+            except asyncio.TimeoutError:
+                pass
             if await handoffs.accounts.session(caller.token) is None:
                 await ws.close(code=4001, message=b"logged out")
                 return
@@ -397,7 +403,7 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
     for tenant in caller.advisor.tenants:
         follow(console_key(tenant))
     await handoffs.accounts.heartbeat(caller.token)
-    tasks = [asyncio.create_task(send_all()), asyncio.create_task(presence())]
+    sender, beating = asyncio.create_task(send_all()), asyncio.create_task(presence())
     await outbox.put({"type": "hello", "advisor": caller.advisor.to_api()})
     try:
         async for frame in ws:
@@ -430,8 +436,11 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
                 await outbox.put({"type": "error", "error": "invalid_request",
                                   "message": INVALID_TEXT})
     finally:
-        for task in tasks:
-            task.cancel()
+        sender.cancel()
+        # Not cancelled: a cancelled heartbeat's database thread runs on and could mark the
+        # advisor online again after the "offline" below. Presence stops between beats.
+        closing.set()
+        await asyncio.wait([beating], timeout=10)
         for entry in list(subscriptions):
             unfollow(entry)
         request.app[SOCKETS].discard(ws)
