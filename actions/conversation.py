@@ -63,7 +63,8 @@ class ActionHandoff(Action):
             "shown_modules": list(tracker.get_slot("shown_modules") or []),
         })
         dispatcher.utter_message(
-            text="Dank je. Ik stuur je gesprek door naar een adviseur. Een adviseur neemt het "
-                 "gesprek zo snel mogelijk over, hier in dit venster. De adviseur ziet wat je me "
-                 "vertelde, dus je hoeft het niet opnieuw te zeggen.")
+            # Neutral on purpose: the gateway says next whether an advisor is free, or offers
+            # a callback when nobody is (bot/handoff/dialogue.py).
+            text="Dank je. Ik kijk of er een adviseur is die het gesprek overneemt. Wat je me "
+                 "vertelde, gaat mee. Je hoeft het dus niet opnieuw te zeggen.")
         return [SlotSet("handoff_reason", None)]

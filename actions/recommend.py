@@ -3,7 +3,8 @@
 Each result page goes out as
   1. a text with a numbered list "1. Title — provider, place, price, start" (so WhatsApp
      and plain REST users get the facts without card rendering),
-  2. json_message {"type": "module_cards", "cards": [...]} (the REST output contract),
+  2. json_message {"type": "module_cards", "text": heading, "replaces_text": the list above,
+     "cards": [...]} (the REST output contract; card-aware channels show heading + cards),
   3. a short question with buttons (meer opties, financiering, adviseur).
 The page's module ids and offset go into the slots shown_modules and results_offset, so
 "de tweede", "meer" and "hoe meld ik me aan" refer to what the user saw.
@@ -92,12 +93,17 @@ def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult"
               intro: Text, extra_buttons: Optional[List[Dict]] = None) -> List[Dict[str, Any]]:
     """Send one page of results (text list, cards, buttons) and remember it."""
     hits = result.hits
-    lines = list(result.relaxed) + [intro]
-    lines += [card_line(offset + i + 1, hit) for i, hit in enumerate(hits)]
+    heading = list(result.relaxed) + [intro]
+    lines = heading + [card_line(offset + i + 1, hit) for i, hit in enumerate(hits)]
     if any(hit.sample for hit in hits):
         lines.append(SAMPLE_NOTE)
-    dispatcher.utter_message(text="\n".join(lines))
-    dispatcher.utter_message(json_message={"type": "module_cards", "cards": [card(h) for h in hits]})
+    plain = "\n".join(lines)
+    dispatcher.utter_message(text=plain)
+    # A channel that shows cards replaces the plain list with the heading plus the cards,
+    # so the user does not read every module twice.
+    dispatcher.utter_message(json_message={
+        "type": "module_cards", "text": "\n".join(heading), "replaces_text": plain,
+        "cards": [card(h) for h in hits]})
     buttons = []
     if result.total > offset + len(hits):
         buttons.append({"title": "Meer opties", "payload": "/more_results"})

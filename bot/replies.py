@@ -1,7 +1,9 @@
 """Turn Rasa's REST responses into gateway messages and requests to the gateway.
 
 Rasa output contract (see the team brief): text + buttons; json_message
-{"type": "module_cards", "cards": [...]} for course cards; json_message
+{"type": "module_cards", "text", "replaces_text", "cards": [...]} for course cards
+(the plain-text list the bot sent just before, equal to replaces_text, is dropped: cards
+show the same modules); json_message
 {"type": "handoff", ...} asks the gateway to hand the conversation to an advisor.
 Only known fields pass, as plain strings, so channels never render unexpected data.
 """
@@ -65,6 +67,10 @@ def from_rasa(responses: List[dict]) -> Tuple[List[Outgoing], List[BotRequest]]:
             if kind == "module_cards":
                 cards = [c for c in map(clean_card, custom.get("cards") or []) if c]
                 text = custom.get("text") if isinstance(custom.get("text"), str) else None
+                replaces = custom.get("replaces_text")
+                if (cards and outgoing and isinstance(replaces, str)
+                        and outgoing[-1].text == replaces and not outgoing[-1].buttons):
+                    outgoing.pop()  # the plain-text list of these cards: shown once, as cards
                 if cards or text:
                     outgoing.append(Outgoing(text=text, cards=cards,
                                              buttons=clean_buttons(custom.get("buttons"))))

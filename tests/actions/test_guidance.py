@@ -80,5 +80,7 @@ def test_handoff_sends_profile_and_shown_modules_to_the_gateway():
     assert handoff["profile"]["location"] == "Breda" and handoff["profile"]["region"] == "brabant"
     assert handoff["profile"]["on_benefit"] is True and handoff["profile"]["tenant"] == "brabant"
     assert handoff["shown_modules"] == ["m1", "m2"]
-    assert "adviseur neemt het gesprek zo snel mogelijk over" in texts(messages)
+    said = texts(messages)
+    # no promise the gateway may have to take back ("nobody is available, callback?")
+    assert "Ik kijk of er een adviseur is" in said and "zo snel mogelijk" not in said
     assert slot_events(events)["handoff_reason"] is None

@@ -57,6 +57,23 @@ def test_first_page_fits_the_profile_and_is_readable_as_text():
     assert "Praat met een adviseur" in titles and "Wie betaalt dit?" in titles
 
 
+def test_a_card_aware_channel_shows_each_module_once():
+    """The gateway turns the page into the heading plus cards, not a list and then cards."""
+    from bot.replies import from_rasa
+
+    messages, _ = search(TILBURG_WORKER)
+    # As Rasa's REST channel sends them: without the empty fields.
+    outgoing, _ = from_rasa([{k: v for k, v in m.items() if v} for m in messages])
+    titles = [c["title"] for c in cards_of(messages)]
+    with_cards = [o for o in outgoing if o.cards]
+    assert [c["title"] for c in with_cards[0].cards] == titles
+    shown_text = " ".join(o.text or "" for o in outgoing)
+    for title in titles:
+        assert title not in shown_text, "a module is listed in the text and again as a card"
+    assert with_cards[0].text  # the heading ("Deze modules passen ...") stays
+    assert outgoing[-1].buttons  # and the follow-up question with its buttons
+
+
 def test_a_correction_of_the_place_changes_the_results():
     _, tilburg = search(TILBURG_WORKER)
     messages, enschede = search(dict(TILBURG_WORKER, location="Enschede"))
