@@ -43,9 +43,9 @@ stories: train
 eval: train
 	@$(STAGE) nlu-eval $(VENV)/python benchmarks/nlu_eval.py --min-macro-f1 0.90
 
-test: setup
-	@rm -f var/stage-times.txt
-	@$(MAKE) --no-print-directory validate train stories eval pytest
+test:
+	@mkdir -p var && rm -f var/stage-times.txt
+	@$(MAKE) --no-print-directory setup validate train stories eval pytest
 	@echo "== stage times:"; cat var/stage-times.txt
 
 # A whole Dutch advice conversation over the REST channel, printed as a transcript.
