@@ -9,17 +9,24 @@ STAGE := scripts/stage.sh
 RASA := $(VENV)/rasa
 TRAIN_ARGS := --domain domain --data data --config config.yml --out models
 
-.PHONY: setup test-setup train run test validate pytest stories eval demo-conversation bench-conversation clean
+.PHONY: setup test-setup nginx train run run-scaled test validate pytest stories eval demo-conversation bench-conversation clean
 
 setup:
 	@mkdir -p var
 	@$(STAGE) setup scripts/setup.sh
 
 # Browser tests need Debian's chromium (no browser downloads here).
-test-setup: setup
+test-setup: setup nginx
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian chromium ..."; \
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 	  echo "WARNING: could not install chromium; browser tests will fail"; }
+
+# The scale-out profile's load balancer: Debian's nginx (run by scripts/stack.py as its own
+# child process, never the system service).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { echo "Installing Debian nginx ..."; \
+	  (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null) || \
+	  echo "WARNING: could not install nginx; the scale-out profile and its tests will fail"; }
 
 # Rasa's fingerprinting retrains only when config, domain or data changed.
 # flock: a second `make train` waits for the first and then finds nothing to do.
@@ -29,6 +36,11 @@ train: setup
 run: train
 	@$(VENV)/python -m bot.handoff create-demo-advisor
 	@$(VENV)/python scripts/stack.py
+
+# Scale-out profile (README "Scale-out"): 2 gateways, 2 Rasa servers, 2 action servers behind
+# nginx on :8080, with PostgreSQL and Redis on 127.0.0.1 shared.
+run-scaled: nginx train
+	@$(VENV)/python scripts/stack.py --scaled
 
 validate: setup
 	@$(STAGE) validate $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings

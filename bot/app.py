@@ -20,6 +20,7 @@ from bot.handoff import routes as handoff
 from bot.hub import Hub
 from bot.privacy import gateway as privacy
 from bot.rasa_client import RasaClient
+from bot.redis_hub import RedisHub
 from bot.security import CONFIG, api_errors, cors, security_headers
 from bot.store import Store
 
@@ -46,9 +47,12 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
         yield
         await rasa.session.close()
 
-    app.cleanup_ctx.extend([database, rasa_session])
+    # Several gateways share live events through Redis; one gateway keeps them in-process.
+    hub = (RedisHub(config.hub_redis_url, config.hub_channel_prefix) if config.hub_redis_url
+           else Hub())
+    app.cleanup_ctx.extend([database, rasa_session, hub.lifecycle])
     app.on_response_prepare.append(security_headers)
-    conversations = Conversations(store, Hub(), rasa, config.tenants)
+    conversations = Conversations(store, hub, rasa, config.tenants)
     web_channel.setup(app, conversations)
     whatsapp_channel.setup(app, conversations)  # stays off without WHATSAPP_* settings
     handoff.setup(app, conversations)  # queue, callback requests, advisor console at /advisor/

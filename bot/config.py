@@ -85,6 +85,8 @@ class GatewayConfig:
     rate_per_client: Rate = Rate(120, 60)
     rate_new_conversations: Rate = Rate(30, 600)
     trusted_proxies: Tuple[str, ...] = ()
+    hub_redis_url: str = ""  # set: live events go through Redis (several gateways; README "Scale-out")
+    hub_channel_prefix: str = "leerwijzer:hub:"
     tenants: Mapping[str, Tenant] = field(default_factory=dict)
     whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)  # WHATSAPP_* variables
     handoff: HandoffSettings = field(default_factory=HandoffSettings)  # HANDOFF_*, ADVISOR_*
@@ -108,6 +110,8 @@ class GatewayConfig:
             trusted_proxies=tuple(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
+            hub_redis_url=get("HUB_REDIS_URL", ""),
+            hub_channel_prefix=get("HUB_CHANNEL_PREFIX", cls.hub_channel_prefix),
             tenants=load_tenants(Path(get("GATEWAY_TENANTS_FILE", str(TENANTS_FILE))), env),
             whatsapp=WhatsAppSettings.from_env(env),
             handoff=HandoffSettings.from_env(env),

@@ -1,15 +1,15 @@
 """Live events per conversation (messages, typing, mode changes) for whoever watches it.
 
-In-process fan-out to the user's open websockets (several tabs) and, later, the advisor
-console. A Redis pub/sub hub with the same `subscribe`/`unsubscribe`/`publish` methods lets
-several gateway instances share conversations.
+In-process fan-out to the user's open websockets (several tabs) and the advisor consoles
+(keys "advisors:<tenant>"). bot/redis_hub.py is the same interface over Redis pub/sub, so
+several gateway instances share conversations (HUB_REDIS_URL; README "Scale-out").
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import defaultdict
-from typing import Dict, Set
+from typing import AsyncIterator, Dict, Set
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,15 @@ class Hub:
     def watchers(self, conversation_id: str) -> int:
         return len(self._watchers.get(conversation_id, ()))
 
+    async def lifecycle(self, _app) -> AsyncIterator[None]:
+        """aiohttp cleanup_ctx: nothing to open in-process (the Redis hub connects here)."""
+        yield
+
     async def publish(self, conversation_id: str, event: dict) -> None:
+        self.deliver(conversation_id, event)
+
+    def deliver(self, conversation_id: str, event: dict) -> None:
+        """Hand an event to this process's watchers of the key."""
         for queue in list(self._watchers.get(conversation_id, ())):
             try:
                 queue.put_nowait(event)
