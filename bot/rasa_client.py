@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import List, Optional
 
 import aiohttp
+
+from bot.timing import spent
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,7 @@ class RasaClient:
         if self.session is None:
             raise RasaUnavailable("the gateway has no HTTP client session (app not started)")
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
+        started = time.perf_counter()
         try:
             async with self.session.post(self.webhook, json=body, timeout=self.timeout) as resp:
                 if resp.status != 200:
@@ -32,6 +36,8 @@ class RasaClient:
                 responses = await resp.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise RasaUnavailable(f"{type(error).__name__}: {error}") from error
+        finally:  # the gateway's own time per turn is what is left (bot/timing.py)
+            spent("rasa", time.perf_counter() - started)
         if not isinstance(responses, list):
             raise RasaUnavailable("Rasa answered something other than a list")
         return [r for r in responses if isinstance(r, dict)]

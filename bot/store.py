@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.privacy import mask_for_storage
+from bot.timing import spent
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +160,7 @@ class Store:
     async def _run(self, fn, *args, **kwargs):
         loop = asyncio.get_running_loop()
         for pause in (*RETRY_PAUSES, None):
+            started = time.perf_counter()
             try:
                 return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
             except (OperationalError, InterfaceError) as error:  # each call is one transaction
@@ -166,6 +169,8 @@ class Store:
                 log.warning("database unavailable (%s); retrying in %.1f s",
                             type(error.orig or error).__name__, pause)
                 await asyncio.sleep(pause)
+            finally:  # a request's time spent on the database (bot/timing.py)
+                spent("db", time.perf_counter() - started)
 
     async def open(self) -> None:
         def _open():

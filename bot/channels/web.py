@@ -19,6 +19,7 @@ from bot.limits import RateLimiter, Refused, clean_user_text, too_fast
 from bot.schemas import INVALID_TEXT, validate
 from bot.security import CONFIG, check_origin, client_address, dumps
 from bot.store import Conversation
+from bot.timing import Timings
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ def _accept(request: web.Request, conversation: Conversation, body: dict) -> str
 
 
 async def post_message(request: web.Request) -> web.Response:
+    timings = Timings()  # Server-Timing: how much of the turn was the gateway itself
     conversation = await find_conversation(request)
     body = validate("NewMessage", await read_json(request))
     text = _accept(request, conversation, body)
@@ -116,7 +118,9 @@ async def post_message(request: web.Request) -> web.Response:
     replies = await asyncio.shield(
         request.app[CONVERSATIONS].receive(conversation, text, body.get("payload")))
     current = await request.app[CONVERSATIONS].store.get_conversation(conversation.id)
-    return json_response({"messages": [m.to_api() for m in replies], "mode": current.mode})
+    response = json_response({"messages": [m.to_api() for m in replies], "mode": current.mode})
+    response.headers["Server-Timing"] = timings.header()
+    return response
 
 
 async def get_messages(request: web.Request) -> web.Response:
