@@ -9,7 +9,7 @@ STAGE := scripts/stage.sh
 RASA := $(VENV)/rasa
 TRAIN_ARGS := --domain domain --data data --config config.yml --out models
 
-.PHONY: setup test-setup nginx train run run-scaled test validate pytest stories eval demo-conversation bench-conversation clean
+.PHONY: setup test-setup nginx train run run-scaled test validate pytest stories eval demo-conversation bench-conversation bench clean
 
 setup:
 	@mkdir -p var
@@ -66,6 +66,11 @@ demo-conversation: train
 
 bench-conversation: train
 	@$(VENV)/python benchmarks/conversation_bench.py
+
+# Load: N = 1..50 concurrent users against Rasa alone, the default stack and the scale-out
+# profile (about 20 min; `make bench BENCH_ARGS=--quick` for a short run). Not part of `make test`.
+bench: train nginx
+	@$(VENV)/python benchmarks/load_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf models results var/log var/spacy

@@ -479,21 +479,19 @@ class EmbeddedProfile:
         return {s.name: s.process.pid for s in self.stack.services}
 
 
-def scaled_profile(data: Path):
-    """The scale-out profile from scripts/stack.py, or None while it does not exist."""
-    try:
-        from scripts.stack import ScaledStack  # noqa: F401
-    except ImportError:
-        return None
-    return ScaledProfile(data)
-
-
 class ScaledProfile:
+    """scripts/stack.py ScaledStack: 2 gateways, 2 Rasa, 2 action servers behind nginx;
+    PostgreSQL and Redis. Its own fresh database and Redis database, so nothing else's data
+    is touched or counted."""
+
     name = "scaled"
 
     def __init__(self, data: Path):
         from scripts.stack import ScaledStack
-        self.stack = ScaledStack(log_dir=data / "log", extra_env=dict(BENCH_RATE_LIMITS))
+        self.stack = ScaledStack(database="leerwijzer_load_bench",
+                                 redis_url="redis://127.0.0.1:6379/9", fresh=True,
+                                 log_dir=data / "log", nginx_dir=data / "nginx",
+                                 extra_env=dict(BENCH_RATE_LIMITS))
 
     def start(self) -> None:
         self.stack.start(timeout=900)
@@ -505,8 +503,16 @@ class ScaledProfile:
     def gateway_url(self) -> str:
         return self.stack.gateway_url
 
+    @property
+    def rasa_url(self) -> str:
+        return self.stack.rasa_url
+
+    @property
+    def rasa_token(self) -> str:
+        return self.stack.env["RASA_TOKEN"]
+
     def pids(self) -> Dict[str, int]:
-        return dict(self.stack.pids())
+        return self.stack.processes()
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -648,15 +654,15 @@ def main() -> int:
         runs.append(("scaled", False, True))
     for kind, with_rasa, with_gateway in runs:
         data = Path(tempfile.mkdtemp(prefix=f"load-bench-{kind}-"))
-        profile = EmbeddedProfile(data) if kind == "embedded" else scaled_profile(data)
-        if profile is None:
-            note = ("scaled: NOT RUN - scripts/stack.py has no ScaledStack yet "
-                    "(the scale-out profile is built separately)")
+        profile = EmbeddedProfile(data) if kind == "embedded" else ScaledProfile(data)
+        print(f"-- starting the {kind} stack (logs in {data / 'log'}) ...", flush=True)
+        try:
+            profile.start()
+        except RuntimeError as error:  # e.g. PostgreSQL, Redis or nginx missing: say so, go on
+            note = f"{kind}: NOT RUN - could not start: {error}"
             report["notes"].append(note)
             print(note, flush=True)
             continue
-        print(f"-- starting the {kind} stack (logs in {data / 'log'}) ...", flush=True)
-        profile.start()
         try:
             asyncio.run(bench_profile(profile, scripts, args, results, with_rasa, with_gateway))
         finally:

@@ -6,6 +6,8 @@ Cheap (seconds); the benchmark itself runs with `make bench`, not in `make test`
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -102,7 +104,7 @@ def test_memory_of_a_process_and_its_children_is_measured():
     code = ("import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', "
             "'import time; b = bytearray(60 * 1024 * 1024); b[::4096] = b\"x\" * len(b[::4096]); "
             "time.sleep(30)']); time.sleep(30)")
-    parent = subprocess.Popen([sys.executable, "-c", code])
+    parent = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
     try:
         async def measure():
             watch = lb.ProcessWatch({"service": parent.pid}, every=0.1)
@@ -112,7 +114,8 @@ def test_memory_of_a_process_and_its_children_is_measured():
 
         report = asyncio.run(measure())["service"]
     finally:
-        parent.kill()
+        os.killpg(parent.pid, signal.SIGKILL)  # the child too
+        parent.wait()
     assert report["processes"] == 2
     assert report["peak_rss_mb"] >= 60
     assert report["vmhwm_mb"] >= 60
