@@ -1,6 +1,7 @@
 """Cross-cutting HTTP safety: JSON errors, security headers, CORS and origin checks, client address."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 from typing import Iterable, Optional
@@ -128,14 +129,30 @@ def page_csp(frame_ancestors: Iterable[str] = ()) -> str:
     return PAGE_CSP.format(ancestors=ancestors)
 
 
+def is_trusted_proxy(address: str, trusted: Iterable[str]) -> bool:
+    """`trusted` holds addresses or networks ("10.0.0.0/8"): proxies in a cluster get a new
+    address on every restart, so operators name the pod network."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for entry in trusted:
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def client_address(request: web.Request) -> str:
     """The user's address; X-Forwarded-For is believed only from configured proxies."""
     remote = request.remote or "unknown"
     trusted = request.app[CONFIG].trusted_proxies
-    if remote in trusted:
+    if is_trusted_proxy(remote, trusted):
         hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
         for hop in reversed(hops):
-            if hop not in trusted:
+            if not is_trusted_proxy(hop, trusted):
                 return hop
     return remote
 

@@ -240,6 +240,23 @@ async def test_forwarded_address_counts_only_behind_a_trusted_proxy(make_config,
     assert response.status == 429
 
 
+async def test_trusted_proxies_may_be_a_network(make_config, make_client):
+    """In a cluster the proxies' addresses change; the operator names their network."""
+    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60",
+                                           GATEWAY_TRUSTED_PROXIES="10.0.0.0/8, 127.0.0.0/8"))
+    cid = await start(client)
+    url = f"/api/v1/conversations/{cid}/messages"
+    # a second proxy hop inside the network is skipped; the user's own address counts
+    for user in ("203.0.113.7", "203.0.113.8"):
+        for _ in range(2):
+            response = await client.post(url, json={"text": "hoi"},
+                                         headers={"X-Forwarded-For": f"{user}, 10.1.2.3"})
+            assert response.status == 200, user
+    response = await client.post(url, json={"text": "hoi"},
+                                 headers={"X-Forwarded-For": "203.0.113.7, 10.1.2.3"})
+    assert response.status == 429
+
+
 # -- origins (CORS and websocket) ---------------------------------------------------------------
 
 async def test_cors_allows_the_tenants_site_and_refuses_others(client):
