@@ -400,6 +400,16 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
                 return
             await handoffs.accounts.heartbeat(caller.token)
 
+    async def go_offline():
+        # Presence is stopped, not cancelled: a cancelled heartbeat's database thread runs on
+        # and could mark the advisor online again after the "offline" below.
+        closing.set()
+        await asyncio.wait([beating], timeout=10)
+        try:
+            await handoffs.accounts.heartbeat(caller.token, online=False)
+        except Exception:  # the database may be closing with the gateway
+            log.warning("could not mark an advisor console offline")
+
     for tenant in caller.advisor.tenants:
         follow(console_key(tenant))
     await handoffs.accounts.heartbeat(caller.token)
@@ -437,17 +447,12 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
                                   "message": INVALID_TEXT})
     finally:
         sender.cancel()
-        # Not cancelled: a cancelled heartbeat's database thread runs on and could mark the
-        # advisor online again after the "offline" below. Presence stops between beats.
-        closing.set()
-        await asyncio.wait([beating], timeout=10)
         for entry in list(subscriptions):
             unfollow(entry)
         request.app[SOCKETS].discard(ws)
-        try:
-            await handoffs.accounts.heartbeat(caller.token, online=False)
-        except Exception:  # the database may be closing with the gateway
-            log.warning("could not mark an advisor console offline")
+        # Shielded: aiohttp cancels this handler when the client goes away, and the advisor
+        # must still be marked offline.
+        await asyncio.shield(go_offline())
     return ws
 
 
