@@ -22,6 +22,9 @@ import logging
 from typing import AsyncIterator, Optional
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from bot.hub import Hub
@@ -34,10 +37,13 @@ MAX_BACKOFF_SECONDS = 10.0
 
 
 class RedisHub(Hub):
-    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, name: str = "leerwijzer-hub",
+                 first_connect_seconds: float = FIRST_CONNECT_SECONDS) -> None:
         super().__init__()
         self.url = url
         self.prefix = prefix
+        self.name = name  # shown by Redis' CLIENT LIST
+        self.first_connect_seconds = first_connect_seconds
         self._redis: Optional[redis.Redis] = None
         self._listening = asyncio.Event()  # set while the pattern subscription is live
 
@@ -46,12 +52,15 @@ class RedisHub(Hub):
         return self._listening.is_set()
 
     async def lifecycle(self, _app) -> AsyncIterator[None]:
-        # socket_timeout: a hanging Redis must not hold a user's answer for long.
+        # socket_timeout: a hanging Redis must not hold a user's answer for long. One retry
+        # on a broken connection: after a Redis restart the pooled connections are stale.
         self._redis = redis.Redis.from_url(
-            self.url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=15)
+            self.url, client_name=self.name, socket_connect_timeout=2, socket_timeout=2,
+            health_check_interval=15, retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError])
         listener = asyncio.get_running_loop().create_task(self._listen())
         try:
-            await asyncio.wait_for(self._listening.wait(), FIRST_CONNECT_SECONDS)
+            await asyncio.wait_for(self._listening.wait(), self.first_connect_seconds)
         except asyncio.TimeoutError:
             log.warning("event hub: Redis not reachable yet; events stay on this gateway "
                         "until it is")

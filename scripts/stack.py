@@ -248,6 +248,10 @@ class ScaledStack:
             "RASA_URL": self.rasa_url,
             "GATEWAY_HOST": "127.0.0.1",
             "GATEWAY_TRUSTED_PROXIES": "127.0.0.1",  # nginx passes the user's address on
+            # Rasa's lock on a conversation (Redis) outlives a Rasa server that died while
+            # holding it; after this many seconds the other server takes the conversation.
+            # Longer than any normal turn, shorter than the gateway's RASA_TIMEOUT (30 s).
+            "TICKET_LOCK_LIFETIME": env.get("TICKET_LOCK_LIFETIME", "20"),
             "SANIC_HOST": "127.0.0.1",
             "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
             "RASA_TELEMETRY_ENABLED": "false",
@@ -324,7 +328,15 @@ class ScaledStack:
         start_services(self.services, timeout)
 
     def stop(self) -> None:
-        stop_services(self.services)
+        """nginx and the gateways first (they finish the turns on their way), then Rasa and
+        the action servers; each group at once."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        front = [s for s in self.services if s.name == "nginx" or s.name.startswith("gateway")]
+        back = [s for s in self.services if s not in front]
+        with ThreadPoolExecutor(max_workers=len(self.services)) as pool:
+            for group in (front, back):
+                list(pool.map(Service.stop, group))
 
     def describe(self) -> str:
         ports = self.instance_ports
