@@ -1,7 +1,7 @@
 """The channel-independent core: a user's message in, the bot's (or advisor's) answers out.
 
 Channels (bot/channels/*) call `receive` for what a user says and never talk to Rasa or the
-store themselves. Everything that reaches a user goes through `deliver_to_user`.
+store themselves. Everything that reaches a user goes through `deliver_to_user` (`deliver_all`).
 
 Hooks for the handoff work: `mode` is stored per conversation; while it is not "bot" user
 messages go to `advisor_relay` instead of Rasa, and bot requests such as
@@ -82,9 +82,9 @@ class Conversations:
         return the answers delivered to the user."""
         lock = self._lock(conversation.id)
         async with lock:
-            said = await self.store.add_message(conversation.id, "user", text, payload=payload)
+            said, current = await self.store.add_user_message(conversation.id, text, payload)
+            current = current or conversation
             await self.hub.publish(conversation.id, {"type": "message", "message": said.to_api()})
-            current = await self.store.get_conversation(conversation.id) or conversation
             if current.mode != "bot":
                 if self.advisor_relay is None:
                     return []
@@ -119,7 +119,7 @@ class Conversations:
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable for a %s message: %s", conversation.channel, error)
                 outgoing, requests = [Outgoing(sender="system", text=RASA_DOWN_TEXT)], []
-            delivered = [await self.deliver_to_user(conversation, m) for m in outgoing]
+            delivered = await self.deliver_all(conversation, outgoing)
         finally:  # typing stops after the answers arrived, so the indicator does not flicker
             await self.hub.publish(conversation.id, {"type": "typing", "sender": "bot", "on": False})
         for request in requests:
@@ -134,13 +134,21 @@ class Conversations:
         """The one road to the user: store the message, push it to everyone watching the
         conversation live (websockets, console), and send it through the conversation's
         channel when that channel is not a live socket."""
-        message = await self.store.add_message(
-            conversation.id, outgoing.sender, outgoing.text, outgoing.buttons, outgoing.cards)
-        await self.hub.publish(conversation.id, {"type": "message", "message": message.to_api()})
+        return (await self.deliver_all(conversation, [outgoing]))[0]
+
+    async def deliver_all(self, conversation: Conversation,
+                          outgoing: List[Outgoing]) -> List[Message]:
+        """deliver_to_user for several messages in order (a bot turn's answers), stored in
+        one transaction."""
+        stored = await self.store.add_messages(conversation.id, [
+            dict(sender=m.sender, text=m.text, buttons=m.buttons, cards=m.cards)
+            for m in outgoing])
         output = self.outputs.get(conversation.channel)
-        if output is not None:
-            await output.send(conversation, message)
-        return message
+        for message in stored:
+            await self.hub.publish(conversation.id, {"type": "message", "message": message.to_api()})
+            if output is not None:
+                await output.send(conversation, message)
+        return stored
 
     async def set_mode(self, conversation: Conversation, mode: str) -> None:
         await self.store.set_mode(conversation.id, mode)
