@@ -136,7 +136,8 @@ class Stack:
             Service(
                 "Rasa server",
                 [str(VENV_BIN / "rasa"), "run", "-m", self.model, "--enable-api",
-                 "--auth-token", env["RASA_TOKEN"], "-i", "127.0.0.1",
+                 # "=": a random token may start with "-", which argparse takes for an option
+                 f"--auth-token={env['RASA_TOKEN']}", "-i", "127.0.0.1",
                  "-p", str(self.rasa_port), "--endpoints", "endpoints.yml",
                  "--credentials", "credentials.yml"],
                 f"http://127.0.0.1:{self.rasa_port}/", env,
@@ -271,7 +272,7 @@ class ScaledStack:
             self.services.append(Service(
                 f"rasa-{number}",
                 [str(VENV_BIN / "rasa"), "run", "-m", self.model, "--enable-api",
-                 "--auth-token", env["RASA_TOKEN"], "-i", "127.0.0.1", "-p", str(port),
+                 f"--auth-token={env['RASA_TOKEN']}", "-i", "127.0.0.1", "-p", str(port),
                  "--endpoints", "endpoints-scaled.yml", "--credentials", "credentials.yml"],
                 f"http://127.0.0.1:{port}/", env, self.log_dir / f"rasa-{port}.log"))
         for number, port in enumerate(self.instance_ports["gateway"], 1):

@@ -68,23 +68,47 @@ def upstreams(stack, kind: str) -> Dict[int, int]:
     return ports
 
 
+async def live_ids(ws, wanted: List[int], already: List[int]) -> List[int]:
+    """Message ids as a websocket shows them (history first, then live; each id once)."""
+    seen = list(already)
+
+    async def read():
+        while set(wanted) - set(seen):
+            event = await ws.receive_json()
+            if event["type"] == "message" and event["message"]["id"] not in seen:
+                seen.append(event["message"]["id"])
+    await asyncio.wait_for(read(), 15)
+    return seen
+
+
 def test_conversations_spread_over_the_instances_keep_their_order(scaled):
     """12 users at once, 4 turns each, through nginx: every question has the bot's answers
-    right after it, in the order asked, and what each user got is what the history keeps."""
+    right after it, in the order asked; what each user got is what the history keeps, and
+    the user's websocket (also through nginx) showed the same messages in the same order."""
 
     async def scenario():
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
             cids = await asyncio.gather(*(start(http, scaled.gateway_url) for _ in range(12)))
+            sockets = [await http.ws_connect(f"{scaled.gateway_url}/api/v1/conversations/{c}/ws")
+                       for c in cids]
+            first = [await ws.receive_json() for ws in sockets]
+            assert all(event["type"] == "history" for event in first)
 
             async def converse(cid):
                 return [await say(http, scaled.gateway_url, cid, text) for text in SCRIPT]
 
             answered = await asyncio.gather(*(converse(cid) for cid in cids))
             kept = await asyncio.gather(*(history(http, scaled.gateway_url, c) for c in cids))
-            return cids, answered, kept
+            shown = await asyncio.gather(*(
+                live_ids(ws, [m["id"] for m in messages], [m["id"] for m in event["messages"]])
+                for ws, messages, event in zip(sockets, kept, first)))
+            for ws in sockets:
+                await ws.close()
+            return cids, answered, kept, shown
 
-    cids, answered, kept = asyncio.run(scenario())
-    for cid, replies, messages in zip(cids, answered, kept):
+    cids, answered, kept, shown = asyncio.run(scenario())
+    for cid, replies, messages, live in zip(cids, answered, kept, shown):
+        assert live == [m["id"] for m in messages], f"{cid}: the websocket showed another order"
         asked = turns(messages)
         assert [t[0]["text"] for t in asked] == SCRIPT, f"{cid}: questions lost or reordered"
         for turn, reply in zip(asked, replies):
@@ -166,7 +190,9 @@ def test_a_rasa_server_killed_mid_run_loses_no_conversation(scaled):
     question stays in the history with an answer; questions asked after the kill get the
     bot's answer from the other server; no turn reached Rasa twice."""
     rasa_1 = scaled.service("rasa-1")
-    rasa_before = upstreams(scaled, "rasa")
+    port_1 = scaled.instance_ports["rasa"][0]
+    before = upstreams(scaled, "rasa")[port_1]
+    served_by_rasa_1: List[int] = []  # requests in this test, counted at the kill
 
     async def scenario():
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
@@ -177,6 +203,7 @@ def test_a_rasa_server_killed_mid_run_loses_no_conversation(scaled):
             async def kill_when_all_answered_once():
                 while first_done < len(cids):
                     await asyncio.sleep(0.05)
+                served_by_rasa_1.append(upstreams(scaled, "rasa")[port_1] - before)
                 os.killpg(rasa_1.process.pid, signal.SIGKILL)  # no goodbye: a crash
                 await asyncio.get_running_loop().run_in_executor(None, rasa_1.process.wait)
                 killed_at.append(time.monotonic())
@@ -205,7 +232,7 @@ def test_a_rasa_server_killed_mid_run_loses_no_conversation(scaled):
 
     cids, asked, kept, trackers, killed_at = asyncio.run(scenario())
     assert rasa_1.process.poll() is not None, "rasa-1 was not killed"
-    assert rasa_before[scaled.instance_ports["rasa"][0]] > 0, "rasa-1 never had work"
+    assert served_by_rasa_1[0] > 0, "rasa-1 never had work before it was killed"
     after_kill = 0
     for cid, asked_at, messages, tracker in zip(cids, asked, kept, trackers):
         history_turns = turns(messages)
