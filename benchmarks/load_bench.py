@@ -5,9 +5,12 @@
     python benchmarks/load_bench.py --users 1,5,20 --seconds 30 --profiles embedded,rasa
 
 Each simulated user plays the conversations of benchmarks/load_conversations.yml one after the
-other (each user starts at a different one) and sends its next message as soon as the answer
-to the previous one arrived (no think time: a closed loop, the hardest case per user).
-Levels N = 1, 5, 10, 20, 50 run one after the other, each for --seconds (or --turns).
+other (each user starts at a different one). Like a person, it reads the answer and types
+before each message: --think seconds on average (default 4, uniformly 2-6 s; real chat users
+are slower, so this is on the busy side). Levels N = 1, 5, 10, 20, 50 run one after the
+other, each for --seconds (or --turns). Then a capacity level (marked *): --capacity-users
+users without any pause, which shows the most turns per second the system answers (with no
+pauses, latency = users / throughput: it measures capacity, not what a user waits).
 
 Targets (same scripts, same N):
   rasa      Rasa alone: POST /webhooks/rest/webhook on the embedded stack's Rasa server. The
@@ -31,6 +34,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -350,8 +354,11 @@ class Budget:
 
 
 async def run_user(target, session, scripts: Sequence[Script], first: int, budget: Budget,
-                   turns: List[Turn], played: List[Played]) -> None:
+                   turns: List[Turn], played: List[Played], think: float = 0.0) -> None:
+    """One user: conversation after conversation; before each message it reads and types
+    for `think` seconds on average (uniformly 0.5x to 1.5x; 0: at once)."""
     index = first
+    pauses = random.Random(first)  # the same pauses in every run
     while budget.open():
         script = scripts[index % len(scripts)]
         index += 1
@@ -364,6 +371,8 @@ async def run_user(target, session, scripts: Sequence[Script], first: int, budge
         record = Played(conversation, script)
         played.append(record)
         for text in script.turns:
+            if think:
+                await asyncio.sleep(think * pauses.uniform(0.5, 1.5))
             if not budget.take_turn():
                 return
             record.sent.append(text)
@@ -375,22 +384,24 @@ async def run_user(target, session, scripts: Sequence[Script], first: int, budge
 
 
 async def run_level(target, session, scripts: Sequence[Script], users: int,
-                    budget: Budget, watch_roots: Dict[str, int]) -> dict:
+                    budget: Budget, watch_roots: Dict[str, int], think: float = 0.0) -> dict:
     turns: List[Turn] = []
     played: List[Played] = []
     watch = ProcessWatch(watch_roots)
     watch.start()
     cpu_client = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
-    await asyncio.gather(*(run_user(target, session, scripts, user, budget, turns, played)
+    await asyncio.gather(*(run_user(target, session, scripts, user, budget, turns, played, think)
                            for user in range(users)))
     elapsed = time.monotonic() - started
     processes = await watch.stop()
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     checks = await asyncio.gather(*(_check(target, session, p) for p in played))
-    return summarise(users, elapsed, turns, checks, processes,
-                     client_cpu_s=(cpu_after.ru_utime + cpu_after.ru_stime)
-                     - (cpu_client.ru_utime + cpu_client.ru_stime))
+    level = summarise(users, elapsed, turns, checks, processes,
+                      client_cpu_s=(cpu_after.ru_utime + cpu_after.ru_stime)
+                      - (cpu_client.ru_utime + cpu_client.ru_stime))
+    level["think_s"] = think
+    return level
 
 
 async def _check(target, session, played: Played) -> HistoryCheck:
@@ -545,8 +556,8 @@ HEADER = (f"{'target':9} {'N':5} {'turns':>6} {'turns/s':>7} {'p50':>6} {'p95':>
           f"{'errors':>6} {'lost':>5} {'gw p50':>7} {'gw p95':>7}")
 
 
-async def bench_profile(profile, scripts, args, results: dict, with_rasa: bool,
-                        with_gateway: bool) -> None:
+async def bench_profile(profile, scripts, args, results: dict, capacity: dict,
+                        with_rasa: bool, with_gateway: bool) -> None:
     import aiohttp
 
     targets = []
@@ -563,10 +574,19 @@ async def bench_profile(profile, scripts, args, results: dict, with_rasa: bool,
         for users in args.users:
             for name, target in targets:  # the same N back to back: comparable machine load
                 level = await run_level(target, session, scripts, users,
-                                        Budget(args.seconds, args.turns), profile.pids())
+                                        Budget(args.seconds, args.turns), profile.pids(),
+                                        think=args.think)
                 level["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
                 results.setdefault(name, []).append(level)
                 print_level(name, level)
+        for name, target in targets:  # capacity: no pauses, as many turns as it can answer
+            if not args.capacity_users:
+                break
+            level = await run_level(target, session, scripts, args.capacity_users,
+                                    Budget(args.capacity_seconds), profile.pids())
+            level["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
+            capacity.setdefault(name, []).append(level)
+            print_level(f"{name}*", level)
 
 
 def verdict(results: Dict[str, List[dict]]) -> List[str]:
@@ -610,7 +630,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default=",".join(map(str, LEVELS)),
                         help="concurrent users per level, comma-separated (default 1,5,10,20,50)")
-    parser.add_argument("--seconds", type=float, default=45.0, help="length of each level")
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of each level")
+    parser.add_argument("--think", type=float, default=4.0,
+                        help="mean seconds a user reads and types before each message "
+                             "(uniform 0.5x-1.5x; 0 = send at once)")
+    parser.add_argument("--capacity-users", type=int, default=20,
+                        help="after the levels: this many users without pauses (0: skip)")
+    parser.add_argument("--capacity-seconds", type=float, default=45.0)
     parser.add_argument("--turns", type=int, help="end each level after this many turns instead")
     parser.add_argument("--warmup-turns", type=int, default=12)
     parser.add_argument("--profiles", default="rasa,embedded,scaled",
@@ -621,6 +647,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.users, args.seconds, args.warmup_turns = "1,5", min(args.seconds, 10.0), 4
+        args.think, args.capacity_users, args.capacity_seconds = min(args.think, 1.0), 5, 10.0
     args.users = [int(n) for n in args.users.split(",")]
     profiles = {p.strip() for p in args.profiles.split(",") if p.strip()}
     if not any((ROOT / "models").glob("*.tar.gz")):
@@ -633,15 +660,20 @@ def main() -> int:
         "benchmark": "load", "started": started.isoformat(timespec="seconds"),
         "machine_before": machine_state(),
         "settings": {"users": args.users, "seconds_per_level": args.seconds,
+                     "think_s_mean": args.think, "capacity_users": args.capacity_users,
+                     "capacity_seconds": args.capacity_seconds,
                      "turns_per_level": args.turns, "warmup_turns": args.warmup_turns,
                      "conversations": [s.name for s in scripts],
                      "rate_limits_raised": BENCH_RATE_LIMITS},
         "targets": {"users": TARGET_USERS, "p95_ms": TARGET_P95_MS,
                     "gateway_overhead_ms": TARGET_OVERHEAD_MS},
-        "results": {}, "notes": [],
+        "results": {}, "capacity": {}, "notes": [],
     }
     print(f"Load benchmark: {len(scripts)} conversations, levels N={args.users}, "
-          f"{args.turns or args.seconds} {'turns' if args.turns else 's'} per level.")
+          f"{args.turns or args.seconds} {'turns' if args.turns else 's'} per level; each user "
+          f"pauses {args.think} s on average before a message (reading, typing). Then "
+          f"capacity (*): {args.capacity_users} users without pauses for "
+          f"{args.capacity_seconds} s.")
     print("Gateway rate limits raised for this benchmark's stack only: "
           + ", ".join(f"{k}={v}" for k, v in BENCH_RATE_LIMITS.items()))
     print(f"Machine: {report['machine_before']['uptime']}\n")
@@ -664,7 +696,8 @@ def main() -> int:
             print(note, flush=True)
             continue
         try:
-            asyncio.run(bench_profile(profile, scripts, args, results, with_rasa, with_gateway))
+            asyncio.run(bench_profile(profile, scripts, args, results, report["capacity"],
+                                      with_rasa, with_gateway))
         finally:
             profile.stop()
 
