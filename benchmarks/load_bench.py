@@ -1,6 +1,6 @@
 """Load benchmark: N concurrent users play Dutch advice conversations against the gateway.
 
-    python benchmarks/load_bench.py                 # full run (make bench), about 15-20 min
+    python benchmarks/load_bench.py                 # full run (make bench), about 20-25 min
     python benchmarks/load_bench.py --quick         # development: N = 1, 5; 10 s per level
     python benchmarks/load_bench.py --users 1,5,20 --seconds 30 --profiles embedded,rasa
 

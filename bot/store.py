@@ -65,7 +65,7 @@ messages = Table(
 
 # The statements of every turn, built once: SQLAlchemy then reuses their cache keys and
 # compiled SQL instead of building and hashing a new statement per call (load bench: a
-# third of the gateway's CPU time per turn went into building statements).
+# quarter of the gateway's CPU time per turn went into building statements).
 INSERT_MESSAGE = insert(messages)
 TOUCH_CONVERSATION = (update(conversations)
                       .where(conversations.c.id == bindparam("conversation_id"))
