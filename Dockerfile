@@ -43,6 +43,7 @@ COPY actions actions
 COPY bot bot
 COPY knowledge knowledge
 COPY nlu_components nlu_components
+COPY scaleout scaleout
 COPY config.yml endpoints.yml credentials.yml ./
 # The code writes only under var/ (SQLite defaults, advisor password file); in Kubernetes
 # that is an emptyDir, so the image itself stays read-only.

@@ -324,5 +324,11 @@ def test_the_image_contains_every_module_the_pods_run():
         command = " ".join(c.get("command", []))
         for module in re.findall(r"python -m ([\w.]+)", command):
             assert module.split(".")[0] in copied, f"{module} is not copied into the image"
+    # Rasa imports custom components and stores by their dotted names (config.yml, endpoints).
+    endpoints = yaml.safe_load(config_maps()["rasa-endpoints"]["endpoints.yml"])
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    for dotted in [endpoints["lock_store"]["type"]] + [c["name"] for c in pipeline]:
+        if "." in dotted:
+            assert dotted.split(".")[0] in copied, f"{dotted} is not copied into the image"
     # config.yml loads spaCy from var/spacy/nl: built in the image, not downloaded.
     assert "scripts/build_spacy_nl.py" in dockerfile and "/app/var/spacy" in dockerfile
