@@ -232,20 +232,25 @@ class Store:
             threads = 1
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="gw-db")
 
+    async def in_db_thread(self, fn, *args, **kwargs):
+        """Run `fn` (one transaction) on this store's database thread(s), without retries."""
+        started = time.perf_counter()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, partial(fn, *args, **kwargs))
+        finally:  # a request's time spent on the database (bot/timing.py)
+            spent("db", time.perf_counter() - started)
+
     async def _run(self, fn, *args, **kwargs):
-        loop = asyncio.get_running_loop()
         for pause in (*RETRY_PAUSES, None):
-            started = time.perf_counter()
             try:
-                return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+                return await self.in_db_thread(fn, *args, **kwargs)
             except (OperationalError, InterfaceError) as error:  # each call is one transaction
                 if pause is None:
                     raise
                 log.warning("database unavailable (%s); retrying in %.1f s",
                             type(error.orig or error).__name__, pause)
                 await asyncio.sleep(pause)
-            finally:  # a request's time spent on the database (bot/timing.py)
-                spent("db", time.perf_counter() - started)
 
     async def open(self) -> None:
         def _open():
@@ -345,3 +350,18 @@ class Store:
             return [_message(row) for row in rows]
 
         return await self._run(_list)
+
+
+class StoreFacade:
+    """Base of the other parts' tables (handoff, WhatsApp) on the gateway's Store: the same
+    engine and the same database thread(s), so SQLite's single writer is never contended."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @property
+    def engine(self):
+        return self.store.engine
+
+    async def _run(self, fn, *args):
+        return await self.store.in_db_thread(fn, *args)

@@ -20,7 +20,7 @@ from typing import Iterable, List, Optional, Tuple
 from sqlalchemy import delete, insert, select, update
 
 from bot.handoff.tables import advisor_tenants, advisors, naive, sessions, utcnow
-from bot.store import Store
+from bot.store import StoreFacade
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
 SCRYPT_MAXMEM = 64 * 1024 * 1024
@@ -82,16 +82,8 @@ class Login:
     expires_at: datetime
 
 
-class AccountStore:
-    def __init__(self, store: Store):
-        self.store = store
-
-    @property
-    def engine(self):
-        return self.store.engine
-
-    async def _run(self, fn, *args):
-        return await asyncio.to_thread(fn, *args)
+class AccountStore(StoreFacade):
+    """Advisors, their regions, logins and presence; one transaction per method."""
 
     def _advisor(self, db, row) -> Advisor:
         tenants = db.execute(select(advisor_tenants.c.tenant).where(

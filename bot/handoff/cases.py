@@ -7,7 +7,6 @@ exactly one wins.
 """
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, List, Optional, Sequence, Tuple
@@ -15,7 +14,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 from sqlalchemy import and_, delete, func, insert, select, update
 
 from bot.handoff.tables import OPEN, advisors, aware, handoffs, naive, notes
-from bot.store import Store, conversations, messages
+from bot.store import StoreFacade, conversations, messages
 
 
 @dataclass(frozen=True)
@@ -72,18 +71,9 @@ def _naive_values(values: dict) -> dict:
     return {k: naive(v) if isinstance(v, datetime) else v for k, v in values.items()}
 
 
-class CaseStore:
-    """Async facade like bot.store.Store: each method is one transaction in a worker thread."""
-
-    def __init__(self, store: Store):
-        self.store = store
-
-    @property
-    def engine(self):
-        return self.store.engine
-
-    async def _run(self, fn, *args):
-        return await asyncio.to_thread(fn, *args)
+class CaseStore(StoreFacade):
+    """Async facade like bot.store.Store: each method is one transaction on the gateway's
+    database thread(s)."""
 
     def _select(self):
         return select(*_CASE_COLUMNS).select_from(_CASE_FROM)

@@ -13,7 +13,6 @@ Message ids are stored as SHA-256 hashes: a wamid encodes the user's phone numbe
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -25,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from bot.privacy import mask_for_storage
-from bot.store import Store, metadata
+from bot.store import StoreFacade, metadata
 from bot.whatsapp.inbound import Inbound
 
 SENT_KEEP = timedelta(days=30)
@@ -102,18 +101,9 @@ class SentMessage:
     status: str
 
 
-class WhatsAppStore:
-    """Async facade like bot.store.Store: each method is one transaction in a worker thread."""
-
-    def __init__(self, store: Store):
-        self.store = store
-
-    @property
-    def engine(self):
-        return self.store.engine
-
-    async def _run(self, fn, *args):
-        return await asyncio.to_thread(fn, *args)
+class WhatsAppStore(StoreFacade):
+    """Async facade like bot.store.Store: each method is one transaction on the gateway's
+    database thread(s)."""
 
     # -- inbox (deduplication and crash recovery) ------------------------------------------
 
