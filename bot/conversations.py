@@ -14,6 +14,7 @@ import weakref
 from asyncio import Lock
 from typing import Awaitable, Callable, Dict, List, Optional, Protocol
 
+from bot import choices
 from bot.config import Tenant
 from bot.hub import Hub
 from bot.privacy import mask
@@ -79,10 +80,13 @@ class Conversations:
     async def receive(self, conversation: Conversation, text: str,
                       payload: Optional[str] = None) -> List[Message]:
         """Store what the user said (text as shown; payload of a clicked button if any) and
-        return the answers delivered to the user."""
+        return the answers delivered to the user. Typing the title of a button of the last
+        reply is clicking it (bot/choices.py): its payload goes on, the typed text is stored."""
         lock = self._lock(conversation.id)
         async with lock:
-            said, current = await self.store.add_user_message(conversation.id, text, payload)
+            said, current = await self.store.add_user_message(
+                conversation.id, text, payload, None if payload else choices.chooser(text))
+            payload = payload or said.payload
             current = current or conversation
             await self.hub.publish(conversation.id, {"type": "message", "message": said.to_api()})
             if current.mode != "bot":

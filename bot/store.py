@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import (
     JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, bindparam,
@@ -75,6 +75,12 @@ LIST_MESSAGES = (select(messages)
                  .where(messages.c.conversation_id == bindparam("conversation_id"),
                         messages.c.id > bindparam("after_id"))
                  .order_by(messages.c.id))
+# The newest message that is not the user's: what the user answers (bot/choices.py).
+LAST_REPLY = (select(messages)
+              .where(messages.c.conversation_id == bindparam("conversation_id"),
+                     messages.c.sender != "user")
+              .order_by(messages.c.id.desc())
+              .limit(1))
 
 
 def new_conversation_id() -> str:
@@ -326,16 +332,25 @@ class Store:
 
         return await self._run(_add) if drafts else []
 
-    async def add_user_message(self, conversation_id: str, text: str,
-                               payload: Optional[str] = None
-                               ) -> Tuple[Message, Optional[Conversation]]:
+    async def add_user_message(
+            self, conversation_id: str, text: str, payload: Optional[str] = None,
+            choose: Optional[Callable[[Optional[Message]], Optional[str]]] = None,
+    ) -> Tuple[Message, Optional[Conversation]]:
         """Store what the user said and read the conversation as it is now (its mode decides
-        who answers), in one round trip."""
-        drafts = [_draft("user", text, payload=payload)]
+        who answers), in one round trip. `choose` (bot/choices.py), for a message without a
+        payload, gets the conversation's last reply and may return the payload of the button
+        the user typed: it is stored with the text as if the user had clicked it."""
+        as_sent = _draft("user", text, payload=payload)
 
         def _add():
             with self.engine.begin() as db:
-                said = _insert_messages(db, conversation_id, drafts)[0]
+                chosen = None
+                if choose is not None and payload is None:
+                    row = db.execute(LAST_REPLY, {"conversation_id": conversation_id}).first()
+                    chosen = choose(_message(row) if row else None)
+                # a typed button title is stored as its click: the typed text and the payload
+                draft = _draft("user", text, payload=chosen) if chosen else as_sent
+                said = _insert_messages(db, conversation_id, [draft])[0]
                 row = db.execute(GET_CONVERSATION, {"conversation_id": conversation_id}).first()
             return said, _conversation(row) if row else None
 

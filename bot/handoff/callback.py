@@ -20,6 +20,9 @@ CONTACT_FILLERS = re.compile(
     r"e-?mailadres|mail|mailen|bellen|me|mij|is|bereikbaar|op|via)\b", re.IGNORECASE)
 NOT_NAMES = {"ja", "nee", "ok", "oke", "oké", "hoi", "hallo", "dag", "stop", "help", "weet ik niet",
              "geen idee", "terugbelverzoek", "adviseur", "bot"}
+# Words that are in questions and remarks ("is daar iemand?", "ik wacht al lang"), not in names.
+NOT_NAME_WORDS = {"ik", "je", "jij", "is", "er", "daar", "hier", "iemand", "wacht", "wachten",
+                  "wat", "hoe", "waar", "waarom", "wanneer", "niet", "geen", "heb", "weet", "nog"}
 NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]*)*$")
 
 
@@ -56,12 +59,17 @@ def email_address(text: str) -> Optional[str]:
 
 
 def person_name(text: str) -> Optional[str]:
-    """A plausible name: letters, spaces, hyphens, apostrophes; 2 to 80 characters."""
+    """A plausible name: letters, spaces, hyphens, apostrophes; 2 to 80 characters; not a
+    question or a remark."""
+    if "?" in text:
+        return None
     text = unicodedata.normalize("NFC", NAME_FILLERS.sub("", text.strip()))
     text = " ".join(text.strip(" .,!?;:").split())
     if not (2 <= len(text) <= 80) or len(text.split()) > 6 or text.lower() in NOT_NAMES:
         return None
     if not NAME_CHARS.match(text) or sum(ch.isalpha() for ch in text) < 2:
+        return None
+    if NOT_NAME_WORDS & set(text.lower().split()):
         return None
     return text
 

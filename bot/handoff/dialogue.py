@@ -32,10 +32,18 @@ MESSAGE_KEPT = ("Je bericht is bewaard. De adviseur leest het zodra die het gesp
 STILL_WAITING = "Prima, je blijft in de wachtrij. {position}"
 LONG_WAIT = ("Het duurt langer dan we hoopten. Wil je blijven wachten? Je kunt ook vragen of een "
              "adviseur je terugbelt of mailt. Of je gaat verder met de bot.")
+LONG_WAIT_AGAIN = ("Sorry, er is nog geen adviseur vrij. Je bericht is bewaard. {position} Wil je "
+                   "blijven wachten? Je kunt ook vragen of een adviseur je terugbelt of mailt. Of "
+                   "je gaat verder met de bot.")
 NOBODY_NOW = ("Er is op dit moment geen adviseur beschikbaar. Wil je dat een adviseur je "
               "terugbelt of mailt? Of gaan we samen verder?")
 CLOSED_NOW = ("Er is nu geen adviseur aan het werk. {hours} Wil je dat een adviseur je terugbelt "
               "of mailt? Of gaan we samen verder?")
+# A message that is neither choice, while the choice is open ("hallo, is daar iemand?").
+NOBODY_STILL = ("Sorry, er is nu geen adviseur online. Wil je dat een adviseur je later terugbelt "
+                "of mailt? Of gaan we samen verder?")
+CLOSED_STILL = ("Sorry, er is nu geen adviseur aan het werk. {hours} Wil je dat een adviseur je "
+                "later terugbelt of mailt? Of gaan we samen verder?")
 ASK_NAME = "Fijn. Wat is je naam?"
 ASK_NAME_AFTER_CONTACT = "Dank je. En wat is je naam?"
 BAD_NAME = ("Ik kan dit niet goed lezen als naam. Typ alleen je naam, bijvoorbeeld: Sanne de "
@@ -49,6 +57,11 @@ BAD_EMAIL = ("Dat e-mailadres klopt niet helemaal. Kijk het nog eens na, bijvoor
              "naam@voorbeeld.nl. Je kunt ook je telefoonnummer typen.")
 NO_CONTACT = ("Ik zie geen telefoonnummer of e-mailadres. Typ bijvoorbeeld 06 12345678 of "
               "naam@voorbeeld.nl. Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'.")
+# A question or greeting instead of an answer to the callback questions.
+NOBODY_CHATS = ("Er kan nu geen adviseur met je chatten. Daarom noteer ik een terugbelverzoek. "
+                "{question} Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'.")
+WHAT_NAME = "Wat is je naam?"
+WHAT_CONTACT = "Wat is je telefoonnummer of e-mailadres?"
 CALLBACK_SAVED = ("Dank je. Je terugbelverzoek is opgeslagen. Een adviseur {how} je zo snel "
                   "mogelijk. {hours} Je kunt nu verder met Leerwijzer. Waar kan ik je mee helpen?")
 CONTINUE_OK = "Goed, dan gaan we samen verder. Waar kan ik je mee helpen?"
@@ -96,6 +109,7 @@ _CANCEL = re.compile(
 _CALLBACK = re.compile(r"terug ?ge?bel|bel (?:me|mij)|mail (?:me|mij)|\bmailen\b|\bbellen\b")
 _CONTINUE = re.compile(r"(?:verder|door)(?: met de| met)?(?: bot| leerwijzer)?|\bbot\b|"
                        r"(?:nee|geen)(?: dank je| bedankt)?|blijf(?: maar)? bij de bot")
+_REMARK = re.compile(r"\b(?:hallo|hoi|hey|hee|iemand|wacht|wachten|adviseur)\b")
 _KEEP_WAITING = re.compile(r"(?:ja,? )?(?:ik )?blijf(?: maar)? wachten|blijven wachten|ik wacht(?: wel)?")
 
 
@@ -121,3 +135,13 @@ def wants_to_wait(text: str, payload: Optional[str]) -> bool:
 
 def menu() -> List[dict]:
     return [dict(b) for b in BOT_MENU]
+
+
+def calls_for_someone(text: str) -> bool:
+    """A greeting or a call for a person ("hallo, is daar iemand?", "ik wacht al lang")."""
+    return bool(_REMARK.search(_plain(text)))
+
+
+def is_remark(text: str) -> bool:
+    """A question or a greeting ("hallo, is daar iemand?", "ik wacht al lang"), not an answer."""
+    return "?" in (text or "") or calls_for_someone(text)

@@ -8,7 +8,9 @@ Hooked into the core (bot/conversations.py):
   callback request or going on with the bot.
 - `on_user_message` is `advisor_relay`: what the user says while the bot is quiet. It reaches
   the advisor (the message is already stored and pushed live by the core); the gateway itself
-  answers only stop/callback/back-to-the-bot choices and the callback questions.
+  answers only stop/callback/back-to-the-bot choices, a greeting or call for a person while
+  that choice is open (nobody reads it: the choice again; any other message goes to the bot),
+  and the callback questions.
 Advisors act through `claim`, `reply`, `add_note` and `close` (bot/handoff/routes.py).
 Consoles follow a tenant's cases on the hub key "advisors:<tenant>".
 """
@@ -86,11 +88,9 @@ class Handoffs:
     async def unavailable(self, tenant: str) -> Optional[str]:
         """None when an advisor can take a case now; else "closed" (outside office hours)
         or "nobody" (no advisor of the tenant online)."""
-        config = self.conversations.tenants.get(tenant)
-        now = self.clock()
-        if config is None or not config.office_hours.is_open(now):
+        if self._office_closed(tenant):
             return "closed"
-        since = now - timedelta(seconds=self.settings.online_seconds)
+        since = self.clock() - timedelta(seconds=self.settings.online_seconds)
         return None if await self.accounts.online(tenant, since) else "nobody"
 
     async def wait_minutes(self, case: Case, position: int) -> Optional[int]:
@@ -98,6 +98,10 @@ class Handoffs:
         if average is None:
             return None
         return max(1, round(average * position / 60))
+
+    def _office_closed(self, tenant: str) -> bool:
+        config = self.conversations.tenants.get(tenant)
+        return config is None or not config.office_hours.is_open(self.clock())
 
     def _hours_text(self, tenant: str) -> str:
         config = self.conversations.tenants.get(tenant)
@@ -175,7 +179,13 @@ class Handoffs:
         if say.wants_to_stop(typed, payload) or say.wants_the_bot(typed, payload):
             return await self._back_to_bot(conversation, case, "continued_with_bot",
                                            text=say.CONTINUE_OK)
-        # Anything else: the user simply goes on, and the bot answers it.
+        if say.calls_for_someone(typed):
+            # "hallo, is daar iemand?": nobody reads it now; the choice again, for this moment.
+            text = (say.CLOSED_STILL.format(hours=self._hours_text(case.tenant))
+                    if self._office_closed(case.tenant) else say.NOBODY_STILL)
+            return [await self._say(conversation, " ".join(text.split()),
+                                    [say.CALLBACK, say.CONTINUE])]
+        # Anything else ("welke cursussen zijn er in Almelo?"): the user goes on; the bot answers.
         return await self._back_to_bot(conversation, case, "continued_with_bot",
                                        ask=payload or message.text or typed)
 
@@ -202,13 +212,18 @@ class Handoffs:
                 return [await self._say(conversation, say.STILL_WAITING.format(position=position))]
         await self._tell_consoles(case, "user_message")
         now = self.clock()
-        if (case.noticed_at is not None and
+        # Lines of the user's story get a notice at most every HANDOFF_NOTICE_EVERY_SECONDS;
+        # a question or greeting ("hallo, is daar iemand?") always gets an answer.
+        if (case.noticed_at is not None and not say.is_remark(typed) and
                 (now - case.noticed_at).total_seconds() < self.settings.notice_every_seconds):
             return []
         noticed = await self.cases.transition(case.id, ("waiting",), "waiting", now, noticed_at=now)
         if noticed is None:
             return None
         position = say.position_text(await self.cases.position(noticed))
+        if case.long_wait_offered_at is not None:  # still nobody free: the other ways again
+            return [await self._say(conversation, say.LONG_WAIT_AGAIN.format(position=position),
+                                    [say.KEEP_WAITING, say.CALLBACK, say.CONTINUE])]
         return [await self._say(conversation, say.MESSAGE_KEPT.format(position=position))]
 
     async def _active(self, conversation, case, message, typed):
@@ -246,7 +261,10 @@ class Handoffs:
         if values and await self.cases.transition(case.id, ("collecting",), "collecting", now,
                                                    **values) is None:
             return None
-        if not name:
+        if not values and answer.problem is None and say.is_remark(typed):
+            # "hallo, is daar iemand?" instead of an answer: say why we ask, and ask again
+            reply = say.NOBODY_CHATS.format(question=say.WHAT_CONTACT if name else say.WHAT_NAME)
+        elif not name:
             reply = say.ASK_NAME_AFTER_CONTACT if answer.contact else say.BAD_NAME
         elif answer.problem == "phone":
             reply = say.BAD_PHONE

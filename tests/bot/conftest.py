@@ -3,7 +3,8 @@ real Chromium (browser tests).
 
 Without `rasa_stack` the gateway points at a closed port, i.e. Rasa is down: the gateway then
 answers with its own Dutch notice, which is what those tests check. Tests that need the bot's
-answers use the `rasa_stack` fixture from tests/conftest.py.
+answers use the `rasa_stack` fixture from tests/conftest.py; `fake_rasa` (scripted answers, and
+a record of what reached the bot) sits in between.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.config import GatewayConfig
+from tests.bot.fake_rasa import FakeRasa
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -76,6 +78,15 @@ async def make_client():
 @pytest_asyncio.fixture
 async def client(make_config, make_client):
     return await make_client(make_config())
+
+
+@pytest_asyncio.fixture
+async def fake_rasa():
+    """A scripted stand-in for Rasa's REST channel; start a gateway with RASA_URL=fake_rasa.url."""
+    fake = FakeRasa()
+    await fake.start()
+    yield fake
+    await fake.close()
 
 
 # -- the gateway as a process (browser tests) ---------------------------------------------------

@@ -187,3 +187,17 @@ async def test_long_text_is_split_and_a_long_question_keeps_its_buttons(wa):
     assert [m["type"] for m in sent] == ["text", "interactive"]
     assert [b["reply"]["title"] for b in sent[1]["interactive"]["action"]["buttons"]] == [
         "Ja", "Nee"]
+
+
+async def test_a_typed_button_title_is_a_tap(make_whatsapp, fake_rasa):
+    """Typing "meer opties" after a results page does what tapping "Meer opties" does."""
+    wa = await make_whatsapp(RASA_URL=fake_rasa.url)
+    fake_rasa.answers["ik zoek een cursus BIM"] = [
+        {"text": "Wil je meer weten?", "buttons": [
+            {"title": "Meer opties", "payload": "/more_results"},
+            {"title": "Wie betaalt dit?", "payload": "/ask_funding"}]}]
+    await wa.say("ik zoek een cursus BIM")
+    await wa.say("meer opties")
+    assert fake_rasa.messages == ["ik zoek een cursus BIM", "/more_results"]
+    said = await last_user_message(wa)
+    assert (said.text, said.payload) == ("meer opties", "/more_results")
