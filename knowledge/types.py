@@ -116,6 +116,9 @@ class FundingAdvice:
     source_date: str              # ISO date of the source
     replaced_by: Optional[str] = None
     missing_facts: List[str] = field(default_factory=list)
+    summary: str = ""             # one or two Dutch sentences: what the scheme is
+    amount_short: str = ""        # the amount in a few words, for a short answer
+    aliases: List[str] = field(default_factory=list)  # words people use for the scheme
 
 
 @dataclass

@@ -114,13 +114,17 @@ def render(text: str, facts: Facts, extra: Optional[dict] = None) -> str:
     return _PLACEHOLDER.sub(repl, text or "")
 
 
-def _amount_text(rule: Rule, facts: Facts) -> str:
+def _amount_text(rule: Rule, facts: Facts, key: str = "text") -> str:
+    """The amount for these facts: "text" in full, or "short" (empty when the rule has none),
+    each with the figure for this course or company where the rule can compute it."""
     spec = rule.amount
     for variant in spec.get("variants") or []:
         if evaluate_test(variant["when"], facts, []) is True:
             spec = dict(spec, **variant)
             break
-    text = render(spec["text"], facts)
+    if not spec.get(key):
+        return ""
+    text = render(spec[key], facts)
     if "percent" in spec:
         base = facts.get(spec.get("of", "course.price_eur"))
         if isinstance(base, (int, float)) and base > 0:
@@ -148,7 +152,8 @@ def _fail_text(cond, facts: Facts) -> str:
 def evaluate_rule(rule: Rule, facts: Facts) -> FundingAdvice:
     """One scheme for one set of facts."""
     base = dict(scheme_id=rule.id, name=rule.name, applicant=rule.applicant, source_url=rule.source_url,
-                source_date=rule.source_date)
+                source_date=rule.source_date, summary=rule.summary, aliases=list(rule.aliases),
+                amount_short=_amount_text(rule, facts, "short"))
     if rule.valid_until and facts.as_of > rule.valid_until:
         ended = rule.ended
         reasons = [render(r, facts) for r in ended.get("reasons", [])] or [

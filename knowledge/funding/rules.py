@@ -69,6 +69,7 @@ class Rule:
     notes: List[str] = field(default_factory=list)
     ended: dict = field(default_factory=dict)
     not_yet: str = ""
+    aliases: List[str] = field(default_factory=list)  # words people use for the scheme
     sha256: str = ""
     path: str = ""
 
@@ -149,7 +150,8 @@ def parse_rule(data: dict, path: str = "", sha: str = "") -> Rule:
         source_date=str(data["source_date"]), summary=data.get("summary", ""),
         valid_from=_date(data.get("valid_from"), where), valid_until=_date(data.get("valid_until"), where),
         amount=amount, conditions=conditions, caps=caps, notes=list(data.get("notes") or []),
-        ended=data.get("ended") or {}, not_yet=data.get("not_yet", ""), sha256=sha, path=path)
+        ended=data.get("ended") or {}, not_yet=data.get("not_yet", ""),
+        aliases=[str(a).lower() for a in data.get("aliases") or []], sha256=sha, path=path)
 
 
 @lru_cache(maxsize=4)
