@@ -1,8 +1,9 @@
-"""First stage of the two-stage fallback, in Dutch.
+"""Unclear and off-topic messages, in Dutch, never the same reply twice in a row.
 
-Rasa's built-in version asks "Did you mean 'search_course'?" in English with the raw
-intent name. This one offers the two most likely meanings as plain-Dutch buttons,
-plus "iets anders", which makes Rasa ask the user to rephrase.
+An unclear message first gets the two most likely meanings as plain-Dutch buttons (Rasa's
+built-in version asks in English with raw intent names). If the next message is unclear or
+off-topic too, the bot offers something new: an advisor and what it can do. An off-topic
+message gets "daar kan ik niet mee helpen" once; a second one in a row gets that offer.
 """
 import json
 from typing import Any, Dict, List, Text
@@ -36,34 +37,80 @@ INTENT_DESCRIPTIONS: Dict[Text, Text] = {
     "dont_know": "Weet ik niet",
     "faq": "Uitleg over een begrip",
 }
-SKIPPED = {"nlu_fallback", "out_of_scope"}
+SKIPPED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "dont_know", "forget_me"}
+
+CLARIFY = "Ik weet niet zeker of ik je goed begrijp. Bedoel je een van deze?"
+OUT_OF_SCOPE = ("Daar kan ik je helaas niet mee helpen. Ik weet veel over cursussen, opleidingen en "
+                "wie ze betaalt, vooral voor werk in de energietransitie. Zal ik daarmee helpen?")
+STILL_UNCLEAR = ("Sorry, dat snap ik nog steeds niet. Zal ik je met een adviseur laten praten? "
+                 "Of kies wat ik voor je kan doen.")
+LAST_RESORT = ("Ik kan je hier niet goed mee helpen. Dit kan ik wel: een cursus zoeken, uitzoeken "
+               "wie je opleiding betaalt, een hub in de buurt vinden, of je doorverbinden met een adviseur.")
+HELP_BUTTON = {"title": "Wat kan ik vragen?", "payload": "/help"}
+SEARCH_BUTTON = {"title": "Cursus zoeken", "payload": "/search_course"}
+ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"}
+MENU = [SEARCH_BUTTON, {"title": "Wie betaalt mijn opleiding?", "payload": "/ask_funding"},
+        {"title": "Hub in de buurt", "payload": "/find_hub"}, ADVISOR_BUTTON]
 
 
-class ActionDefaultAskAffirmation(Action):
+def bot_texts_of_last_turn(tracker: Tracker) -> List[Text]:
+    """What the bot said between the user's previous message and the latest one."""
+    texts: List[Text] = []
+    users = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1 and event.get("text"):
+            texts.append(event["text"])
+    return texts
+
+
+def _repeats_a_miss(tracker: Tracker) -> bool:
+    said = bot_texts_of_last_turn(tracker)
+    return any(t in said for t in (CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, LAST_RESORT))
+
+
+def clarify_buttons(tracker: Tracker) -> List[Dict[Text, Text]]:
+    """The two most likely meanings of the latest message, plus "Iets anders"."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    candidates = [r["name"] for r in ranking
+                  if r.get("name") in INTENT_DESCRIPTIONS and r.get("name") not in SKIPPED][:2]
+    entities = {e["entity"]: e["value"] for e in (tracker.latest_message or {}).get("entities") or []
+                if e.get("entity") and e.get("value") is not None}
+    suffix = json.dumps(entities, ensure_ascii=False) if entities else ""
+    buttons = [{"title": INTENT_DESCRIPTIONS[name], "payload": f"/{name}{suffix}"} for name in candidates]
+    buttons.append({"title": "Iets anders", "payload": "/out_of_scope"})
+    return buttons
+
+
+def still_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The second miss in a row: something new, never the reply the user just read."""
+    if STILL_UNCLEAR in bot_texts_of_last_turn(tracker):
+        dispatcher.utter_message(text=LAST_RESORT, buttons=MENU)
+    else:
+        dispatcher.utter_message(text=STILL_UNCLEAR, buttons=[ADVISOR_BUTTON, SEARCH_BUTTON, HELP_BUTTON])
+
+
+def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """An unclear message: likely meanings first, something new when it happens again."""
+    if _repeats_a_miss(tracker):
+        still_not_understood(dispatcher, tracker)
+    else:
+        dispatcher.utter_message(text=CLARIFY, buttons=clarify_buttons(tracker))
+
+
+class ActionOutOfScope(Action):
+    """Something we cannot help with."""
+
     def name(self) -> Text:
-        return "action_default_ask_affirmation"
+        return "action_out_of_scope"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        ranking = tracker.latest_message.get("intent_ranking") or []
-        candidates = [
-            r["name"] for r in ranking if r.get("name") in INTENT_DESCRIPTIONS
-            and r.get("name") not in SKIPPED
-        ][:2]
-        entities = {
-            e["entity"]: e["value"]
-            for e in tracker.latest_message.get("entities") or []
-            if e.get("entity") and e.get("value") is not None
-        }
-        suffix = json.dumps(entities, ensure_ascii=False) if entities else ""
-        buttons = [
-            {"title": INTENT_DESCRIPTIONS[name], "payload": f"/{name}{suffix}"}
-            for name in candidates
-        ]
-        buttons.append({"title": "Iets anders", "payload": "/out_of_scope"})
-        dispatcher.utter_message(
-            text="Ik weet niet zeker of ik je goed begrijp. Bedoel je een van deze?",
-            buttons=buttons,
-        )
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if _repeats_a_miss(tracker):
+            still_not_understood(dispatcher, tracker)
+        else:
+            dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=[SEARCH_BUTTON, HELP_BUTTON])
         return []

@@ -1,13 +1,20 @@
 """Funding advice for a worker (ask_funding) and for an employer (employer_training).
 
-The rules live in knowledge/ (evaluate_funding); these actions choose the one or two
-facts still worth asking, and say the outcome in Dutch: what is likely possible, what is
-possible under conditions, what is not and why, and which schemes have ended (STAP) and
-what replaced them. Each scheme line names the amount, who applies and the source.
+Answer first: the question is answered in the same turn with what is known. The rules live
+in knowledge/ (evaluate_funding); here they are said in Dutch, short:
+- the schemes the user named, then the most relevant open ones: at most three, each in one
+  or two sentences with the amount and who applies; what is still unknown becomes a
+  condition ("Het krediet is er voor mensen jonger dan 57.");
+- a button "Andere regelingen" shows all of them, grouped, with reasons and sources (ended
+  schemes such as STAP included, always as ended);
+- then at most one follow-up question: the fact that settles most of the schemes shown,
+  never one asked before. Its answer (or a correction later) gives the answer again.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
+from urllib.parse import urlparse
 
 import knowledge
 from rasa_sdk import Action, Tracker
@@ -15,18 +22,22 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
-from .profile import SECTOR_LABELS, UNKNOWN, build_profile
-from .recommend import ADVISOR_BUTTON, mentioned_module, payload, tenant_event
+from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
+from .questions import ask_follow_up, can_follow_up
+from .facts import changed_facts
+from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, payload, search_need,
+                        search_or_ask, tenant_event)
 
-MAX_QUESTIONS = 2
+TOP = 3
+ALL_SCHEMES = {"title": "Andere regelingen", "payload": payload("ask_funding", funding_scope="alle")}
 
-# knowledge's missing_facts (profile keys) -> the slot the funding form asks
+# knowledge's missing_facts (profile keys) -> the slot a follow-up question asks
 FACT_TO_SLOT = {
     "age": "age", "employment_status": "employment_status", "on_benefit": "employment_status",
     "education_level": "education_level", "sector": "sector", "company_size": "company_size",
     "benefit_type": "benefit_type", "location": "location", "region": "location",
 }
-APPLICANT = {"person": "jij zelf", "employer": "je werkgever"}
+WHO_APPLIES = {"person": "Je vraagt het zelf aan", "employer": "Je werkgever vraagt het aan"}
 OUTCOME_ORDER = ("eligible", "maybe", "not_eligible", "ended")
 HEADINGS = {
     "eligible": "Waarschijnlijk mogelijk:",
@@ -34,8 +45,7 @@ HEADINGS = {
     "not_eligible": "Niet voor jou, en waarom:",
     "ended": "Gestopt:",
 }
-DISCLAIMER = ("Dit is een inschatting, geen besluit: de organisatie achter de regeling "
-              "beslist. Bedragen en regels kunnen veranderen; kijk bij de bron.")
+DISCLAIMER = "Dit is een inschatting, geen besluit: de organisatie achter de regeling beslist."
 
 
 def evaluate(profile: Dict[str, Any], module_id: Optional[Text]) -> List["knowledge.FundingAdvice"]:
@@ -46,77 +56,183 @@ def evaluate(profile: Dict[str, Any], module_id: Optional[Text]) -> List["knowle
     return knowledge.evaluate_funding(profile, module_id)
 
 
-def questions_for(tracker: Tracker, advice: List["knowledge.FundingAdvice"]) -> List[Text]:
-    """The facts that would settle a "maybe": those that settle the most schemes first,
-    never one asked before (a slot that is "onbekend" was answered or skipped), at most two."""
-    counts: Dict[Text, int] = {}
-    employer = tracker.get_slot("employment_status") == "werkgever"
-    for item in advice:
-        for fact in item.missing_facts:
-            slot = FACT_TO_SLOT.get(fact)
-            if slot == "company_size" and not employer:
-                continue  # a worker rarely knows it; the employer's own advice asks it
-            if slot and tracker.get_slot(slot) is None:
-                counts[slot] = counts.get(slot, 0) + 1
-    ranked = sorted(counts, key=lambda slot: -counts[slot])  # stable: ties keep first-seen order
-    return ranked[:MAX_QUESTIONS]
-
-
+# -- the short answer -----------------------------------------------------------------------
 def _sentence(text: Text) -> Text:
     text = (text or "").strip()
     return text if not text or text.endswith((".", "?", "!")) else text + "."
 
 
-def scheme_line(item: "knowledge.FundingAdvice") -> Text:
-    """One scheme as a short Dutch bullet. Eligible: amount, the two main reasons, who
-    applies, source. Maybe: the open condition. Not eligible / ended: why."""
-    first = _sentence(item.reasons[0]) if item.reasons else ""
+def _statements(text: Text) -> List[Text]:
+    """The sentences of a reason that are not questions to the user."""
+    parts = re.split(r"(?<=[.?!])\s+", (text or "").strip())
+    return [part for part in parts if part and not part.endswith("?")]
+
+
+def named_schemes(text: Text, advice: List["knowledge.FundingAdvice"]) -> List[Text]:
+    """Ids of the schemes the user's message names ("kan ik het levenlanglerenkrediet
+    krijgen?", "betaalt uwv dat"), in the order of the advice."""
+    low = " ".join((text or "").lower().split())
+    found = []
+    for item in advice:
+        if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low) for alias in item.aliases):
+            found.append(item.scheme_id)
+    return found
+
+
+def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
+             named: List[Text]) -> List["knowledge.FundingAdvice"]:
+    """The schemes for the short answer: those the user named, then the open ones, most
+    likely first (for someone on a benefit UWV first; for an employer what the employer
+    applies for)."""
+    def rank(item):
+        score = {"eligible": 0, "maybe": 1}.get(item.outcome, 5)
+        if profile.get("on_benefit") and item.scheme_id == "uwv_scholing":
+            score -= 2
+        if profile.get("employment_status") == "werkgever" and item.applicant != "employer":
+            score += 1
+        if {"location", "region"} & set(item.missing_facts):
+            score += 1  # a regional scheme for a user whose place we do not know
+        if item.scheme_id == "slim_regeling" and profile.get("employment_status") != "werkgever":
+            score += 2  # SLIM pays for advice and a training plan, not for the course itself
+        return score, len(item.missing_facts)
+    first = [a for a in advice if a.scheme_id in named]
+    rest = sorted((a for a in advice if a.scheme_id not in named and a.outcome in ("eligible", "maybe")),
+                  key=rank)
+    return (first + rest)[:max(TOP, len(first))]
+
+
+def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
+    """One scheme in one or two short sentences: what it is or why not, the amount, who
+    applies, and where it comes from."""
+    host = urlparse(item.source_url).netloc.replace("www.", "")
     if item.outcome == "ended":
-        line = f"- {item.name} (gestopt): {first}"
+        line = f"- {item.name} bestaat niet meer. {_sentence(item.reasons[0]) if item.reasons else ''}"
         if item.replaced_by:
             line += f" In de plaats kwam: {item.replaced_by}."
-        return line.strip()
+        return " ".join(line.split())
     if item.outcome == "not_eligible":
-        return f"- {item.name}: {first}".strip()
+        return f"- {item.name}: {' '.join(_statements(item.reasons[0])) if item.reasons else ''}".strip()
+    parts = [f"- {item.name}: {_first_sentence(item.summary)}"]
+    if item.amount_short:
+        parts.append(_sentence(item.amount_short))
+    if item.outcome == "maybe" and item.reasons:
+        # the open condition, when it is a hard one ("jonger dan 57", "West-Brabant")
+        condition = next(iter(_statements(item.reasons[0])), "")
+        if re.search(r"\d|alleen|West-Brabant", condition):
+            parts.append(condition)
+    who = ("Jij vraagt het als werkgever aan" if employer and item.applicant == "employer"
+           else WHO_APPLIES.get(item.applicant, item.applicant))
+    parts.append(f"{who} ({host}).")
+    return " ".join(parts)
+
+
+def _first_sentence(text: Text) -> Text:
+    return _sentence(re.split(r"(?<=[.!?])\s+", (text or "").strip())[0])
+
+
+def full_line(item: "knowledge.FundingAdvice") -> Text:
+    """One scheme with its reasons, amount, who applies and the source (Andere regelingen)."""
+    if item.outcome in ("ended", "not_eligible"):
+        return short_line(item)
     reasons = item.reasons[:2] if item.outcome == "eligible" else item.reasons[:1]
     parts = [f"- {item.name}" + (f": {_sentence(item.amount_text)}" if item.amount_text else ".")]
     parts += [_sentence(r) for r in reasons]
-    parts.append(f"Aanvragen doet {APPLICANT.get(item.applicant, item.applicant)}.")
+    parts.append(f"{WHO_APPLIES.get(item.applicant, item.applicant)}.")
     parts.append(f"Bron: {item.source_url} ({item.source_date}).")
     return " ".join(parts)
 
 
 def advice_messages(advice: List["knowledge.FundingAdvice"]) -> List[Text]:
-    """One message per outcome group, in the order of OUTCOME_ORDER."""
+    """All schemes, one message per outcome group, in the order of OUTCOME_ORDER."""
     messages = []
     for outcome in OUTCOME_ORDER:
         items = [a for a in advice if a.outcome == outcome]
         if items:
-            messages.append("\n".join([HEADINGS[outcome]] + [scheme_line(a) for a in items]))
+            messages.append("\n".join([HEADINGS[outcome]] + [full_line(a) for a in items]))
     return messages
 
 
-class ActionStartFunding(Action):
-    """Before the funding form: which module (if any) the question is about, and which
-    one or two facts the form should ask."""
+# How a follow-up question is put after a funding answer, where it differs from the usual one.
+FOLLOW_UP_TEXT = {
+    "employment_status": "Werk je nu, ben je zzp'er, zoek je werk of heb je een uitkering? Dat maakt uit "
+                         "voor wie kan betalen.",
+    "location": "In welke plaats woon je? Dat telt mee voor een regeling in West-Brabant.",
+    "age": "Hoe oud ben je? Dat telt mee voor het levenlanglerenkrediet. Typ een getal, bijvoorbeeld 45.",
+}
 
-    def name(self) -> Text:
-        return "action_start_funding"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        kb.ensure_db()
-        module_id = mentioned_module(tracker)
-        if module_id and knowledge.get_module(module_id) is None:
-            module_id = None
-        advice = evaluate(build_profile(tracker), module_id)
-        questions = questions_for(tracker, advice)
-        if questions:
-            dispatcher.utter_message(
-                text="Ik kijk welke regelingen er voor jou zijn. Eerst "
-                     + ("één vraag." if len(questions) == 1 else "twee vragen."))
-        return [SlotSet("funding_interest", True), SlotSet("funding_questions", questions),
-                SlotSet("last_module", module_id)] + tenant_event(tracker)
+def follow_up_slot(tracker: Tracker, shown: List["knowledge.FundingAdvice"], employer: bool) -> Optional[Text]:
+    """The one fact worth asking: it settles the most schemes shown; never asked before."""
+    counts: Dict[Text, int] = {}
+    for item in shown:
+        for fact in item.missing_facts:
+            slot = FACT_TO_SLOT.get(fact)
+            if slot == "company_size" and not employer:
+                continue  # a worker rarely knows it
+            if slot == "location" and item.scheme_id == "brabant_leert_jtf" and tenant_of(tracker) not in (None, "brabant"):
+                continue  # a Brabant scheme: not worth asking on another region's site
+            if slot and can_follow_up(tracker, slot):
+                counts[slot] = counts.get(slot, 0) + 1
+    ranked = sorted(counts, key=lambda slot: -counts[slot])  # stable: ties keep first-seen order
+    return ranked[0] if ranked else None
+
+
+def in_intake(tracker: Tracker) -> bool:
+    return bool((tracker.active_loop or {}).get("name"))
+
+
+def wants_all(tracker: Tracker) -> bool:
+    return any(e.get("entity") == "funding_scope"
+               for e in (tracker.latest_message or {}).get("entities") or [])
+
+
+def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Who could pay: the answer, then at most one follow-up question."""
+    profile = build_profile(tracker)
+    module_id = mentioned_module(tracker)
+    detail = knowledge.get_module(module_id) if module_id else None
+    advice = evaluate(profile, detail.module_id if detail else None)
+    events: List[Dict[Text, Any]] = [SlotSet("last_answer", "funding")] + tenant_event(tracker)
+    if detail:
+        events.append(SlotSet("last_module", detail.module_id))
+    if detail and detail.price_eur == 0:
+        dispatcher.utter_message(
+            text=f"{detail.title} is gratis: je hoeft er niets voor te betalen.",
+            buttons=[{"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
+                     ADVISOR_BUTTON])
+        return events
+    about = f"{detail.title} ({detail.price_text})" if detail else "je opleiding"
+    if wants_all(tracker):
+        dispatcher.utter_message(text=f"Alle regelingen die ik ken, voor {about}:")
+        for message in advice_messages(advice):
+            dispatcher.utter_message(text=message)
+        dispatcher.utter_message(text=DISCLAIMER, buttons=[ADVISOR_BUTTON])
+        return events
+    named = named_schemes((tracker.latest_message or {}).get("text") or "", advice)
+    shown = relevant(advice, profile, named)
+    lines = [f"Wie kan {about} betalen? Dit past het best bij wat ik van je weet:"]
+    if profile.get("on_benefit"):
+        lines[0] = ("Met een uitkering van UWV (WW, WIA, Ziektewet of Wajong) kan UWV soms je "
+                    "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
+                    "werkcoach vóór je je aanmeldt.\n" + lines[0])
+        events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
+    lines += [short_line(item) for item in shown]
+    if not detail and not in_intake(tracker):
+        lines.append("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus.")
+    lines.append(DISCLAIMER)
+    buttons = [ALL_SCHEMES, ADVISOR_BUTTON]
+    if in_intake(tracker):
+        # the intake asks its own question next
+        dispatcher.utter_message(text="\n".join(lines))
+        return events
+    slot = follow_up_slot(tracker, shown, employer=False)
+    if slot is None:
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        return events
+    dispatcher.utter_message(text="\n".join(lines))
+    extra = [ALL_SCHEMES] + ([ADVISOR_BUTTON] if profile.get("on_benefit") else [])
+    return events + ask_follow_up(dispatcher, tracker, slot, intro="Dan kan ik preciezer zijn.",
+                                  extra_buttons=extra, text=FOLLOW_UP_TEXT.get(slot))
 
 
 class ActionFundingAdvice(Action):
@@ -127,79 +243,64 @@ class ActionFundingAdvice(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        profile = build_profile(tracker)
-        module_id = mentioned_module(tracker)
-        detail = knowledge.get_module(module_id) if module_id else None
-        advice = evaluate(profile, detail.module_id if detail else None)
-        events = [SlotSet("funding_interest", True), SlotSet("funding_questions", None)]
-        if detail and detail.price_eur == 0:
-            dispatcher.utter_message(
-                text=f"{detail.title} is gratis: je hoeft er niets voor te betalen.",
-                buttons=[{"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
-                         ADVISOR_BUTTON])
-            return events + [SlotSet("last_module", detail.module_id)] + tenant_event(tracker)
-        if detail:
-            intro = (f"Wie kan {detail.title} betalen? De prijs is {detail.price_text}. "
-                     "Dit is mijn inschatting voor jou.")
-            events.append(SlotSet("last_module", detail.module_id))
-        else:
-            intro = ("Wie kan je opleiding betalen? Dit is mijn inschatting voor jou. Kies een "
-                     "cursus, dan kijk ik ook naar de regels voor die cursus.")
-        dispatcher.utter_message(text=intro)
-        for message in advice_messages(advice):
-            dispatcher.utter_message(text=message)
+        return funding_answer(dispatcher, tracker)
 
-        buttons = []
-        if detail:
-            buttons.append({"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)})
-        else:
-            buttons.append({"title": "Cursus zoeken", "payload": "/search_course"})
-        buttons.append(ADVISOR_BUTTON)
-        closing = DISCLAIMER
-        if profile.get("on_benefit"):
-            closing = ("Je hebt een uitkering. Of het UWV een opleiding betaalt, hangt af van je "
-                       "situatie; dat beslis ik niet alleen. Bespreek het met je contactpersoon bij "
-                       "het UWV of de gemeente, of laat een adviseur met je meekijken. " + DISCLAIMER)
-            events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
-        if (tracker.active_loop or {}).get("name") == "profile_form":
-            closing += " Nu ga ik verder met mijn vragen; daarna kan ik preciezer zijn."
-            buttons = []
-        dispatcher.utter_message(text=closing, buttons=buttons)
-        return events + tenant_event(tracker)
+
+def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The employer path: what the company can apply for to train its people; with a theme
+    known, the modules for their people too. Asked again, the employer gets the modules."""
+    if tracker.get_slot("last_answer") == "employer" and not changed_facts(tracker):
+        return search_or_ask(dispatcher, tracker)
+    profile = build_profile(tracker)
+    profile["employment_status"] = "werkgever"
+    advice = [a for a in evaluate(profile, None) if a.applicant == "employer"]
+    size, sector = profile.get("company_size"), profile.get("sector")
+    about = ", ".join(filter(None, [f"{size} medewerkers" if size else "",
+                                    f"sector {SECTOR_LABELS[sector]}" if sector else ""]))
+    lines = ["Als werkgever kun je op drie manieren hulp krijgen bij scholing van je mensen:",
+             "- SLIM-regeling: subsidie voor mkb-bedrijven (minder dan 250 mensen) voor advies, "
+             "een opleidingsplan of leren op de werkvloer. Niet voor de opleiding zelf.",
+             "- Je sectorfonds (O&O-fonds): veel branches hebben een fonds dat een deel van de "
+             "opleiding betaalt, bijvoorbeeld Wij Techniek voor de installatiebranche.",
+             "- SLIM-scholingssubsidie (Ontwikkelpaden): voor de opleiding zelf, in sectoren als "
+             "techniek, bouw, zorg en ICT. Je werknemer betaalt dan niets."]
+    open_items = [a for a in advice if a.outcome in ("eligible", "maybe")]
+    if about and open_items:
+        lines.append(f"Voor jouw bedrijf ({about}):")
+        lines += [short_line(a, employer=True) for a in open_items[:TOP]]
+    closed = [a for a in advice if a.outcome == "not_eligible"]
+    if about and closed:
+        lines += [short_line(a) for a in closed[:2]]
+    events: List[Dict[str, Any]] = [SlotSet("last_answer", "employer")] + tenant_event(tracker)
+    if tracker.get_slot("employment_status") in (None, UNKNOWN):
+        events.append(SlotSet("employment_status", "werkgever"))
+    if size is None or size >= 50 or sector in (None, "overig"):
+        events.append(SlotSet("handoff_reason", "werkgever_scholingsplan"))
+    lines.append(DISCLAIMER)
+    buttons = [ALL_SCHEMES, ADVISOR_BUTTON, {"title": "Cursussen bekijken", "payload": "/search_course"}]
+    slot = next((s for s in ("company_size", "sector") if can_follow_up(tracker, s)), None)
+    if profile.get("theme") and search_need(tracker) is None:
+        # "we moeten meer circulair gaan bouwen": the modules for their people as well
+        dispatcher.utter_message(text="\n".join(lines))
+        events += first_page(dispatcher, tracker, refine=False)
+        events.append(SlotSet("last_answer", "employer"))
+        if slot:
+            events += ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik welke regeling past.")
+        return events
+    if slot is None:
+        lines.append("Wil je een plan voor meerdere mensen? Dan kijkt een adviseur graag met je mee.")
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        return events
+    dispatcher.utter_message(text="\n".join(lines))
+    return events + ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik wat voor jouw bedrijf past.")
 
 
 class ActionEmployerAdvice(Action):
-    """The employer path: what the company can apply for to train its people."""
+    """The employer path (employer_training)."""
 
     def name(self) -> Text:
         return "action_employer_advice"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        profile = build_profile(tracker)
-        profile["employment_status"] = "werkgever"
-        advice = [a for a in evaluate(profile, None) if a.applicant == "employer"]
-        size = profile.get("company_size")
-        about = []
-        if size:
-            about.append(f"{size} medewerkers")
-        if profile.get("sector"):
-            about.append(f"sector {SECTOR_LABELS[profile['sector']]}")
-        dispatcher.utter_message(
-            text="Als werkgever kun je op drie manieren hulp krijgen bij scholing: de SLIM-regeling "
-                 "(voor advies en een opleidingsplan), je sectorfonds (O&O-fonds), en de "
-                 "SLIM-scholingssubsidie voor Ontwikkelpaden (voor de opleiding zelf). "
-                 + (f"Voor jouw bedrijf ({', '.join(about)}):" if about else "Wat ik zie:"))
-        for message in advice_messages(advice):
-            dispatcher.utter_message(text=message)
-        events: List[Dict[str, Any]] = []
-        closing = DISCLAIMER
-        if size is None or size >= 50 or profile.get("sector") in (None, "overig"):
-            closing = ("Heb je een plan voor meerdere mensen of past je bedrijf niet precies in "
-                       "een regeling? Dan kijkt een adviseur graag met je mee. " + DISCLAIMER)
-            events.append(SlotSet("handoff_reason", "werkgever_scholingsplan"))
-        dispatcher.utter_message(text=closing, buttons=[
-            ADVISOR_BUTTON, {"title": "Cursussen bekijken", "payload": "/search_course"}])
-        if tracker.get_slot("employment_status") in (None, UNKNOWN):
-            events.append(SlotSet("employment_status", "werkgever"))
-        return events + tenant_event(tracker)
+        return employer_answer(dispatcher, tracker)

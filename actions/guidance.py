@@ -6,10 +6,12 @@ from typing import Any, Dict, List, Text
 
 import knowledge
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
 from .profile import REGION_LABELS, build_profile
+from .questions import ask_follow_up, can_follow_up
 from .recommend import ADVISOR_BUTTON, payload, tenant_event
 
 HUB_BUTTON = {"title": "Hub in de buurt", "payload": "/find_hub"}
@@ -40,7 +42,8 @@ def hub_text(hub: "knowledge.Hub") -> Text:
 
 
 class ActionFindHub(Action):
-    """The nearest hub with address and what you can do there."""
+    """The nearest hub with address and what you can do there. Without a place: the hubs
+    of the user's region (or one per region) first, then the question where they live."""
 
     def name(self) -> Text:
         return "action_find_hub"
@@ -52,8 +55,7 @@ class ActionFindHub(Action):
         if not hubs:
             kb.ensure_db()
             hubs = [h for region in knowledge.REGIONS for h in knowledge.nearest_hubs(region=region, limit=1)]
-            intro = ("Ik weet niet waar je woont, dus hier is een hub per regio. Noem je "
-                     "woonplaats, dan zoek ik de dichtstbijzijnde.")
+            intro = "Ik weet niet waar je woont, dus hier is een hub per regio:"
         elif profile.get("location") and hubs[0].distance_km is not None:
             intro = f"De hub die het dichtst bij {profile['location']} is:"
             if hubs[0].distance_km > 50:
@@ -65,9 +67,15 @@ class ActionFindHub(Action):
         texts = [intro] + [hub_text(h) for h in hubs]
         if any(h.sample for h in hubs):
             texts.append(SAMPLE_HUB_NOTE)
+        events = tenant_event(tracker) + [SlotSet("last_answer", "hub")]
+        if not profile.get("location") and can_follow_up(tracker, "location"):
+            dispatcher.utter_message(text="\n\n".join(texts))
+            return events + ask_follow_up(
+                dispatcher, tracker, "location",
+                text="In welke plaats woon of werk je? Dan zoek ik de hub die het dichtst bij je is.")
         dispatcher.utter_message(text="\n\n".join(texts), buttons=[
             {"title": "Cursus zoeken", "payload": "/search_course"}, ADVISOR_BUTTON])
-        return tenant_event(tracker)
+        return events
 
 
 class ActionRecognitionPriorLearning(Action):
@@ -109,6 +117,10 @@ class ActionCareerOrientation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        from .respond import ActionRespondToFacts, corrects_the_search
+        if corrects_the_search(tracker) and tracker.get_slot("last_answer") == "modules":
+            # "eigenlijk niet bim maar circulair bouwen": a correction, not a new question
+            return await ActionRespondToFacts().run(dispatcher, tracker, domain)
         kb.ensure_db()
         profile = build_profile(tracker)
         region = profile.get("region") or profile.get("tenant")

@@ -8,7 +8,7 @@ turns "onbekend" into None.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import knowledge
 from rasa_sdk import Tracker
@@ -33,7 +33,7 @@ AGE_RANGE = (15, 100)
 
 # --- Dutch labels for showing the profile back ---------------------------------------
 THEME_LABELS = {
-    "installatietechniek": "warmtepompen en installaties",
+    "installatietechniek": "installaties, zoals warmtepompen en zonnepanelen",
     "verduurzaming_woningen": "woningen verduurzamen",
     "circulair_bouwen": "circulair bouwen",
     "batterijtechnologie": "batterijen en energieopslag",
@@ -76,6 +76,7 @@ THEME_WORDS = [
     ("koeltechn", "installatietechniek"), ("verwarming", "installatietechniek"),
 ]
 EMPLOYMENT_WORDS = [
+    ("mijn werkgever", "werkend"), ("mijn baas", "werkend"), ("onze baas", "werkend"),
     ("uitkering", "uitkering"), ("bijstand", "uitkering"), ("wajong", "uitkering"),
     (r"\bww\b", "uitkering"), (r"\bwia\b", "uitkering"), ("ziektewet", "uitkering"),
     ("werkgever", "werkgever"), ("personeel", "werkgever"), ("eigenaar", "werkgever"),
@@ -175,12 +176,19 @@ def level_is_ambiguous(text: Any) -> bool:
 
 def find_place(text: Any) -> Optional["knowledge.Place"]:
     """A Dutch place in a free answer ("ik woon in Den Bosch" -> 's-Hertogenbosch)."""
+    found = place_in_text(text)
+    return found[0] if found else None
+
+
+def place_in_text(text: Any) -> Optional[Tuple["knowledge.Place", str]]:
+    """The place in a free answer and the words that named it ("ik woon in uden" ->
+    (Maashorst, "uden")): a town is found as its municipality, but the user said the town."""
     raw = " ".join(str(text).split())[:200]
     if not raw:
         return None
     found = kb.place(raw)
     if found:
-        return found
+        return found, raw
     tokens = re.findall(r"[\w'()-]+", raw)
     for size in (3, 2, 1):
         for i in range(len(tokens) - size + 1):
@@ -189,9 +197,24 @@ def find_place(text: Any) -> Optional["knowledge.Place"]:
                 continue
             found = kb.place(" ".join(words))
             if found:
-                return found
+                return found, " ".join(words)
     return None
 
+
+def place_name(place: "knowledge.Place", said: str) -> str:
+    """The name to keep and show: the official name, or the town the user named when it
+    lies in a municipality with another name (Uden in Maashorst)."""
+    words = said.split()
+    while len(words) > 1 and words[0].lower() in _NOT_PLACES:
+        words = words[1:]
+    said = " ".join(words)
+    if said.lower() == place.name.lower() or said.lower() in _ALIASES_OF_OFFICIAL_NAMES:
+        return place.name
+    return said[:1].upper() + said[1:] if said.islower() else said
+
+
+# Everyday names of places whose official name we show instead.
+_ALIASES_OF_OFFICIAL_NAMES = {"den bosch", "s-hertogenbosch", "'s hertogenbosch"}
 
 # Common words that are never a place but might be tried as one.
 _NOT_PLACES = {"ik", "woon", "werk", "wonen", "werken", "bij", "in", "op", "de", "het", "een",

@@ -1,16 +1,21 @@
-"""The questions the forms ask (action_ask_<slot>), with buttons for closed questions.
+"""The questions the bot asks, with buttons for closed questions (`ask_follow_up`).
 
-They are actions rather than utter_ask_ responses so the location question can give
-examples from the user's own region, and so `rasa data validate --fail-on-warnings`
-does not flag form-only responses as unused.
+The bot asks one question at a time, after its answer: what a search still needs (a theme,
+a place), or one optional follow-up that would change the answer (never one asked before).
+The slot `asked_slot` remembers it until the next message, so action_validate_slot_mappings
+can read a plain answer ("tilburg", "45", "weet ik niet"). A user may also ignore it.
+
+A question is never said twice in a row in the same words: when it comes again (the answer
+could not be used) it is rephrased with examples. The location question gives places of the
+user's own region as buttons.
 """
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from .profile import tenant_of
@@ -102,6 +107,24 @@ QUESTIONS: Dict[Text, Dict[Text, Any]] = {
     },
 }
 
+# The same question in other words, with examples: said when the question comes again.
+REPHRASED: Dict[Text, Text] = {
+    "theme": ("Over welk onderwerp wil je iets leren? Bijvoorbeeld warmtepompen, zonnepanelen, "
+              "isoleren, BIM of laadpalen. Weet je het nog niet? Dat mag ook."),
+    "education_level": ("Welk diploma heb je het laatst gehaald? Bijvoorbeeld 'mbo 2', 'havo' of "
+                        "'hbo'. Geen diploma mag ook."),
+    "location": ("Typ alleen de naam van je woonplaats of werkplaats, bijvoorbeeld Breda of "
+                 "Enschede. Maakt de plaats niet uit, omdat je online wilt leren? Kies dan de knop."),
+    "employment_status": "Werk je nu, ben je zzp'er, zoek je werk of heb je een uitkering?",
+    "course_format": "Leer je liever online, in een klas, of allebei?",
+    "hours_per_week": "Hoeveel uur per week kun je ongeveer leren? Typ een getal, bijvoorbeeld 4.",
+    "budget": "Welk bedrag kun je zelf betalen? Typ bijvoorbeeld 500, of 'niets'.",
+    "age": "Hoe oud ben je? Typ alleen een getal, bijvoorbeeld 45. Liever niet zeggen mag ook.",
+    "sector": "In welke sector zit het bedrijf? Bijvoorbeeld bouw, installatie, zorg of ICT.",
+    "company_size": "Met hoeveel mensen werken jullie ongeveer? Typ een getal, bijvoorbeeld 12.",
+    "benefit_type": "Is het WW, WIA, Wajong, bijstand of Ziektewet?",
+}
+
 # Example places per regional site, for the location question.
 TENANT_PLACES = {
     "brabant": ["Breda", "Eindhoven", "'s-Hertogenbosch"],
@@ -110,81 +133,48 @@ TENANT_PLACES = {
 }
 
 
-class AskSlot(Action, ABC):
-    """Asks for one slot with the text and buttons in QUESTIONS."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> Text:
-        """The slot this action asks for."""
-
-    def name(self) -> Text:
-        return f"action_ask_{self.slot}"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        question = QUESTIONS[self.slot]
-        dispatcher.utter_message(text=question["text"], buttons=question["buttons"])
-        return []
+def last_bot_text(tracker: Tracker) -> Text:
+    """The text of the bot's last message with text (what the user read last)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "bot" and event.get("text"):
+            return event["text"]
+    return ""
 
 
-class ActionAskTheme(AskSlot):
-    slot = "theme"
+def question(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
+    """Text and buttons of the question for `slot`, rephrased when the user just read it,
+    or when their answer to it could not be used."""
+    if slot == "location":
+        asked = _location_question(tracker)
+    else:
+        asked = dict(QUESTIONS[slot])
+    failed = (tracker.get_slot("form_failures") or {}).get(slot)
+    if failed or last_bot_text(tracker).strip() == asked["text"]:
+        asked["text"] = REPHRASED[slot]
+    return asked
 
 
-class ActionAskEducationLevel(AskSlot):
-    slot = "education_level"
+def _location_question(tracker: Tracker) -> Dict[Text, Any]:
+    text = ("In welke plaats woon of werk je? Dan zoek ik cursussen in de buurt. "
+            "Typ de naam van de plaats.")
+    places = TENANT_PLACES.get(tenant_of(tracker) or "", [])
+    buttons = [{"title": place, "payload": _inform("location", place)} for place in places]
+    buttons.append({"title": "Maakt niet uit (online)", "payload": DONT_KNOW})
+    return {"text": text, "buttons": buttons}
 
 
-class ActionAskEmploymentStatus(AskSlot):
-    slot = "employment_status"
+def can_follow_up(tracker: Tracker, slot: Text) -> bool:
+    """A follow-up question about `slot` is worth asking: unknown and never asked before."""
+    return tracker.get_slot(slot) is None and slot not in (tracker.get_slot("asked_before") or [])
 
 
-class ActionAskCourseFormat(AskSlot):
-    slot = "course_format"
-
-
-class ActionAskHoursPerWeek(AskSlot):
-    slot = "hours_per_week"
-
-
-class ActionAskBudget(AskSlot):
-    slot = "budget"
-
-
-class ActionAskAge(AskSlot):
-    slot = "age"
-
-
-class ActionAskSector(AskSlot):
-    slot = "sector"
-
-
-class ActionAskCompanySize(AskSlot):
-    slot = "company_size"
-
-
-class ActionAskBenefitType(AskSlot):
-    slot = "benefit_type"
-
-
-class ActionAskLocation(Action):
-    """Where the user lives or works, with places of their own region as buttons."""
-
-    def name(self) -> Text:
-        return "action_ask_location"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        if (tracker.active_loop or {}).get("name") == "hub_form":
-            text = "In welke plaats woon of werk je? Dan zoek ik de hub die het dichtst bij je is."
-            unknown = "Zeg ik liever niet"
-        else:
-            text = ("In welke plaats woon of werk je? Dan zoek ik cursussen in de buurt. "
-                    "Typ de naam van de plaats.")
-            unknown = "Maakt niet uit (online)"
-        places = TENANT_PLACES.get(tenant_of(tracker) or "", [])
-        buttons = [{"title": place, "payload": _inform("location", place)} for place in places]
-        buttons.append({"title": unknown, "payload": DONT_KNOW})
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return []
+def ask_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, slot: Text,
+                  intro: Text = "", extra_buttons: Optional[List[Dict]] = None,
+                  text: Optional[Text] = None) -> List[Dict[Text, Any]]:
+    """Ask one follow-up question after an answer (`text` instead of the usual question);
+    the user may also ignore it."""
+    asked = question(tracker, slot)
+    text = f"{intro} {text or asked['text']}".strip()
+    dispatcher.utter_message(text=text, buttons=list(asked["buttons"]) + list(extra_buttons or []))
+    before = list(tracker.get_slot("asked_before") or [])
+    return [SlotSet("asked_slot", slot), SlotSet("asked_before", before + [slot])]

@@ -5,9 +5,15 @@ Each result page goes out as
      and plain REST users get the facts without card rendering),
   2. json_message {"type": "module_cards", "text": heading, "replaces_text": the list above,
      "cards": [...]} (the REST output contract; card-aware channels show heading + cards),
-  3. a short question with buttons (meer opties, financiering, adviseur).
+  3. a short question with buttons (meer opties, financiering, adviseur), or the one
+     optional refinement question (below).
 The page's module ids and offset go into the slots shown_modules and results_offset, so
 "de tweede", "meer" and "hoe meld ik me aan" refer to what the user saw.
+
+Modules early: the first page comes as soon as the theme and a place (or "online" / "maakt
+niet uit") are known. It says what it searched for, so the user sees they were heard, and
+offers one optional refinement (format, level, hours or budget: the first one not known
+and not asked before) as a follow-up question with buttons.
 """
 from __future__ import annotations
 
@@ -21,7 +27,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
-from .profile import build_profile, tenant_of
+from .facts import changed_facts, fact_label
+from .profile import THEME_LABELS, UNKNOWN, build_profile, tenant_of
+from .questions import ask_follow_up, can_follow_up
 
 PAGE_SIZE = 3
 SAMPLE_NOTE = "Let op: dit zijn voorbeeldgegevens, nog geen echte cursussen."
@@ -89,9 +97,36 @@ def card(hit: "knowledge.ModuleHit") -> Dict[str, Any]:
     return data
 
 
+def refinement(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
+    """The one optional wish worth asking after the first results, if any."""
+    status = profile.get("employment_status")
+    wishes = ["course_format"]
+    if status in ("werkend", "zzp"):
+        wishes.append("hours_per_week")
+    if status in ("zzp", "werkzoekend", "student"):
+        wishes.append("budget")
+    if status != "werkgever":
+        wishes.append("education_level")
+    return next((slot for slot in wishes if can_follow_up(tracker, slot)), None)
+
+
+def searched_for(profile: Dict[str, Any]) -> Text:
+    """What the search used, in a few words: "over warmtepompen, in de buurt van Tilburg"."""
+    parts = []
+    if profile.get("theme"):
+        parts.append(f"over {THEME_LABELS.get(profile['theme'], profile['theme'])}")
+    if profile.get("course_format") == "online":
+        parts.append("online")
+    elif profile.get("location"):
+        parts.append(f"in de buurt van {profile['location']}")
+    return ", ".join(parts)
+
+
 def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult", offset: int,
-              intro: Text, extra_buttons: Optional[List[Dict]] = None) -> List[Dict[str, Any]]:
-    """Send one page of results (text list, cards, buttons) and remember it."""
+              intro: Text, extra_buttons: Optional[List[Dict]] = None,
+              tracker: Optional[Tracker] = None, refine: Optional[Text] = None) -> List[Dict[str, Any]]:
+    """Send one page of results (text list, cards, and a question with buttons: a
+    refinement when `refine` names one) and remember it."""
     hits = result.hits
     heading = list(result.relaxed) + [intro]
     lines = heading + [card_line(offset + i + 1, hit) for i, hit in enumerate(hits)]
@@ -104,16 +139,18 @@ def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult"
     dispatcher.utter_message(json_message={
         "type": "module_cards", "text": "\n".join(heading), "replaces_text": plain,
         "cards": [card(h) for h in hits]})
-    buttons = []
-    if result.total > offset + len(hits):
-        buttons.append({"title": "Meer opties", "payload": "/more_results"})
-    buttons += (extra_buttons or []) + [{"title": "Wie betaalt dit?", "payload": "/ask_funding"},
-                                        ADVISOR_BUTTON]
-    dispatcher.utter_message(
-        text="Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop.",
-        buttons=buttons)
+    more = [{"title": "Meer opties", "payload": "/more_results"}] if result.total > offset + len(hits) else []
     events = [SlotSet("shown_modules", [h.module_id for h in hits]),
               SlotSet("results_offset", float(offset))]
+    if refine and tracker is not None:
+        events += ask_follow_up(dispatcher, tracker, refine, intro="Zal ik gerichter zoeken?",
+                                extra_buttons=more + (extra_buttons or []))
+    else:
+        buttons = more + (extra_buttons or []) + [{"title": "Wie betaalt dit?", "payload": "/ask_funding"},
+                                                  ADVISOR_BUTTON]
+        dispatcher.utter_message(
+            text="Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop.",
+            buttons=buttons)
     if result.relaxed:
         events.append(SlotSet("handoff_reason", "wensen_versoepeld"))
     return events
@@ -136,28 +173,62 @@ def tenant_event(tracker: Tracker) -> List[Dict[str, Any]]:
     return [SlotSet("tenant", tenant)] if tenant and tenant != tracker.get_slot("tenant") else []
 
 
+def first_page(dispatcher: CollectingDispatcher, tracker: Tracker,
+               refine: bool = True) -> List[Dict[Text, Any]]:
+    """The first page of modules for the profile, saying what was searched for, and one
+    optional refinement question (unless `refine` is False: another question follows)."""
+    result = run_search(tracker, 0)
+    events = tenant_event(tracker) + [SlotSet("last_answer", "modules")]
+    if not result.hits:
+        return events + no_results(dispatcher, result)
+    count = len(result.hits)
+    profile = build_profile(tracker)
+    about = searched_for(profile)
+    intro = (f"Deze {count} modules passen bij je" if count > 1 else "Deze module past bij je")
+    intro += f" ({about}):" if about else ":"
+    extra = []
+    if not profile.get("theme") and not search_query(tracker, profile):
+        intro = ("Je weet nog niet waar je over wilt leren; dat is goed. Hier zijn een paar "
+                 "modules om te beginnen. Je kunt ook eerst kijken welk werk veel gevraagd wordt.\n"
+                 + intro)
+        extra = [{"title": "Welk werk past bij mij?", "payload": "/career_orientation"}]
+    return events + show_page(dispatcher, result, 0, intro, extra, tracker=tracker,
+                              refine=refinement(tracker, profile) if refine else None)
+
+
+def search_need(tracker: Tracker) -> Optional[Text]:
+    """The one fact a search still needs: a theme (or "weet ik niet"), then a place unless
+    the user learns online (or said the place does not matter)."""
+    if tracker.get_slot("theme") is None:
+        return "theme"
+    if tracker.get_slot("location") is None and tracker.get_slot("course_format") != "online":
+        return "location"
+    return None
+
+
+def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Modules early: the first page as soon as the search has what it needs; until then
+    the one question for what is missing."""
+    need = search_need(tracker)
+    if need:
+        noted = [fact_label(slot, tracker.get_slot(slot)) for slot in ("theme", "location")
+                 if slot != need and slot in changed_facts(tracker)
+                 and tracker.get_slot(slot) != UNKNOWN]
+        intro = f"Dank je, dat onthoud ik: {noted[0]}." if noted else ""
+        return ([SlotSet("last_answer", "modules")] + tenant_event(tracker)
+                + ask_follow_up(dispatcher, tracker, need, intro=intro))
+    return first_page(dispatcher, tracker)
+
+
 class ActionSearchModules(Action):
-    """The first page of modules for the profile (after the profile form)."""
+    """A course question: the first page of modules, or the question for what is missing."""
 
     def name(self) -> Text:
         return "action_search_modules"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        result = run_search(tracker, 0)
-        events = tenant_event(tracker)
-        if not result.hits:
-            return events + no_results(dispatcher, result)
-        count = len(result.hits)
-        intro = (f"Deze {count} modules passen bij je:" if count > 1 else "Deze module past bij je:")
-        extra = []
-        profile = build_profile(tracker)
-        if not profile.get("theme") and not search_query(tracker, profile):
-            intro = ("Je weet nog niet waar je over wilt leren; dat is goed. Hier zijn een paar "
-                     "modules om te beginnen. Je kunt ook eerst kijken welk werk veel gevraagd wordt.\n"
-                     + intro)
-            extra = [{"title": "Welk werk past bij mij?", "payload": "/career_orientation"}]
-        return events + show_page(dispatcher, result, 0, intro, extra)
+        return search_or_ask(dispatcher, tracker)
 
 
 class ActionMoreResults(Action):
@@ -206,6 +277,12 @@ def mentioned_module(tracker: Tracker) -> Optional[Text]:
     return shown[0] if len(shown) == 1 else None
 
 
+def mentions_a_module(tracker: Tracker) -> bool:
+    """The message points at a module: a card button or "de tweede"."""
+    return any(e.get("entity") in ("module_id", "ordinal")
+               for e in (tracker.latest_message or {}).get("entities") or [])
+
+
 def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> None:
     shown = tracker.get_slot("shown_modules") or []
     buttons = []
@@ -239,6 +316,10 @@ class ActionCourseDetails(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        from .respond import ActionRespondToFacts, corrects_the_search
+        if corrects_the_search(tracker) and not mentions_a_module(tracker):
+            # "is er ook eentje in hengelo": the same search with the new place
+            return await ActionRespondToFacts().run(dispatcher, tracker, domain)
         detail = find_module(dispatcher, tracker, "course_details")
         if detail is None:
             return []

@@ -41,7 +41,8 @@ def make_tracker(slots: Optional[Dict[str, Any]] = None, *, text: str = "",
     them to its validation action)."""
     slots = dict(slots or {})
     slots.update(candidates or {})
-    entity_dicts = [{"entity": k, "value": v} for e in (entities or []) for k, v in e.items()]
+    entity_dicts = [e if "entity" in e else {"entity": k, "value": v}
+                    for e in (entities or []) for k, v in (e.items() if "entity" not in e else [(0, 0)])]
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
               "entities": entity_dicts, "metadata": metadata or {}}
     events = list(history or [])

@@ -1,12 +1,14 @@
-"""Funding advice as the user reads it: outcomes grouped, amounts and sources, ended
-schemes (STAP) never presented as open, the employer path, and the advisor offered
-where the bot should not decide alone."""
+"""Funding advice as the user reads it: the answer first and short (at most three schemes,
+amount and who applies), at most one question back, all schemes behind "Andere
+regelingen", ended schemes (STAP) never presented as open, the employer path, and the
+advisor offered where the bot should not decide alone."""
 from __future__ import annotations
+
+import re
 
 import pytest
 
-from actions.funding import (ActionEmployerAdvice, ActionFundingAdvice, ActionStartFunding,
-                             HEADINGS)
+from actions.funding import ActionEmployerAdvice, ActionFundingAdvice, HEADINGS
 
 from .conftest import make_tracker, run_action, slot_events, texts
 
@@ -14,10 +16,11 @@ pytestmark = pytest.mark.usefixtures("knowledge_db")
 
 WORKER = {"employment_status": "werkend", "age": "45", "education_level": "mbo3",
           "location": "Tilburg", "sector": "installatie"}
+ALL = [{"funding_scope": "alle"}]
 
 
 def sections(messages):
-    """heading -> text of that group's message."""
+    """heading -> text of that group's message (the full view, "Andere regelingen")."""
     found = {}
     for message in messages:
         text = message.get("text") or ""
@@ -27,31 +30,57 @@ def sections(messages):
     return found
 
 
+def schemes_named(messages):
+    return [line for m in messages for line in (m.get("text") or "").splitlines() if line.startswith("- ")]
+
+
+def buttons(messages):
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+def test_the_answer_is_short_and_the_rest_is_one_button_away():
+    messages, events = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding",
+                                                                      text="wie betaalt mijn opleiding?"))
+    lines = schemes_named(messages)
+    assert 1 <= len(lines) <= 3
+    assert all(re.search(r"vraagt het (zelf |als werkgever )?aan", line) for line in lines), lines
+    assert "Aanvragen doet jij" not in texts(messages)
+    assert "Andere regelingen" in buttons(messages)
+    assert "STAP" not in texts(messages)
+    assert slot_events(events)["last_answer"] == "funding"
+
+
 def test_stap_is_shown_as_ended_with_its_successor_never_as_open():
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding"))
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding", entities=ALL))
     groups = sections(messages)
-    assert "STAP-budget (gestopt)" in groups["ended"]
+    assert "STAP-budget bestaat niet meer" in groups["ended"]
     assert "In de plaats kwam: SLIM-scholingssubsidie" in groups["ended"]
     for outcome in ("eligible", "maybe", "not_eligible"):
         assert "STAP" not in groups.get(outcome, "").split("In de plaats kwam")[0]
 
 
+def test_asking_about_stap_by_name_hears_it_ended():
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
+        WORKER, intent="ask_funding", text="kan ik nog stap budget aanvragen"))
+    first = schemes_named(messages)[0]
+    assert first.startswith("- STAP-budget bestaat niet meer")
+
+
 def test_worker_sees_what_is_possible_with_amounts_applicant_and_source():
-    messages, events = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding"))
-    groups = sections(messages)
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding", entities=ALL))
+    possible = sections(messages).get("eligible", "")
     # An installation worker: the sector fund and the DUO loan are the likely routes.
-    possible = groups.get("eligible", "")
     assert "Wij Techniek" in possible and "€ 900 per bedrijf plus € 90 per werknemer" in possible
-    assert "Levenlanglerenkrediet" in possible and "Aanvragen doet jij zelf" in possible
+    assert "Levenlanglerenkrediet" in possible and "Je vraagt het zelf aan" in possible
     assert "Bron: https://" in possible
     assert "geen besluit" in texts(messages)
-    assert slot_events(events)["funding_interest"] is True
 
 
-def test_too_old_for_the_duo_loan_says_why():
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(dict(WORKER, age="60"), intent="ask_funding"))
-    not_for_you = sections(messages)["not_eligible"]
-    assert "Levenlanglerenkrediet" in not_for_you and "57" in not_for_you
+def test_a_scheme_asked_by_name_comes_first_also_when_it_is_not_possible():
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
+        dict(WORKER, age="60"), intent="ask_funding", text="kan ik het levenlanglerenkrediet krijgen"))
+    first = schemes_named(messages)[0]
+    assert "Levenlanglerenkrediet" in first and "57" in first
 
 
 def test_funding_for_the_module_discussed_names_it():
@@ -64,41 +93,33 @@ def test_funding_for_the_module_discussed_names_it():
     messages, events = run_action(ActionFundingAdvice(), make_tracker(
         dict(WORKER, shown_modules=shown), intent="ask_funding",
         entities=[{"module_id": paid.module_id}]))
-    assert texts(messages).startswith(f"Wie kan {paid.title} betalen? De prijs is {paid.price_text}.")
+    assert texts(messages).startswith(f"Wie kan {paid.title} ({paid.price_text}) betalen?")
     assert slot_events(events)["last_module"] == paid.module_id
-    assert [b["title"] for b in messages[-1]["buttons"]] == ["Aanmelden", "Praat met een adviseur"]
 
 
-def test_on_a_benefit_the_advisor_is_offered():
+def test_on_a_benefit_uwv_comes_first_and_the_advisor_is_offered():
     messages, events = run_action(ActionFundingAdvice(), make_tracker(
-        {"employment_status": "uitkering", "benefit_type": "ww", "age": "38"}, intent="ask_funding"))
+        {"employment_status": "uitkering", "benefit_type": "ww", "age": "38"}, intent="ask_funding",
+        text="betaalt het uwv een omscholing?"))
     text = texts(messages)
-    assert "Je hebt een uitkering" in text and "UWV" in text
-    assert "Praat met een adviseur" in [b["title"] for b in messages[-1]["buttons"]]
+    assert text.startswith("Met een uitkering van UWV")
+    assert schemes_named(messages)[0].startswith("- Scholing via UWV")
+    assert "Praat met een adviseur" in buttons(messages)
     assert slot_events(events)["handoff_reason"] == "uitkering_uwv_scholing"
     # Employer routes are not for someone without an employer.
-    assert "SLIM-scholingssubsidie" in sections(messages)["not_eligible"]
+    assert "SLIM-scholingssubsidie" not in "\n".join(schemes_named(messages))
 
 
-def test_start_funding_asks_at_most_two_missing_facts_and_remembers_the_module():
-    import knowledge
-    shown = [h.module_id for h in knowledge.search_modules({"theme": "circulair_bouwen"}).hits]
-    messages, events = run_action(ActionStartFunding(), make_tracker(
-        {"shown_modules": shown}, intent="ask_funding", entities=[{"ordinal": "2"}]))
-    slots = slot_events(events)
-    assert 1 <= len(slots["funding_questions"]) <= 2
-    assert slots["last_module"] == shown[1]
-    assert "Eerst" in texts(messages)
-    # A module that is no longer in the catalogue is ignored, not an error.
-    _, events = run_action(ActionStartFunding(), make_tracker(
-        {"last_module": "bestaat-niet-meer"}, intent="ask_funding"))
-    assert slot_events(events)["last_module"] is None
-    # Everything known: no questions.
-    full = dict(WORKER, company_size="25", benefit_type="onbekend")
-    _, events = run_action(ActionStartFunding(), make_tracker(full, intent="ask_funding"))
-    assert slot_events(events)["funding_questions"] == []
-
-
+def test_at_most_one_question_back_and_never_one_asked_before():
+    messages, events = run_action(ActionFundingAdvice(), make_tracker({}, intent="ask_funding"))
+    # the answer, then one question with buttons
+    assert len(messages) == 2 and "?" not in messages[0]["text"].splitlines()[-1]
+    assert "?" in messages[1]["text"] and messages[1]["buttons"]
+    asked = slot_events(events)["asked_slot"]
+    assert asked in ("age", "employment_status", "location", "sector", "education_level")
+    messages, events = run_action(ActionFundingAdvice(), make_tracker(
+        {"asked_before": [asked]}, intent="ask_funding"))
+    assert slot_events(events).get("asked_slot") != asked
 def test_employer_path_names_slim_the_sector_fund_and_the_amount_for_the_company():
     messages, events = run_action(ActionEmployerAdvice(), make_tracker(
         {"company_size": "25", "sector": "installatie"}, intent="employer_training"))
@@ -106,7 +127,16 @@ def test_employer_path_names_slim_the_sector_fund_and_the_amount_for_the_company
     assert "SLIM-regeling" in text and "Wij Techniek" in text
     assert "€ 3.150 per jaar" in text        # € 900 + 25 × € 90 (2024)
     assert "Levenlanglerenkrediet" not in text  # a loan for a person, not an employer route
+    assert "diploma" not in text
     assert slot_events(events).get("employment_status") == "werkgever"
+
+
+def test_an_employer_is_asked_the_company_size_once_and_never_a_diploma():
+    messages, events = run_action(ActionEmployerAdvice(), make_tracker(
+        {}, intent="employer_training", text="is er subsidie om mijn personeel bim te leren"))
+    assert "SLIM" in texts(messages) and "sectorfonds" in texts(messages)
+    assert slot_events(events)["asked_slot"] == "company_size"
+    assert "diploma" not in texts(messages)
 
 
 def test_a_large_employer_is_offered_an_advisor():
@@ -115,4 +145,4 @@ def test_a_large_employer_is_offered_an_advisor():
     assert "adviseur graag met je mee" in texts(messages)
     assert slot_events(events)["handoff_reason"] == "werkgever_scholingsplan"
     # SLIM is for mkb (< 250): not for this company.
-    assert "SLIM-regeling" in sections(messages)["not_eligible"]
+    assert any(line.startswith("- SLIM-regeling") and "250" in line for line in schemes_named(messages))

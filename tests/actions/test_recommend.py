@@ -52,8 +52,16 @@ def test_first_page_fits_the_profile_and_is_readable_as_text():
     first = knowledge.get_module(cards[0]["module_id"])
     assert first.format == "online" or (first.distance_km is not None and first.distance_km <= 30) \
         or cards[0]["location"] in ("Tilburg", "'s-Hertogenbosch", "Breda", "Eindhoven")
+    # One optional refinement follows, with a skip, never a question asked before.
     follow_up = messages[-1]
     titles = [b["title"] for b in follow_up["buttons"]]
+    assert follow_up["text"].startswith("Zal ik gerichter zoeken?")
+    assert "Meer opties" in titles and any(t in titles for t in ("Maakt niet uit", "Weet ik niet"))
+    assert slots["asked_slot"] in ("course_format", "hours_per_week")
+    # Once everything is known, the page ends with funding and advisor buttons instead.
+    known = dict(TILBURG_WORKER, course_format="online", hours_per_week="8", education_level="mbo3")
+    messages, _ = search(known)
+    titles = [b["title"] for b in messages[-1]["buttons"]]
     assert "Praat met een adviseur" in titles and "Wie betaalt dit?" in titles
 
 
@@ -83,7 +91,7 @@ def test_a_correction_of_the_place_changes_the_results():
 
 
 def test_twente_site_prefers_twente_without_hiding_online():
-    messages, _ = search({"theme": "digitalisering_bouw"}, metadata={"tenant": "twente"})
+    messages, _ = search({"theme": "digitalisering_bouw", "location": "onbekend"}, metadata={"tenant": "twente"})
     cards = cards_of(messages)
     regions = []
     for card in cards:

@@ -1,0 +1,351 @@
+"""Every fact, every turn: the one place where profile facts are read and checked.
+
+Rasa fills the profile slots from entities in any message (global slot mappings, no
+forms). After every user message Rasa calls `action_validate_slot_mappings` (rasa-sdk's
+ValidationAction), which is this module's `ValidateSlotMappings`. It
+
+- extracts what the NLU model cannot: the plain answer to the one question the bot asked
+  last (slot `asked_slot`: "tilburg", "weet ik niet"), an age said as "ik ben 34" or
+  "34 jaar", a staff count ("12 man personeel");
+- picks, for every slot, the valid value among all the message offers (a message with
+  "mbo 2" and "ben 34" may give education_level = mbo2 and '34': the level is mbo2, the 34
+  is an age), and ignores values the user negates ("niet Tilburg maar Breda");
+- normalises each value to its canonical form, or handles a value that cannot be used:
+  for the question just asked, one rephrased question and then the question is skipped
+  ("onbekend"); said in passing, a short note and the old value stays;
+- confirms a correction in a few words ("Oké, aangepast: je woont in Breda.").
+
+What the new facts change is decided by action_respond_to_facts (actions/respond.py).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import knowledge
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from . import profile as p
+from .profile import UNKNOWN
+
+ASKED_SLOT = "asked_slot"
+NUMBER_SLOTS = {"age", "hours_per_week", "budget", "company_size"}
+# Intents whose text can be the answer to a question the bot asked.
+ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know", "affirm", "deny", "search_course"}
+
+STAFF_COUNT = re.compile(r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
+                         r"collega'?s|monteurs|vakmensen|fte|werknemer)\b", re.IGNORECASE)
+# "ik ben 34", "ben 34 jaar", "34 jaar oud", "34 jr": an age (not "34 jaar ervaring").
+AGE_IN_TEXT = re.compile(
+    r"(?:\bben\s+(?:nu\s+|al\s+|pas\s+)?(\d{2})\b(?!\s*(?:uur|euro|€|man|mensen|medewerkers|keer|km))"
+    r"|\b(\d{2})\s*(?:jaar|jr)\b(?!\s*(?:ervaring|gewerkt|in dienst|werkervaring|geleden|bij|als|in de)))",
+    re.IGNORECASE)
+NEGATION_BEFORE = re.compile(r"\b(?:niet|geen|nee\s+niet)\s*$", re.IGNORECASE)
+# Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
+CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie)\b", re.IGNORECASE)
+NEGATED_WORD = re.compile(r"\b(?:niet|geen)\s+(?:in\s+|uit\s+)?[\w'-]+", re.IGNORECASE)
+# "een installatiebedrijf", "ons bouwbedrijf": the sector of the company.
+COMPANY = re.compile(r"\b(\w{3,})(?:bedrijf|bedrijven|branche|sector)\b", re.IGNORECASE)
+
+Check = Tuple[Optional[str], Dict[str, Any]]  # (canonical value or None, extra slots)
+
+# What the user hears when a value cannot be used: (problem, hint for the retry).
+PROBLEMS: Dict[str, Tuple[str, str]] = {
+    "theme": ("Ik weet niet welk onderwerp je bedoelt.",
+              "Typ bijvoorbeeld 'warmtepompen', 'isoleren' of 'BIM'."),
+    "education_level": ("Dat diploma herken ik niet.", "Typ bijvoorbeeld 'mbo 3', 'havo' of 'hbo'."),
+    "location": ("Ik ken die plaats niet in Nederland.",
+                 "Typ de naam van een Nederlandse plaats, bijvoorbeeld Tilburg of Enschede, "
+                 "of zeg 'maakt niet uit'."),
+    "employment_status": ("Dat begreep ik niet helemaal.",
+                          "Heb je een baan, ben je zzp'er, zoek je werk of heb je een uitkering?"),
+    "course_format": ("Dat begreep ik niet helemaal.", "Wil je online leren, in een klas, of allebei?"),
+    "hours_per_week": ("Dat begreep ik niet als aantal uren.", "Typ een aantal uren per week, bijvoorbeeld 6."),
+    "budget": ("Dat begreep ik niet als bedrag.", "Typ een bedrag in euro, bijvoorbeeld 500, of 'niets'."),
+    "age": ("Ik zie geen leeftijd in je antwoord.", "Typ je leeftijd als getal, bijvoorbeeld 45."),
+    "sector": ("Die sector herken ik niet.", "Typ bijvoorbeeld bouw, installatie, zorg of ICT."),
+    "company_size": ("Dat begreep ik niet als aantal mensen.",
+                     "Typ ongeveer hoeveel mensen er werken, bijvoorbeeld 12."),
+    "benefit_type": ("Die uitkering herken ik niet.", "Kies WW, WIA, Wajong, bijstand of Ziektewet."),
+}
+
+
+# -- reading one value ------------------------------------------------------------------------
+def _choice(value: Any, canonical, words) -> Optional[str]:
+    return value if value in canonical else p.match_words(value, words)
+
+
+def _number(value: Any, low: int, high: int) -> Optional[str]:
+    number = p.parse_int(value)
+    return str(number) if number is not None and low <= number <= high else None
+
+
+def check(slot: str, value: Any) -> Check:
+    """The canonical value of `value` for `slot` (UNKNOWN for "weet ik niet"), else None;
+    plus slots derived from it (region from a place)."""
+    if value == UNKNOWN:
+        return UNKNOWN, ({"region": None} if slot == "location" else {})
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, {}
+    if slot == "theme":
+        found = _choice(value, knowledge.THEMES, p.THEME_WORDS)
+    elif slot == "education_level":
+        found = None if p.looks_like_number(value) else p.parse_level(value)
+    elif slot == "location":
+        found_place = None if p.looks_like_number(value) else p.place_in_text(value)
+        if found_place:
+            place, said = found_place
+            return p.place_name(place, said), {"region": place.region}
+        found = None
+    elif slot == "employment_status":
+        found = _choice(value, p.EMPLOYMENT_STATUSES, p.EMPLOYMENT_WORDS)
+    elif slot == "course_format":
+        found = _choice(value, knowledge.FORMATS, p.FORMAT_WORDS)
+    elif slot == "sector":
+        found = _choice(value, p.SECTORS, p.SECTOR_WORDS)
+    elif slot == "benefit_type":
+        found = _choice(value, p.BENEFIT_TYPES, p.BENEFIT_WORDS)
+    elif slot == "age":
+        found = _number(value, *p.AGE_RANGE)
+    elif slot == "hours_per_week":
+        found = _number(value, 1, 80)
+    elif slot == "budget":
+        found = _number(value, 0, 1_000_000)
+        if found is None and any(w in str(value).lower() for w in ("niets", "niks", "geen", "nul")):
+            found = "0"
+    elif slot == "company_size":
+        found = _number(value, 1, 1_000_000)
+        if found is None and any(w in str(value).lower() for w in ("alleen", "zzp", "mezelf")):
+            found = "1"
+    else:
+        return None, {}
+    if found is None and p.says_unknown(value):
+        return UNKNOWN, ({"region": None} if slot == "location" else {})
+    return found, {}
+
+
+def fact_label(slot: str, value: Any) -> str:
+    """A fact as a few Dutch words, for confirming a correction."""
+    if slot == "theme":
+        return f"je wilt leren over {p.THEME_LABELS.get(value, value)}"
+    if slot == "education_level":
+        return f"je hoogste diploma is {knowledge.level_label(value)}"
+    if slot == "location":
+        return f"je woont of werkt in {value}"
+    if slot == "employment_status":
+        return p.EMPLOYMENT_LABELS.get(value, value)
+    if slot == "course_format":
+        return f"je wilt {p.FORMAT_LABELS.get(value, value)} leren"
+    if slot == "age":
+        return f"je bent {value} jaar"
+    if slot == "hours_per_week":
+        return f"je hebt ongeveer {value} uur per week"
+    if slot == "budget":
+        return "je wilt zelf niets betalen" if str(value) == "0" else f"je wilt zelf tot € {value} betalen"
+    if slot == "sector":
+        return f"sector {p.SECTOR_LABELS.get(value, value)}"
+    if slot == "company_size":
+        return f"er werken {value} mensen in het bedrijf"
+    if slot == "benefit_type":
+        return f"je hebt {p.BENEFIT_LABELS.get(value, value)}"
+    return str(value)
+
+
+# -- reading the latest message ----------------------------------------------------------------
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def previous_value(tracker: Tracker, slot: Text) -> Any:
+    """The slot's value before the latest user message (None if never set)."""
+    events = tracker.events or []
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    value = None
+    for event in events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+        elif event.get("event") in ("reset_slots", "restart"):
+            value = None
+    return value
+
+
+def entity_values(tracker: Tracker, slot: str) -> List[Any]:
+    """Values the NLU found for the slot's entity, in message order, without the ones the
+    user negated ("niet Tilburg", "geen hbo")."""
+    text = latest_text(tracker)
+    values = []
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") != slot or entity.get("value") in (None, ""):
+            continue
+        start = entity.get("start")
+        if isinstance(start, int) and NEGATION_BEFORE.search(text[:start]):
+            continue
+        values.append(entity["value"])
+    return values
+
+
+def age_in_text(text: str) -> Optional[str]:
+    for match in AGE_IN_TEXT.finditer(text[:500]):
+        start = match.start()
+        if NEGATION_BEFORE.search(text[:start] + " "):
+            continue
+        before = text[max(0, start - 12):start].lower()
+        if "niet" in before.split()[-1:]:
+            continue
+        return match.group(1) or match.group(2)
+    return None
+
+
+def changed_facts(tracker: Tracker) -> Dict[str, Any]:
+    """Profile slots whose value differs from before the latest user message."""
+    return {slot: tracker.get_slot(slot) for slot in p.PROFILE_SLOTS
+            if tracker.get_slot(slot) is not None
+            and tracker.get_slot(slot) != previous_value(tracker, slot)}
+
+
+class ValidateSlotMappings(ValidationAction):
+    """`action_validate_slot_mappings`: runs after every user message, inside and outside
+    forms (see the module docstring)."""
+
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    def domain_slots(self, domain: DomainDict) -> List[Text]:
+        return list(p.PROFILE_SLOTS)
+
+    # -- extraction ----------------------------------------------------------------------
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        found: Dict[str, Any] = {}
+        extracted = tracker.slots_to_validate()
+        text = latest_text(tracker)
+        intent = latest_intent(tracker)
+        asked = tracker.get_slot(ASKED_SLOT)
+        if asked in p.PROFILE_SLOTS and asked not in extracted and not entity_values(tracker, asked):
+            # the plain answer to the question the bot asked
+            if intent == "dont_know":
+                found[asked] = UNKNOWN
+            elif intent in ANSWER_INTENTS and not text.startswith("/"):
+                if check(asked, text)[0] is not None or not self._other_facts(tracker, asked):
+                    found[asked] = text  # an unusable answer is checked (and explained) below
+        if "location" not in extracted and not entity_values(tracker, "location") and CORRECTION.search(text):
+            # "nee ik bedoel breda niet tilburg": a correction names a place the model missed
+            place = p.place_in_text(NEGATED_WORD.sub(" ", text))
+            if place:
+                found["location"] = p.place_name(*place)
+        if "sector" not in extracted and not entity_values(tracker, "sector"):
+            company = COMPANY.search(text)
+            sector = company and p.match_words(company.group(1), p.SECTOR_WORDS)
+            if sector and sector != "overig":
+                found["sector"] = sector
+        if "age" not in extracted and not entity_values(tracker, "age") and "age" not in found:
+            age = age_in_text(text)
+            if age:
+                found["age"] = age
+        if "company_size" not in extracted and "company_size" not in found:
+            match = STAFF_COUNT.search(text)
+            if match:
+                found["company_size"] = match.group(1)
+        if asked is not None:
+            found[ASKED_SLOT] = None  # a follow-up question is answered once, or dropped
+        return [SlotSet(name, value) for name, value in found.items()]
+
+    @staticmethod
+    def _other_facts(tracker: Tracker, slot: str) -> bool:
+        """The message names another fact (a bare number may have been read as one)."""
+        ignored = NUMBER_SLOTS if p.looks_like_number(latest_text(tracker)) else set()
+        return any(e.get("entity") in p.PROFILE_SLOTS and e.get("entity") not in ignored | {slot}
+                   for e in (tracker.latest_message or {}).get("entities") or [])
+
+    # -- validation ----------------------------------------------------------------------
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        candidates = tracker.slots_to_validate()
+        result: Dict[str, Any] = {}
+        if ASKED_SLOT in candidates:
+            result[ASKED_SLOT] = candidates[ASKED_SLOT]
+        asked = self._asked(tracker)
+        if asked and p.looks_like_number(latest_text(tracker)):
+            # "1234" answers the question asked; the NLU may also have read it as an age or
+            # an amount: keep what those slots were.
+            for slot in NUMBER_SLOTS & set(candidates) - {asked}:
+                result[slot] = previous_value(tracker, slot)
+                candidates.pop(slot)
+        said = {slot for slot in p.PROFILE_SLOTS if candidates.get(slot) is not None}
+        for slot in p.PROFILE_SLOTS:
+            if slot not in candidates:
+                continue
+            result.update(self._validate(slot, candidates[slot], asked, bool(said - {slot}),
+                                         dispatcher, tracker))
+            tracker.slots.update(result)
+        tenant = p.tenant_of(tracker)
+        if tenant and tenant != tracker.get_slot("tenant"):
+            result["tenant"] = tenant
+        return [SlotSet(name, value) for name, value in result.items()]
+
+    @staticmethod
+    def _asked(tracker: Tracker) -> Optional[str]:
+        """The slot whose question the latest message answers, if any."""
+        return previous_value(tracker, ASKED_SLOT)
+
+    def _validate(self, slot: str, value: Any, asked: Optional[str], said_more: bool,
+                  dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+        before = previous_value(tracker, slot)
+        options = entity_values(tracker, slot)
+        if value not in options:
+            options.append(value)
+        # the last valid value wins ("nee, ik bedoel Breda")
+        for option in reversed(options):
+            canonical, extra = check(slot, option)
+            if canonical is not None:
+                if before not in (None, UNKNOWN, canonical) and canonical != UNKNOWN:
+                    dispatcher.utter_message(text=f"Oké, aangepast: {fact_label(slot, canonical)}.")
+                return {slot: canonical, **extra, **self._no_failure(tracker, slot)}
+        return self._reject(slot, value, before, asked, said_more, dispatcher, tracker)
+
+    @staticmethod
+    def _no_failure(tracker: Tracker, slot: str) -> Dict[str, Any]:
+        failures = dict(tracker.get_slot("form_failures") or {})
+        if failures.pop(slot, None) is None:
+            return {}
+        return {"form_failures": failures}
+
+    def _reject(self, slot: str, value: Any, before: Any, asked: Optional[str], said_more: bool,
+                dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+        problem, _ = PROBLEMS[slot]
+        if slot != asked:
+            # said in passing: a bare number was meant for another fact; anything else
+            # gets a short note. What we knew before stays.
+            if not (p.looks_like_number(value) and slot not in NUMBER_SLOTS):
+                if slot == "age" and p.parse_int(value) is not None:
+                    problem = f"{p.parse_int(value)} jaar? Dat klopt vast niet helemaal."
+                dispatcher.utter_message(text=f"{problem} Dat laat ik dus weg.")
+            return {slot: before}
+        if said_more:
+            return {slot: None}  # the answer was about something else: ask again, no complaint
+        if slot == "education_level" and p.level_is_ambiguous(value):
+            dispatcher.utter_message(text="Niveau 4 kan mbo 4 of havo zijn. Welke bedoel je?", buttons=[
+                {"title": "mbo 4", "payload": '/inform{"education_level": "mbo4"}'},
+                {"title": "havo", "payload": '/inform{"education_level": "havo"}'}])
+            return {slot: None}
+        if slot == "age" and p.parse_int(value) is not None:
+            problem = f"{p.parse_int(value)} jaar? Dat klopt vast niet helemaal."
+        if slot == "location" and p.looks_like_number(value):
+            problem = "Dat is een getal, geen plaatsnaam."
+        failures = dict(tracker.get_slot("form_failures") or {})
+        tries = failures.get(slot, 0) + 1
+        if tries >= 2:
+            failures.pop(slot, None)
+            dispatcher.utter_message(text=f"{problem} Geen probleem: die vraag slaan we over.")
+            return {slot: UNKNOWN, "form_failures": failures}
+        failures[slot] = tries
+        dispatcher.utter_message(text=problem)
+        return {slot: None, "form_failures": failures}

@@ -1,0 +1,102 @@
+"""What the bot does with a message that tells something rather than asks something:
+facts, corrections, the answer to a follow-up question, yes, no, "weet ik niet", or an
+unclear message (intents inform, affirm, deny, dont_know, nlu_fallback outside a form).
+
+The facts themselves were already read and checked by action_validate_slot_mappings
+(actions/facts.py), which also confirmed a correction. This action decides what the new
+facts change: the last answer is given again with them (modules, funding, employer, hub),
+a first search starts the intake, and a fact that changes nothing shown is just noted.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from . import facts
+from .fallback import MENU, not_understood, bot_texts_of_last_turn
+from .funding import employer_answer, evaluate, funding_answer, named_schemes
+from .guidance import ActionFindHub
+from .profile import UNKNOWN
+from .questions import ask_follow_up
+from .recommend import search_or_ask
+
+SEARCH_FACTS = {"theme", "location", "course_format", "hours_per_week", "budget", "education_level"}
+FUNDING_FACTS = {"age", "employment_status", "education_level", "location", "sector",
+                 "company_size", "benefit_type"}
+EMPLOYER_FACTS = {"company_size", "sector"}
+WHAT_NEXT = "Oké. Waar kan ik je nog mee helpen?"
+WHAT_NEXT_AGAIN = "Goed. Zeg gerust wat je wilt weten, of kies een knop."
+HELP = ("Je kunt me bijvoorbeeld vragen welke cursussen er zijn (over warmtepompen, zonnepanelen "
+        "of BIM), wie je opleiding kan betalen, of waar een hub in de buurt is. Je kunt ook altijd "
+        "met een adviseur praten. Waar wil je mee beginnen?")
+
+
+def what_next(dispatcher: CollectingDispatcher, tracker: Tracker, before: Text = "") -> None:
+    """A short acknowledgement and the menu, never twice in the same words."""
+    if before:
+        text = f"{before} Waar kan ik je nog mee helpen?"
+    else:
+        text = WHAT_NEXT_AGAIN if WHAT_NEXT in bot_texts_of_last_turn(tracker) else WHAT_NEXT
+    dispatcher.utter_message(text=text, buttons=MENU)
+
+
+class ActionRespondToFacts(Action):
+    def name(self) -> Text:
+        return "action_respond_to_facts"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        changed = facts.changed_facts(tracker)
+        known = {slot for slot, value in changed.items() if value != UNKNOWN}
+        last = tracker.get_slot("last_answer")
+        employer = tracker.get_slot("employment_status") == "werkgever"
+        if known:
+            if "theme" in known:
+                return search_or_ask(dispatcher, tracker)  # (again) a search
+            if last is None:  # nothing answered yet: these facts start the advice
+                return employer_answer(dispatcher, tracker) if employer else search_or_ask(dispatcher, tracker)
+            if last == "funding" and known & FUNDING_FACTS:
+                return funding_answer(dispatcher, tracker)
+            if last == "employer" and known & EMPLOYER_FACTS:
+                return employer_answer(dispatcher, tracker)
+            if last == "hub" and "location" in known:
+                return await ActionFindHub().run(dispatcher, tracker, domain)
+            if last == "modules" and known & SEARCH_FACTS:
+                return search_or_ask(dispatcher, tracker)
+            new = [slot for slot in sorted(known) if facts.previous_value(tracker, slot) in (None, UNKNOWN)]
+            noted = "; ".join(facts.fact_label(slot, changed[slot]) for slot in new)
+            what_next(dispatcher, tracker, before=f"Dank je, dat onthoud ik: {noted}." if new else "")
+            return []
+        intent = facts.latest_intent(tracker)
+        asked = facts.previous_value(tracker, "asked_slot")
+        if changed and last == "modules" and asked in ("theme", "location") and asked in changed:
+            # "weet ik niet" / "maakt niet uit" to what a search needs: on with the search
+            return search_or_ask(dispatcher, tracker)
+        if changed:  # "weet ik niet" to an optional follow-up question
+            what_next(dispatcher, tracker, before="Geen probleem.")
+        elif asked and (tracker.get_slot("form_failures") or {}).get(asked):
+            # the answer to the follow-up question could not be used: once more, in other words
+            return ask_follow_up(dispatcher, tracker, asked)
+        elif intent in ("affirm", "deny"):
+            what_next(dispatcher, tracker)
+        elif intent == "dont_know":
+            dispatcher.utter_message(text=HELP, buttons=MENU)
+        elif names_a_scheme(tracker):
+            return funding_answer(dispatcher, tracker)  # "dan het uwv?", "en bij duo lenen?"
+        else:
+            not_understood(dispatcher, tracker)
+        return []
+
+
+def names_a_scheme(tracker: Tracker) -> bool:
+    """The message names a funding scheme ("uwv", "duo", "slim"), so it asks about money."""
+    text = facts.latest_text(tracker)
+    return bool(text) and bool(named_schemes(text, evaluate({}, None)))
+
+
+def corrects_the_search(tracker: Tracker) -> bool:
+    """The message changed a fact a search depends on (a place, a theme), whatever the
+    model took it for: "is er ook eentje in hengelo", "niet bim maar circulair bouwen"."""
+    return bool(set(facts.changed_facts(tracker)) & {"theme", "location", "course_format"})

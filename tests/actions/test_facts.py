@@ -1,0 +1,202 @@
+"""Every fact, every turn: action_validate_slot_mappings as Rasa calls it after each user
+message, with the slot values just extracted (from entities) at the end of the tracker."""
+from __future__ import annotations
+
+import pytest
+
+from actions.facts import ValidateSlotMappings, age_in_text
+from actions.questions import ask_follow_up
+from rasa_sdk.executor import CollectingDispatcher
+
+from .conftest import make_tracker, run_action, slot_events, texts
+
+pytestmark = pytest.mark.usefixtures("knowledge_db")
+
+
+def asked(slot):
+    """History in which the bot asked the question for `slot` before the latest message."""
+    return [{"event": "slot", "name": "asked_slot", "value": slot}]
+
+
+def validate(domain, slots=None, candidates=None, *, text="", intent="inform", entities=None,
+             metadata=None, history=None, question=None):
+    slots = dict(slots or {})
+    history = list(history or [])
+    if question:
+        history += asked(question)
+        slots["asked_slot"] = question
+    tracker = make_tracker(slots, text=text, intent=intent, entities=entities,
+                           candidates=candidates, metadata=metadata, history=history)
+    messages, events = run_action(ValidateSlotMappings(), tracker, domain)
+    return messages, slot_events(events)
+
+
+def test_several_facts_in_one_message_are_all_kept_and_normalised(domain):
+    text = "ik ben 45, heb mbo 3 en woon in den bosch"
+    messages, slots = validate(
+        domain, candidates={"age": "45", "education_level": "mbo 3", "location": "den bosch"},
+        text=text, entities=[{"age": "45"}, {"education_level": "mbo 3"}, {"location": "den bosch"}])
+    assert slots["age"] == "45"
+    assert slots["education_level"] == "mbo3"
+    assert slots["location"] == "'s-Hertogenbosch" and slots["region"] == "brabant"
+    assert texts(messages) == ""                # no complaints about good answers
+
+
+def test_a_number_read_as_a_level_is_an_age_and_the_real_level_stays(domain):
+    # The model gave education_level=mbo2 and education_level='34' (Rasa keeps the last).
+    text = "ik heb mbo 2, woon in oss en ben 34"
+    messages, slots = validate(
+        domain, candidates={"education_level": "34", "location": "Oss"}, text=text,
+        entities=[{"education_level": "mbo2"}, {"location": "Oss"}, {"education_level": "34"}])
+    assert slots["education_level"] == "mbo2"
+    assert slots["age"] == "34"
+    assert slots["location"] == "Oss"
+    assert texts(messages) == ""
+
+
+@pytest.mark.parametrize("text, age", [
+    ("ik ben 52 en zoek werk", "52"), ("58 jaar, mbo 4", "58"), ("ben nu 61", "61"),
+    ("ik heb 20 jaar ervaring als monteur", None), ("ik werk 32 uur", None),
+    ("ik ben 45, niet 54", "45"),
+])
+def test_an_age_in_plain_words(text, age):
+    assert age_in_text(text) == age
+
+
+def test_a_correction_overwrites_and_is_confirmed(domain):
+    history = [{"event": "slot", "name": "location", "value": "Tilburg"}]
+    messages, slots = validate(
+        domain, {"location": "Tilburg"}, {"location": "Breda"}, intent="deny",
+        text="nee sorry ik bedoel breda niet tilburg", history=history,
+        entities=[{"entity": "location", "value": "Breda", "start": 20, "end": 25},
+                  {"entity": "location", "value": "Tilburg", "start": 31, "end": 38}])
+    # "niet tilburg" is negated: Breda wins, even though Rasa kept the last entity
+    assert slots["location"] == "Breda"
+    assert "Oké, aangepast: je woont of werkt in Breda." in texts(messages)
+
+
+def test_a_plain_answer_to_the_question_asked_is_read(domain):
+    cases = [
+        ("theme", "iets met warmtepompen", "installatietechniek"),
+        ("education_level", "ik heb de mts gedaan", "mbo4"),
+        ("location", "ik woon in Enschede", "Enschede"),
+        ("employment_status", "ik zit zonder werk", "werkzoekend"),
+        ("course_format", "liefst thuis achter de computer", "online"),
+        ("hours_per_week", "een uur of 6", "6"),
+        ("budget", "hooguit € 1.000", "1000"),
+        ("age", "52", "52"),
+    ]
+    for slot, answer, expected in cases:
+        _, slots = validate(domain, text=answer, question=slot)
+        assert slots[slot] == expected, (slot, answer)
+        assert slots["asked_slot"] is None  # the question is answered
+
+
+def test_dont_know_answers_the_question_asked(domain):
+    _, slots = validate(domain, text="maakt niet uit", intent="dont_know", question="course_format")
+    assert slots["course_format"] == "onbekend"
+
+
+def test_a_question_instead_of_an_answer_drops_the_question(domain):
+    _, slots = validate(domain, text="wat is een micro-credential", intent="faq", question="location")
+    assert "location" not in slots and slots["asked_slot"] is None
+
+
+def test_a_foreign_place_gets_a_hint_once_then_the_question_is_skipped(domain):
+    messages, slots = validate(domain, candidates={"location": "Parijs"}, text="Parijs",
+                               entities=[{"location": "Parijs"}], question="location")
+    assert "Ik ken die plaats niet in Nederland" in texts(messages)
+    assert slots["location"] is None and slots["form_failures"] == {"location": 1}
+
+    messages, slots = validate(domain, {"form_failures": slots["form_failures"]},
+                               candidates={"location": "Parijs"}, text="Parijs",
+                               entities=[{"location": "Parijs"}], question="location")
+    assert "slaan we over" in texts(messages)
+    assert slots["location"] == "onbekend"
+
+
+def test_a_bare_number_answers_the_open_question_not_the_age(domain):
+    history = [{"event": "slot", "name": "age", "value": "45"}]
+    messages, slots = validate(domain, {"age": "45"}, {"age": "1234"}, text="1234",
+                               entities=[{"age": "1234"}], history=history, question="location")
+    assert "geen plaatsnaam" in texts(messages)
+    assert "jaar" not in texts(messages)
+    assert slots["age"] == "45" and slots["location"] is None
+
+
+@pytest.mark.parametrize("age", ["7", "140"])
+def test_impossible_ages_are_asked_again_kindly(domain, age):
+    messages, slots = validate(domain, candidates={"age": age}, text=age,
+                               entities=[{"age": age}], question="age")
+    assert f"{age} jaar? Dat klopt vast niet helemaal." in texts(messages)
+    assert slots["age"] is None
+
+
+def test_an_impossible_age_said_in_passing_is_dropped_with_a_note(domain):
+    messages, slots = validate(domain, candidates={"age": "140", "theme": "batterijtechnologie"},
+                               entities=[{"age": "140"}, {"theme": "batterijtechnologie"}])
+    assert "Dat laat ik dus weg" in texts(messages)
+    assert slots["age"] is None and slots["theme"] == "batterijtechnologie"
+
+
+@pytest.mark.parametrize("answer", ["😀😀😀", "asdfghjkl qwerty", "x" * 5000, "<script>alert(1)</script>"])
+def test_nonsense_answers_get_a_hint_not_a_crash(domain, answer):
+    messages, slots = validate(domain, text=answer, intent="nlu_fallback", question="theme")
+    assert "Ik weet niet welk onderwerp je bedoelt" in texts(messages)
+    assert slots["theme"] is None
+
+
+def test_an_answer_about_something_else_is_kept_without_a_complaint(domain):
+    messages, slots = validate(domain, candidates={"location": "Almelo"}, text="ik woon in Almelo",
+                               entities=[{"location": "Almelo"}], question="theme")
+    assert texts(messages) == ""
+    assert slots["location"] == "Almelo" and slots["region"] == "twente"
+    assert "theme" not in slots or slots["theme"] is None
+
+
+def test_an_unknown_place_said_in_passing_keeps_the_known_place(domain):
+    history = [{"event": "slot", "name": "location", "value": "Tilburg"}]
+    messages, slots = validate(domain, {"location": "Tilburg"},
+                               {"location": "Parijs", "employment_status": "werkend"},
+                               text="ik werk soms in Parijs", history=history,
+                               entities=[{"location": "Parijs"}, {"employment_status": "werkend"}])
+    assert "Ik ken die plaats niet in Nederland. Dat laat ik dus weg." in texts(messages)
+    assert slots["location"] == "Tilburg" and slots["employment_status"] == "werkend"
+
+
+def test_niveau_4_is_ambiguous_and_offers_a_choice(domain):
+    messages, slots = validate(domain, text="niveau 4", question="education_level")
+    assert "mbo 4 of havo" in texts(messages)
+    assert [b["title"] for b in messages[0]["buttons"]] == ["mbo 4", "havo"]
+    assert slots["education_level"] is None
+
+
+def test_tenant_from_message_metadata_is_remembered(domain):
+    _, slots = validate(domain, candidates={"theme": "circulair_bouwen"},
+                        entities=[{"theme": "circulair_bouwen"}], metadata={"tenant": "twente"})
+    assert slots["tenant"] == "twente"
+
+
+def test_staff_count_in_an_employer_question(domain):
+    _, slots = validate(domain, text="ik heb een bedrijf met 12 man en wil ze laten bijscholen",
+                        intent="employer_training")
+    assert slots["company_size"] == "12"
+
+
+def test_location_question_gives_places_of_the_users_region():
+    dispatcher = CollectingDispatcher()
+    events = ask_follow_up(dispatcher, make_tracker({}, metadata={"tenant": "noord"}), "location")
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles[:3] == ["Groningen", "Leeuwarden", "Assen"]
+    assert slot_events(events)["asked_slot"] == "location"
+
+
+def test_the_same_question_is_never_said_twice_in_a_row():
+    first = CollectingDispatcher()
+    ask_follow_up(first, make_tracker({}), "theme")
+    said = first.messages[0]["text"]
+    history = [{"event": "bot", "text": said}]
+    again = CollectingDispatcher()
+    ask_follow_up(again, make_tracker({}, history=history), "theme")
+    assert again.messages[0]["text"] != said
+    assert "Bijvoorbeeld" in again.messages[0]["text"]

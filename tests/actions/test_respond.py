@@ -1,0 +1,91 @@
+"""What the bot does with facts, corrections, yes/no and unclear messages
+(action_respond_to_facts), and with off-topic messages: the last answer comes again with
+the new facts, and no reply is said twice in a row."""
+from __future__ import annotations
+
+import pytest
+
+from actions.fallback import CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, ActionOutOfScope
+from actions.respond import ActionRespondToFacts
+
+from .conftest import customs, make_tracker, run_action, slot_events, texts
+
+pytestmark = pytest.mark.usefixtures("knowledge_db")
+
+
+def respond(slots, before=None, **kwargs):
+    """The tracker after a user message that changed `slots` (values before: `before`)."""
+    history = [{"event": "slot", "name": name, "value": value} for name, value in (before or {}).items()]
+    merged = dict(before or {}, **slots)
+    return run_action(ActionRespondToFacts(), make_tracker(merged, history=history, **kwargs))
+
+
+def test_a_theme_and_a_place_show_modules_at_once():
+    messages, events = respond({"theme": "batterijtechnologie", "location": "Enschede"},
+                               text="iets met batterijen in enschede")
+    assert customs(messages, "module_cards")
+    assert "in de buurt van Enschede" in texts(messages)
+    assert slot_events(events)["last_answer"] == "modules"
+
+
+def test_a_theme_without_a_place_asks_only_the_place():
+    messages, events = respond({"theme": "installatietechniek"}, text="warmtepompen")
+    assert not customs(messages, "module_cards")
+    assert "In welke plaats" in texts(messages)
+    assert slot_events(events)["asked_slot"] == "location"
+
+
+def test_a_correction_after_funding_gives_the_funding_answer_again():
+    before = {"age": "54", "employment_status": "werkend", "last_answer": "funding"}
+    messages, _ = respond({"age": "45"}, before, text="ik ben 45, niet 54")
+    assert "Wie kan je opleiding betalen?" in texts(messages)
+
+
+def test_a_new_place_after_results_searches_again():
+    before = {"theme": "installatietechniek", "location": "Hengelo", "last_answer": "modules"}
+    messages, _ = respond({"location": "Breda"}, before, intent="deny", text="nee ik bedoel breda")
+    assert "in de buurt van Breda" in texts(messages)
+    assert customs(messages, "module_cards")
+
+
+def test_a_fact_that_changes_nothing_shown_is_noted():
+    before = {"theme": "installatietechniek", "location": "Hengelo", "last_answer": "modules"}
+    messages, _ = respond({"age": "38"}, before, text="ik ben 38")
+    assert "dat onthoud ik: je bent 38 jaar" in texts(messages)
+    assert not customs(messages, "module_cards")
+
+
+def test_an_employer_gets_the_employer_answer_not_a_diploma_question():
+    messages, events = respond({"employment_status": "werkgever"}, text="ik heb een installatiebedrijf")
+    assert "SLIM" in texts(messages)
+    assert "diploma" not in texts(messages)
+    assert slot_events(events)["last_answer"] == "employer"
+
+
+def test_an_unclear_message_twice_gets_something_new():
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker({}, intent="nlu_fallback", text="blablabla"))
+    assert texts(messages) == CLARIFY
+    history = [{"event": "user", "text": "blablabla"}, {"event": "bot", "text": CLARIFY}]
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker({}, intent="nlu_fallback", text="hmm",
+                                                                  history=history))
+    assert texts(messages) == STILL_UNCLEAR
+    assert "Praat met een adviseur" in [b["title"] for b in messages[0]["buttons"]]
+
+
+def test_two_off_topic_messages_in_a_row_get_different_replies():
+    messages, _ = run_action(ActionOutOfScope(), make_tracker({}, intent="out_of_scope", text="hoe laat is het"))
+    assert texts(messages) == OUT_OF_SCOPE
+    history = [{"event": "user", "text": "hoe laat is het"}, {"event": "bot", "text": OUT_OF_SCOPE}]
+    messages, _ = run_action(ActionOutOfScope(), make_tracker({}, intent="out_of_scope",
+                                                              text="wat eten we vanavond", history=history))
+    assert texts(messages) != OUT_OF_SCOPE
+    assert "adviseur" in texts(messages)
+
+
+def test_yes_without_a_question_twice_is_not_the_same_reply():
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker({}, intent="affirm", text="ja"))
+    first = texts(messages)
+    history = [{"event": "user", "text": "ja"}, {"event": "bot", "text": first}]
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker({}, intent="affirm", text="ja hoor",
+                                                                  history=history))
+    assert texts(messages) != first
