@@ -34,8 +34,9 @@ from .profile import UNKNOWN
 
 ASKED_SLOT = "asked_slot"
 NUMBER_SLOTS = {"age", "hours_per_week", "budget", "company_size"}
-# Intents whose text can be the answer to a question the bot asked.
-ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know", "affirm", "deny", "search_course"}
+# Intents whose text can be the answer to a question the bot asked; with another intent the
+# text counts only when it is a valid answer ("cursus zonnepanelen" to the theme question).
+ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know", "affirm", "deny"}
 
 STAFF_COUNT = re.compile(r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
                          r"collega'?s|monteurs|vakmensen|fte|werknemer)\b", re.IGNORECASE)
@@ -233,14 +234,26 @@ class ValidateSlotMappings(ValidationAction):
             # the plain answer to the question the bot asked
             if intent == "dont_know":
                 found[asked] = UNKNOWN
-            elif intent in ANSWER_INTENTS and not text.startswith("/"):
-                if check(asked, text)[0] is not None or not self._other_facts(tracker, asked):
+            elif not text.startswith("/"):
+                valid = check(asked, text)[0] not in (None, UNKNOWN)
+                if valid or (intent in ANSWER_INTENTS and not self._other_facts(tracker, asked)):
                     found[asked] = text  # an unusable answer is checked (and explained) below
         if "location" not in extracted and not entity_values(tracker, "location") and CORRECTION.search(text):
             # "nee ik bedoel breda niet tilburg": a correction names a place the model missed
             place = p.place_in_text(NEGATED_WORD.sub(" ", text))
             if place:
                 found["location"] = p.place_name(*place)
+        if intent == "search_course" and "theme" not in extracted and not entity_values(tracker, "theme") \
+                and "theme" not in found:
+            theme = p.match_words(text, p.THEME_WORDS)  # "weer werken als elektricien"
+            if theme:
+                found["theme"] = theme
+        if "benefit_type" not in extracted and tracker.get_slot("benefit_type") is None:
+            benefit = p.match_words(text, p.BENEFIT_WORDS)  # "ik heb bijstand", "zit in de ww"
+            if benefit:
+                found["benefit_type"] = benefit
+                if "employment_status" not in extracted and not entity_values(tracker, "employment_status"):
+                    found["employment_status"] = "uitkering"
         if "sector" not in extracted and not entity_values(tracker, "sector"):
             company = COMPANY.search(text)
             sector = company and p.match_words(company.group(1), p.SECTOR_WORDS)

@@ -295,6 +295,14 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     return events + ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik wat voor jouw bedrijf past.")
 
 
+# What an employer says about themselves; without it (and not known as an employer) an
+# "employer question" is a worker's search ("woon in roosendaal, isoleren lijkt me wat").
+EMPLOYER_WORDS = re.compile(
+    r"personeel|medewerker|werknemer|werkgever|bedrijf|onderneming|mijn mensen|onze mensen|"
+    r"\bteam\b|\bman\b|in dienst|\bmkb\b|eigenaar|directeur|\bzaak\b|\bbv\b|\bslim\b|jongens|"
+    r"monteurs|collega", re.IGNORECASE)
+
+
 class ActionEmployerAdvice(Action):
     """The employer path (employer_training)."""
 
@@ -303,4 +311,8 @@ class ActionEmployerAdvice(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if text and not text.startswith("/") and not EMPLOYER_WORDS.search(text) \
+                and tracker.get_slot("employment_status") != "werkgever":
+            return search_or_ask(dispatcher, tracker)
         return employer_answer(dispatcher, tracker)

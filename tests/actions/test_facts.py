@@ -200,3 +200,32 @@ def test_the_same_question_is_never_said_twice_in_a_row():
     ask_follow_up(again, make_tracker({}, history=history), "theme")
     assert again.messages[0]["text"] != said
     assert "Bijvoorbeeld" in again.messages[0]["text"]
+
+
+def test_a_benefit_named_in_words_is_kept(domain):
+    _, slots = validate(domain, text="ik ben elektricien, nu in almelo. ik heb bijstand", intent="inform")
+    assert slots["benefit_type"] == "bijstand" and slots["employment_status"] == "uitkering"
+
+
+def test_a_correction_names_a_place_the_model_missed(domain):
+    _, slots = validate(domain, text="nee ik bedoel breda niet tilburg", intent="nlu_fallback",
+                             slots={"location": "Tilburg"},
+                             history=[{"event": "slot", "name": "location", "value": "Tilburg"}])
+    assert slots["location"] == "Breda"
+
+
+def test_a_course_question_in_plain_words_keeps_its_theme(domain):
+    _, slots = validate(domain, text="ik wil weer werken als elektricien, welke cursus", intent="search_course")
+    assert slots["theme"] == "installatietechniek"
+
+
+def test_a_question_is_not_taken_for_the_answer_to_the_theme_question(domain):
+    messages, slots = validate(domain, text="welke cursus voor mij?", intent="search_course", question="theme")
+    assert "theme" not in slots and texts(messages) == ""
+
+
+def test_a_town_keeps_the_name_the_user_gave(domain):
+    _, slots = validate(domain, text="ik woon in uden", candidates={"location": "uden"},
+                             entities=[{"location": "uden"}])
+    assert slots["location"] == "Uden" and slots["region"] == "brabant"
+

@@ -146,3 +146,12 @@ def test_a_large_employer_is_offered_an_advisor():
     assert slot_events(events)["handoff_reason"] == "werkgever_scholingsplan"
     # SLIM is for mkb (< 250): not for this company.
     assert any(line.startswith("- SLIM-regeling") and "250" in line for line in schemes_named(messages))
+
+
+def test_an_employer_question_without_any_employer_words_is_a_search():
+    # the model took a worker's "woon in roosendaal, isoleren lijkt me wel wat" for an employer
+    messages, events = run_action(ActionEmployerAdvice(), make_tracker(
+        {"location": "Roosendaal", "theme": "verduurzaming_woningen"}, intent="employer_training",
+        text="woon in roosendaal, isoleren lijkt me wel wat"))
+    assert "SLIM" not in texts(messages)
+    assert "in de buurt van Roosendaal" in texts(messages)
