@@ -36,7 +36,7 @@ ASKED_SLOT = "asked_slot"
 NUMBER_SLOTS = {"age", "hours_per_week", "budget", "company_size"}
 # Intents whose text can be the answer to a question the bot asked; with another intent the
 # text counts only when it is a valid answer ("cursus zonnepanelen" to the theme question).
-ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know", "affirm", "deny"}
+ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know"}
 
 STAFF_COUNT = re.compile(r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
                          r"collega'?s|monteurs|vakmensen|fte|werknemer)\b", re.IGNORECASE)
@@ -46,6 +46,9 @@ AGE_IN_TEXT = re.compile(
     r"|\b(\d{2})\s*(?:jaar|jr)\b(?!\s*(?:ervaring|gewerkt|in dienst|werkervaring|geleden|bij|als|in de)))",
     re.IGNORECASE)
 NEGATION_BEFORE = re.compile(r"\b(?:niet|geen|nee\s+niet)\s*$", re.IGNORECASE)
+# A question back rather than an answer ("en mijn baas, moet die iets aanvragen").
+QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
+                      r"heb|hebben|krijg|betaalt|kost)\b", re.IGNORECASE)
 # Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
 CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie)\b", re.IGNORECASE)
 NEGATED_WORD = re.compile(r"\b(?:niet|geen)\s+(?:in\s+|uit\s+)?[\w'-]+", re.IGNORECASE)
@@ -236,7 +239,8 @@ class ValidateSlotMappings(ValidationAction):
                 found[asked] = UNKNOWN
             elif not text.startswith("/"):
                 valid = check(asked, text)[0] not in (None, UNKNOWN)
-                if valid or (intent in ANSWER_INTENTS and not self._other_facts(tracker, asked)):
+                answer_like = intent in ANSWER_INTENTS and not QUESTION.search(text)
+                if valid or (answer_like and not self._other_facts(tracker, asked)):
                     found[asked] = text  # an unusable answer is checked (and explained) below
         if "location" not in extracted and not entity_values(tracker, "location") and CORRECTION.search(text):
             # "nee ik bedoel breda niet tilburg": a correction names a place the model missed

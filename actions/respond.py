@@ -53,8 +53,8 @@ class ActionRespondToFacts(Action):
         last = tracker.get_slot("last_answer")
         employer = tracker.get_slot("employment_status") == "werkgever"
         if known:
-            if "theme" in known:
-                return search_or_ask(dispatcher, tracker)  # (again) a search
+            if known & (SEARCH_FACTS - FUNDING_FACTS):
+                return search_or_ask(dispatcher, tracker)  # a wish about the courses: search again
             if last is None:  # nothing answered yet: these facts start the advice
                 return employer_answer(dispatcher, tracker) if employer else search_or_ask(dispatcher, tracker)
             if last == "funding" and known & FUNDING_FACTS:

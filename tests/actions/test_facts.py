@@ -229,3 +229,9 @@ def test_a_town_keeps_the_name_the_user_gave(domain):
                              entities=[{"location": "uden"}])
     assert slots["location"] == "Uden" and slots["region"] == "brabant"
 
+
+
+def test_a_question_back_is_not_taken_for_an_unusable_answer(domain):
+    messages, slots = validate(domain, text="en mijn baas, moet die iets aanvragen",
+                               intent="nlu_fallback", question="sector")
+    assert "sector" not in slots and texts(messages) == ""
