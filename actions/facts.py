@@ -196,6 +196,13 @@ def entity_values(tracker: Tracker, slot: str) -> List[Any]:
     return values
 
 
+def negated_values(tracker: Tracker, slot: str) -> List[Any]:
+    """Values of the slot's entity that the user negated."""
+    named = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+             if e.get("entity") == slot]
+    return [value for value in named if value not in entity_values(tracker, slot)]
+
+
 def age_in_text(text: str) -> Optional[str]:
     for match in AGE_IN_TEXT.finditer(text[:500]):
         start = match.start()
@@ -242,7 +249,7 @@ class ValidateSlotMappings(ValidationAction):
                 answer_like = intent in ANSWER_INTENTS and not QUESTION.search(text)
                 if valid or (answer_like and not self._other_facts(tracker, asked)):
                     found[asked] = text  # an unusable answer is checked (and explained) below
-        if "location" not in extracted and not entity_values(tracker, "location") and CORRECTION.search(text):
+        if not entity_values(tracker, "location") and CORRECTION.search(text):
             # "nee ik bedoel breda niet tilburg": a correction names a place the model missed
             place = p.place_in_text(NEGATED_WORD.sub(" ", text))
             if place:
@@ -317,8 +324,10 @@ class ValidateSlotMappings(ValidationAction):
                   dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         before = previous_value(tracker, slot)
         options = entity_values(tracker, slot)
-        if value not in options:
+        if value not in options and value not in negated_values(tracker, slot):
             options.append(value)
+        if not options:  # only what the user said it is not ("niet tilburg")
+            return {slot: before}
         # the last valid value wins ("nee, ik bedoel Breda")
         for option in reversed(options):
             canonical, extra = check(slot, option)

@@ -86,6 +86,10 @@ class ActionRecognitionPriorLearning(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        from .respond import facts_first
+        redirected = await facts_first(dispatcher, tracker, domain)
+        if redirected is not None:
+            return redirected
         kb.ensure_db()
         lines = [
             "Met een EVC-traject (Erkenning van Verworven Competenties) laat je zien wat je al "
@@ -117,10 +121,12 @@ class ActionCareerOrientation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        from .respond import ActionRespondToFacts, corrects_the_search
-        if corrects_the_search(tracker) and tracker.get_slot("last_answer") == "modules":
-            # "eigenlijk niet bim maar circulair bouwen": a correction, not a new question
-            return await ActionRespondToFacts().run(dispatcher, tracker, domain)
+        from .respond import facts_first
+        # "omscholing richting BIM, woon in Hengelo", "eigenlijk niet bim maar circulair":
+        # someone who names what they want gets modules, not an orientation
+        redirected = await facts_first(dispatcher, tracker, domain)
+        if redirected is not None:
+            return redirected
         kb.ensure_db()
         profile = build_profile(tracker)
         region = profile.get("region") or profile.get("tenant")

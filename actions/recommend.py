@@ -284,14 +284,21 @@ def mentions_a_module(tracker: Tracker) -> bool:
 
 
 def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> None:
+    """Several modules were shown: the short facts of each first ("wat kost het?", "wanneer
+    begint het?" are answered for all of them), then which one the user means."""
     shown = tracker.get_slot("shown_modules") or []
-    buttons = []
-    for module_id in shown:
+    buttons, lines = [], []
+    offset = int(tracker.get_slot("results_offset") or 0)
+    for number, module_id in enumerate(shown, start=offset + 1):
         detail = knowledge.get_module(module_id)
         if detail:
+            c = detail.to_card()
+            lines.append(f"{number}. {detail.title}: {detail.price_text}, start {c['next_start']}, "
+                         f"duur {detail.duration_text}.")
             buttons.append({"title": detail.title, "payload": payload(intent, module_id=module_id)})
     if buttons:
-        dispatcher.utter_message(text="Over welke module gaat het?", buttons=buttons)
+        dispatcher.utter_message(text="\n".join(["Dit zijn de modules die ik je liet zien:"] + lines
+                                                + ["Over welke wil je meer weten?"]), buttons=buttons)
     else:
         dispatcher.utter_message(
             text="Over welke cursus gaat het? Ik heb je nog geen cursussen laten zien. Zal ik zoeken?",
@@ -316,10 +323,12 @@ class ActionCourseDetails(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        from .respond import ActionRespondToFacts, corrects_the_search
-        if corrects_the_search(tracker) and not mentions_a_module(tracker):
+        from .respond import facts_first
+        if not mentions_a_module(tracker):
             # "is er ook eentje in hengelo": the same search with the new place
-            return await ActionRespondToFacts().run(dispatcher, tracker, domain)
+            redirected = await facts_first(dispatcher, tracker, domain)
+            if redirected is not None:
+                return redirected
         detail = find_module(dispatcher, tracker, "course_details")
         if detail is None:
             return []

@@ -9,7 +9,7 @@ a first search starts the intake, and a fact that changes nothing shown is just 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -55,6 +55,9 @@ class ActionRespondToFacts(Action):
         if known:
             if known & (SEARCH_FACTS - FUNDING_FACTS):
                 return search_or_ask(dispatcher, tracker)  # a wish about the courses: search again
+            asked = facts.previous_value(tracker, "asked_slot")
+            if asked in ("theme", "location") and asked in known:
+                return search_or_ask(dispatcher, tracker)  # what the search needed: on with it
             if last is None:  # nothing answered yet: these facts start the advice
                 return employer_answer(dispatcher, tracker) if employer else search_or_ask(dispatcher, tracker)
             if last == "funding" and known & FUNDING_FACTS:
@@ -97,6 +100,16 @@ def names_a_scheme(tracker: Tracker) -> bool:
 
 
 def corrects_the_search(tracker: Tracker) -> bool:
-    """The message changed a fact a search depends on (a place, a theme), whatever the
-    model took it for: "is er ook eentje in hengelo", "niet bim maar circulair bouwen"."""
+    """The message changed a fact a search depends on (a place, a theme, online), whatever
+    the model took it for: "is er ook eentje in hengelo", "niet bim maar circulair bouwen",
+    "kan het ook online"."""
     return bool(set(facts.changed_facts(tracker)) & {"theme", "location", "course_format"})
+
+
+async def facts_first(dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> Optional[List[Dict[Text, Any]]]:
+    """For single answers (details, EVC, orientation): when the message really changed what
+    the user is looking for, the new facts are answered instead (None: answer as asked)."""
+    if corrects_the_search(tracker):
+        return await ActionRespondToFacts().run(dispatcher, tracker, domain)
+    return None

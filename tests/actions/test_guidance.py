@@ -43,9 +43,15 @@ def test_evc_explains_what_it_saves_and_who_pays():
     assert [b["title"] for b in messages[0]["buttons"]] == ["Hub in de buurt", "Praat met een adviseur"]
 
 
+def known_before(slots):
+    """History in which these facts were told in an earlier message."""
+    return [{"event": "slot", "name": name, "value": value} for name, value in slots.items()]
+
+
 def test_career_orientation_for_the_region_and_interest():
+    known = {"location": "Enschede", "theme": "digitalisering_bouw"}
     messages, _ = run_action(ActionCareerOrientation(), make_tracker(
-        {"location": "Enschede", "theme": "digitalisering_bouw"}, intent="career_orientation"))
+        known, intent="career_orientation", history=known_before(known)))
     text = texts(messages)
     expected = knowledge.shortage_occupations(region="twente", theme="digitalisering_bouw")
     assert expected and expected[0].name in text
@@ -54,6 +60,14 @@ def test_career_orientation_for_the_region_and_interest():
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert '/search_course{"theme": "digitalisering_bouw"}' in payloads
     assert "/request_human" in payloads
+
+
+def test_naming_what_you_want_in_an_orientation_question_gets_modules():
+    # "na 15 jaar defensie zoek ik een omscholing richting BIM, woon in Hengelo"
+    messages, _ = run_action(ActionCareerOrientation(), make_tracker(
+        {"location": "Hengelo", "theme": "digitalisering_bouw"}, intent="career_orientation"))
+    assert customs(messages, "module_cards")
+    assert "in de buurt van Hengelo" in texts(messages)
 
 
 def test_show_profile_lists_what_the_bot_knows():

@@ -179,3 +179,18 @@ def test_without_a_theme_career_orientation_is_offered():
     assert any(b["payload"] == "/career_orientation" for m in messages for b in (m.get("buttons") or []))
     messages, _ = search(TILBURG_WORKER)
     assert not any(b["payload"] == "/career_orientation" for m in messages for b in (m.get("buttons") or []))
+
+
+def test_a_question_about_the_shown_modules_is_answered_for_all_of_them():
+    # "wat kost dat?" with three modules on screen: the price of each, then which one
+    _, first = search(TILBURG_WORKER)
+    shown = first["shown_modules"]
+    known = [{"event": "slot", "name": k, "value": v} for k, v in TILBURG_WORKER.items()]
+    messages, _ = run_action(ActionCourseDetails(), make_tracker(
+        dict(TILBURG_WORKER, shown_modules=shown, results_offset=0.0), intent="course_details",
+        text="wat kost dat?", history=known))
+    text = texts(messages)
+    for number, module_id in enumerate(shown, start=1):
+        module = knowledge.get_module(module_id)
+        assert f"{number}. {module.title}: {module.price_text}" in text
+    assert [b["title"] for b in messages[-1]["buttons"]] == [knowledge.get_module(m).title for m in shown]
