@@ -50,7 +50,10 @@ NEGATION_BEFORE = re.compile(r"\b(?:niet|geen|nee\s+niet)\s*$", re.IGNORECASE)
 QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
                       r"heb|hebben|krijg|betaalt|kost)\b", re.IGNORECASE)
 # Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
-CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie)\b", re.IGNORECASE)
+CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie|wacht|oeps)\b",
+                        re.IGNORECASE)
+# "ik woon in Assen, Emmen is waar ik werk": where someone lives wins over other places.
+LIVES_IN = re.compile(r"\bwoon\w*\s+(?:nu\s+|toch\s+|eigenlijk\s+)?(?:in|bij|vlakbij)\s+$", re.IGNORECASE)
 NEGATED_WORD = re.compile(r"\b(?:niet|geen)\s+(?:in\s+|uit\s+)?[\w'-]+", re.IGNORECASE)
 # "een installatiebedrijf", "ons bouwbedrijf": the sector of the company.
 COMPANY = re.compile(r"\b(\w{3,})(?:bedrijf|bedrijven|branche|sector)\b", re.IGNORECASE)
@@ -182,18 +185,21 @@ def previous_value(tracker: Tracker, slot: Text) -> Any:
 
 
 def entity_values(tracker: Tracker, slot: str) -> List[Any]:
-    """Values the NLU found for the slot's entity, in message order, without the ones the
-    user negated ("niet Tilburg", "geen hbo")."""
+    """Values the NLU found for the slot's entity, in message order (the one that counts
+    last), without the ones the user negated ("niet Tilburg", "geen hbo"); a place where the
+    user lives counts over other places ("ik woon in Assen, Emmen is waar ik werk")."""
     text = latest_text(tracker)
-    values = []
+    values, home = [], []
     for entity in (tracker.latest_message or {}).get("entities") or []:
         if entity.get("entity") != slot or entity.get("value") in (None, ""):
             continue
         start = entity.get("start")
         if isinstance(start, int) and NEGATION_BEFORE.search(text[:start]):
             continue
+        if slot == "location" and isinstance(start, int) and LIVES_IN.search(text[:start]):
+            home.append(entity["value"])
         values.append(entity["value"])
-    return values
+    return [v for v in values if v not in home] + home
 
 
 def negated_values(tracker: Tracker, slot: str) -> List[Any]:

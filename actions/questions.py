@@ -149,7 +149,7 @@ def question(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
     else:
         asked = dict(QUESTIONS[slot])
     failed = (tracker.get_slot("form_failures") or {}).get(slot)
-    if failed or last_bot_text(tracker).strip() == asked["text"]:
+    if failed or last_bot_text(tracker).strip().endswith(asked["text"]):
         asked["text"] = REPHRASED[slot]
     return asked
 

@@ -29,9 +29,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from . import kb
 from .facts import changed_facts, fact_label
 from .profile import THEME_LABELS, UNKNOWN, build_profile, tenant_of
-from .questions import ask_follow_up, can_follow_up
+from .questions import ask_follow_up, can_follow_up, last_bot_text
 
 PAGE_SIZE = 3
+MORE_ABOUT = "Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop."
+MORE_ABOUT_AGAIN = "Kies een module voor meer uitleg, of vraag bijvoorbeeld wat de eerste kost."
 SAMPLE_NOTE = "Let op: dit zijn voorbeeldgegevens, nog geen echte cursussen."
 ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"}
 
@@ -148,9 +150,10 @@ def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult"
     else:
         buttons = more + (extra_buttons or []) + [{"title": "Wie betaalt dit?", "payload": "/ask_funding"},
                                                   ADVISOR_BUTTON]
-        dispatcher.utter_message(
-            text="Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop.",
-            buttons=buttons)
+        text = MORE_ABOUT
+        if tracker is not None and last_bot_text(tracker).strip() == MORE_ABOUT:
+            text = MORE_ABOUT_AGAIN
+        dispatcher.utter_message(text=text, buttons=buttons)
     if result.relaxed:
         events.append(SlotSet("handoff_reason", "wensen_versoepeld"))
     return events
@@ -252,7 +255,7 @@ class ActionMoreResults(Action):
                      "bijvoorbeeld 'online mag ook', of een adviseur laten meezoeken.",
                 buttons=[ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}])
             return [SlotSet("handoff_reason", "geen_passend_aanbod")]
-        return show_page(dispatcher, result, offset, "Hier zijn meer opties:")
+        return show_page(dispatcher, result, offset, "Hier zijn meer opties:", tracker=tracker)
 
 
 def mentioned_module(tracker: Tracker) -> Optional[Text]:

@@ -53,19 +53,22 @@ class ActionRespondToFacts(Action):
         last = tracker.get_slot("last_answer")
         employer = tracker.get_slot("employment_status") == "werkgever"
         if known:
+            asked = facts.previous_value(tracker, "asked_slot")
+            theme_known = tracker.get_slot("theme") not in (None, UNKNOWN)
             if known & (SEARCH_FACTS - FUNDING_FACTS):
                 return search_or_ask(dispatcher, tracker)  # a wish about the courses: search again
-            asked = facts.previous_value(tracker, "asked_slot")
-            if asked in ("theme", "location") and asked in known:
-                return search_or_ask(dispatcher, tracker)  # what the search needed: on with it
             if last is None:  # nothing answered yet: these facts start the advice
                 return employer_answer(dispatcher, tracker) if employer else search_or_ask(dispatcher, tracker)
+            if last == "hub" and "location" in known:
+                return await ActionFindHub().run(dispatcher, tracker, domain)
             if last == "funding" and known & FUNDING_FACTS:
                 return funding_answer(dispatcher, tracker)
             if last == "employer" and known & EMPLOYER_FACTS:
                 return employer_answer(dispatcher, tracker)
-            if last == "hub" and "location" in known:
-                return await ActionFindHub().run(dispatcher, tracker, domain)
+            if last == "employer" and "location" in known and theme_known:
+                return search_or_ask(dispatcher, tracker)  # the courses for their people, nearby
+            if asked in ("theme", "location") and asked in known:
+                return search_or_ask(dispatcher, tracker)  # what the search needed: on with it
             if last == "modules" and known & SEARCH_FACTS:
                 return search_or_ask(dispatcher, tracker)
             new = [slot for slot in sorted(known) if facts.previous_value(tracker, slot) in (None, UNKNOWN)]

@@ -235,3 +235,12 @@ def test_a_question_back_is_not_taken_for_an_unusable_answer(domain):
     messages, slots = validate(domain, text="en mijn baas, moet die iets aanvragen",
                                intent="nlu_fallback", question="sector")
     assert "sector" not in slots and texts(messages) == ""
+
+
+def test_where_someone_lives_counts_over_where_they_work(domain):
+    text = "nee wacht ik woon in assen, emmen is waar ik werk"
+    _, slots = validate(domain, {"location": "Emmen"}, {"location": "Emmen"}, text=text, intent="deny",
+                        history=[{"event": "slot", "name": "location", "value": "Emmen"}],
+                        entities=[{"entity": "location", "value": "Assen", "start": 21, "end": 26},
+                                  {"entity": "location", "value": "Emmen", "start": 28, "end": 33}])
+    assert slots["location"] == "Assen"

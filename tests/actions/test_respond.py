@@ -89,3 +89,18 @@ def test_yes_without_a_question_twice_is_not_the_same_reply():
     messages, _ = run_action(ActionRespondToFacts(), make_tracker({}, intent="affirm", text="ja hoor",
                                                                   history=history))
     assert texts(messages) != first
+
+
+def test_the_place_asked_after_the_hubs_gives_the_nearest_hub():
+    history = [{"event": "slot", "name": "asked_slot", "value": "location"}]
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker(
+        {"location": "'s-Hertogenbosch", "last_answer": "hub"}, text="den bosch",
+        history=history + [{"event": "slot", "name": "last_answer", "value": "hub"}]))
+    assert "De hub die het dichtst bij 's-Hertogenbosch is" in texts(messages)
+
+
+def test_an_employer_with_a_theme_gets_modules_once_the_place_is_known():
+    before = {"employment_status": "werkgever", "theme": "batterijtechnologie", "last_answer": "employer"}
+    messages, _ = respond({"location": "Oss"}, before, text="oss")
+    assert customs(messages, "module_cards")
+    assert "in de buurt van Oss" in texts(messages)
