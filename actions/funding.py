@@ -126,8 +126,31 @@ def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     return " ".join(parts)
 
 
+def _without_trailing_question(text: Text) -> Text:
+    """A reason without the question to the user at its end ("… Hoe oud ben je?"); a question
+    followed by its answer ("Betaalt je werkgever alles? Dan …") stays."""
+    parts = re.split(r"(?<=[.?!])\s+", (text or "").strip())
+    while parts and parts[-1].endswith("?"):
+        parts.pop()
+    return " ".join(parts)
+
+
 def _first_sentence(text: Text) -> Text:
     return _sentence(re.split(r"(?<=[.!?])\s+", (text or "").strip())[0])
+
+
+def named_line(item: "knowledge.FundingAdvice") -> Text:
+    """A scheme the user asked about by name: what it is, what counts and the amount, so a
+    question like "zijn wij daar bij aangesloten?" or "hoe betaal ik dat terug?" is answered."""
+    if item.outcome == "ended":
+        return short_line(item)
+    facts = [_without_trailing_question(reason) for reason in item.reasons]
+    parts = [f"- {item.name}: {_first_sentence(item.summary)}"] + [f for f in facts if f][:8]
+    if item.amount_text:
+        parts.append(f"Bedrag: {_sentence(item.amount_text)}")
+    host = urlparse(item.source_url).netloc.replace("www.", "")
+    parts.append(f"{WHO_APPLIES.get(item.applicant, item.applicant)} ({host}).")
+    return " ".join(parts)
 
 
 def full_line(item: "knowledge.FundingAdvice") -> Text:
@@ -211,12 +234,15 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     named = named_schemes((tracker.latest_message or {}).get("text") or "", advice)
     shown = relevant(advice, profile, named)
     lines = [f"Wie kan {about} betalen? Dit past het best bij wat ik van je weet:"]
+    if named:
+        asked_about = " en ".join(a.name for a in advice if a.scheme_id in named[:2])
+        lines = [f"Over {asked_about}, en wat er verder kan voor {about}:"]
     if profile.get("on_benefit"):
         lines[0] = ("Met een uitkering van UWV (WW, WIA, Ziektewet of Wajong) kan UWV soms je "
                     "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
                     "werkcoach vóór je je aanmeldt.\n" + lines[0])
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
-    lines += [short_line(item) for item in shown]
+    lines += [named_line(item) if item.scheme_id in named else short_line(item) for item in shown]
     if not detail and not in_intake(tracker):
         lines.append("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus.")
     lines.append(DISCLAIMER)
