@@ -18,6 +18,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from .fallback import bot_texts_of_last_turn
 from .profile import tenant_of
 
 DONT_KNOW = "/dont_know"
@@ -133,14 +134,6 @@ TENANT_PLACES = {
 }
 
 
-def last_bot_text(tracker: Tracker) -> Text:
-    """The text of the bot's last message with text (what the user read last)."""
-    for event in reversed(tracker.events or []):
-        if event.get("event") == "bot" and event.get("text"):
-            return event["text"]
-    return ""
-
-
 def question(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
     """Text and buttons of the question for `slot`, rephrased when the user just read it,
     or when their answer to it could not be used."""
@@ -149,7 +142,7 @@ def question(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
     else:
         asked = dict(QUESTIONS[slot])
     failed = (tracker.get_slot("form_failures") or {}).get(slot)
-    if failed or last_bot_text(tracker).strip().endswith(asked["text"]):
+    if failed or any(said.strip().endswith(asked["text"]) for said in bot_texts_of_last_turn(tracker)):
         asked["text"] = REPHRASED[slot]
     return asked
 

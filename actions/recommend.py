@@ -27,9 +27,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
-from .facts import changed_facts, fact_label
+from .facts import changed_facts, fact_label, previous_value
 from .profile import THEME_LABELS, UNKNOWN, build_profile, tenant_of
-from .questions import ask_follow_up, can_follow_up, last_bot_text
+from .fallback import bot_texts_of_last_turn
+from .questions import ask_follow_up, can_follow_up
 
 PAGE_SIZE = 3
 MORE_ABOUT = "Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop."
@@ -151,7 +152,7 @@ def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult"
         buttons = more + (extra_buttons or []) + [{"title": "Wie betaalt dit?", "payload": "/ask_funding"},
                                                   ADVISOR_BUTTON]
         text = MORE_ABOUT
-        if tracker is not None and last_bot_text(tracker).strip() == MORE_ABOUT:
+        if tracker is not None and MORE_ABOUT in bot_texts_of_last_turn(tracker):
             text = MORE_ABOUT_AGAIN
         dispatcher.utter_message(text=text, buttons=buttons)
     if result.relaxed:
@@ -216,7 +217,8 @@ def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     if need:
         noted = [fact_label(slot, tracker.get_slot(slot)) for slot in ("theme", "location")
                  if slot != need and slot in changed_facts(tracker)
-                 and tracker.get_slot(slot) != UNKNOWN]
+                 and tracker.get_slot(slot) != UNKNOWN
+                 and previous_value(tracker, slot) in (None, UNKNOWN)]  # a correction was confirmed
         intro = f"Dank je, dat onthoud ik: {noted[0]}." if noted else ""
         return ([SlotSet("last_answer", "modules")] + tenant_event(tracker)
                 + ask_follow_up(dispatcher, tracker, need, intro=intro))
