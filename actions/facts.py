@@ -47,8 +47,10 @@ AGE_IN_TEXT = re.compile(
     re.IGNORECASE)
 NEGATION_BEFORE = re.compile(r"\b(?:niet|geen|nee\s+niet)\s*$", re.IGNORECASE)
 # A question back rather than an answer ("en mijn baas, moet die iets aanvragen").
-QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
+QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
                       r"heb|hebben|krijg|betaalt|kost)\b", re.IGNORECASE)
+# "het zijn er 140 niet 400", "45 niet 54": a number corrected, whatever fact it was.
+NUMBER_CORRECTION = re.compile(r"\b(\d{1,7})\b[^\d]{0,12}?\bniet\s+(\d{1,7})\b", re.IGNORECASE)
 # Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
 CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie|wacht|oeps)\b",
                         re.IGNORECASE)
@@ -276,6 +278,12 @@ class ValidateSlotMappings(ValidationAction):
             sector = company and p.match_words(company.group(1), p.SECTOR_WORDS)
             if sector and sector != "overig":
                 found["sector"] = sector
+        corrected = NUMBER_CORRECTION.search(text)
+        if corrected:
+            new, old = corrected.groups()
+            for slot in NUMBER_SLOTS:
+                if str(tracker.get_slot(slot)) == old and slot not in found:
+                    found[slot] = new
         if "age" not in extracted and not entity_values(tracker, "age") and "age" not in found:
             age = age_in_text(text)
             if age:

@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from . import kb
 from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .questions import ask_follow_up, can_follow_up
-from .facts import changed_facts
+from .facts import changed_facts, previous_value
 from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, payload, search_need,
                         search_or_ask, tenant_event)
 
@@ -261,6 +261,13 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
                                   extra_buttons=extra, text=FOLLOW_UP_TEXT.get(slot))
 
 
+# Words of a money question; without them (and without a scheme's name) a "funding
+# question" that answers the bot's question is that answer ("groningen, en ik denk aan
+# warmtepompen" to "In welke plaats woon je?").
+MONEY_WORDS = re.compile(r"betaal|betalen|subsidie|kost|geld|leen|lenen|vergoed|financ|regeling|krediet|"
+                         r"budget|potje|terug|gratis|prijs|euro|€", re.IGNORECASE)
+
+
 class ActionFundingAdvice(Action):
     """Who could pay: the funding rules for the profile and the module discussed."""
 
@@ -269,6 +276,12 @@ class ActionFundingAdvice(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        asked = previous_value(tracker, "asked_slot")
+        if text and not text.startswith("/") and not MONEY_WORDS.search(text) \
+                and asked in changed_facts(tracker) and not named_schemes(text, evaluate({}, None)):
+            from .respond import ActionRespondToFacts
+            return await ActionRespondToFacts().run(dispatcher, tracker, domain)
         return funding_answer(dispatcher, tracker)
 
 

@@ -115,4 +115,6 @@ async def facts_first(dispatcher: CollectingDispatcher, tracker: Tracker,
     the user is looking for, the new facts are answered instead (None: answer as asked)."""
     if corrects_the_search(tracker):
         return await ActionRespondToFacts().run(dispatcher, tracker, domain)
+    if names_a_scheme(tracker):  # "wij techniek? zijn wij daar bij aangesloten"
+        return funding_answer(dispatcher, tracker)
     return None

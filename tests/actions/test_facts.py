@@ -244,3 +244,10 @@ def test_where_someone_lives_counts_over_where_they_work(domain):
                         entities=[{"entity": "location", "value": "Assen", "start": 21, "end": 26},
                                   {"entity": "location", "value": "Emmen", "start": 28, "end": 33}])
     assert slots["location"] == "Assen"
+
+
+def test_a_corrected_number_replaces_the_fact_it_was(domain):
+    history = [{"event": "slot", "name": "company_size", "value": "400"}]
+    _, slots = validate(domain, {"company_size": "400"}, text="oh sorry, het zijn er 140 niet 400",
+                        intent="inform", history=history)
+    assert slots["company_size"] == "140"

@@ -104,3 +104,10 @@ def test_an_employer_with_a_theme_gets_modules_once_the_place_is_known():
     messages, _ = respond({"location": "Oss"}, before, text="oss")
     assert customs(messages, "module_cards")
     assert "in de buurt van Oss" in texts(messages)
+
+
+def test_a_scheme_named_in_an_unclear_message_gets_the_funding_answer():
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker(
+        {"age": "45"}, intent="nlu_fallback", text="hoeveel kan ik maximaal lenen",
+        history=[{"event": "slot", "name": "age", "value": "45"}]))
+    assert "Levenlanglerenkrediet" in texts(messages) and "€ 2.530" in texts(messages)
