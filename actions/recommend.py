@@ -214,13 +214,21 @@ def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     """Modules early: the first page as soon as the search has what it needs; until then
     the one question for what is missing."""
     need = search_need(tracker)
+    skipped: List[Dict[Text, Any]] = []
+    while need and (tracker.get_slot("asked_before") or []).count(need) >= 2:
+        # asked twice and still not told: go on without it ("weet ik niet" as the default)
+        skipped.append(SlotSet(need, UNKNOWN))
+        tracker.slots[need] = UNKNOWN
+        need = search_need(tracker)
+    if skipped and not need:
+        return skipped + first_page(dispatcher, tracker)
     if need:
         noted = [fact_label(slot, tracker.get_slot(slot)) for slot in ("theme", "location")
                  if slot != need and slot in changed_facts(tracker)
                  and tracker.get_slot(slot) != UNKNOWN
                  and previous_value(tracker, slot) in (None, UNKNOWN)]  # a correction was confirmed
         intro = f"Dank je, dat onthoud ik: {noted[0]}." if noted else ""
-        return ([SlotSet("last_answer", "modules")] + tenant_event(tracker)
+        return (skipped + [SlotSet("last_answer", "modules")] + tenant_event(tracker)
                 + ask_follow_up(dispatcher, tracker, need, intro=intro))
     return first_page(dispatcher, tracker)
 

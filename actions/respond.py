@@ -63,7 +63,7 @@ class ActionRespondToFacts(Action):
                 return await ActionFindHub().run(dispatcher, tracker, domain)
             if last == "funding" and known & FUNDING_FACTS:
                 return funding_answer(dispatcher, tracker)
-            if last == "employer" and known & EMPLOYER_FACTS:
+            if (last == "employer" or employer) and known & EMPLOYER_FACTS:
                 return employer_answer(dispatcher, tracker)
             if last == "employer" and "location" in known and theme_known:
                 return search_or_ask(dispatcher, tracker)  # the courses for their people, nearby

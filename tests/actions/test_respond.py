@@ -111,3 +111,10 @@ def test_a_scheme_named_in_an_unclear_message_gets_the_funding_answer():
         {"age": "45"}, intent="nlu_fallback", text="hoeveel kan ik maximaal lenen",
         history=[{"event": "slot", "name": "age", "value": "45"}]))
     assert "Levenlanglerenkrediet" in texts(messages) and "€ 2.530" in texts(messages)
+
+
+def test_a_search_need_asked_twice_is_skipped_and_modules_follow():
+    before = {"location": "Emmen", "asked_before": ["theme", "theme"], "last_answer": "modules"}
+    messages, events = respond({"location": "Assen"}, before, text="ik woon in assen")
+    assert customs(messages, "module_cards")
+    assert slot_events(events)["theme"] == "onbekend"
