@@ -37,6 +37,12 @@ def rasa_stack(tmp_path_factory):
         extra_env={
             "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
             "DATABASE_URL": f"sqlite:///{data / 'leerwijzer.db'}",
+            # One client address plays every test conversation (tests/conversations alone
+            # starts dozens): the default per-address limits would answer 429. The limits
+            # themselves are tested in tests/bot with their own settings.
+            "GATEWAY_RATE_CONVERSATION": "1000/60",
+            "GATEWAY_RATE_CLIENT": "10000/60",
+            "GATEWAY_RATE_NEW_CONVERSATIONS": "10000/600",
         },
     )
     stack.start()
