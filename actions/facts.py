@@ -51,6 +51,9 @@ QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom
                       r"heb|hebben|krijg|betaalt|kost)\b", re.IGNORECASE)
 # "het zijn er 140 niet 400", "45 niet 54": a number corrected, whatever fact it was.
 NUMBER_CORRECTION = re.compile(r"\b(\d{1,7})\b[^\d]{0,12}?\bniet\s+(\d{1,7})\b", re.IGNORECASE)
+# Someone with a job, in their own words.
+HAS_A_JOB = re.compile(r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:vaste )?baan|mijn baas|"
+                       r"mijn werkgever)\b", re.IGNORECASE)
 # Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
 CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie|wacht|oeps)\b",
                         re.IGNORECASE)
@@ -267,6 +270,9 @@ class ValidateSlotMappings(ValidationAction):
             theme = p.match_words(text, p.THEME_WORDS)  # "weer werken als elektricien"
             if theme:
                 found["theme"] = theme
+        if "employment_status" not in extracted and not entity_values(tracker, "employment_status") \
+                and tracker.get_slot("employment_status") is None and HAS_A_JOB.search(text):
+            found["employment_status"] = "werkend"  # "ik werk nu als buschauffeur"
         if "benefit_type" not in extracted and tracker.get_slot("benefit_type") is None:
             benefit = p.match_words(text, p.BENEFIT_WORDS)  # "ik heb bijstand", "zit in de ww"
             if benefit:

@@ -23,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
 from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
+from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
 from .facts import changed_facts, previous_value
 from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, payload, search_need,
@@ -200,10 +201,6 @@ def follow_up_slot(tracker: Tracker, shown: List["knowledge.FundingAdvice"], emp
     return ranked[0] if ranked else None
 
 
-def in_intake(tracker: Tracker) -> bool:
-    return bool((tracker.active_loop or {}).get("name"))
-
-
 def wants_all(tracker: Tracker) -> bool:
     return any(e.get("entity") == "funding_scope"
                for e in (tracker.latest_message or {}).get("entities") or [])
@@ -243,14 +240,13 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
                     "werkcoach vóór je je aanmeldt.\n" + lines[0])
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
     lines += [named_line(item) if item.scheme_id in named else short_line(item) for item in shown]
-    if not detail and not in_intake(tracker):
+    if not detail:
         lines.append("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus.")
     lines.append(DISCLAIMER)
     buttons = [ALL_SCHEMES, ADVISOR_BUTTON]
-    if in_intake(tracker):
-        # the intake asks its own question next
-        dispatcher.utter_message(text="\n".join(lines))
-        return events
+    if changed_facts(tracker) and "\n".join(lines) in bot_texts_of_last_turn(tracker):
+        # a new fact that changes nothing: say so instead of the same answer again
+        lines = ["Dank je. Dat verandert niets aan wie je opleiding kan betalen."]
     slot = follow_up_slot(tracker, shown, employer=False)
     if slot is None:
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)

@@ -155,3 +155,11 @@ def test_an_employer_question_without_any_employer_words_is_a_search():
         text="woon in roosendaal, isoleren lijkt me wel wat"))
     assert "SLIM" not in texts(messages)
     assert "in de buurt van Roosendaal" in texts(messages)
+
+
+def test_a_fact_that_changes_nothing_does_not_repeat_the_whole_answer():
+    first, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding", text="wie betaalt dat"))
+    history = [{"event": "user", "text": "wie betaalt dat"}, {"event": "bot", "text": first[0]["text"]}]
+    again, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding",
+                                                             text="wie betaalt dat", history=history))
+    assert again[0]["text"] == "Dank je. Dat verandert niets aan wie je opleiding kan betalen."
