@@ -239,7 +239,9 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
                     "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
                     "werkcoach vóór je je aanmeldt.\n" + lines[0])
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
-    lines += [named_line(item) if item.scheme_id in named else short_line(item) for item in shown]
+    employer = profile.get("employment_status") == "werkgever"
+    lines += [named_line(item) if item.scheme_id in named else short_line(item, employer=employer)
+              for item in shown]
     if not detail:
         lines.append("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus.")
     lines.append(DISCLAIMER)
@@ -299,7 +301,8 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
              "opleiding betaalt, bijvoorbeeld Wij Techniek voor de installatiebranche.",
              "- SLIM-scholingssubsidie (Ontwikkelpaden): voor de opleiding zelf, in sectoren als "
              "techniek, bouw, zorg en ICT. Je werknemer betaalt dan niets."]
-    open_items = [a for a in advice if a.outcome in ("eligible", "maybe")]
+    # "your employer pays" is the employer's own decision, not a route to list for them
+    open_items = [a for a in advice if a.outcome in ("eligible", "maybe") and a.scheme_id != "werkgever_betaalt"]
     if about and open_items:
         lines.append(f"Voor jouw bedrijf ({about}):")
         lines += [short_line(a, employer=True) for a in open_items[:TOP]]
