@@ -96,6 +96,11 @@ def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
         if item.scheme_id == "slim_regeling" and profile.get("employment_status") != "werkgever":
             score += 2  # SLIM pays for advice and a training plan, not for the course itself
         return score, len(item.missing_facts)
+    if profile.get("tenant") and not profile.get("region"):
+        # the place is unknown; on a region's own site, a scheme of another region is unlikely
+        unlikely = {a.scheme_id for a in evaluate(dict(profile, region=profile["tenant"]), None)
+                    if a.outcome == "not_eligible"}
+        advice = [a for a in advice if a.scheme_id not in unlikely or a.scheme_id in named]
     first = [a for a in advice if a.scheme_id in named]
     rest = sorted((a for a in advice if a.scheme_id not in named and a.outcome in ("eligible", "maybe")),
                   key=rank)

@@ -163,3 +163,11 @@ def test_a_fact_that_changes_nothing_does_not_repeat_the_whole_answer():
     again, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding",
                                                              text="wie betaalt dat", history=history))
     assert again[0]["text"] == "Dank je. Dat verandert niets aan wie je opleiding kan betalen."
+
+
+def test_a_scheme_of_another_region_is_not_offered_on_a_regions_own_site():
+    # place unknown, on the Noord site: the West-Brabant contribution is not likely
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
+        {"employment_status": "uitkering"}, intent="ask_funding", text="wie betaalt dat",
+        metadata={"tenant": "noord"}))
+    assert "West-Brabant" not in messages[0]["text"]
