@@ -7,6 +7,7 @@ turns "onbekend" into None.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -121,11 +122,18 @@ def _norm(text: Any) -> str:
 
 
 def match_words(text: Any, words: Iterable) -> Optional[str]:
-    """First canonical value whose stem (or regex) occurs in the text."""
+    """First canonical value whose stem (or regex) occurs in the text; else one whose stem is
+    a word the user typed with a typo ("onlien", "warmtepomen")."""
     low = _norm(text)
+    words = list(words)
     for stem, value in words:
         if (stem.startswith("\\") and re.search(stem, low)) or (not stem.startswith("\\") and stem in low):
             return value
+    plain = {stem: value for stem, value in words if not stem.startswith("\\") and len(stem) >= 5}
+    for token in re.findall(r"[a-z]{5,}", low[:200]):
+        close = difflib.get_close_matches(token, list(plain), n=1, cutoff=0.8)
+        if close:
+            return plain[close[0]]
     return None
 
 

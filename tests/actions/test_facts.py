@@ -251,3 +251,9 @@ def test_a_corrected_number_replaces_the_fact_it_was(domain):
     _, slots = validate(domain, {"company_size": "400"}, text="oh sorry, het zijn er 140 niet 400",
                         intent="inform", history=history)
     assert slots["company_size"] == "140"
+
+
+def test_a_typo_in_a_fact_is_still_understood(domain):
+    messages, slots = validate(domain, candidates={"course_format": "onlien"}, text="kan het ook onlien?",
+                               entities=[{"course_format": "onlien"}])
+    assert slots["course_format"] == "online" and texts(messages) == ""
