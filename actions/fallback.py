@@ -44,6 +44,8 @@ OUT_OF_SCOPE = ("Daar kan ik je helaas niet mee helpen. Ik weet veel over cursus
                 "wie ze betaalt, vooral voor werk in de energietransitie. Zal ik daarmee helpen?")
 STILL_UNCLEAR = ("Sorry, dat snap ik nog steeds niet. Zal ik je met een adviseur laten praten? "
                  "Of kies wat ik voor je kan doen.")
+OFF_TOPIC_AGAIN = ("Daar kan ik ook niet mee helpen, sorry. Zal ik je met een adviseur laten praten? "
+                   "Of kies wat ik wel voor je kan doen.")
 LAST_RESORT = ("Ik kan je hier niet goed mee helpen. Dit kan ik wel: een cursus zoeken, uitzoeken "
                "wie je opleiding betaalt, een hub in de buurt vinden, of je doorverbinden met een adviseur.")
 HELP_BUTTON = {"title": "Wat kan ik vragen?", "payload": "/help"}
@@ -69,7 +71,7 @@ def bot_texts_of_last_turn(tracker: Tracker) -> List[Text]:
 
 def _repeats_a_miss(tracker: Tracker) -> bool:
     said = bot_texts_of_last_turn(tracker)
-    return any(t in said for t in (CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, LAST_RESORT))
+    return any(t in said for t in (CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, OFF_TOPIC_AGAIN, LAST_RESORT))
 
 
 def clarify_buttons(tracker: Tracker) -> List[Dict[Text, Text]]:
@@ -85,12 +87,13 @@ def clarify_buttons(tracker: Tracker) -> List[Dict[Text, Text]]:
     return buttons
 
 
-def still_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+def still_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker,
+                         text: Text = STILL_UNCLEAR) -> None:
     """The second miss in a row: something new, never the reply the user just read."""
-    if STILL_UNCLEAR in bot_texts_of_last_turn(tracker):
+    if text in bot_texts_of_last_turn(tracker):
         dispatcher.utter_message(text=LAST_RESORT, buttons=MENU)
     else:
-        dispatcher.utter_message(text=STILL_UNCLEAR, buttons=[ADVISOR_BUTTON, SEARCH_BUTTON, HELP_BUTTON])
+        dispatcher.utter_message(text=text, buttons=[ADVISOR_BUTTON, SEARCH_BUTTON, HELP_BUTTON])
 
 
 def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -110,7 +113,7 @@ class ActionOutOfScope(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         if _repeats_a_miss(tracker):
-            still_not_understood(dispatcher, tracker)
+            still_not_understood(dispatcher, tracker, text=OFF_TOPIC_AGAIN)
         else:
             dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=[SEARCH_BUTTON, HELP_BUTTON])
         return []
