@@ -51,6 +51,8 @@ QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom
                       r"heb|hebben|krijg|betaalt|kost)\b", re.IGNORECASE)
 # "het zijn er 140 niet 400", "45 niet 54": a number corrected, whatever fact it was.
 NUMBER_CORRECTION = re.compile(r"\b(\d{1,7})\b[^\d]{0,12}?\bniet\s+(\d{1,7})\b", re.IGNORECASE)
+# What follows "geen" when someone has no diploma.
+NO_DIPLOMA = re.compile(r"\s*(?:diploma|opleiding|papieren|startkwalificatie|school)", re.IGNORECASE)
 # Someone with a job, in their own words.
 HAS_A_JOB = re.compile(r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:vaste )?baan|mijn baas|"
                        r"mijn werkgever)\b", re.IGNORECASE)
@@ -201,6 +203,10 @@ def entity_values(tracker: Tracker, slot: str) -> List[Any]:
         start = entity.get("start")
         if isinstance(start, int) and NEGATION_BEFORE.search(text[:start]):
             continue
+        end = entity.get("end")
+        if slot == "education_level" and isinstance(start, int) and isinstance(end, int) \
+                and text[start:end].lower() == "geen" and not NO_DIPLOMA.match(text[end:]):
+            continue  # "geen ww maar bijstand": not "no diploma"
         if slot == "location" and isinstance(start, int) and LIVES_IN.search(text[:start]):
             home.append(entity["value"])
         values.append(entity["value"])
@@ -273,8 +279,10 @@ class ValidateSlotMappings(ValidationAction):
         if "employment_status" not in extracted and not entity_values(tracker, "employment_status") \
                 and tracker.get_slot("employment_status") is None and HAS_A_JOB.search(text):
             found["employment_status"] = "werkend"  # "ik werk nu als buschauffeur"
-        if "benefit_type" not in extracted and tracker.get_slot("benefit_type") is None:
-            benefit = p.match_words(text, p.BENEFIT_WORDS)  # "ik heb bijstand", "zit in de ww"
+        if "benefit_type" not in extracted and (tracker.get_slot("benefit_type") is None
+                                                or CORRECTION.search(text) or NEGATED_WORD.search(text)):
+            # "ik heb bijstand", "zit in de ww", "geen ww maar bijstand"
+            benefit = p.match_words(NEGATED_WORD.sub(" ", text), p.BENEFIT_WORDS)
             if benefit:
                 found["benefit_type"] = benefit
                 if "employment_status" not in extracted and not entity_values(tracker, "employment_status"):

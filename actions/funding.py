@@ -25,7 +25,7 @@ from . import kb
 from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
-from .facts import changed_facts, previous_value
+from .facts import changed_facts, fact_label, previous_value
 from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, payload, search_need,
                         search_or_ask, tenant_event)
 
@@ -239,7 +239,10 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if named:
         asked_about = " en ".join(a.name for a in advice if a.scheme_id in named[:2])
         lines = [f"Over {asked_about}, en wat er verder kan voor {about}:"]
-    if profile.get("on_benefit"):
+    if profile.get("benefit_type") == "bijstand":
+        lines[0] = ("Met bijstand is de gemeente aan zet, niet UWV. Vraag je klantmanager bij de "
+                    "gemeente naar scholing vóór je je aanmeldt.\n" + lines[0])
+    elif profile.get("on_benefit"):
         lines[0] = ("Met een uitkering van UWV (WW, WIA, Ziektewet of Wajong) kan UWV soms je "
                     "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
                     "werkcoach vóór je je aanmeldt.\n" + lines[0])
@@ -251,9 +254,13 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         lines.append("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus.")
     lines.append(DISCLAIMER)
     buttons = [ALL_SCHEMES, ADVISOR_BUTTON]
-    if changed_facts(tracker) and "\n".join(lines) in bot_texts_of_last_turn(tracker):
+    changed = changed_facts(tracker)
+    if changed and "\n".join(lines) in bot_texts_of_last_turn(tracker):
         # a new fact that changes nothing: say so instead of the same answer again
-        lines = ["Dank je. Dat verandert niets aan wie je opleiding kan betalen."]
+        told = "; ".join(fact_label(slot, value) for slot, value in changed.items() if value != UNKNOWN)
+        lines = [(f"Dank je, dat onthoud ik: {told}. " if told else "")
+                 + "Dat verandert niets aan wie je opleiding kan betalen: "
+                 + ", ".join(item.name for item in shown) + "."]
     slot = follow_up_slot(tracker, shown, employer=False)
     if slot is None:
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)

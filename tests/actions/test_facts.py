@@ -257,3 +257,12 @@ def test_a_typo_in_a_fact_is_still_understood(domain):
     messages, slots = validate(domain, candidates={"course_format": "onlien"}, text="kan het ook onlien?",
                                entities=[{"course_format": "onlien"}])
     assert slots["course_format"] == "online" and texts(messages) == ""
+
+
+def test_a_corrected_benefit_replaces_the_old_one_and_geen_is_no_diploma_only_before_diploma(domain):
+    text = "nee het is geen ww maar bijstand sorry"
+    messages, slots = validate(domain, {"benefit_type": "ww"}, {"education_level": "geen"}, text=text,
+                               intent="deny", history=[{"event": "slot", "name": "benefit_type", "value": "ww"}],
+                               entities=[{"entity": "education_level", "value": "geen", "start": 11, "end": 15}])
+    assert slots["benefit_type"] == "bijstand"
+    assert slots.get("education_level") is None and "diploma" not in texts(messages)

@@ -162,7 +162,8 @@ def test_a_fact_that_changes_nothing_does_not_repeat_the_whole_answer():
     history = [{"event": "user", "text": "wie betaalt dat"}, {"event": "bot", "text": first[0]["text"]}]
     again, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding",
                                                              text="wie betaalt dat", history=history))
-    assert again[0]["text"] == "Dank je. Dat verandert niets aan wie je opleiding kan betalen."
+    assert "Dat verandert niets aan wie je opleiding kan betalen: " in again[0]["text"]
+    assert "Wie kan je opleiding betalen?" not in again[0]["text"]
 
 
 def test_a_scheme_of_another_region_is_not_offered_on_a_regions_own_site():
