@@ -147,7 +147,7 @@ def fact_label(slot: str, value: Any) -> str:
     if slot == "theme":
         return f"je wilt leren over {p.THEME_LABELS.get(value, value)}"
     if slot == "education_level":
-        return f"je hoogste diploma is {knowledge.level_label(value)}"
+        return f"je hebt {knowledge.level_label(value)}"
     if slot == "location":
         return f"je woont of werkt in {value}"
     if slot == "employment_status":
