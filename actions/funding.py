@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Text
 from urllib.parse import urlparse
 
 import knowledge
+from knowledge.funding.rules import load_rules
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -69,15 +70,12 @@ def _statements(text: Text) -> List[Text]:
     return [part for part in parts if part and not part.endswith("?")]
 
 
-def named_schemes(text: Text, advice: List["knowledge.FundingAdvice"]) -> List[Text]:
+def named_schemes(text: Text) -> List[Text]:
     """Ids of the schemes the user's message names ("kan ik het levenlanglerenkrediet
-    krijgen?", "betaalt uwv dat"), in the order of the advice."""
+    krijgen?", "betaalt uwv dat"), by the aliases in the rule files (no evaluation needed)."""
     low = " ".join((text or "").lower().split())
-    found = []
-    for item in advice:
-        if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low) for alias in item.aliases):
-            found.append(item.scheme_id)
-    return found
+    return [rule.id for rule in load_rules()
+            if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low) for alias in rule.aliases)]
 
 
 def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
@@ -233,7 +231,7 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(text=DISCLAIMER, buttons=[ADVISOR_BUTTON])
         return events
-    named = named_schemes((tracker.latest_message or {}).get("text") or "", advice)
+    named = named_schemes((tracker.latest_message or {}).get("text") or "")
     shown = relevant(advice, profile, named)
     lines = [f"Wie kan {about} betalen? Dit past het best bij wat ik van je weet:"]
     if named:
@@ -289,7 +287,7 @@ class ActionFundingAdvice(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         asked = previous_value(tracker, "asked_slot")
         if text and not text.startswith("/") and not MONEY_WORDS.search(text) \
-                and asked in changed_facts(tracker) and not named_schemes(text, evaluate({}, None)):
+                and asked in changed_facts(tracker) and not named_schemes(text):
             from .respond import ActionRespondToFacts
             return await ActionRespondToFacts().run(dispatcher, tracker, domain)
         return funding_answer(dispatcher, tracker)

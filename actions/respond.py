@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
 from .fallback import MENU, not_understood, bot_texts_of_last_turn
-from .funding import employer_answer, evaluate, funding_answer, named_schemes
+from .funding import employer_answer, funding_answer, named_schemes
 from .guidance import ActionFindHub
 from .profile import UNKNOWN
 from .questions import ask_follow_up
@@ -99,7 +99,7 @@ class ActionRespondToFacts(Action):
 def names_a_scheme(tracker: Tracker) -> bool:
     """The message names a funding scheme ("uwv", "duo", "slim"), so it asks about money."""
     text = facts.latest_text(tracker)
-    return bool(text) and bool(named_schemes(text, evaluate({}, None)))
+    return bool(named_schemes(text))
 
 
 def corrects_the_search(tracker: Tracker) -> bool:

@@ -118,7 +118,6 @@ class FundingAdvice:
     missing_facts: List[str] = field(default_factory=list)
     summary: str = ""             # one or two Dutch sentences: what the scheme is
     amount_short: str = ""        # the amount in a few words, for a short answer
-    aliases: List[str] = field(default_factory=list)  # words people use for the scheme
 
 
 @dataclass
