@@ -30,9 +30,15 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from . import profile as p
+from .kb import named_schemes
 from .profile import UNKNOWN
 
 ASKED_SLOT = "asked_slot"
+FOCUS_SLOT = "scheme_in_focus"
+# "werkgever" and "baas" name the employer-pays route only when the message is about money.
+ABOUT_EMPLOYER_PAYING = re.compile(r"betaal|vergoed|budget|\bcao\b|belasting|aftrek", re.IGNORECASE)
+# Someone talking about their own employer is an employee ("mijn werkgever is een installateur").
+MY_EMPLOYER = re.compile(r"\b(?:mijn|m'n|onze)\s+(?:werkgever|baas)\b", re.IGNORECASE)
 NUMBER_SLOTS = {"age", "hours_per_week", "budget", "company_size"}
 # Intents whose text can be the answer to a question the bot asked; with another intent the
 # text counts only when it is a valid answer ("cursus zonnepanelen" to the theme question).
@@ -232,6 +238,16 @@ def age_in_text(text: str) -> Optional[str]:
     return None
 
 
+def schemes_in_focus(text: str, before: Optional[List[str]]) -> Optional[List[str]]:
+    """The funding schemes a follow-up question is about: those the message names, else
+    those named before (showing modules or a hub ends the focus: actions/recommend.py)."""
+    if text.startswith("/"):
+        return before
+    named = [scheme for scheme in named_schemes(text)
+             if scheme != "werkgever_betaalt" or ABOUT_EMPLOYER_PAYING.search(text)]
+    return named or before
+
+
 def changed_facts(tracker: Tracker) -> Dict[str, Any]:
     """Profile slots whose value differs from before the latest user message."""
     return {slot: tracker.get_slot(slot) for slot in p.PROFILE_SLOTS
@@ -306,6 +322,9 @@ class ValidateSlotMappings(ValidationAction):
             match = STAFF_COUNT.search(text)
             if match:
                 found["company_size"] = match.group(1)
+        focus = schemes_in_focus(text, tracker.get_slot(FOCUS_SLOT))
+        if focus != tracker.get_slot(FOCUS_SLOT):
+            found[FOCUS_SLOT] = focus
         if asked is not None:
             found[ASKED_SLOT] = None  # a follow-up question is answered once, or dropped
         return [SlotSet(name, value) for name, value in found.items()]
@@ -322,8 +341,9 @@ class ValidateSlotMappings(ValidationAction):
                                     domain: DomainDict) -> List[EventType]:
         candidates = tracker.slots_to_validate()
         result: Dict[str, Any] = {}
-        if ASKED_SLOT in candidates:
-            result[ASKED_SLOT] = candidates[ASKED_SLOT]
+        for slot in (ASKED_SLOT, FOCUS_SLOT):  # set by the extraction above; kept as they are
+            if slot in candidates:
+                result[slot] = candidates[slot]
         asked = self._asked(tracker)
         if asked and p.looks_like_number(latest_text(tracker)):
             # "1234" answers the question asked; the NLU may also have read it as an age or
@@ -359,6 +379,9 @@ class ValidateSlotMappings(ValidationAction):
         # the last valid value wins ("nee, ik bedoel Breda")
         for option in reversed(options):
             canonical, extra = check(slot, option)
+            if slot == "employment_status" and canonical == "werkgever" \
+                    and MY_EMPLOYER.search(latest_text(tracker)):
+                canonical = "werkend"  # "mijn werkgever is een installateur met 40 man"
             if canonical is not None:
                 if before not in (None, UNKNOWN, canonical) and canonical != UNKNOWN:
                     dispatcher.utter_message(text=f"Oké, aangepast: {fact_label(slot, canonical)}.")

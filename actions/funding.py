@@ -17,16 +17,16 @@ from typing import Any, Dict, List, Optional, Text
 from urllib.parse import urlparse
 
 import knowledge
-from knowledge.funding.rules import load_rules
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
+from .kb import named_schemes
 from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
-from .facts import changed_facts, fact_label, previous_value
+from .facts import changed_facts, fact_label, previous_value, schemes_in_focus
 from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, payload, search_need,
                         search_or_ask, tenant_event)
 
@@ -68,14 +68,6 @@ def _statements(text: Text) -> List[Text]:
     """The sentences of a reason that are not questions to the user."""
     parts = re.split(r"(?<=[.?!])\s+", (text or "").strip())
     return [part for part in parts if part and not part.endswith("?")]
-
-
-def named_schemes(text: Text) -> List[Text]:
-    """Ids of the schemes the user's message names ("kan ik het levenlanglerenkrediet
-    krijgen?", "betaalt uwv dat"), by the aliases in the rule files (no evaluation needed)."""
-    low = " ".join((text or "").lower().split())
-    return [rule.id for rule in load_rules()
-            if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low) for alias in rule.aliases)]
 
 
 def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
@@ -209,6 +201,104 @@ def wants_all(tracker: Tracker) -> bool:
                for e in (tracker.latest_message or {}).get("entities") or [])
 
 
+# -- a follow-up about the schemes in focus ------------------------------------------------
+# (what the question asks, what a sentence that answers it says); "hoe betaal ik dat terug"
+# after the loan is answered with the loan's repayment sentence, without its name.
+CONCEPTS = [
+    (r"terug\s?(?:betal|geven)|aflos", r"terug"),
+    (r"eerst zelf|voorschiet|vooraf|achteraf|declar", r"\beerst\b|achteraf|declar"),
+    (r"kosten|bedrag|euro|€|minimaal|minimum|te weinig|\bmaar\s+\d", r"minstens|minimaal|€"),
+    (r"hoe lang|duur(?:t|en)\b|maanden|weken", r"\bjaar\b|maanden|weken"),
+    (r"\boud\b|leeftijd", r"jonger|ouder|leeftijd"),
+    (r"rente", r"rente"),
+    (r"aanvra|aanvraag|wie vraagt|hoe vraag|waar vraag", r"vraagt|aanvra"),
+    (r"hoeveel|wat krijg", r"€|\d+\s?%"),
+    (r"aangesloten|\blid\b", r"aangesloten"),
+    (r"\bbbl\b|\bbol\b|deeltijd|module|\bhbo\b|\bmbo\b|cursus", r"\bbbl\b|\bbol\b|deeltijd|module|opleiding"),
+    (r"combiner|samen met|naast|ook nog", r"naast|samen|ook|deel"),
+]
+# "jammer, wat dan wel", "wat is er nu dan": after a scheme that is closed to the user.
+WHAT_ELSE = re.compile(r"\bwel\b|jammer|wat nu|nu dan|wat dan|wat anders|andere? (?:mogelijkhe|manier|regeling)",
+                       re.IGNORECASE)
+STOPWORDS = {"voor", "maar", "deze", "die", "dat", "het", "een", "van", "wat", "hoe", "kan", "ook", "dan",
+             "mijn", "zijn", "moet", "nog", "wel", "niet", "met", "als", "mag", "bij", "naar", "heb", "ik"}
+
+
+def _stems(text: Text) -> set:
+    return {word[:5] for word in re.findall(r"[a-zà-ÿ]{4,}", text.lower()) if word not in STOPWORDS}
+
+
+def scheme_sentences(item: "knowledge.FundingAdvice") -> List[Text]:
+    """What we can say about a scheme, sentence by sentence (no questions to the user)."""
+    sentences = _statements(item.summary)
+    for reason in item.reasons:
+        sentences += _statements(reason)
+    sentences += _statements(item.amount_text)
+    return list(dict.fromkeys(s for s in sentences if s))
+
+
+def answering_sentences(question: Text, items: List["knowledge.FundingAdvice"], limit: int = 2):
+    """The (scheme, sentence) pairs that answer the question best; empty when nothing does."""
+    asked = [answer for words, answer in CONCEPTS if re.search(words, question, re.IGNORECASE)]
+    if not asked:
+        return []
+    stems = _stems(question)
+    scored = []
+    for order, item in enumerate(items):
+        for sentence in scheme_sentences(item):
+            score = 2 * sum(bool(re.search(answer, sentence, re.IGNORECASE)) for answer in asked)
+            if score:
+                scored.append((-(score + len(stems & _stems(sentence))), order, item, sentence))
+    scored.sort(key=lambda entry: entry[:2])
+    return [(item, sentence) for _, _, item, sentence in scored[:limit]]
+
+
+def follows_up_on_schemes(tracker: Tracker) -> bool:
+    """A question about the schemes in focus that does not name them ("hoe lang mag het
+    duren", "jammer, wat dan wel"); the focus ends when modules or a hub are shown."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not tracker.get_slot("scheme_in_focus") or text.startswith("/"):
+        return False
+    return bool(named_schemes(text) or WHAT_ELSE.search(text)
+                or any(re.search(words, text, re.IGNORECASE) for words, _ in CONCEPTS))
+
+
+def focus_answer(dispatcher: CollectingDispatcher, tracker: Tracker, advice: List["knowledge.FundingAdvice"],
+                 profile: Dict[str, Any]) -> bool:
+    """Answer a follow-up about the schemes in focus (True when answered): the sentences
+    that answer it, or, when those schemes are closed to the user, what is open instead."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    focus = tracker.get_slot("scheme_in_focus") or []
+    items = [a for a in advice if a.scheme_id in focus]
+    if not items or text.startswith("/") or named_schemes(text) \
+            or set(changed_facts(tracker)) & set(FACT_TO_SLOT.values()):
+        return False  # a new fact about the user: the whole answer again (funding_answer)
+    picked = answering_sentences(text, items)
+    if picked:
+        by_scheme: Dict[Text, List[Text]] = {}
+        for item, sentence in picked:
+            by_scheme.setdefault(item.scheme_id, []).append(_sentence(sentence))
+        lines = []
+        for item in items:
+            if item.scheme_id in by_scheme:
+                host = urlparse(item.source_url).netloc.replace("www.", "")
+                lines.append(f"Over {item.name}: {' '.join(by_scheme[item.scheme_id])} ({host})")
+        dispatcher.utter_message(text="\n".join(lines), buttons=[ALL_SCHEMES, ADVISOR_BUTTON])
+        return True
+    if all(item.outcome in ("not_eligible", "ended") for item in items) and WHAT_ELSE.search(text):
+        others = relevant([a for a in advice if a.scheme_id not in focus], profile, [])
+        if not others:
+            return False
+        closed = " en ".join(item.name for item in items)
+        employer = profile.get("employment_status") == "werkgever"
+        why = "bestaat niet meer" if all(item.outcome == "ended" for item in items) else "kan niet voor jou"
+        lines = [f"{closed} {why}. Dit kan misschien wel:"]
+        lines += [short_line(item, employer=employer) for item in others] + [DISCLAIMER]
+        dispatcher.utter_message(text="\n".join(lines), buttons=[ALL_SCHEMES, ADVISOR_BUTTON])
+        return True
+    return False
+
+
 def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Who could pay: the answer, then at most one follow-up question."""
     profile = build_profile(tracker)
@@ -231,7 +321,11 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(text=DISCLAIMER, buttons=[ADVISOR_BUTTON])
         return events
+    if focus_answer(dispatcher, tracker, advice, profile):
+        return events
     named = named_schemes((tracker.latest_message or {}).get("text") or "")
+    if not named and follows_up_on_schemes(tracker):
+        named = list(tracker.get_slot("scheme_in_focus"))  # still about the schemes named before
     shown = relevant(advice, profile, named)
     lines = [f"Wie kan {about} betalen? Dit past het best bij wat ik van je weet:"]
     if named:
@@ -343,6 +437,19 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     return events + ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik wat voor jouw bedrijf past.")
 
 
+# An employer speaking of their own company and people ("wij willen onze monteurs ...",
+# "voor werkgevers", "80 medewerkers"); "mijn werkgever" is said by an employee.
+EMPLOYER_SELF = re.compile(
+    r"\b(?:voor|als) werkgevers?\b|\b(?:onze|mijn|m'n) (?:medewerkers|werknemers|mensen|personeel|monteurs|"
+    r"jongens|vakmensen)\b|\b\d+\s*(?:medewerkers|werknemers|man personeel|mensen in dienst)\b|"
+    r"\bwij (?:zijn|hebben) een\b|\bons bedrijf\b", re.IGNORECASE)
+MY_EMPLOYER = re.compile(r"\b(?:mijn|m'n)\s+(?:werkgever|baas)\b", re.IGNORECASE)
+
+
+def speaks_as_employer(text: Text) -> bool:
+    return bool(EMPLOYER_SELF.search(text)) and not MY_EMPLOYER.search(text)
+
+
 # What an employer says about themselves; without it (and not known as an employer) an
 # "employer question" is a worker's search ("woon in roosendaal, isoleren lijkt me wat").
 EMPLOYER_WORDS = re.compile(
@@ -363,4 +470,6 @@ class ActionEmployerAdvice(Action):
         if text and not text.startswith("/") and not EMPLOYER_WORDS.search(text) \
                 and tracker.get_slot("employment_status") != "werkgever":
             return search_or_ask(dispatcher, tracker)
+        if schemes_in_focus(text, None):  # "kunnen we de slim regeling gebruiken": about that scheme
+            return funding_answer(dispatcher, tracker)
         return employer_answer(dispatcher, tracker)

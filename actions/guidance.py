@@ -41,6 +41,25 @@ def hub_text(hub: "knowledge.Hub") -> Text:
     return "\n".join(lines)
 
 
+def hub_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """A question about the hub just shown ("zaterdag open?"): its opening hours and address
+    in a few lines, not the whole hub again."""
+    hubs = hubs_for(build_profile(tracker))
+    if len(hubs) != 1:
+        return []
+    hub = hubs[0]
+    lines = [f"{hub.name} is open: {hub.opening_hours}." if hub.opening_hours
+             else f"De openingstijden van {hub.name} weet ik niet.",
+             f"Adres: {hub.address}"]
+    if hub.url:
+        lines.append(f"Check de tijden voor je gaat: {hub.url}")
+    if hub.sample:
+        lines.append(SAMPLE_HUB_NOTE)
+    dispatcher.utter_message(text="\n".join(lines), buttons=[
+        {"title": "Cursus zoeken", "payload": "/search_course"}, ADVISOR_BUTTON])
+    return [SlotSet("last_answer", "hub")]
+
+
 class ActionFindHub(Action):
     """The nearest hub with address and what you can do there. Without a place: the hubs
     of the user's region (or one per region) first, then the question where they live."""

@@ -6,11 +6,13 @@ file) chooses the database; tests call use_database() with their own URL.
 """
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
-from typing import Optional
+from typing import List, Optional
 
 import knowledge
+from knowledge.funding.rules import load_rules
 
 _lock = threading.Lock()
 _ready = False
@@ -41,3 +43,11 @@ def place(text: str) -> Optional["knowledge.Place"]:
     """resolve_place with a cache: places are asked for on nearly every turn."""
     ensure_db()
     return knowledge.resolve_place(text)
+
+
+def named_schemes(text: str) -> List[str]:
+    """Ids of the funding schemes a message names ("kan ik het levenlanglerenkrediet
+    krijgen?", "betaalt uwv dat"), by the aliases in the rule files (no evaluation needed)."""
+    low = " ".join((text or "").lower().split())
+    return [rule.id for rule in load_rules()
+            if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low) for alias in rule.aliases)]

@@ -18,6 +18,7 @@ and not asked before) as a follow-up question with buttons.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List, Optional, Text
 
 import knowledge
@@ -42,6 +43,14 @@ ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"
 ORDINALS = {"1": 0, "eerste": 0, "een": 0, "2": 1, "tweede": 1, "twee": 1, "3": 2,
             "derde": 2, "drie": 2}
 LAST_WORDS = {"laatste", "last", "-1"}
+# "de goedkoopste", "welke begint het eerst": the module of the page shown, by its card facts
+# (a module without a price or start date does not count).
+SUPERLATIVES = [
+    (re.compile(r"goedkoopst", re.IGNORECASE), lambda m: m.price_eur, min),
+    (re.compile(r"duurst", re.IGNORECASE), lambda m: m.price_eur, max),
+    (re.compile(r"(?:begin|start)\w*\s+(?:het\s+)?(?:eerst|snelst)|(?:eerst|snelst)\w*\s+(?:begin|start)",
+                re.IGNORECASE), lambda m: m.next_start, min),
+]
 
 
 def payload(intent: Text, **entities: Any) -> Text:
@@ -144,7 +153,8 @@ def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult"
         "cards": [card(h) for h in hits]})
     more = [{"title": "Meer opties", "payload": "/more_results"}] if result.total > offset + len(hits) else []
     events = [SlotSet("shown_modules", [h.module_id for h in hits]),
-              SlotSet("results_offset", float(offset))]
+              SlotSet("results_offset", float(offset)),
+              SlotSet("scheme_in_focus", None)]  # the talk is about modules now
     if refine and tracker is not None:
         events += ask_follow_up(dispatcher, tracker, refine, intro="Zal ik gerichter zoeken?",
                                 extra_buttons=more + (extra_buttons or []))
@@ -233,17 +243,6 @@ def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     return first_page(dispatcher, tracker)
 
 
-class ActionSearchModules(Action):
-    """A course question: the first page of modules, or the question for what is missing."""
-
-    def name(self) -> Text:
-        return "action_search_modules"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        return search_or_ask(dispatcher, tracker)
-
-
 class ActionMoreResults(Action):
     """The next page of the same search."""
 
@@ -285,15 +284,32 @@ def mentioned_module(tracker: Tracker) -> Optional[Text]:
         index = ORDINALS.get(value)
         if index is not None and index < len(shown):
             return shown[index]
+    by_superlative = superlative_module(tracker, shown)
+    if by_superlative:
+        return by_superlative
     if tracker.get_slot("last_module"):
         return tracker.get_slot("last_module")
     return shown[0] if len(shown) == 1 else None
 
 
+def superlative_module(tracker: Tracker, shown: List[Text]) -> Optional[Text]:
+    """"wat kost de goedkoopste": the cheapest (dearest, first to start) module shown."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    for words, key, pick in SUPERLATIVES:
+        if words.search(text):
+            kb.ensure_db()
+            modules = [m for m in (knowledge.get_module(module_id) for module_id in shown)
+                       if m is not None and key(m) is not None]
+            return pick(modules, key=key).module_id if modules else None
+    return None
+
+
 def mentions_a_module(tracker: Tracker) -> bool:
-    """The message points at a module: a card button or "de tweede"."""
+    """The message points at a module: a card button, "de tweede" or "de goedkoopste"."""
+    text = (tracker.latest_message or {}).get("text") or ""
     return any(e.get("entity") in ("module_id", "ordinal")
-               for e in (tracker.latest_message or {}).get("entities") or [])
+               for e in (tracker.latest_message or {}).get("entities") or []) \
+        or any(words.search(text) for words, _, _ in SUPERLATIVES)
 
 
 def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> None:

@@ -9,6 +9,7 @@ a first search starts the intake, and a fact that changes nothing shown is just 
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -16,8 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
 from .fallback import MENU, not_understood, bot_texts_of_last_turn
-from .funding import employer_answer, funding_answer, named_schemes
-from .guidance import ActionFindHub
+from .funding import (MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer,
+                      speaks_as_employer)
+from .guidance import ActionFindHub, hub_follow_up
 from .profile import UNKNOWN
 from .questions import ask_follow_up
 from .recommend import search_or_ask
@@ -26,6 +28,10 @@ SEARCH_FACTS = {"theme", "location", "course_format", "hours_per_week", "budget"
 FUNDING_FACTS = {"age", "employment_status", "education_level", "location", "sector",
                  "company_size", "benefit_type"}
 EMPLOYER_FACTS = {"company_size", "sector"}
+# A question about the hub just shown: when it is open, where it is, how to get there.
+HUB_FOLLOW_UP = re.compile(r"\bopen\b|dicht|geopend|tijden|\buur\b|maandag|dinsdag|woensdag|donderdag|"
+                           r"vrijdag|zaterdag|zondag|weekend|avond|adres|waar is|parkeren|bus|trein|"
+                           r"afspraak|langs", re.IGNORECASE)
 WHAT_NEXT = "Oké. Waar kan ik je nog mee helpen?"
 WHAT_NEXT_AGAIN = "Goed. Zeg gerust wat je wilt weten, of kies een knop."
 HELP = ("Je kunt me bijvoorbeeld vragen welke cursussen er zijn (over warmtepompen, zonnepanelen "
@@ -89,17 +95,41 @@ class ActionRespondToFacts(Action):
             what_next(dispatcher, tracker)
         elif intent == "dont_know":
             dispatcher.utter_message(text=HELP, buttons=MENU)
-        elif names_a_scheme(tracker):
-            return funding_answer(dispatcher, tracker)  # "dan het uwv?", "en bij duo lenen?"
+        elif names_a_scheme(tracker) or follows_up_on_schemes(tracker):
+            # "dan het uwv?", "en bij duo lenen?", "jammer, wat dan wel"
+            return funding_answer(dispatcher, tracker)
+        elif tracker.get_slot("last_answer") == "hub" and HUB_FOLLOW_UP.search(facts.latest_text(tracker)):
+            # "zaterdag open?": the hub's hours and address
+            return hub_follow_up(dispatcher, tracker) or await ActionFindHub().run(dispatcher, tracker, domain)
         else:
             not_understood(dispatcher, tracker)
         return []
 
 
 def names_a_scheme(tracker: Tracker) -> bool:
-    """The message names a funding scheme ("uwv", "duo", "slim"), so it asks about money."""
+    """The message names a funding scheme ("uwv", "duo", "slim"; "werkgever" or "baas" only
+    with money words), so it asks about money."""
     text = facts.latest_text(tracker)
-    return bool(named_schemes(text))
+    return not text.startswith("/") and bool(facts.schemes_in_focus(text, None))
+
+
+class ActionSearchModules(Action):
+    """A course question: the first page of modules, or the question for what is missing.
+    A message the model took for a search but that asks about money is answered as such:
+    it names a scheme ("mag dat van het uwv"), follows up on the schemes just discussed, or
+    is an employer asking for subsidy for their people."""
+
+    def name(self) -> Text:
+        return "action_search_modules"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = facts.latest_text(tracker)
+        if not corrects_the_search(tracker) and (names_a_scheme(tracker) or follows_up_on_schemes(tracker)):
+            return funding_answer(dispatcher, tracker)
+        if MONEY_WORDS.search(text) and speaks_as_employer(text):
+            return employer_answer(dispatcher, tracker)
+        return search_or_ask(dispatcher, tracker)
 
 
 def corrects_the_search(tracker: Tracker) -> bool:
@@ -115,6 +145,7 @@ async def facts_first(dispatcher: CollectingDispatcher, tracker: Tracker,
     the user is looking for, the new facts are answered instead (None: answer as asked)."""
     if corrects_the_search(tracker):
         return await ActionRespondToFacts().run(dispatcher, tracker, domain)
-    if names_a_scheme(tracker):  # "wij techniek? zijn wij daar bij aangesloten"
+    if names_a_scheme(tracker) or follows_up_on_schemes(tracker):
+        # "wij techniek? zijn wij daar bij aangesloten", "hoe lang mag het duren" (after UWV)
         return funding_answer(dispatcher, tracker)
     return None

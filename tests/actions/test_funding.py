@@ -84,7 +84,7 @@ def test_a_scheme_asked_by_name_comes_first_also_when_it_is_not_possible():
 
 
 def test_funding_for_the_module_discussed_names_it():
-    from actions.recommend import ActionSearchModules
+    from actions.respond import ActionSearchModules
     _, events = run_action(ActionSearchModules(), make_tracker(
         {"theme": "installatietechniek", "location": "Tilburg", "education_level": "mbo3"}))
     shown = slot_events(events)["shown_modules"]

@@ -7,8 +7,8 @@ import re
 import knowledge
 import pytest
 
-from actions.recommend import (ActionCourseDetails, ActionHowToEnroll, ActionMoreResults,
-                               ActionSearchModules)
+from actions.recommend import ActionCourseDetails, ActionHowToEnroll, ActionMoreResults
+from actions.respond import ActionSearchModules
 
 from .conftest import customs, make_tracker, run_action, slot_events, texts
 

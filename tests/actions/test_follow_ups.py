@@ -1,0 +1,120 @@
+"""Follow-up questions answered from what was just talked about (issue "Conversations that
+listen"): a question about a scheme without its name, "wat dan wel" after a scheme that is
+closed, money questions the model took for a search, "de goedkoopste", the hub's hours."""
+from __future__ import annotations
+
+import pytest
+
+from actions.facts import ValidateSlotMappings
+from actions.funding import ActionEmployerAdvice, ActionFundingAdvice
+from actions.recommend import ActionCourseDetails
+from actions.respond import ActionRespondToFacts, ActionSearchModules
+
+from .conftest import make_tracker, run_action, slot_events, texts
+
+pytestmark = pytest.mark.usefixtures("knowledge_db")
+WORKER = {"employment_status": "werkend", "age": "56", "theme": "batterijen_opslag", "location": "Oldenzaal"}
+
+
+def earlier(slots, **kwargs):
+    """A tracker whose slots were set in earlier turns (not by the latest message)."""
+    history = [{"event": "slot", "name": name, "value": value} for name, value in slots.items()]
+    return make_tracker(slots, history=history, **kwargs)
+
+
+def test_a_named_scheme_stays_in_focus_until_modules_are_shown():
+    _, events = run_action(ValidateSlotMappings(), make_tracker(
+        WORKER, intent="ask_funding", text="kan ik nog levenlang leren krediet aanvragen"))
+    assert slot_events(events)["scheme_in_focus"] == ["levenlanglerenkrediet"]
+    # "mijn werkgever" alone is not a question about the employer paying
+    _, events = run_action(ValidateSlotMappings(), make_tracker(
+        dict(WORKER, scheme_in_focus=["levenlanglerenkrediet"]), intent="inform",
+        text="mijn werkgever is een installateur"))
+    assert "scheme_in_focus" not in slot_events(events)
+    _, events = run_action(ActionSearchModules(), make_tracker(WORKER, intent="search_course",
+                                                               text="laat cursussen zien"))
+    assert slot_events(events)["scheme_in_focus"] is None
+
+
+def test_how_to_repay_without_the_name_is_answered_about_the_loan():
+    messages, _ = run_action(ActionFundingAdvice(), earlier(
+        dict(WORKER, scheme_in_focus=["levenlanglerenkrediet"], last_answer="funding"),
+        intent="ask_funding", text="ok en hoe moet ik dat terugbetalen"))
+    text = texts(messages)
+    assert text.startswith("Over Levenlanglerenkrediet (DUO):")
+    assert "15 jaar" in text and "verdient" in text
+    assert "Wie kan" not in text  # not the whole funding answer again
+
+
+def test_a_cost_below_the_minimum_gets_the_minimum_of_the_scheme_in_focus():
+    messages, _ = run_action(ActionRespondToFacts(), earlier(
+        {"employment_status": "werkgever", "company_size": "4", "scheme_in_focus": ["slim_regeling"],
+         "last_answer": "funding"},
+        intent="nlu_fallback", text="mijn kosten zijn maar 2000 euro, kan het dan nog"))
+    assert "5.000" in texts(messages)
+
+
+def test_what_else_after_a_scheme_that_is_closed_names_the_open_routes():
+    messages, _ = run_action(ActionRespondToFacts(), earlier(
+        dict(WORKER, age="58", scheme_in_focus=["levenlanglerenkrediet"], last_answer="funding"),
+        intent="nlu_fallback", text="jammer. wat dan wel"))
+    text = texts(messages)
+    assert text.startswith("Levenlanglerenkrediet (DUO) kan niet voor jou. Dit kan misschien wel:")
+    assert "werkgever" in text.lower()
+    messages, _ = run_action(ActionRespondToFacts(), earlier(
+        {"scheme_in_focus": ["stap"]}, intent="nlu_fallback", text="wat is er nu dan"))
+    text = texts(messages)
+    assert text.startswith("STAP-budget bestaat niet meer. Dit kan misschien wel:")
+    assert "SLIM-scholingssubsidie" in text or "Levenlanglerenkrediet" in text
+
+
+def test_a_money_question_read_as_a_search_is_answered_as_money():
+    messages, _ = run_action(ActionSearchModules(), earlier(
+        {"employment_status": "uitkering", "benefit_type": "ww", "theme": "installatietechniek",
+         "location": "Hengelo", "last_answer": "modules"},
+        intent="search_course", text="mag dat van het uwv, een opleiding volgen met ww"))
+    assert "UWV" in texts(messages) and "module_cards" not in str(messages)
+
+
+def test_an_hr_employer_asking_for_subsidy_gets_the_employer_routes():
+    messages, _ = run_action(ActionSearchModules(), make_tracker(
+        {"company_size": "80", "location": "Groningen", "theme": "netwerken_infra"}, intent="search_course",
+        text="Ik werk op HR bij een infrabedrijf (80 medewerkers). Welke subsidies zijn er voor werkgevers?"))
+    text = texts(messages)
+    assert "SLIM" in text and "Ontwikkelpaden" in text
+
+
+def test_an_employee_speaking_of_their_employer_stays_an_employee():
+    _, events = run_action(ValidateSlotMappings(), make_tracker(
+        {"employment_status": "werkend"}, intent="inform",
+        text="mijn werkgever is een installateur met 40 man personeel",
+        entities=[{"entity": "employment_status", "value": "werkgever"}],
+        candidates={"employment_status": "werkgever"}))
+    assert slot_events(events).get("employment_status", "werkend") == "werkend"
+
+
+def test_an_employer_naming_slim_with_400_staff_hears_it_is_for_smaller_companies():
+    messages, _ = run_action(ActionEmployerAdvice(), earlier(
+        {"employment_status": "werkgever", "company_size": "400", "last_answer": "employer"},
+        intent="employer_training", text="kunnen we de slim regeling gebruiken"))
+    assert "250" in texts(messages)
+
+
+def test_the_cheapest_module_shown_is_found_by_its_price():
+    _, events = run_action(ActionSearchModules(), make_tracker(
+        {"theme": "installatietechniek", "location": "Leeuwarden"}, intent="search_course"))
+    shown = slot_events(events)["shown_modules"]
+    import knowledge
+    prices = {m: knowledge.get_module(m).price_eur for m in shown if knowledge.get_module(m).price_eur}
+    cheapest = min(prices, key=prices.get)
+    messages, events = run_action(ActionCourseDetails(), make_tracker(
+        {"shown_modules": shown}, intent="course_details", text="wat kost de goedkoopste"))
+    assert slot_events(events)["last_module"] == cheapest
+    assert knowledge.get_module(cheapest).price_text in texts(messages)
+
+
+def test_a_question_about_the_hub_just_shown_gets_its_opening_hours():
+    messages, _ = run_action(ActionRespondToFacts(), earlier(
+        {"location": "'s-Hertogenbosch", "last_answer": "hub"}, intent="nlu_fallback", text="zaterdag open?"))
+    text = texts(messages)
+    assert text.startswith("TransitieHub Energie 's-Hertogenbosch is open:") and "9.00" in text
