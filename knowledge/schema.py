@@ -268,6 +268,7 @@ def _m4(conn):
                               f"{module.c[name].type.compile(dialect=conn.dialect)}"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_module_feed ON module (feed)"))
     metadata.create_all(conn, tables=[feed_run])
+    conn.info["needs_reindex"] = True     # the index now leaves withdrawn modules out
 
 
 MIGRATIONS = {1: (_m1, "catalogue, places, hubs, funding schemes"),
