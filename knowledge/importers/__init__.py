@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from .. import schema as S
 from ..catalogue import RecordError, replace_offerings, upsert_modules
+from ..feeds import FeedReport, record_run
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -90,18 +91,24 @@ def import_file(path, kind: str, *, engine=None, sample: bool = False, parent: O
         r["sample"] = sample
     report = ImportReport(file=path.name, kind=kind, notes=notes)
     eng = get_engine(engine)
+    run = FeedReport(feed=f"bestand {path.name}", kind=kind, origin=str(path), notes=notes)
     try:
         with eng.begin() as conn:
             existing = {row[0] for row in conn.execute(select(S.module.c.source_id).where(
                 S.module.c.source == kind, S.module.c.source_id.in_([r["source_id"] for r in records])))}
-            ids = upsert_modules(conn, records)
+            ids = upsert_modules(conn, records, feed=run.feed)
             for pid, offers in offerings.items():
                 report.updated.append(replace_offerings(conn, kind, pid, offers))
+            for rec, mid in zip(records, ids):
+                (report.updated if rec["source_id"] in existing else report.created).append(mid)
+            run.new, run.updated = report.created, report.updated
+            record_run(conn, run)
     except RecordError as err:
         m = re.match(r"record (\d+)(?: \(id (.*?)\))?: (.*)", str(err), re.S)
-        if m:
-            raise CatalogueImportError(path.name, m.group(2) or m.group(1), m.group(3)) from None
-        raise CatalogueImportError(path.name, None, str(err)) from None
-    for rec, mid in zip(records, ids):
-        (report.updated if rec["source_id"] in existing else report.created).append(mid)
+        error = (CatalogueImportError(path.name, m.group(2) or m.group(1), m.group(3)) if m
+                 else CatalogueImportError(path.name, None, str(err)))
+        run.refused = [(error.record or path.name, error.message)]
+        with eng.begin() as conn:                    # the failure is what an operator needs to see
+            record_run(conn, run)
+        raise error from None
     return report

@@ -34,6 +34,7 @@ class FakeOoapi:
         self.script: Dict[Tuple[str, int], List[int]] = {}
         self.slow: Dict[Tuple[str, int], float] = {}
         self.hits: Counter = Counter()
+        self._index: Dict[str, Dict[str, int]] = {}  # collection -> id -> position (checked on use)
         self.base_url = ""
         self._loop = None
         self._runner = None
@@ -47,6 +48,13 @@ class FakeOoapi:
         return {"pageSize": size, "pageNumber": number, "hasPreviousPage": number > 1,
                 "hasNextPage": number < pages, "totalPages": pages,
                 "items": items[(number - 1) * size:number * size], "ext": {}}
+
+    def _lookup(self, name: str, collection: List[dict], id_key: str, wanted: str) -> Optional[dict]:
+        pos = self._index.get(name, {}).get(wanted)
+        if pos is None or pos >= len(collection) or collection[pos].get(id_key) != wanted:
+            self._index[name] = {c.get(id_key): i for i, c in enumerate(collection)}
+            pos = self._index[name].get(wanted)
+        return collection[pos] if pos is not None else None
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.path
@@ -67,7 +75,7 @@ class FakeOoapi:
         id_key = "courseId" if parts[0] == "courses" else "programId"
         if len(parts) == 1:
             return web.json_response(self._page(request, collection))
-        item = next((c for c in collection if c.get(id_key) == parts[1]), None)
+        item = self._lookup(parts[0], collection, id_key, parts[1])
         if item is None:
             return web.json_response({"title": "Not found", "status": 404}, status=404)
         if len(parts) == 2:
