@@ -25,6 +25,7 @@ from .indexing import reindex_modules
 
 CHUNK = 500
 MAX_REPORTED = 200          # refused/notes lines kept in feed_run.report
+MAX_NOTES_SHOWN = 50        # notes printed after a run (refused records are always all printed)
 
 
 def now_iso() -> str:
@@ -64,8 +65,10 @@ class FeedReport:
             lines.append("Let op: de bron is niet helemaal gelezen; er is daarom niets ingetrokken.")
         lines += [f"  fout: {e}" for e in self.errors]
         lines += [f"  geweigerd {rid}: {reason}" for rid, reason in self.refused]
-        for rid, notes in self.notes.items():
-            lines += [f"  {rid}: {n}" for n in notes]
+        notes = [f"  {rid}: {n}" for rid, ns in self.notes.items() for n in ns]
+        lines += notes[:MAX_NOTES_SHOWN]
+        if len(notes) > MAX_NOTES_SHOWN:
+            lines.append(f"  ... en nog {len(notes) - MAX_NOTES_SHOWN} opmerkingen; de eerste 200 worden bij de run bewaard")
         return "\n".join(lines)
 
 

@@ -212,12 +212,12 @@ MODULE_V4_COLUMNS = ("feed", "content_hash", "withdrawn_at")
 feed_run = Table(  # one row per sync or import run, with its report
     "feed_run", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("feed", String(80), nullable=False),          # e.g. the --provider name of a sync
+    Column("feed", String(80), nullable=False),          # --provider name of a sync, or "bestand NAME"
     Column("kind", String(20), nullable=False),          # ooapi | edudex
-    Column("origin", String(400), nullable=False, default=""),  # base URL or file name
+    Column("origin", String(400), nullable=False, default=""),  # base URL or file path
     Column("started_at", String(40), nullable=False),
     Column("finished_at", String(40)),
-    Column("status", String(20), nullable=False),        # ok | errors | failed
+    Column("status", String(20), nullable=False),        # ok | fouten (refused records) | onvolledig
     Column("n_new", Integer, nullable=False, default=0),
     Column("n_updated", Integer, nullable=False, default=0),
     Column("n_unchanged", Integer, nullable=False, default=0),

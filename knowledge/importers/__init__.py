@@ -67,10 +67,23 @@ def import_file(path, kind: str, *, engine=None, sample: bool = False, parent: O
 
     A page of OOAPI offerings replaces the offerings of its parent course or program, which
     must have been imported before (`parent` = its courseId/programId when the offerings do
-    not name it). `sample` marks the modules as sample data (only for demo files)."""
+    not name it). `sample` marks the modules as sample data (only for demo files). Every
+    import, also a refused one, is stored as a feed run ("bestand NAME") for `sources`."""
     from ..db import get_engine
-    from . import edudex, ooapi
     path = Path(path)
+    eng = get_engine(engine)
+    run = FeedReport(feed=f"bestand {path.name}"[:80], kind=kind[:20], origin=str(path))
+    try:
+        return _import(path, kind, eng, sample, parent, run)
+    except CatalogueImportError as err:
+        run.refused = [(err.record or path.name, err.message)]
+        with eng.begin() as conn:                    # the failure is what an operator needs to see
+            record_run(conn, run)
+        raise
+
+
+def _import(path: Path, kind: str, eng, sample: bool, parent: Optional[str], run: FeedReport) -> ImportReport:
+    from . import edudex, ooapi
     if kind not in ("ooapi", "edudex"):
         raise CatalogueImportError(path.name, None, f"onbekend formaat '{kind}' (ooapi of edudex)")
     text = read_text(path)
@@ -80,18 +93,17 @@ def import_file(path, kind: str, *, engine=None, sample: bool = False, parent: O
             rid, reason = parsed.refused[0]
             raise CatalogueImportError(path.name, rid, reason)
         records, offerings = parsed.records, parsed.offerings
-        notes = {r["source_id"]: r["notes"] for r in records if r.get("notes")}
-        notes.update({pid: n for pid, n in parsed.notes.items() if n})
     else:
-        records, offerings, notes = edudex.parse(text, path.name), {}, {}
-        notes = {r["source_id"]: r["notes"] for r in records if r.get("notes")}
+        records, offerings = edudex.parse(text, path.name), {}
+    notes = {r["source_id"]: r["notes"] for r in records if r.get("notes")}
+    if kind == "ooapi":
+        notes.update({pid: n for pid, n in parsed.notes.items() if n})
     if not records and not offerings:
         raise CatalogueImportError(path.name, None, "geen programma's, cursussen of uitvoeringen gevonden")
     for r in records:
         r["sample"] = sample
     report = ImportReport(file=path.name, kind=kind, notes=notes)
-    eng = get_engine(engine)
-    run = FeedReport(feed=f"bestand {path.name}", kind=kind, origin=str(path), notes=notes)
+    run.notes = notes
     try:
         with eng.begin() as conn:
             existing = {row[0] for row in conn.execute(select(S.module.c.source_id).where(
@@ -105,10 +117,7 @@ def import_file(path, kind: str, *, engine=None, sample: bool = False, parent: O
             record_run(conn, run)
     except RecordError as err:
         m = re.match(r"record (\d+)(?: \(id (.*?)\))?: (.*)", str(err), re.S)
-        error = (CatalogueImportError(path.name, m.group(2) or m.group(1), m.group(3)) if m
-                 else CatalogueImportError(path.name, None, str(err)))
-        run.refused = [(error.record or path.name, error.message)]
-        with eng.begin() as conn:                    # the failure is what an operator needs to see
-            record_run(conn, run)
-        raise error from None
+        if m:
+            raise CatalogueImportError(path.name, m.group(2) or m.group(1), m.group(3)) from None
+        raise CatalogueImportError(path.name, None, str(err)) from None
     return report

@@ -34,7 +34,9 @@ async def _all_pages(client: JsonClient, path: str, page_size: int, items: Optio
         if not isinstance(batch, list):
             raise FetchError("antwoord is geen OOAPI-pagina (items ontbreekt)")
         items += batch
-        if not (isinstance(page, dict) and page.get("hasNextPage")) or not batch:
+        more = isinstance(page, dict) and (page.get("hasNextPage") if "hasNextPage" in page
+                                           else number < (page.get("totalPages") or 0))
+        if not more or not batch:
             return items
     raise FetchError(f"meer dan {MAX_PAGES} pagina's")
 

@@ -82,3 +82,17 @@ def test_imported_modules_are_not_sample_and_rank_like_the_demo_catalogue(fresh,
     with fresh.connect() as conn:
         consumers_sample = conn.execute(select(S.module.c.sample).where(S.module.c.id == "ooapi-real-1")).scalar()
     assert consumers_sample is False
+
+
+def test_file_imports_and_their_failures_show_in_sources(fresh, tmp_path):
+    from knowledge.feeds import sources
+    import_file(FIX / "courses_page.json", "ooapi", engine=fresh)
+    bad = tmp_path / "kapot.json"
+    bad.write_text('{"courseId": "x1", "name": "Zonder aanbieder"}', encoding="utf-8")
+    with pytest.raises(CatalogueImportError):
+        import_file(bad, "ooapi", engine=fresh)
+    with fresh.connect() as conn:
+        by_feed = {s["feed"]: s for s in sources(conn)}
+    ok, failed = by_feed["bestand courses_page.json"], by_feed["bestand kapot.json"]
+    assert ok["last_run"]["new"] == 2 and ok["modules"]["active"] == 2 and ok["status"] == "ok"
+    assert failed["status"] == "fouten" and "organization" in failed["last_errors"][0]
