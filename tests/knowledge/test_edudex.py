@@ -13,8 +13,9 @@ FIX = Path(__file__).parent / "fixtures" / "edudex"
 
 
 @pytest.fixture
-def fresh(tmp_path):
-    return init_db(f"sqlite:///{tmp_path / 'edx.db'}", seed_sample=False)
+def fresh(empty_url):
+    """A new, empty catalogue on SQLite and, when reachable, on PostgreSQL."""
+    return init_db(empty_url, seed_sample=False)
 
 
 def test_program_runs_with_their_own_costs_and_schedule(fresh):

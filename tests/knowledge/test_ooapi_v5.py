@@ -16,8 +16,9 @@ LATER = date(2027, 1, 1)
 
 
 @pytest.fixture
-def fresh(tmp_path):
-    return init_db(f"sqlite:///{tmp_path / 'v5.db'}", seed_sample=False)
+def fresh(empty_url):
+    """A new, empty catalogue on SQLite and, when reachable, on PostgreSQL."""
+    return init_db(empty_url, seed_sample=False)
 
 
 def test_a_single_course_with_programs_field_and_only_english_text(fresh):

@@ -4,6 +4,7 @@ search, trouble on the server (429, 5xx, slow pages) handled, and `sources` show
 import os
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from knowledge import get_module, search_modules
 from knowledge import schema as S
 from knowledge.db import get_meta, init_db
 from knowledge.feeds import sources
+from knowledge.importers.http import retry_after_seconds
 from knowledge.importers.ooapi_sync import sync_ooapi
 from tests.fakes.ooapi_server import FakeOoapi, course, course_offerings
 
@@ -26,8 +28,9 @@ def counts(report):
 
 
 @pytest.fixture
-def db(tmp_path):
-    return init_db(f"sqlite:///{tmp_path / 'sync.db'}", seed_sample=False)
+def db(empty_url):
+    """A new, empty catalogue on SQLite and, when reachable, on PostgreSQL."""
+    return init_db(empty_url, seed_sample=False)
 
 
 @pytest.fixture
@@ -88,6 +91,17 @@ def test_429_5xx_and_a_slow_page_are_retried(server, db, monkeypatch):
     report = sync(server, db)
     assert report.complete and counts(report) == (6, 0, 0, 0, 0)
     assert server.hits[("/courses", 2)] == 3 and server.hits[("/courses", 3)] == 2
+
+
+def test_retry_after_is_honoured(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    server.retry_after = "1"
+    server.script[("/programs", 1)] = [429]
+    started = time.monotonic()
+    report = sync(server, db)                                           # own back-off would be 0.01 s
+    assert report.complete and time.monotonic() - started >= 1.0
+    assert retry_after_seconds("2") == 2.0 and retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert retry_after_seconds("onzin") is None
 
 
 def test_a_page_that_keeps_failing_withdraws_nothing_and_is_reported(server, db, monkeypatch):
