@@ -239,17 +239,19 @@ async def me(request: web.Request) -> web.Response:
         for t in caller.advisor.tenants if t in tenants]})
 
 
-def _catalogue_sources() -> List[dict]:
-    from knowledge.db import get_engine
+def _catalogue_sources(database_url: str) -> List[dict]:
+    """The knowledge catalogue lives in the same database as the gateway (DATABASE_URL)."""
+    from knowledge.db import engine_for
     from knowledge.feeds import sources
-    with get_engine().connect() as conn:
+    with engine_for(database_url).connect() as conn:
         return sources(conn)
 
 
 @api
 async def catalogue_sources(request: web.Request) -> web.Response:
     await _caller(request)
-    rows = await asyncio.get_running_loop().run_in_executor(None, _catalogue_sources)
+    rows = await asyncio.get_running_loop().run_in_executor(
+        None, _catalogue_sources, request.app[CONFIG].database_url)
     return _json({"sources": rows})
 
 
