@@ -117,7 +117,9 @@ def cmd_stats(a) -> int:
         print(f"database: {engine.url.render_as_string(hide_password=True)}")
         print(f"schemaversie: {conn.execute(select(func.max(S.schema_version.c.version))).scalar()}")
         n, n_sample = count(S.module), count(S.module, S.module.c.sample.is_(True))
-        print(f"modules: {n} (waarvan {n_sample} voorbeeldgegevens, sample: true)")
+        n_withdrawn = count(S.module, S.module.c.withdrawn_at.isnot(None))
+        print(f"modules: {n} (waarvan {n_sample} voorbeeldgegevens, sample: true; {n_withdrawn} ingetrokken, "
+              "niet in zoeken)")
         for src, c in conn.execute(select(S.module.c.source, func.count()).group_by(S.module.c.source)):
             print(f"  bron {src}: {c}")
         upcoming = count(S.offering, (S.offering.c.start_date.is_(None)) | (S.offering.c.start_date >= date.today()))

@@ -97,3 +97,17 @@ def test_file_imports_and_their_failures_show_in_sources(fresh, tmp_path):
     ok, failed = by_feed["bestand courses_page.json"], by_feed["bestand kapot.json"]
     assert ok["last_run"]["new"] == 2 and ok["modules"]["active"] == 2 and ok["status"] == "ok"
     assert failed["status"] == "fouten" and "organization" in failed["last_errors"][0]
+
+
+def test_a_page_of_program_offerings_naming_its_program_with_only_a_geolocation(fresh):
+    import_file(FIX / "programs_page_expanded.json", "ooapi", engine=fresh)
+    report = import_file(FIX / "program_offerings_page.json", "ooapi", engine=fresh)
+    assert report.updated == ["ooapi-prg-elek-3"]
+    notes = " ".join(report.notes["prg-elek-3"])
+    assert "geen plaats in addresses; de coördinaten zijn gebruikt" in notes and "USD" in notes
+    with fresh.connect() as conn:
+        row = conn.execute(select(S.offering.c.location, S.offering.c.lat, S.offering.c.lon, S.offering.c.price_eur)
+                           .where(S.offering.c.module_id == "ooapi-prg-elek-3")).one()
+    assert row == ("plaats onbekend", 52.2661, 6.7931, 1318)
+    near = search_modules({"location": "Hengelo"}, "elektrotechnische installaties", engine=fresh, today=LATER)
+    assert near.hits[0].module_id == "ooapi-prg-elek-3" and near.hits[0].distance_km < 10
