@@ -60,7 +60,6 @@ class Parsed:
     refused: List[Tuple[str, str]] = field(default_factory=list)   # (record id or number, reason)
     offerings: Dict[str, List[dict]] = field(default_factory=dict)  # parent id -> offering records
     notes: Dict[str, List[str]] = field(default_factory=dict)      # parent id -> notes (offerings pages)
-    has_next_page: bool = False
 
 
 def lang_text(value, what: str, notes: Optional[List[str]] = None) -> str:
@@ -370,7 +369,7 @@ def parse_document(data: Any, *, parent: Optional[str] = None, default_provider:
         raise ValueError("verwacht een OOAPI-object, een pagina {items: [...]} of een lijst")
     if not isinstance(items, list) or not isinstance(top, list):
         raise ValueError("'items' en 'offerings' moeten lijsten zijn")
-    out = Parsed(shape=shape, has_next_page=bool(isinstance(data, dict) and data.get("hasNextPage")))
+    out = Parsed(shape=shape)
     if items and all(isinstance(i, dict) and "offeringId" in i for i in items):
         out.shape, top, items = "offerings", items, []
     by_parent: Dict[str, list] = {}
@@ -379,8 +378,8 @@ def parse_document(data: Any, *, parent: Optional[str] = None, default_provider:
             by_parent.setdefault(parent or _parent_of(o) or "", []).append(o)
     for i, item in enumerate(items):
         rid = (item.get("programId") or item.get("courseId")) if isinstance(item, dict) else None
+        own = item.get("offerings") if isinstance(item, dict) else None      # expand=offerings
         try:
-            own = item.get("offerings") if isinstance(item, dict) and item.get("offerings") is not None else None
             out.records.append(record(item, own if own is not None else by_parent.get(str(rid), []), default_provider))
         except RecordError as err:
             out.refused.append((str(rid or i + 1), str(err)))
