@@ -5,6 +5,7 @@ transaction, so a whole file is written or nothing is.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date, datetime, timezone
@@ -214,19 +215,78 @@ def _validate_offering(o, i: int) -> dict:
         start, end = _date(o.get("start_date"), "start_date"), _date(o.get("end_date"), "end_date")
         if start and end and end < start:
             raise RecordError("einddatum ligt voor de startdatum")
+        lat, lon = o.get("lat"), o.get("lon")
+        if not (isinstance(lat, (int, float)) and isinstance(lon, (int, float))
+                and -90 <= lat <= 90 and -180 <= lon <= 180) or isinstance(lat, bool) or isinstance(lon, bool):
+            lat = lon = None
         return {"source_id": _str(o, "source_id", max_len=120) or str(i + 1), "format": fmt,
                 "location": location, "start_date": start, "end_date": end,
                 "price_eur": float(price) if price is not None else None,
-                "schedule": _str(o, "schedule", max_len=200), "hub_id": o.get("hub_id") or None}
+                "schedule": _str(o, "schedule", max_len=200), "hub_id": o.get("hub_id") or None,
+                "lat": lat, "lon": lon}
     except RecordError as err:
         raise RecordError(where + str(err)) from None
 
 
-def upsert_modules(conn, records: List[dict], source_name: str = "") -> List[str]:
+def content_hash(cleaned: dict) -> str:
+    """Fingerprint of a validated record: equal hashes = nothing to write (sync: unchanged)."""
+    keep = {k: v for k, v in cleaned.items() if k not in ("id", "existing")}
+    return hashlib.sha256(json.dumps(keep, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def offering_rows(conn, module_id: str, offerings: List[dict], sample: bool, provider_region: Optional[str],
+                  places=None, hubs=None) -> List[dict]:
+    """Validated offerings of one module -> offering table rows (place, region and coordinates
+    from our place list; a feed's own coordinates when the place is not in it)."""
+    places = places or place_index(conn)
+    if hubs is None:
+        hubs = {h.id for h in conn.execute(select(S.hub.c.id))}
+    rows = []
+    for o in offerings:
+        place = None if o["format"] == "online" else places.lookup(o["location"])
+        rows.append({
+            "id": f"{module_id}@{o['source_id']}", "module_id": module_id, "start_date": o["start_date"],
+            "end_date": o["end_date"], "location": place.name if place else o["location"],
+            "hub_id": o["hub_id"] if o["hub_id"] in hubs else None, "format": o["format"],
+            "price_eur": o["price_eur"], "schedule": o["schedule"], "sample": sample,
+            "region": place.region if place else provider_region,
+            "lat": place.lat if place else o.get("lat"), "lon": place.lon if place else o.get("lon"),
+        })
+    return rows
+
+
+def replace_offerings(conn, source: str, source_id: str, offerings: List[dict]) -> str:
+    """Replace the offerings of an existing module (a page of offerings for a known parent).
+    Returns the module id; RecordError when the module is unknown or an offering is bad."""
+    m = conn.execute(select(S.module.c.id, S.module.c.sample, S.provider.c.region)
+                     .join(S.provider, S.provider.c.id == S.module.c.provider_id)
+                     .where(S.module.c.source == source, S.module.c.source_id == source_id)).first()
+    if m is None:
+        raise RecordError(f"de cursus of opleiding '{source_id}' is nog niet geïmporteerd; importeer die eerst")
+    cleaned = [_validate_offering(o, i) for i, o in enumerate(offerings)]
+    conn.execute(delete(S.offering).where(S.offering.c.module_id == m.id))
+    rows = offering_rows(conn, m.id, cleaned, bool(m.sample), m.region)
+    if rows:
+        conn.execute(insert(S.offering), rows)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    conn.execute(update(S.module).where(S.module.c.id == m.id).values(content_hash=None, updated_at=now))
+    reindex_modules(conn, [m.id])
+    bump_catalogue_version(conn)
+    return m.id
+
+
+def bump_catalogue_version(conn) -> None:
+    """Every catalogue write bumps it, so in-memory search indexes reload."""
+    from .db import get_meta, set_meta
+    set_meta(conn, "catalogue_version", str(int(get_meta(conn, "catalogue_version") or 0) + 1))
+
+
+def upsert_modules(conn, records: List[dict], source_name: str = "", feed: Optional[str] = None) -> List[str]:
     """Validate all records, then insert or update them. Returns the module ids.
 
     Raises RecordError("record N (id X): ...") on the first bad record before writing
-    anything; the caller's transaction makes the write all-or-nothing.
+    anything; the caller's transaction makes the write all-or-nothing. `feed` names the sync
+    source that owns the modules; writing a module also brings a withdrawn one back.
     """
     cleaned = []
     seen = set()
@@ -245,7 +305,7 @@ def upsert_modules(conn, records: List[dict], source_name: str = "") -> List[str
         return []
 
     places = place_index(conn)
-    hubs = {h.id: h for h in conn.execute(select(S.hub.c.id, S.hub.c.city))}
+    hubs = {h.id for h in conn.execute(select(S.hub.c.id))}
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     # providers
@@ -284,7 +344,7 @@ def upsert_modules(conn, records: List[dict], source_name: str = "") -> List[str
         conn.execute(delete(S.offering).where(S.offering.c.module_id.in_(chunk)))
         conn.execute(delete(S.module_theme).where(S.module_theme.c.module_id.in_(chunk)))
 
-    module_rows, theme_rows, offering_rows = [], [], []
+    module_rows, theme_rows, offering_batch = [], [], []
     for c in cleaned:
         row = {k: c[k] for k in (
             "id", "source", "source_id", "title", "description", "nlqf_level", "education_type",
@@ -292,31 +352,23 @@ def upsert_modules(conn, records: List[dict], source_name: str = "") -> List[str
             "duration_text", "hours_per_week", "mode", "bol_bbl", "recognised", "nlqf_registered",
             "ontwikkelpad", "url", "enroll_url", "keywords", "sample")}
         row.update(provider_id=c["provider"]["id"], enroll_prepare=json.dumps(c["enroll_prepare"]),
-                   funding_tags=json.dumps(c["funding_tags"]), tags=json.dumps(c["tags"]), updated_at=now)
+                   funding_tags=json.dumps(c["funding_tags"]), tags=json.dumps(c["tags"]), updated_at=now,
+                   content_hash=content_hash(c), withdrawn_at=None)
+        if feed is not None:
+            row["feed"] = feed
         if c["existing"]:
             conn.execute(update(S.module).where(S.module.c.id == c["id"]).values(**row))
         else:
             module_rows.append(row)
         theme_rows += [{"module_id": c["id"], "theme": t} for t in c["themes"]]
-        for o in c["offerings"]:
-            place = None if o["format"] == "online" else places.lookup(o["location"])
-            if o["hub_id"] and o["hub_id"] not in hubs:
-                o["hub_id"] = None
-            offering_rows.append({
-                "id": f"{c['id']}@{o['source_id']}", "module_id": c["id"], "start_date": o["start_date"],
-                "end_date": o["end_date"], "location": place.name if place else o["location"],
-                "hub_id": o["hub_id"], "format": o["format"], "price_eur": o["price_eur"],
-                "schedule": o["schedule"], "sample": c["sample"],
-                "region": place.region if place else c["provider"]["region"],
-                "lat": place.lat if place else None, "lon": place.lon if place else None,
-            })
+        offering_batch += offering_rows(conn, c["id"], c["offerings"], c["sample"], c["provider"]["region"],
+                                        places, hubs)
     if module_rows:
         conn.execute(insert(S.module), module_rows)
     if theme_rows:
         conn.execute(insert(S.module_theme), theme_rows)
-    if offering_rows:
-        conn.execute(insert(S.offering), offering_rows)
+    if offering_batch:
+        conn.execute(insert(S.offering), offering_batch)
     reindex_modules(conn, ids)
-    from .db import get_meta, set_meta
-    set_meta(conn, "catalogue_version", str(int(get_meta(conn, "catalogue_version") or 0) + 1))
+    bump_catalogue_version(conn)
     return ids

@@ -1,4 +1,4 @@
-"""Command line: python -m knowledge {init,import,search,funding,hubs,place,stats}.
+"""Command line: python -m knowledge {init,import,sync,sources,search,funding,hubs,place,module,stats}.
 
 Uses DATABASE_URL (default var/leerwijzer.db). Errors are printed in Dutch with exit code 2.
 """
@@ -79,7 +79,32 @@ def cmd_funding(a) -> int:
 
 def cmd_import(a) -> int:
     from .importers import import_file
-    print(import_file(a.file, a.kind, sample=a.sample))
+    print(import_file(a.file, a.kind, sample=a.sample, parent=a.parent))
+    return 0
+
+
+def cmd_sync(a) -> int:
+    from .importers.ooapi_sync import sync_ooapi
+    report = sync_ooapi(a.base_url, a.provider, token_env=a.token_env, timeout=a.timeout, page_size=a.page_size)
+    print(report)
+    return 0 if report.complete else 1
+
+
+def cmd_sources(a) -> int:
+    from .feeds import sources
+    with init_db().connect() as conn:
+        rows = sources(conn)
+    if not rows:
+        print("Nog geen bronnen gesynchroniseerd of geïmporteerd.")
+    for r in rows:
+        run, mods = r["last_run"], r["modules"]
+        print(f"{r['feed']} ({r['kind']}, {r['origin']})")
+        print(f"   laatste sync: {r['last_sync']} | status: {r['status']} | modules: {mods['active']} actief, "
+              f"{mods['withdrawn']} ingetrokken")
+        print(f"   laatste run: {run['new']} nieuw, {run['updated']} bijgewerkt, {run['unchanged']} ongewijzigd, "
+              f"{run['withdrawn']} ingetrokken, {run['refused']} geweigerd")
+        for e in r["last_errors"]:
+            print(f"   fout: {e}")
     return 0
 
 
@@ -92,7 +117,9 @@ def cmd_stats(a) -> int:
         print(f"database: {engine.url.render_as_string(hide_password=True)}")
         print(f"schemaversie: {conn.execute(select(func.max(S.schema_version.c.version))).scalar()}")
         n, n_sample = count(S.module), count(S.module, S.module.c.sample.is_(True))
-        print(f"modules: {n} (waarvan {n_sample} voorbeeldgegevens, sample: true)")
+        n_withdrawn = count(S.module, S.module.c.withdrawn_at.isnot(None))
+        print(f"modules: {n} (waarvan {n_sample} voorbeeldgegevens, sample: true; {n_withdrawn} ingetrokken, "
+              "niet in zoeken)")
         for src, c in conn.execute(select(S.module.c.source, func.count()).group_by(S.module.c.source)):
             print(f"  bron {src}: {c}")
         upcoming = count(S.offering, (S.offering.c.start_date.is_(None)) | (S.offering.c.start_date >= date.today()))
@@ -146,8 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("import", help="catalogus importeren (OOAPI JSON of EDU-DEX XML)")
     sp.add_argument("kind", choices=("ooapi", "edudex"))
     sp.add_argument("file")
-    sp.add_argument("--sample", action="store_true", help="markeer als voorbeeldgegevens")
+    sp.add_argument("--sample", action="store_true", help="markeer als voorbeeldgegevens (alleen voor demobestanden)")
+    sp.add_argument("--parent", help="courseId/programId van een pagina uitvoeringen zonder ouder")
     sp.set_defaults(func=cmd_import)
+    sp = sub.add_parser("sync", help="hele catalogus van een bron ophalen (OOAPI v5)")
+    sp.add_argument("kind", choices=("ooapi",))
+    sp.add_argument("base_url")
+    sp.add_argument("--provider", required=True, help="naam van de bron (de aanbieder)")
+    sp.add_argument("--token-env", default="OOAPI_TOKEN", help="omgevingsvariabele met het bearer-token")
+    sp.add_argument("--timeout", type=float, default=20.0, help="seconden per verzoek")
+    sp.add_argument("--page-size", type=int, default=100)
+    sp.set_defaults(func=cmd_sync)
+    sub.add_parser("sources", help="bronnen met laatste sync, aantallen en fouten").set_defaults(func=cmd_sources)
     sp = sub.add_parser("search", help="modules zoeken")
     sp.add_argument("query", nargs="?")
     _add_profile_args(sp)

@@ -83,6 +83,16 @@ def init_db(url: Optional[str] = None, *, seed_sample: bool = True, today: Optio
     return engine
 
 
+def engine_for(url: Optional[str] = None) -> Engine:
+    """The engine for a database URL, schema made or upgraded on first use (no sample data is
+    added: for readers such as the gateway's catalogue-sources view)."""
+    url = database_url(url)
+    if url in _engines:
+        return _engines[url]
+    engine = init_db(url, seed_sample=False)
+    return engine
+
+
 def get_engine(engine: Optional[Engine] = None) -> Engine:
     """The engine to use: the given one, the last init_db() one, or a fresh init_db()."""
     if engine is not None:

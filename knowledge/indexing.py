@@ -2,6 +2,8 @@
 and the full-text documents (module_text; SQLite module_fts / PostgreSQL tsvector).
 
 Rebuilt from module/offering rows whenever a module is written, so it never drifts.
+Withdrawn modules (gone from their feed, kept for history) get no index rows: search never
+shows them.
 """
 from __future__ import annotations
 
@@ -63,13 +65,13 @@ def _reindex_chunk(conn, ids: List[str]) -> None:
     mods = conn.execute(
         select(S.module, S.provider.c.name.label("provider_name"))
         .join(S.provider, S.provider.c.id == S.module.c.provider_id)
-        .where(S.module.c.id.in_(ids))).mappings().all()
+        .where(S.module.c.id.in_(ids), S.module.c.withdrawn_at.is_(None))).mappings().all()
     if not mods:
         return
     by_id = {m["id"]: m for m in mods}
 
     entries = []
-    for o in conn.execute(select(S.offering).where(S.offering.c.module_id.in_(ids))).mappings():
+    for o in conn.execute(select(S.offering).where(S.offering.c.module_id.in_(list(by_id)))).mappings():
         m = by_id[o["module_id"]]
         x, y = to_xy(o["lat"], o["lon"]) if o["lat"] is not None and o["format"] != "online" else (None, None)
         entries.append({

@@ -201,6 +201,32 @@ module_text = Table(  # text fed to full-text search; on PostgreSQL it also hold
     Column("body", Text, nullable=False),
 )
 
+# --- version 4: real catalogue feeds (sync runs, withdrawn modules) ----------------------------
+# module gets: feed (the sync source that owns it), content_hash (to tell "unchanged"),
+# withdrawn_at (gone from its feed: kept for history, left out of search).
+module.append_column(Column("feed", String(80)))
+module.append_column(Column("content_hash", String(64)))
+module.append_column(Column("withdrawn_at", String(40)))
+MODULE_V4_COLUMNS = ("feed", "content_hash", "withdrawn_at")
+
+feed_run = Table(  # one row per sync or import run, with its report
+    "feed_run", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("feed", String(80), nullable=False),          # --provider name of a sync, or "bestand NAME"
+    Column("kind", String(20), nullable=False),          # ooapi | edudex
+    Column("origin", String(400), nullable=False, default=""),  # base URL or file path
+    Column("started_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Column("status", String(20), nullable=False),        # ok | fouten (refused records) | onvolledig
+    Column("n_new", Integer, nullable=False, default=0),
+    Column("n_updated", Integer, nullable=False, default=0),
+    Column("n_unchanged", Integer, nullable=False, default=0),
+    Column("n_withdrawn", Integer, nullable=False, default=0),
+    Column("n_refused", Integer, nullable=False, default=0),
+    Column("report", Text, nullable=False, default="{}"),  # JSON: refused, notes, errors
+    Index("ix_feed_run_feed", "feed", "id"),
+)
+
 V1_TABLES = [schema_version, meta, region, place, place_alias, theme, provider, module,
              module_theme, offering, hub, funding_scheme]
 V2_TABLES = [occupation, occupation_module]
@@ -229,14 +255,26 @@ def _m3(conn):
             "setweight(to_tsvector('dutch', title), 'A') || "
             "setweight(to_tsvector('dutch', body), 'B')) STORED"))
         conn.execute(text("CREATE INDEX IF NOT EXISTS ix_module_text_tsv ON module_text USING GIN (tsv)"))
-    # the derived index is filled for whatever modules exist (upgrade from v2 keeps data)
-    from .indexing import reindex_all
-    reindex_all(conn)
+    # the derived index is filled for whatever modules exist (upgrade from v2 keeps data);
+    # upgrade() does it after the last migration, when the module table has its final shape
+    conn.info["needs_reindex"] = True
+
+
+def _m4(conn):
+    existing = {c["name"] for c in inspect(conn).get_columns("module")}
+    for name in MODULE_V4_COLUMNS:
+        if name not in existing:
+            conn.execute(text(f"ALTER TABLE module ADD COLUMN {name} "
+                              f"{module.c[name].type.compile(dialect=conn.dialect)}"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_module_feed ON module (feed)"))
+    metadata.create_all(conn, tables=[feed_run])
+    conn.info["needs_reindex"] = True     # the index now leaves withdrawn modules out
 
 
 MIGRATIONS = {1: (_m1, "catalogue, places, hubs, funding schemes"),
               2: (_m2, "shortage occupations"),
-              3: (_m3, "search index and full-text search")}
+              3: (_m3, "search index and full-text search"),
+              4: (_m4, "feeds: sync runs, withdrawn modules")}
 LATEST = max(MIGRATIONS)
 
 
@@ -268,4 +306,7 @@ def upgrade(conn, target: int = LATEST) -> int:
         conn.execute(schema_version.insert().values(
             version=v, applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), note=note))
         version = v
+    if conn.info.pop("needs_reindex", False):
+        from .indexing import reindex_all
+        reindex_all(conn)
     return version

@@ -12,6 +12,9 @@
   POST /advisor/api/handoffs/{id}/notes {"text"}
   POST /advisor/api/handoffs/{id}/close {"note"?}
   GET  /advisor/api/ws                        live events (queue changes, the watched case)
+  GET  /advisor/api/catalogue/sources         catalogue feeds: last sync, counts, last errors
+                                              (read-only, any logged-in advisor; there is no
+                                              operator role yet)
   POST /api/v1/conversations/{id}/typing {"on"}  the widget: the user is typing
 
 Errors are JSON like the rest of the API: {"error", "detail" (English), "message" (Dutch)}.
@@ -234,6 +237,22 @@ async def me(request: web.Request) -> web.Response:
         {"tenant": t, "name": tenants[t].display_name,
          "open": tenants[t].office_hours.is_open(now), "office_hours": tenants[t].office_hours.text}
         for t in caller.advisor.tenants if t in tenants]})
+
+
+def _catalogue_sources(database_url: str) -> List[dict]:
+    """The knowledge catalogue lives in the same database as the gateway (DATABASE_URL)."""
+    from knowledge.db import engine_for
+    from knowledge.feeds import sources
+    with engine_for(database_url).connect() as conn:
+        return sources(conn)
+
+
+@api
+async def catalogue_sources(request: web.Request) -> web.Response:
+    await _caller(request)
+    rows = await asyncio.get_running_loop().run_in_executor(
+        None, _catalogue_sources, request.app[CONFIG].database_url)
+    return _json({"sources": rows})
 
 
 @api
@@ -517,5 +536,6 @@ def setup(app: web.Application, conversations: Conversations) -> Handoffs:
     app.router.add_post("/advisor/api/handoffs/{handoff_id}/notes", post_note)
     app.router.add_post("/advisor/api/handoffs/{handoff_id}/close", close)
     app.router.add_get("/advisor/api/ws", console_socket)
+    app.router.add_get("/advisor/api/catalogue/sources", catalogue_sources)
     app.router.add_post("/api/v1/conversations/{conversation_id}/typing", user_typing)
     return handoffs

@@ -5,16 +5,24 @@ Mapping: programClassification/programId, programLevel, programForm, programDura
 programLocation, degree; programDescriptions/programName[@xml:lang] (Dutch preferred),
 programSummaryText, programDescriptionText; programCurriculum/instructionMode, studyLoad@period;
 programSchedule/programRun (startDate, endDate, programLocation, cost) with genericProgramRun
-cost as the default price. Cost amounts are taken as excl. btw when VATCode names a rate
-(e.g. 21) and as final when it is 0/exempt or missing. DTDs are refused (no entity tricks).
+cost as the default price; a run's own cost replaces it. Cost amounts are taken as excl. btw
+when VATCode names a rate (e.g. 21) and as final when it is 0/exempt or missing; optional costs
+(isRequiredCost false) are left out and noted. programName in another language than Dutch is
+used and noted. Themes come from <searchword> elements when they are clear; otherwise the
+module is imported without a theme and the report says so.
+
+Parsed with defusedxml: a DTD, entity declarations or external references are refused.
 """
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from typing import List, Optional
+from xml.etree.ElementTree import ParseError
 
-from ..catalogue import RecordError, slug
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from ..catalogue import RecordError, infer_themes, slug
 
 NS = "{http://studieData.nl/schema/edudex/program}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -33,12 +41,16 @@ def _text(el, path: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _name(desc) -> str:
+def _name(desc, notes: List[str]) -> str:
     names = desc.findall(NS + "programName") if desc is not None else []
     for n in names:
         if (n.get(XML_LANG) or "").lower().startswith("nl"):
             return (n.text or "").strip()
-    return (names[0].text or "").strip() if names else ""
+    if names:
+        notes.append(f"programName staat er niet in het Nederlands; de tekst in "
+                     f"{names[0].get(XML_LANG) or 'een onbekende taal'} is gebruikt")
+        return (names[0].text or "").strip()
+    return ""
 
 
 def level_of(text: str) -> tuple:
@@ -55,12 +67,13 @@ def level_of(text: str) -> tuple:
     return None, "branche"
 
 
-def _cost(run) -> Optional[float]:
+def _cost(run, notes: List[str], where: str) -> Optional[float]:
     if run is None:
         return None
     total = None
     for cost in run.findall(NS + "cost"):
         if _text(cost, "isRequiredCost").lower() == "false":
+            notes.append(f"{where}: niet-verplichte kosten ({_text(cost, 'costType') or 'zonder type'}) niet in de prijs")
             continue
         raw = _text(cost, "amount").replace(",", ".")
         try:
@@ -82,8 +95,9 @@ def _record(program) -> dict:
     pid = _text(cls, "programId")
     if not pid:
         raise RecordError("programId ontbreekt")
+    notes: List[str] = []
     desc = _find(program, "programDescriptions")
-    title = _name(desc)
+    title = _name(desc, notes)
     nlqf, kind = level_of(_text(cls, "programLevel"))
     form = _text(cls, "programForm").lower()
     instruction = _text(program, "programCurriculum/instructionMode").lower()
@@ -110,17 +124,21 @@ def _record(program) -> dict:
                   else "diploma" if re.search(r"diploma|bachelor|master|degree|associate", degree) else "certificaat")
     location = _text(cls, "programLocation")
     schedule = _find(program, "programSchedule")
-    default_price = _cost(_find(schedule, "genericProgramRun")) if schedule is not None else None
+    default_price = _cost(_find(schedule, "genericProgramRun"), notes, "genericProgramRun") if schedule is not None else None
     offerings = []
     for i, run in enumerate(schedule.findall(NS + "programRun") if schedule is not None else []):
         run_loc = _text(run, "programLocation") or location
         offerings.append({"source_id": run.get("id") or _text(run, "id") or str(i + 1), "format": fmt,
                           "location": "online" if fmt == "online" else run_loc,
                           "start_date": _text(run, "startDate") or None, "end_date": _text(run, "endDate") or None,
-                          "price_eur": _cost(run) if run.find(NS + "cost") is not None else default_price})
+                          "price_eur": _cost(run, notes, f"programRun {run.get('id') or i + 1}")
+                          if run.find(NS + "cost") is not None else default_price,
+                          "schedule": _lesdagen(run)})
     if not offerings:  # only a generic run: one offering you can start any time
         offerings.append({"source_id": "1", "format": fmt, "location": "online" if fmt == "online" else location,
                           "start_date": None, "price_eur": default_price})
+    searchwords = [(w.text or "").strip() for w in (desc.findall(NS + "searchword") if desc is not None else [])]
+    searchwords = [w for w in searchwords if w]
     org = _text(cls, "orgUnitId")
     if not org:
         raise RecordError("orgUnitId (de aanbieder) ontbreekt")
@@ -134,19 +152,31 @@ def _record(program) -> dict:
         "mode": FORM.get(form, ""), "bol_bbl": ("bbl" if form == "duaal" else "bol" if form == "voltijd" else None)
         if kind == "mbo" else None,
         "recognised": kind in ("mbo", "hbo", "wo") and credential == "diploma", "nlqf_registered": nlqf is not None and kind != "branche",
-        "url": _text(program, "programDescriptions/webLink") or "", "offerings": offerings, "themes": None,
-        "keywords": _text(desc, "programSummaryText") if desc is not None else "",
+        "url": _text(program, "programDescriptions/webLink") or "", "offerings": offerings,
+        "themes": _themes(searchwords, notes), "keywords": " ".join(searchwords), "notes": notes,
     }
+
+
+def _lesdagen(run) -> str:
+    days = run.findall(NS + "courseDay")
+    return f"{len(days)} lesdagen" if len(days) > 1 else ("1 lesdag" if days else "")
+
+
+def _themes(searchwords: List[str], notes: List[str]) -> List[str]:
+    themes = sorted({t for w in searchwords for t in infer_themes(w)})
+    if not themes:
+        notes.append("geen thema: " + (f"zoekwoorden {', '.join(searchwords[:5])} wijzen niet duidelijk naar een thema"
+                                       if searchwords else "geen zoekwoorden (searchword)") + "; zonder thema opgenomen")
+    return themes
 
 
 def parse(text: str, filename: str) -> List[dict]:
     from . import CatalogueImportError
-    head = text[:4096]
-    if "<!DOCTYPE" in head or "<!ENTITY" in text:
-        raise CatalogueImportError(filename, None, "DTD's en entities zijn niet toegestaan in EDU-DEX-bestanden")
     try:
-        root = ET.fromstring(text)
-    except ET.ParseError as err:
+        root = fromstring(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise CatalogueImportError(filename, None, "DTD's en entities zijn niet toegestaan in EDU-DEX-bestanden") from None
+    except ParseError as err:
         raise CatalogueImportError(filename, None, f"geen geldige XML ({err})") from None
     programs = [root] if root.tag == NS + "program" else root.findall(".//" + NS + "program")
     if not programs:

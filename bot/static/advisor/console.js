@@ -105,6 +105,25 @@
     });
   });
 
+  // Catalogue feeds (read-only): last sync, counts and the last errors per source.
+  function loadSources() {
+    call("GET", "/catalogue/sources").then(function (data) {
+      var list = $("sources");
+      clear(list);
+      if (!data.sources.length) list.appendChild(el("li", {}, ["Nog geen bronnen gesynchroniseerd."]));
+      data.sources.forEach(function (s) {
+        var run = s.last_run;
+        list.appendChild(el("li", {}, [
+          el("strong", {}, [s.feed]), " (" + s.kind + ") · laatste sync ", s.last_sync ? clock(s.last_sync) : "-",
+          " · " + s.status + " · " + s.modules.active + " modules, " + s.modules.withdrawn + " ingetrokken · laatste run: " +
+          run.new + " nieuw, " + run.updated + " bijgewerkt, " + run.unchanged + " ongewijzigd, " +
+          run.withdrawn + " ingetrokken, " + run.refused + " geweigerd",
+          el("ul", {}, s.last_errors.map(function (e) { return el("li", { "class": "error" }, [e]); }))
+        ]));
+      });
+    }, function () {});
+  }
+
   function start() {
     call("GET", "/me").then(function (me) {
       state.advisor = me.advisor;
@@ -120,6 +139,7 @@
       $("logout").hidden = false;
       connect();
       refresh();
+      loadSources();
       $("main").focus();
     }, function (error) {
       if (error.status !== 401) showLogin(error.message);

@@ -1,0 +1,167 @@
+"""`sync ooapi` over real HTTP against the local OOAPI v5 server (tests/fakes/ooapi_server.py):
+what an operator notices: counts in the report, idempotence, withdrawn modules gone from
+search, trouble on the server (429, 5xx, slow pages) handled, and `sources` showing it."""
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, insert, select, text
+
+from knowledge import get_module, search_modules
+from knowledge import schema as S
+from knowledge.db import get_meta, init_db
+from knowledge.feeds import sources
+from knowledge.importers.http import retry_after_seconds
+from knowledge.importers.ooapi_sync import sync_ooapi
+from tests.fakes.ooapi_server import FakeOoapi, course, course_offerings
+
+REPO = Path(__file__).resolve().parents[2]
+FAST = {"backoff": 0.01, "page_size": 2, "timeout": 2.0}
+
+
+def counts(report):
+    return (len(report.new), len(report.updated), len(report.unchanged), len(report.withdrawn), len(report.refused))
+
+
+@pytest.fixture
+def db(empty_url):
+    """A new, empty catalogue on SQLite and, when reachable, on PostgreSQL."""
+    return init_db(empty_url, seed_sample=False)
+
+
+@pytest.fixture
+def server():
+    cs = [course(f"wp-{i}", f"Warmtepomp monteren deel {i}") for i in range(5)]
+    progs = [{"programId": "prg-1", "name": [{"language": "nl-NL", "value": "Monteur warmtepompen"}],
+              "description": [{"language": "nl-NL", "value": "Opleiding"}], "sector": "secondary vocational education",
+              "levelOfQualification": "3", "organization": {"organizationId": "roc-test", "name": "ROC Test"},
+              "keywords": ["warmtepomp"]}]
+    offerings = {c["courseId"]: course_offerings(c["courseId"], 3) for c in cs}
+    offerings["prg-1"] = course_offerings("prg-1", 1, city="Breda")
+    with FakeOoapi(cs, progs, offerings, token="geheim") as srv:
+        yield srv
+
+
+def sync(srv, db, **kw):
+    return sync_ooapi(srv.base_url, "ROC Test", engine=db, **{**FAST, **kw})
+
+
+def test_sync_pages_offerings_report_and_second_run_changes_nothing(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    first = sync(server, db)
+    assert counts(first) == (6, 0, 0, 0, 0) and first.complete
+    assert server.hits[("/courses", 3)] == 1                          # 5 courses in pages of 2
+    d = get_module("ooapi-wp-0", engine=db, today=date.today())
+    assert len(d.offerings) == 3 and d.provider == "ROC Test" and d.sample is False
+    assert d.themes == ["installatietechniek"]
+    with db.connect() as conn:
+        version = get_meta(conn, "catalogue_version")
+    second = sync(server, db)
+    assert counts(second) == (0, 0, 6, 0, 0)
+    with db.connect() as conn:
+        assert get_meta(conn, "catalogue_version") == version          # nothing was written
+        assert conn.execute(select(func.count()).select_from(S.feed_run)).scalar() == 2
+
+
+def test_a_module_gone_from_the_source_is_withdrawn_and_not_found_but_kept(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    sync(server, db)
+    assert "ooapi-wp-4" in {h.module_id for h in search_modules({}, "warmtepomp monteren", limit=10, engine=db).hits}
+    server.courses = [c for c in server.courses if c["courseId"] != "wp-4"]
+    server.courses[0] = dict(server.courses[0], name=[{"language": "nl-NL", "value": "Warmtepomp monteren, vernieuwd"}])
+    report = sync(server, db)
+    assert counts(report) == (0, 1, 4, 1, 0) and report.withdrawn == ["ooapi-wp-4"]
+    assert "ooapi-wp-4" not in {h.module_id for h in search_modules({}, "warmtepomp monteren", limit=10, engine=db).hits}
+    with db.connect() as conn:
+        kept = conn.execute(select(S.module.c.withdrawn_at).where(S.module.c.id == "ooapi-wp-4")).scalar()
+    assert kept                                                         # kept for history
+    server.courses.append(course("wp-4", "Warmtepomp monteren deel 4"))
+    assert counts(sync(server, db)) == (0, 1, 5, 0, 0)                 # back again
+    assert "ooapi-wp-4" in {h.module_id for h in search_modules({}, "warmtepomp monteren", limit=10, engine=db).hits}
+
+
+def test_429_5xx_and_a_slow_page_are_retried(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    server.script[("/courses", 2)] = [429, 503]
+    server.slow[("/courses", 3)] = 3.0                                  # longer than the 2 s timeout, once
+    report = sync(server, db)
+    assert report.complete and counts(report) == (6, 0, 0, 0, 0)
+    assert server.hits[("/courses", 2)] == 3 and server.hits[("/courses", 3)] == 2
+
+
+def test_retry_after_is_honoured(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    server.retry_after = "1"
+    server.script[("/programs", 1)] = [429]
+    started = time.monotonic()
+    report = sync(server, db)                                           # own back-off would be 0.01 s
+    assert report.complete and time.monotonic() - started >= 1.0
+    assert retry_after_seconds("2") == 2.0 and retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert retry_after_seconds("onzin") is None
+
+
+def test_a_page_that_keeps_failing_withdraws_nothing_and_is_reported(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    sync(server, db)
+    server.script[("/courses", 2)] = [500] * 10
+    report = sync(server, db, retries=2)
+    assert not report.complete and report.withdrawn == [] and "HTTP 500" in report.errors[0]
+    assert "niets ingetrokken" in str(report)
+    with db.connect() as conn:
+        (src,) = sources(conn)
+    assert src["status"] == "onvolledig" and src["modules"]["active"] == 6 and "HTTP 500" in src["last_errors"][0]
+
+
+def test_one_bad_record_is_refused_and_the_others_are_imported(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    server.courses[1] = dict(server.courses[1], levelOfQualification="9")
+    server.offerings["wp-2"][0]["priceInformation"][0]["amount"] = -1
+    report = sync(server, db)
+    assert counts(report) == (4, 0, 0, 0, 2)
+    refused = dict(report.refused)
+    assert "levelOfQualification" in refused["wp-1"] and "price_eur" in refused["wp-2"]
+
+
+def test_without_the_token_nothing_is_read_and_nothing_withdrawn(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    sync(server, db)
+    monkeypatch.delenv("OOAPI_TOKEN")
+    report = sync(server, db)
+    assert not report.complete and "HTTP 401" in report.errors[0] and report.withdrawn == []
+
+
+def test_cli_sync_and_sources(server, tmp_path):
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", LW_TOKEN="geheim")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "knowledge", *a], cwd=REPO, env=env,  # noqa: E731
+                                    capture_output=True, text=True, timeout=120)
+    r = run("sync", "ooapi", server.base_url, "--provider", "ROC Test", "--token-env", "LW_TOKEN")
+    assert r.returncode == 0 and "6 nieuw" in r.stdout, r.stderr
+    r = run("sources")
+    assert r.returncode == 0 and "ROC Test (ooapi" in r.stdout and "6 actief" in r.stdout
+
+
+def test_a_database_of_todays_shape_upgrades_and_keeps_its_rows(tmp_path):
+    url = f"sqlite:///{tmp_path / 'v3.db'}"
+    eng = create_engine(url, future=True)
+    with eng.begin() as conn:
+        S.upgrade(conn, target=3)
+        for col in S.MODULE_V4_COLUMNS:                                 # exactly the v3 table of today
+            conn.execute(text(f"ALTER TABLE module DROP COLUMN {col}"))
+        conn.execute(insert(S.provider).values(id="oud", name="Oude Opleider", kind="opleider"))
+        conn.execute(text("INSERT INTO module (id, source, source_id, provider_id, title, description, education_type, "
+                          "level_label, credential, study_load_text, duration_text, mode, recognised, nlqf_registered, "
+                          "url, enroll_url, enroll_prepare, funding_tags, tags, keywords, sample, updated_at) VALUES "
+                          "('oud-1', 'ooapi', 'oud-1', 'oud', 'Warmtepomp basis (oud record)', '', 'mbo', 'mbo 3', '', "
+                          "'', '', '', 0, 0, '', '', '[]', '[]', '[]', '', 0, '')"))
+        conn.execute(insert(S.offering).values(id="oud-1@1", module_id="oud-1", location="online", format="online"))
+    eng.dispose()
+    upgraded = init_db(url)
+    with upgraded.connect() as conn:
+        assert S.current_version(conn) == S.LATEST == 4
+        row = conn.execute(select(S.module.c.title, S.module.c.feed, S.module.c.withdrawn_at)).one()
+    assert row == ("Warmtepomp basis (oud record)", None, None)
+    assert search_modules({}, "warmtepomp", engine=upgraded).hits[0].module_id == "oud-1"
