@@ -196,17 +196,17 @@ def make_engine(url: str) -> Engine:
         # disk (load bench, scaled profile: the flush was most of the gateway's time per
         # turn). A crash of the gateway loses nothing; a crash of the database server can
         # lose at most the last ~0.6 s of commits, and never leaves it inconsistent.
-        return create_engine(url, future=True, pool_pre_ping=True,
+        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True,
                              connect_args={"options": "-c synchronous_commit=off"})
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, future=True, pool_pre_ping=True)
+        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
     if parsed.database:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         # SQLAlchemy 1.4 opens a new SQLite connection per transaction (NullPool); a pool
         # keeps them, with their page cache and pragmas (load bench: connect + pragmas was
         # a tenth of the gateway's database time).
-        url, future=True, poolclass=QueuePool, pool_size=2,
+        url, future=True, poolclass=QueuePool, pool_size=2, hide_parameters=True,
         connect_args={"timeout": 30, "check_same_thread": False},
     )
 

@@ -45,9 +45,10 @@ class RasaTrackerStore:
             if not path.exists():
                 return None  # do not create an empty database next to Rasa's
             url = url.set(database=str(path))
-            engine = create_engine(url, future=True, connect_args={"timeout": 30})
+            engine = create_engine(url, future=True, hide_parameters=True,
+                                   connect_args={"timeout": 30})
         else:
-            engine = create_engine(url, future=True, pool_pre_ping=True)
+            engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
         if not inspect(engine).has_table("events"):
             engine.dispose()
             return None
