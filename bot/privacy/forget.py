@@ -1,8 +1,8 @@
 """Delete conversations everywhere the gateway and Rasa keep them.
 
 One conversation lives in: Rasa's tracker store (events), the handoff record (cases, notes,
-callback details: bot/handoff), the WhatsApp contact (the phone number) and sent-message
-ids, and the gateway's history (gw_messages, gw_conversations). `Forgetter` deletes all of
+callback details: bot/handoff), the WhatsApp contact (the phone number), inbox rows and
+sent-message ids, and the gateway's history (gw_messages, gw_conversations). `Forgetter` deletes all of
 them; the order is chosen so that a failure half-way can simply be retried: Rasa's tracker
 first, then the handoff record, then the gateway's rows in one transaction, the
 conversation row last.
@@ -14,10 +14,10 @@ import logging
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
-import bot.whatsapp.tables  # noqa: F401  (registers the WhatsApp tables on the metadata)
 from bot.privacy.tracker import RasaTrackerStore
+from bot.whatsapp.tables import inbox as whatsapp_inbox  # also registers the WhatsApp tables
 from bot.store import Store, conversations, messages, metadata
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class Forgotten:
     conversations: int = 0
     messages: int = 0
     handoffs: int = 0
-    other_rows: int = 0  # WhatsApp contact and sent-message ids, ...
+    other_rows: int = 0  # WhatsApp contact, inbox and sent-message ids, ...
     tracker_events: int = 0
 
     def add(self, other: "Forgotten") -> None:
@@ -69,6 +69,11 @@ class Forgetter:
     def _delete_rows(self, conversation_id: str, keep_after: Optional[int]) -> Forgotten:
         gone = Forgotten()
         with self.store.engine.begin() as db:
+            external_id = db.execute(select(conversations.c.external_id).where(
+                conversations.c.id == conversation_id)).scalar()
+            if external_id is not None:  # WhatsApp: the inbox knows the user by the pseudonym
+                gone.other_rows += db.execute(delete(whatsapp_inbox).where(
+                    whatsapp_inbox.c.user_key == external_id)).rowcount
             for table in _rows_of_a_conversation():
                 gone.other_rows += db.execute(
                     delete(table).where(table.c.conversation_id == conversation_id)).rowcount
