@@ -27,7 +27,7 @@ import time
 import weakref
 from dataclasses import replace
 from datetime import timedelta
-from typing import Optional, Set, Tuple
+from typing import List, Optional, Set, Tuple
 
 import aiohttp
 from aiohttp import web
@@ -41,7 +41,7 @@ from bot.security import CONFIG
 from bot.store import Conversation, Message
 from bot.whatsapp import window
 from bot.whatsapp.formatting import (
-    choices_of, parse_choice_id, parse_number, render, template_body,
+    choices_of, parse_choice_id, parse_number, render, split_text, template_body, text_part,
 )
 from bot.whatsapp.graph_client import REENGAGEMENT, GraphClient, GraphError
 from bot.whatsapp.inbound import Delivery, Inbound, Status, parse_delivery
@@ -356,6 +356,18 @@ class WhatsAppChannel:
         except Exception:
             log.exception("WhatsApp message %s of conversation %s not sent", message.id,
                           conversation.id)
+
+    async def number(self, conversation: Conversation) -> Optional[str]:
+        """The user's phone number (before forget me deletes it)."""
+        contact = await self.store.contact_for_conversation(conversation.id)
+        return contact.wa_id if contact else None
+
+    async def send_unstored(self, wa_id: str, outgoing: List[Outgoing]) -> None:
+        """Texts for a user whose conversation was just deleted (forget me's confirmation):
+        to the number kept in memory only, stored nowhere."""
+        for message in outgoing:
+            for part in split_text(message.text or ""):
+                await self.graph.send(wa_id, text_part(part))
 
     async def _deliver(self, conversation: Conversation, contact: Contact,
                        message: Message) -> None:

@@ -12,11 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy import delete, select
 
-from bot.privacy.tracker import RasaTrackerStore
+from bot.privacy.tracker import RasaTrackerStore, TrackerStoreMissing
 from bot.whatsapp.tables import inbox as whatsapp_inbox  # also registers the WhatsApp tables
 from bot.store import Store, conversations, messages, metadata
 
@@ -54,19 +53,25 @@ class Forgetter:
         self.store = store
         self.tracker = tracker
 
-    async def conversation(self, conversation_id: str,
-                           keep_after_message: Optional[int] = None) -> Forgotten:
-        """Delete one conversation. With `keep_after_message`, the conversation goes on: its
-        row and the messages after that id (the bot's confirmation) stay."""
+    async def conversation(self, conversation_id: str, keep_conversation: bool = False,
+                           tracker_required: bool = True) -> Forgotten:
+        """Delete one conversation; raises if a store cannot be reached (TrackerStoreMissing
+        when there is no Rasa tracker store at TRACKER_STORE_URL, unless not
+        `tracker_required`: retention deletes idle trackers on its own). With
+        `keep_conversation`, the conversation goes on: its row stays, without messages."""
         gone = Forgotten()
-        gone.tracker_events = await asyncio.to_thread(self.tracker.delete, [conversation_id])
+        try:
+            gone.tracker_events = await asyncio.to_thread(self.tracker.delete, [conversation_id])
+        except TrackerStoreMissing:
+            if tracker_required:
+                raise
         if CaseStore is not None:
             gone.handoffs = await CaseStore(self.store).delete_for_conversation(conversation_id)
-        gone.add(await asyncio.to_thread(self._delete_rows, conversation_id, keep_after_message))
+        gone.add(await asyncio.to_thread(self._delete_rows, conversation_id, keep_conversation))
         log.info("conversation %s forgotten: %s", conversation_id, gone)
         return gone
 
-    def _delete_rows(self, conversation_id: str, keep_after: Optional[int]) -> Forgotten:
+    def _delete_rows(self, conversation_id: str, keep_conversation: bool) -> Forgotten:
         gone = Forgotten()
         with self.store.engine.begin() as db:
             external_id = db.execute(select(conversations.c.external_id).where(
@@ -77,11 +82,9 @@ class Forgetter:
             for table in _rows_of_a_conversation():
                 gone.other_rows += db.execute(
                     delete(table).where(table.c.conversation_id == conversation_id)).rowcount
-            which = messages.c.conversation_id == conversation_id
-            if keep_after is not None:
-                which = which & (messages.c.id <= keep_after)
-            gone.messages = db.execute(delete(messages).where(which)).rowcount
-            if keep_after is None:
+            gone.messages = db.execute(delete(messages).where(
+                messages.c.conversation_id == conversation_id)).rowcount
+            if not keep_conversation:
                 gone.conversations = db.execute(
                     delete(conversations).where(conversations.c.id == conversation_id)).rowcount
         return gone

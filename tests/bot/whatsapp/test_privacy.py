@@ -72,6 +72,6 @@ async def test_forget_me_deletes_the_users_inbox_rows(wa):
     await wa.say("Nog een vraag")
     assert len(inbox_rows(wa)) == 2
     conversation = await wa.conversation()
-    await wa.channel.conversations.bot_request_handlers["forget_me"](
-        conversation, BotRequest("forget_me", {}))
+    await wa.channel.conversations.confirmed_request_handlers["forget_me"](
+        conversation, BotRequest("forget_me", {}), [])
     assert inbox_rows(wa) == []
