@@ -20,7 +20,7 @@ from bot.limits import (
     too_many_sockets,
 )
 from bot.schemas import INVALID_TEXT, validate
-from bot.security import CONFIG, check_origin, client_address, dumps
+from bot.security import CONFIG, check_origin, client_key, dumps
 from bot.store import Conversation
 from bot.timing import Timings
 
@@ -51,7 +51,7 @@ def _limit(request: web.Request, name: str, key: str, refusal=too_fast) -> None:
 
 def _limit_reads(request: web.Request, conversation: Conversation) -> None:
     """GET .../messages and opening a websocket read the conversation's history."""
-    _limit(request, "reads_client", client_address(request), reading_too_fast)
+    _limit(request, "reads_client", client_key(request), reading_too_fast)
     _limit(request, "reads_conversation", conversation.id, reading_too_fast)
 
 
@@ -95,7 +95,7 @@ async def tenant_info(request: web.Request) -> web.Response:
 
 
 async def start_conversation(request: web.Request) -> web.Response:
-    _limit(request, "new_conversations", client_address(request))
+    _limit(request, "new_conversations", client_key(request))
     body = validate("NewConversation", await read_json(request))
     tenant = request.app[CONFIG].tenants.get(body["tenant"])
     if tenant is None:
@@ -114,7 +114,7 @@ async def start_conversation(request: web.Request) -> web.Response:
 
 def _accept(request: web.Request, conversation: Conversation, body: dict) -> str:
     """Limits shared by the HTTP API and the websocket; returns the cleaned text."""
-    _limit(request, "client", client_address(request))
+    _limit(request, "client", client_key(request))
     _limit(request, "conversation", conversation.id)
     return clean_user_text(body["text"], request.app[CONFIG].max_message_chars)
 
@@ -177,7 +177,7 @@ async def _work(inbox: asyncio.Queue, conversations: Conversations, conversation
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     conversation = await find_conversation(request)  # 404/403/429 before the upgrade
     _limit_reads(request, conversation)
-    client = client_address(request)
+    client = client_key(request)
     sockets = request.app[OPEN_SOCKETS]
     if not sockets["conversation"].open(conversation.id):
         raise too_many_sockets(per_conversation=True)

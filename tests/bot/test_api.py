@@ -557,3 +557,34 @@ async def test_reads_per_client_address_are_rate_limited(make_config, make_clien
     statuses = [(await client.get(f"/api/v1/conversations/{cid}/messages")).status
                 for cid in ids * 2]
     assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+async def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(make_config, make_client):
+    """Without GATEWAY_TRUSTED_PROXIES (the default) nobody can pick their own address."""
+    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60"))
+    cid = await start(client)
+    url = f"/api/v1/conversations/{cid}/messages"
+    statuses = [(await client.post(url, json={"text": "hoi"},
+                                   headers={"X-Forwarded-For": f"203.0.113.{n}"})).status
+                for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+async def test_ipv6_clients_count_per_64(make_config, make_client):
+    """A home or phone gets a whole /64: hopping between its addresses does not reset the limit."""
+    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60",
+                                           GATEWAY_TRUSTED_PROXIES="127.0.0.1"))
+    cid = await start(client)
+    url = f"/api/v1/conversations/{cid}/messages"
+
+    async def post_from(address):
+        return (await client.post(url, json={"text": "hoi"},
+                                  headers={"X-Forwarded-For": address})).status
+
+    assert await post_from("2001:db8:1:2::1") == 200
+    assert await post_from("2001:db8:1:2:aaaa::7") == 200
+    assert await post_from("2001:db8:1:2:ffff:ffff:ffff:fffe") == 429  # the same /64
+    assert await post_from("2001:db8:1:3::1") == 200  # the neighbours' /64
+    assert await post_from("::ffff:203.0.113.9") == 200  # IPv4 in IPv6 counts as that IPv4
+    assert await post_from("203.0.113.9") == 200
+    assert await post_from("203.0.113.9") == 429
