@@ -25,10 +25,8 @@ async def graph():
     await fake.close()
 
 
-@pytest.fixture
-def tracker_store_url(tmp_path) -> str:
+def empty_tracker_store(path) -> str:
     """An (empty) Rasa tracker store: forget me deletes from it, and refuses without one."""
-    path = tmp_path / "tracker.db"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
                    "type_name TEXT, timestamp REAL, data TEXT)")
@@ -36,10 +34,10 @@ def tracker_store_url(tmp_path) -> str:
 
 
 @pytest_asyncio.fixture
-async def make_whatsapp(make_config, make_client, graph, tracker_store_url):
+async def make_whatsapp(make_config, make_client, graph, tmp_path):
     """Start a gateway with the WhatsApp channel; several may share one database."""
     async def _make(**env: str) -> WhatsApp:
-        env = {"TRACKER_STORE_URL": tracker_store_url, **env}
+        env = {"TRACKER_STORE_URL": empty_tracker_store(tmp_path / "tracker.db"), **env}
         client = await make_client(make_config(**wa_env(graph.url, **env)))
         graph.send_webhooks_to(str(client.make_url(PATH)), SECRET)
         return WhatsApp(client, client.app[WHATSAPP], graph)
