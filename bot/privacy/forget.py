@@ -2,10 +2,10 @@
 
 One conversation lives in: Rasa's tracker store (events), the handoff record (cases, notes,
 callback details: bot/handoff), the WhatsApp contact (the phone number), inbox rows and
-sent-message ids, and the gateway's history (gw_messages, gw_conversations). `Forgetter` deletes all of
-them; the order is chosen so that a failure half-way can simply be retried: Rasa's tracker
-first, then the handoff record, then the gateway's rows in one transaction, the
-conversation row last.
+sent-message ids, and the gateway's history (gw_messages, gw_conversations). `Forgetter`
+deletes all of them; the order is chosen so that a failure half-way can simply be retried:
+Rasa's tracker first, then the handoff record, then the gateway's rows in one transaction,
+the conversation row last.
 """
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ class Inbound:
     text: Optional[str] = None  # typed text, or the title of the tapped button/row
     reply_id: Optional[str] = None  # id of the tapped reply button or list row
     media_type: Optional[str] = None
-    user_key: Optional[str] = None  # the sender's pseudonym (signature.user_key), set by the channel
+    user_key: Optional[str] = None  # the sender's pseudonym (signature.user_key): the channel
 
     def to_json(self) -> dict:
         return asdict(self)
