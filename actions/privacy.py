@@ -1,9 +1,10 @@
 """forget_me: the user asks the assistant to forget what they told it.
 
 The action confirms and asks the gateway (bot/) to delete the conversation's data:
-json_message {"type": "forget_me"} (REST: {"custom": {...}}). The gateway does that after the
-confirmation has reached the user and after Rasa saved this turn: it deletes this tracker,
-the handoff record and the history (bot/privacy/gateway.py).
+json_message {"type": "forget_me"} (REST: {"custom": {...}}). The gateway does that after Rasa
+saved this turn: it deletes this tracker, the handoff record and the history, and shows the
+confirmation only when all of them are gone; otherwise it tells the user it did not work
+(bot/privacy/gateway.py).
 """
 from typing import Any, Dict, List, Text
 

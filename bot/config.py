@@ -84,6 +84,13 @@ class GatewayConfig:
     rate_per_conversation: Rate = Rate(20, 60)
     rate_per_client: Rate = Rate(120, 60)
     rate_new_conversations: Rate = Rate(30, 600)
+    # Reading a conversation (GET .../messages, opening its websocket): the widget does it on
+    # (re)connecting; a script doing it in a loop is refused.
+    rate_reads_per_conversation: Rate = Rate(30, 60)
+    rate_reads_per_client: Rate = Rate(300, 60)
+    # Open websockets at once: a user with a few tabs; a client address may be a whole school.
+    max_sockets_per_conversation: int = 5
+    max_sockets_per_client: int = 50
     trusted_proxies: Tuple[str, ...] = ()
     hub_redis_url: str = ""  # set: live events go through Redis (several gateways; README "Scale-out")
     hub_channel_prefix: str = "leerwijzer:hub:"
@@ -107,6 +114,13 @@ class GatewayConfig:
             rate_per_conversation=Rate.parse(get("GATEWAY_RATE_CONVERSATION", "20/60")),
             rate_per_client=Rate.parse(get("GATEWAY_RATE_CLIENT", "120/60")),
             rate_new_conversations=Rate.parse(get("GATEWAY_RATE_NEW_CONVERSATIONS", "30/600")),
+            rate_reads_per_conversation=Rate.parse(get("GATEWAY_RATE_READS_CONVERSATION",
+                                                       "30/60")),
+            rate_reads_per_client=Rate.parse(get("GATEWAY_RATE_READS_CLIENT", "300/60")),
+            max_sockets_per_conversation=int(get("GATEWAY_MAX_SOCKETS_CONVERSATION",
+                                                 str(cls.max_sockets_per_conversation))),
+            max_sockets_per_client=int(get("GATEWAY_MAX_SOCKETS_CLIENT",
+                                           str(cls.max_sockets_per_client))),
             trusted_proxies=tuple(
                 p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),

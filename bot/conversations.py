@@ -44,6 +44,9 @@ class OutputChannel(Protocol):
 
 # Both may return the messages they delivered to the user (or None).
 BotRequestHandler = Callable[[Conversation, BotRequest], Awaitable[Optional[List[Message]]]]
+# Gets the bot's answer as well and delivers it only once it did its work (or says it failed).
+ConfirmedRequestHandler = Callable[[Conversation, BotRequest, List[Outgoing]],
+                                   Awaitable[List[Message]]]
 AdvisorRelay = Callable[[Conversation, Message], Awaitable[Optional[List[Message]]]]
 
 
@@ -55,6 +58,9 @@ class Conversations:
         self.tenants = tenants
         self.outputs: Dict[str, OutputChannel] = {}
         self.bot_request_handlers: Dict[str, BotRequestHandler] = {}
+        # Requests whose bot answer is a confirmation ("Klaar: ik ben vergeten"): the handler
+        # delivers it, after it did the work (forget_me: bot/privacy/gateway.py).
+        self.confirmed_request_handlers: Dict[str, ConfirmedRequestHandler] = {}
         self.advisor_relay: Optional[AdvisorRelay] = None
         # One message at a time per conversation, so answers keep the order of questions.
         self._locks: "weakref.WeakValueDictionary[str, Lock]" = weakref.WeakValueDictionary()
@@ -123,7 +129,13 @@ class Conversations:
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable for a %s message: %s", conversation.channel, error)
                 outgoing, requests = [Outgoing(sender="system", text=RASA_DOWN_TEXT)], []
-            delivered = await self.deliver_all(conversation, outgoing)
+            confirmed = [r for r in requests if r.type in self.confirmed_request_handlers]
+            if confirmed:
+                requests.remove(confirmed[0])
+                delivered = await self.confirmed_request_handlers[confirmed[0].type](
+                    conversation, confirmed[0], outgoing)
+            else:
+                delivered = await self.deliver_all(conversation, outgoing)
         finally:  # typing stops after the answers arrived, so the indicator does not flicker
             await self.hub.publish(conversation.id, {"type": "typing", "sender": "bot", "on": False})
         for request in requests:

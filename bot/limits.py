@@ -1,14 +1,16 @@
-"""Limits on what users send: text size and cleanliness, and message rates.
+"""Limits on what users send and read: text size and cleanliness, message and read rates,
+open websockets.
 
 Each refusal carries a short Dutch sentence the channel can show the user as is.
-Rates are counted in this process; several gateway instances would count in Redis.
+Rates and sockets are counted in this process: with several gateway instances each one
+applies the limits to what reaches it.
 """
 from __future__ import annotations
 
 import math
 import time
 import unicodedata
-from collections import deque
+from collections import Counter, deque
 from typing import Deque, Dict, Optional
 
 from bot.config import Rate
@@ -88,3 +90,45 @@ def too_fast(retry_after: int) -> Refused:
         f"Je stuurt veel berichten kort na elkaar. Wacht {retry_after} seconden en probeer het "
         "dan opnieuw.",
         f"too many requests; retry after {retry_after} s", retry_after=retry_after)
+
+
+def reading_too_fast(retry_after: int) -> Refused:
+    return Refused(
+        429, "rate_limited",
+        f"Dit gesprek wordt te vaak opgehaald. Wacht {retry_after} seconden en probeer het dan "
+        "opnieuw.",
+        f"too many reads; retry after {retry_after} s", retry_after=retry_after)
+
+
+class OpenLimit:
+    """At most `limit` things open at once per key (websockets per conversation, per client)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._open: Counter = Counter()
+
+    def open(self, key: str) -> bool:
+        """Count one more open; False (and nothing counted) when the key is at its limit."""
+        if self._open[key] >= self.limit:
+            return False
+        self._open[key] += 1
+        return True
+
+    def close(self, key: str) -> None:
+        self._open[key] -= 1
+        if self._open[key] <= 0:
+            del self._open[key]
+
+
+def too_many_sockets(per_conversation: bool) -> Refused:
+    if per_conversation:
+        return Refused(
+            429, "too_many_connections",
+            "Dit gesprek is al open in te veel vensters of tabbladen. Sluit er een paar en "
+            "probeer het dan opnieuw.",
+            "too many open websockets for this conversation", retry_after=30)
+    return Refused(
+        429, "too_many_connections",
+        "Er zijn vanaf jouw internetverbinding te veel gesprekken tegelijk open. Sluit een "
+        "paar vensters en probeer het later opnieuw.",
+        "too many open websockets from this client address", retry_after=30)

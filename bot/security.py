@@ -130,8 +130,9 @@ def page_csp(frame_ancestors: Iterable[str] = ()) -> str:
 
 
 def is_trusted_proxy(address: str, trusted: Iterable[str]) -> bool:
-    """`trusted` holds addresses or networks ("10.0.0.0/8"): proxies in a cluster get a new
-    address on every restart, so operators name the pod network."""
+    """`trusted` holds addresses or networks: proxies in a cluster get a new address on every
+    restart, so operators name the small CIDR their Ingress and router pods get their
+    addresses from ("10.42.7.0/28"; deploy/README.md "Client addresses")."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -155,6 +156,21 @@ def client_address(request: web.Request) -> str:
             if not is_trusted_proxy(hop, trusted):
                 return hop
     return remote
+
+
+def client_key(request: web.Request) -> str:
+    """What per-client limits count: the user's address, an IPv6 user by their /64 (a home
+    or phone gets a whole /64 and may use any address in it)."""
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # "unknown", or a malformed X-Forwarded-For hop: counted as written
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:  # ::ffff:203.0.113.7 is that IPv4 address
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def dumps(data) -> str:

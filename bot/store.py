@@ -19,7 +19,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import (
     JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, bindparam,
-    create_engine, event, insert, select, update,
+    create_engine, event, insert, inspect, select, update,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
@@ -185,6 +185,29 @@ def _insert_messages(db, conversation_id: str, drafts) -> List[Message]:
     return stored
 
 
+def add_missing_columns(engine: Engine) -> None:
+    """create_all makes missing tables, not missing columns: add the (nullable) columns a newer
+    version defines to the tables an older one created, with their indexes (e.g.
+    gw_wa_inbox.user_key)."""
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = [column for column in table.columns if column.name not in present]
+        if not missing:
+            continue
+        with engine.begin() as db:
+            for column in missing:
+                if not column.nullable:
+                    raise RuntimeError(f"{table.name}.{column.name} is missing and cannot be "
+                                       "added to existing rows (NOT NULL)")
+                column_type = column.type.compile(engine.dialect)
+                db.exec_driver_sql(
+                    f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column_type}")
+                log.warning("database: column %s.%s added", table.name, column.name)
+            for index in table.indexes:
+                index.create(db, checkfirst=True)
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -196,17 +219,17 @@ def make_engine(url: str) -> Engine:
         # disk (load bench, scaled profile: the flush was most of the gateway's time per
         # turn). A crash of the gateway loses nothing; a crash of the database server can
         # lose at most the last ~0.6 s of commits, and never leaves it inconsistent.
-        return create_engine(url, future=True, pool_pre_ping=True,
+        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True,
                              connect_args={"options": "-c synchronous_commit=off"})
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, future=True, pool_pre_ping=True)
+        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
     if parsed.database:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         # SQLAlchemy 1.4 opens a new SQLite connection per transaction (NullPool); a pool
         # keeps them, with their page cache and pragmas (load bench: connect + pragmas was
         # a tenth of the gateway's database time).
-        url, future=True, poolclass=QueuePool, pool_size=2,
+        url, future=True, poolclass=QueuePool, pool_size=2, hide_parameters=True,
         connect_args={"timeout": 30, "check_same_thread": False},
     )
 
@@ -262,6 +285,7 @@ class Store:
         def _open():
             self.engine = make_engine(self.url)
             metadata.create_all(self.engine)
+            add_missing_columns(self.engine)
 
         await self._run(_open)
 

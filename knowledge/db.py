@@ -43,7 +43,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # a pool keeps connections (and SQLite's page cache) between calls; 1.4 defaults to none
         engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5,
-                               connect_args={"timeout": 30, "check_same_thread": False})
+                               hide_parameters=True, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn, _record):
@@ -62,7 +62,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def init_db(url: Optional[str] = None, *, seed_sample: bool = True, today: Optional[date] = None) -> Engine:

@@ -43,6 +43,8 @@ def rasa_stack(tmp_path_factory):
             "GATEWAY_RATE_CONVERSATION": "1000/60",
             "GATEWAY_RATE_CLIENT": "10000/60",
             "GATEWAY_RATE_NEW_CONVERSATIONS": "10000/600",
+            "GATEWAY_RATE_READS_CONVERSATION": "10000/60",
+            "GATEWAY_RATE_READS_CLIENT": "10000/60",
         },
     )
     stack.start()

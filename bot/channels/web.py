@@ -15,9 +15,12 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.conversations import Conversations
-from bot.limits import RateLimiter, Refused, clean_user_text, too_fast
+from bot.limits import (
+    OpenLimit, RateLimiter, Refused, clean_user_text, reading_too_fast, too_fast,
+    too_many_sockets,
+)
 from bot.schemas import INVALID_TEXT, validate
-from bot.security import CONFIG, check_origin, client_address, dumps
+from bot.security import CONFIG, check_origin, client_key, dumps
 from bot.store import Conversation
 from bot.timing import Timings
 
@@ -26,6 +29,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "web"
 CONVERSATIONS = web.AppKey("conversations", Conversations)
 LIMITERS = web.AppKey("web_limiters", dict)
+OPEN_SOCKETS = web.AppKey("web_open_sockets", dict)  # OpenLimit per conversation, per client
 SOCKETS = web.AppKey("web_sockets", weakref.WeakSet)
 WORKERS = web.AppKey("web_workers", set)  # per socket: hands its messages to the core
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
@@ -39,10 +43,16 @@ def json_response(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=dumps)
 
 
-def _limit(request: web.Request, name: str, key: str) -> None:
+def _limit(request: web.Request, name: str, key: str, refusal=too_fast) -> None:
     retry_after = request.app[LIMITERS][name].hit(key)
     if retry_after is not None:
-        raise too_fast(retry_after)
+        raise refusal(retry_after)
+
+
+def _limit_reads(request: web.Request, conversation: Conversation) -> None:
+    """GET .../messages and opening a websocket read the conversation's history."""
+    _limit(request, "reads_client", client_key(request), reading_too_fast)
+    _limit(request, "reads_conversation", conversation.id, reading_too_fast)
 
 
 async def read_json(request: web.Request) -> Any:
@@ -85,7 +95,7 @@ async def tenant_info(request: web.Request) -> web.Response:
 
 
 async def start_conversation(request: web.Request) -> web.Response:
-    _limit(request, "new_conversations", client_address(request))
+    _limit(request, "new_conversations", client_key(request))
     body = validate("NewConversation", await read_json(request))
     tenant = request.app[CONFIG].tenants.get(body["tenant"])
     if tenant is None:
@@ -104,7 +114,7 @@ async def start_conversation(request: web.Request) -> web.Response:
 
 def _accept(request: web.Request, conversation: Conversation, body: dict) -> str:
     """Limits shared by the HTTP API and the websocket; returns the cleaned text."""
-    _limit(request, "client", client_address(request))
+    _limit(request, "client", client_key(request))
     _limit(request, "conversation", conversation.id)
     return clean_user_text(body["text"], request.app[CONFIG].max_message_chars)
 
@@ -125,6 +135,7 @@ async def post_message(request: web.Request) -> web.Response:
 
 async def get_messages(request: web.Request) -> web.Response:
     conversation = await find_conversation(request)
+    _limit_reads(request, conversation)
     after = request.query.get("after", "0")
     if not AFTER_PATTERN.match(after):  # "²" is a digit to isdigit(); 10**30 overflows SQLite
         raise Refused(422, "invalid_request", INVALID_TEXT, "after must be a whole number >= 0")
@@ -164,7 +175,24 @@ async def _work(inbox: asyncio.Queue, conversations: Conversations, conversation
 
 
 async def websocket(request: web.Request) -> web.WebSocketResponse:
-    conversation = await find_conversation(request)  # 404/403 before the upgrade
+    conversation = await find_conversation(request)  # 404/403/429 before the upgrade
+    _limit_reads(request, conversation)
+    client = client_key(request)
+    sockets = request.app[OPEN_SOCKETS]
+    if not sockets["conversation"].open(conversation.id):
+        raise too_many_sockets(per_conversation=True)
+    if not sockets["client"].open(client):
+        sockets["conversation"].close(conversation.id)
+        raise too_many_sockets(per_conversation=False)
+    try:
+        return await _serve_socket(request, conversation)
+    finally:
+        sockets["conversation"].close(conversation.id)
+        sockets["client"].close(client)
+
+
+async def _serve_socket(request: web.Request,
+                        conversation: Conversation) -> web.WebSocketResponse:
     after = request.query.get("after", "0")
     after_id = int(after) if AFTER_PATTERN.match(after) else 0
     app = request.app
@@ -231,7 +259,11 @@ def setup(app: web.Application, conversations: Conversations) -> None:
         "client": RateLimiter(config.rate_per_client),
         "conversation": RateLimiter(config.rate_per_conversation),
         "new_conversations": RateLimiter(config.rate_new_conversations),
+        "reads_conversation": RateLimiter(config.rate_reads_per_conversation),
+        "reads_client": RateLimiter(config.rate_reads_per_client),
     }
+    app[OPEN_SOCKETS] = {"conversation": OpenLimit(config.max_sockets_per_conversation),
+                         "client": OpenLimit(config.max_sockets_per_client)}
     app.on_shutdown.append(_close_sockets)
     app.router.add_get("/api/v1/tenants/{tenant}", tenant_info)
     app.router.add_post("/api/v1/conversations", start_conversation)

@@ -8,7 +8,8 @@ business-messaging/whatsapp/webhooks):
 - GET: Meta's verification (hub.mode=subscribe, hub.verify_token, hub.challenge echoed).
 - POST: checked against X-Hub-Signature-256 first (401 and nothing processed when missing or
   wrong), then every new message id is recorded (gw_wa_inbox: a duplicate or concurrent
-  redelivery is never answered twice) and the delivery is acknowledged at once; the messages
+  redelivery is never answered twice; a message older than WHATSAPP_DEDUP_DAYS, whose id
+  may be forgotten, is not answered at all) and the delivery is acknowledged at once; the messages
   are processed afterwards, in order per user. Status updates (sent/delivered/read/failed)
   are followed for the messages we sent.
 
@@ -24,8 +25,9 @@ import json
 import logging
 import time
 import weakref
+from dataclasses import replace
 from datetime import timedelta
-from typing import Optional, Set, Tuple
+from typing import List, Optional, Set, Tuple
 
 import aiohttp
 from aiohttp import web
@@ -39,13 +41,13 @@ from bot.security import CONFIG
 from bot.store import Conversation, Message
 from bot.whatsapp import window
 from bot.whatsapp.formatting import (
-    choices_of, parse_choice_id, parse_number, render, template_body,
+    choices_of, parse_choice_id, parse_number, render, split_text, template_body, text_part,
 )
 from bot.whatsapp.graph_client import REENGAGEMENT, GraphClient, GraphError
-from bot.whatsapp.inbound import Inbound, Status, parse_delivery
+from bot.whatsapp.inbound import Delivery, Inbound, Status, parse_delivery
 from bot.whatsapp.settings import WhatsAppSettings
 from bot.whatsapp.signature import user_key, valid
-from bot.whatsapp.tables import Contact, WhatsAppStore
+from bot.whatsapp.tables import Contact, WhatsAppStore, inbox_id
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +127,22 @@ class WhatsAppChannel:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[...
             return web.json_response({"error": "invalid_json"}, status=400)
-        delivery = parse_delivery(data, self.settings.phone_number_id)
+        delivery = self.parse(data)
+        now = self.clock()
+        # A message older than the dedup window may have been answered already (its id is
+        # forgotten by now): a replay of an old signed delivery. Acknowledged, not answered.
+        oldest = (now - timedelta(days=self.settings.dedup_days)).timestamp()
+        current = [m for m in delivery.messages if m.timestamp is None or m.timestamp >= oldest]
+        if len(current) < len(delivery.messages):
+            log.warning("WhatsApp delivery: %d message(s) older than %s days (a replay?), ignored",
+                        len(delivery.messages) - len(current), self.settings.dedup_days)
         try:
-            fresh = await self.store.accept(delivery.messages, self.clock())
+            fresh = await self.store.accept(current, now)
         except SQLAlchemyError:
             log.exception("WhatsApp delivery not recorded; Meta will deliver it again")
             return web.json_response({"error": "unavailable"}, status=503)
         for message in fresh:
-            self._spawn(self._process(message))
+            self._spawn(self._process(message, inbox_id(message.wamid)))
         if delivery.statuses:
             self._spawn(self._statuses(delivery.statuses))
         for error in delivery.errors:
@@ -140,10 +150,17 @@ class WhatsAppChannel:
         if delivery.skipped:
             log.info("WhatsApp delivery: %d item(s) for another number or malformed, ignored",
                      delivery.skipped)
-        duplicates = len(delivery.messages) - len(fresh)
+        duplicates = len(current) - len(fresh)
         if duplicates:
             log.info("WhatsApp delivery: %d message(s) seen before, not answered again", duplicates)
         return web.json_response({"accepted": len(fresh)})
+
+    def parse(self, data) -> Delivery:
+        """What a delivery holds for our number; each message with its sender's pseudonym."""
+        delivery = parse_delivery(data, self.settings.phone_number_id)
+        delivery.messages = [replace(m, user_key=user_key(self.settings.app_secret, m.wa_id))
+                             for m in delivery.messages]
+        return delivery
 
     def _spawn(self, coroutine) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -166,8 +183,8 @@ class WhatsAppChannel:
 
     # -- incoming messages --------------------------------------------------------------------
 
-    async def _process(self, message: Inbound) -> None:
-        key = user_key(self.settings.app_secret, message.wa_id)
+    async def _process(self, message: Inbound, message_inbox_id: str) -> None:
+        key = message.user_key
         # One user's messages in the order they came (asyncio locks are first come, first served).
         async with self._lock(self._user_locks, key):
             try:
@@ -176,7 +193,7 @@ class WhatsAppChannel:
                 log.exception("WhatsApp message could not be handled")
             finally:
                 try:
-                    await self.store.done(message.wamid, self.clock())
+                    await self.store.done(message_inbox_id, self.clock())
                 except SQLAlchemyError:
                     log.exception("WhatsApp message handled but not marked as done")
 
@@ -184,7 +201,10 @@ class WhatsAppChannel:
         if message.kind == "silent":
             return
         now = self.clock()
-        conversation, contact = await self._conversation_for(message, key)
+        found = await self._conversation_for(message, key)
+        if found is None:
+            return
+        conversation, contact = found
         await self.store.user_wrote(key, window.user_message_time(message.timestamp, now))
         await self._send_held(conversation)
         if message.kind in ("media", "other"):
@@ -205,7 +225,8 @@ class WhatsAppChannel:
             await self.conversations.deliver_to_user(
                 conversation, Outgoing(sender="system", text=refusal.message))
             return
-        self._spawn(self.graph.mark_read(message.wamid, typing=conversation.mode == "bot"))
+        if message.wamid:  # not known for a message recovered from the inbox
+            self._spawn(self.graph.mark_read(message.wamid, typing=conversation.mode == "bot"))
         await self.conversations.receive(conversation, text, payload)
 
     def _tell_too_fast(self, conversation_id: str, retry_after: int) -> bool:
@@ -218,11 +239,15 @@ class WhatsAppChannel:
         self._told_too_fast[conversation_id] = now + retry_after
         return True
 
-    async def _conversation_for(self, message: Inbound, key: str) -> Tuple[Conversation, Contact]:
+    async def _conversation_for(self, message: Inbound,
+                                key: str) -> Optional[Tuple[Conversation, Contact]]:
         store = self.conversations.store
         contact = await self.store.contact(key)
         if contact is not None:  # the foreign key keeps its conversation in place
             return await store.get_conversation(contact.conversation_id), contact
+        if message.wa_id is None:  # recovered from the inbox, and the user was forgotten since
+            log.warning("WhatsApp message of a user who is no longer known; not answered")
+            return None
         # No welcome message here (unlike the widget): the user's first message is a question
         # or a greeting and gets the bot's answer; a welcome as well would answer twice.
         conversation = await store.create_conversation(self.tenant.name, CHANNEL, external_id=key)
@@ -332,6 +357,18 @@ class WhatsAppChannel:
             log.exception("WhatsApp message %s of conversation %s not sent", message.id,
                           conversation.id)
 
+    async def number(self, conversation: Conversation) -> Optional[str]:
+        """The user's phone number (before forget me deletes it)."""
+        contact = await self.store.contact_for_conversation(conversation.id)
+        return contact.wa_id if contact else None
+
+    async def send_unstored(self, wa_id: str, outgoing: List[Outgoing]) -> None:
+        """Texts for a user whose conversation was just deleted (forget me's confirmation):
+        to the number kept in memory only, stored nowhere."""
+        for message in outgoing:
+            for part in split_text(message.text or ""):
+                await self.graph.send(wa_id, text_part(part))
+
     async def _deliver(self, conversation: Conversation, contact: Contact,
                        message: Message) -> None:
         rendered = render(message)
@@ -432,9 +469,10 @@ class WhatsAppChannel:
         while True:
             try:
                 now = self.clock()
-                for message in await self.store.claim_stale(now - STALE_CLAIM, now):
+                for message_inbox_id, message in await self.store.claim_stale(
+                        now - STALE_CLAIM, now):
                     log.info("processing a WhatsApp message left over from an earlier run")
-                    self._spawn(self._process(message))
+                    self._spawn(self._process(message, message_inbox_id))
                 if last_purge is None or now - last_purge > timedelta(hours=1):
                     gone = await self.store.purge(now, self.settings.dedup_days)
                     last_purge = now

@@ -23,7 +23,7 @@ from bot.config import DEFAULT_DATABASE_URL
 from bot.privacy import logs, retention
 from bot.privacy.forget import Forgetter
 from bot.privacy.settings import PrivacySettings
-from bot.privacy.tracker import RasaTrackerStore
+from bot.privacy.tracker import RasaTrackerStore, TrackerStoreMissing
 from bot.store import Store
 
 
@@ -77,6 +77,10 @@ def main(argv=None) -> int:
     except SQLAlchemyError as error:
         print(f"A database could not be reached or used: {type(error).__name__}: "
               f"{str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except TrackerStoreMissing as error:
+        print(f"Nothing deleted: {error}. Set TRACKER_STORE_URL to Rasa's tracker "
+              "store (endpoints.yml) and run the command again.", file=sys.stderr)
         return 1
 
 

@@ -1,19 +1,23 @@
 """The privacy work wired into the gateway (`setup(app, conversations)` from bot/app.py).
 
 - log records are masked (bot/privacy/logs.py);
-- "vergeet mij": the action server's action_forget_me confirms and sends json_message
-  {"type": "forget_me"}; after the confirmation has reached the user, `forget_me` deletes the
-  Rasa tracker, handoff record and history. On the web the conversation goes on (the id
-  still works; only the confirmation is left). On WhatsApp the conversation and the phone
-  number are deleted too; the user's next message starts a new conversation.
-- `DELETE /api/v1/conversations/{id}`: the same, for the whole conversation, at once;
+- "vergeet mij": the action server's action_forget_me answers with its confirmation and
+  json_message {"type": "forget_me"}; `forget_me` deletes the Rasa tracker, handoff record
+  and history, and only when every store answered does the user get the confirmation. If one
+  did not (e.g. no tracker store at TRACKER_STORE_URL), the user is told it did not work and
+  what to do, and the log says why. On the web the conversation goes on (the id still works;
+  only the confirmation is left). On WhatsApp the conversation and the phone number are
+  deleted too (the confirmation goes to the number kept in memory); the user's next message
+  starts a new conversation.
+- `DELETE /api/v1/conversations/{id}`: the same, for the whole conversation, at once (503 with
+  a Dutch message when a store did not answer);
 - retention at start-up and then every PRIVACY_RETENTION_EVERY_HOURS.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional
+from typing import List, Optional
 
 from aiohttp import web
 
@@ -23,14 +27,19 @@ from bot.privacy import logs, retention
 from bot.privacy.forget import Forgetter, Forgotten
 from bot.privacy.settings import PrivacySettings
 from bot.privacy.tracker import RasaTrackerStore
-from bot.replies import BotRequest
+from bot.limits import Refused
+from bot.replies import BotRequest, Outgoing
 from bot.security import CONFIG
-from bot.store import Conversation
+from bot.store import Conversation, Message
 
 log = logging.getLogger(__name__)
 
 DELETED_TEXT = ("Je gesprek is gewist, met alles wat je ons vertelde. Wil je verder praten? "
                 "Begin dan een nieuw gesprek.")
+NOT_FORGOTTEN_TEXT = ("Het wissen is niet gelukt door een storing. Wat je ons vertelde, is dus "
+                      "nog niet (helemaal) gewist. Probeer het over een paar minuten opnieuw. "
+                      "Lukt het dan nog steeds niet? Neem contact met ons op via de "
+                      "privacyverklaring, dan wissen wij het voor je.")
 
 
 class Privacy:
@@ -43,17 +52,33 @@ class Privacy:
         self.last_retention: Optional[retention.RetentionReport] = None
         self._retention_ran = asyncio.Event()
 
-    async def forget_me(self, conversation: Conversation, _request: BotRequest) -> None:
-        """Bot request "forget_me": runs after the bot's confirmation was delivered, inside the
-        conversation's turn (no other message of it is handled meanwhile)."""
-        if conversation.external_id is None:  # web: keep the id working and the confirmation
-            history = await self.conversations.store.messages(conversation.id)
-            said = [m.id for m in history if m.sender == "user"]
-            gone = await self.forgetter.conversation(
-                conversation.id, keep_after_message=max(said) if said else 0)
-        else:  # WhatsApp: the phone number goes as well
-            gone = await self.forgetter.conversation(conversation.id)
+    async def forget_me(self, conversation: Conversation, _request: BotRequest,
+                        confirmation: List[Outgoing]) -> List[Message]:
+        """Confirmed bot request "forget_me", inside the conversation's turn (no other message
+        of it is handled meanwhile): delete, then deliver the bot's confirmation."""
+        channel = self.conversations.outputs.get(conversation.channel)
+        number = None
+        try:
+            if conversation.external_id is None:  # web: keep the id working
+                gone = await self.forgetter.conversation(conversation.id, keep_conversation=True)
+            else:  # WhatsApp: the conversation and the phone number go as well
+                number = await channel.number(conversation) if channel else None
+                gone = await self.forgetter.conversation(conversation.id)
+        except Exception:
+            log.exception("forget me failed in conversation %s; the user is told so",
+                          conversation.id)
+            return await self.conversations.deliver_all(
+                conversation, [Outgoing(sender="system", text=NOT_FORGOTTEN_TEXT)])
         await self._forgotten(conversation.id, gone)
+        if conversation.external_id is None:
+            return await self.conversations.deliver_all(conversation, confirmation)
+        if number is not None:
+            try:
+                await channel.send_unstored(number, confirmation)
+            except Exception:  # the deletion stands; only the confirmation is missing
+                log.exception("confirmation of forget me not sent (conversation %s)",
+                              conversation.id)
+        return []
 
     async def delete_conversation(self, request: web.Request) -> web.Response:
         """DELETE /api/v1/conversations/{conversation_id}"""
@@ -61,7 +86,13 @@ class Privacy:
         # Wait for a message of this conversation that is being handled, so nothing is
         # written after the deletion.
         async with self.conversations._lock(conversation.id):
-            gone = await self.forgetter.conversation(conversation.id)
+            try:
+                gone = await self.forgetter.conversation(conversation.id)
+            except Exception:
+                log.exception("DELETE of conversation %s failed", conversation.id)
+                raise Refused(503, "not_deleted", NOT_FORGOTTEN_TEXT,
+                              "not every store could delete the conversation; see the gateway "
+                              "log", retry_after=60)
         await self._forgotten(conversation.id, gone)
         return json_response({"conversation_id": conversation.id, "deleted": True,
                               "message": DELETED_TEXT})
@@ -109,7 +140,7 @@ def setup(app: web.Application, conversations: Conversations,
     settings = settings or getattr(app[CONFIG], "privacy", None) or PrivacySettings.from_env()
     privacy = Privacy(conversations, settings)
     app[PRIVACY] = privacy
-    conversations.bot_request_handlers["forget_me"] = privacy.forget_me
+    conversations.confirmed_request_handlers["forget_me"] = privacy.forget_me
     app.router.add_delete("/api/v1/conversations/{conversation_id}", privacy.delete_conversation)
     app.cleanup_ctx.append(privacy.lifecycle)
     return privacy

@@ -3,15 +3,27 @@
 `install()` wraps logging's record factory, so every record any logger creates in the
 gateway process (ours, aiohttp's, SQLAlchemy's) has its message and its traceback masked
 before any handler sees it: there is no handler or logger it could slip past.
+
+Besides the identifiers of bot/privacy/pii.py (which include a WhatsApp number written
+31612345678), a WhatsApp message id is masked: "wamid.HBgLMzE2…" encodes the sender's phone
+number. SQL statements are logged without their parameters: every engine the project creates
+has hide_parameters=True.
 """
 from __future__ import annotations
 
 import logging
+import re
 
-from bot.privacy.pii import mask
+from bot.privacy import pii
+
+WAMID = re.compile(r"wamid\.[A-Za-z0-9+/=_-]+")
 
 _FORMATTER = logging.Formatter()
 _installed = False
+
+
+def mask(text: str) -> str:
+    return WAMID.sub("[WAMID]", pii.mask(text))
 
 
 def mask_record(record: logging.LogRecord) -> logging.LogRecord:

@@ -4,10 +4,10 @@ Pure functions, no state. What counts as an identifier here (AVG/GDPR, the DPIA'
 
 | kind | recognised | checked with | replaced by |
 | --- | --- | --- | --- |
-| BSN | 9 digits, also 123.456.782 / 123 456 782 / 1234.56.782 | elfproef (11-test) | [BSN] |
-| IBAN | any country, spaces or dashes between groups of 4, any case | length + mod-97 | [IBAN] |
+| BSN | 9 digits, also 123.456.782 / 123 456 782 / 1234 56 782 / 12 34 56 782 | elfproef (11-test) | [BSN] |
+| IBAN | any country, any case, spaces, dots or dashes anywhere between the characters | length + mod-97 | [IBAN] |
 | EMAIL | name@domain.tld | form | [E-MAIL] |
-| PHONE | Dutch numbers: 06…, 0xx…, +31…, 0031…, (0)… | 10 digits after the 0 | [TELEFOON] |
+| PHONE | Dutch numbers: 06…, 0xx…, +31…, 0031…, (0)…, 316… (WhatsApp); other countries: +32…, 0049… | 9 digits after the 0 or 31; 8-15 digits after + or 00 | [TELEFOON] |
 | ADDRESS | postcode with house number (7511 AB 12, 12, 7511AB) | postcode form | [POSTCODE+HUISNUMMER] |
 
 A 9-digit number that fails the elfproef and an IBAN that fails mod-97 stay as they are:
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, List
+from typing import Iterator, List, Optional
 
 BSN, IBAN, EMAIL, PHONE, ADDRESS = "BSN", "IBAN", "EMAIL", "PHONE", "ADDRESS"
 PLACEHOLDERS = {
@@ -48,7 +48,8 @@ _BSN = re.compile(r"""
     (?<![\w+])(?<![0-9][.,-])             # not the tail of a longer number or word
     (?: [0-9]{9}
       | [0-9]{3}(?P<sep>[ .-])[0-9]{3}(?P=sep)[0-9]{3}
-      | [0-9]{4}\.[0-9]{2}\.[0-9]{3} )
+      | [0-9]{4}(?P<sep2>[ .-])[0-9]{2}(?P=sep2)[0-9]{3}
+      | [0-9]{2}(?P<sep3>[ .-])[0-9]{2}(?P=sep3)[0-9]{2}(?P=sep3)[0-9]{3} )
     (?![\w@])(?![.,-][0-9])
 """, re.VERBOSE)
 
@@ -63,30 +64,57 @@ def bsn_valid(digits: str) -> bool:
 
 # -- IBAN -----------------------------------------------------------------------------------
 
-_IBAN = re.compile(r"""
-    (?<![A-Za-z0-9])
-    [A-Za-z]{2}[0-9]{2}
-    (?:[ -]?[A-Za-z0-9]{4}){2,7}
-    (?:[ -]?[A-Za-z0-9]{1,3})?
-    (?![A-Za-z0-9])
-""", re.VERBOSE)
-# Lengths of the countries people here most often bank in; others: 15..34.
-IBAN_LENGTHS = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "PL": 28, "RO": 24,
-                "BG": 22, "ES": 24, "PT": 25, "IT": 27, "LT": 20, "LV": 21, "HU": 28,
-                "LU": 20, "AT": 20, "IE": 22, "GR": 27, "CZ": 24, "SK": 24, "UA": 29,
-                "TR": 26, "HR": 21, "SI": 19, "EE": 20, "DK": 18, "SE": 24, "FI": 18}
+# The start of an IBAN: country, check digits. What follows is read by `_iban_end`: letters
+# and digits with at most one separator (space . -) between any two, however they are grouped
+# (NL91 ABNA 0417 1643 00, NL91.ABNA.0417.1643.00, nl 91 abna 041 716 4300).
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ .-]?[0-9]{2}")
+_IBAN_SEPARATORS = (" ", ".", "-")
+# The length of an IBAN in each country of the IBAN registry (ISO 13616, SWIFT).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30,
+    "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
+    "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}
 
 
 def iban_valid(text: str) -> bool:
-    """ISO 13616: move the first four characters to the end, letters to 10..35, mod 97 == 1."""
-    iban = re.sub(r"[ -]", "", text).upper()
+    """ISO 13616: the country's length; move the first four characters to the end, letters
+    to 10..35, mod 97 == 1."""
+    iban = re.sub(r"[ .-]", "", text).upper()
     if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", iban):
         return False
-    expected = IBAN_LENGTHS.get(iban[:2])
-    if expected is not None and len(iban) != expected:
+    if len(iban) != IBAN_LENGTHS.get(iban[:2]):
         return False
     number = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
     return int(number) % 97 == 1
+
+
+def _alnum(text: str, position: int) -> bool:
+    return position < len(text) and text[position].isascii() and text[position].isalnum()
+
+
+def _iban_end(text: str, start: int) -> Optional[int]:
+    """Where the IBAN starting at `start` ends: after its country's number of letters and
+    digits, not followed by another letter or digit; None if it cannot be one."""
+    length = IBAN_LENGTHS.get(text[start:start + 2].upper())
+    if length is None:
+        return None
+    count, position = 0, start
+    while count < length:
+        if _alnum(text, position):
+            count += 1
+            position += 1
+        elif text[position:position + 1] in _IBAN_SEPARATORS and _alnum(text, position + 1):
+            position += 1
+        else:
+            return None
+    return None if _alnum(text, position) else position
 
 
 # -- e-mail ---------------------------------------------------------------------------------
@@ -101,13 +129,23 @@ _EMAIL = re.compile(r"""
 # -- phone ----------------------------------------------------------------------------------
 
 # A Dutch number is 0 + 9 digits (06-12345678, 020-1234567, 0546-123456), or the same 9
-# digits after +31 / 0031, optionally written +31 (0)6 ... Separators: space . - / ( ).
-_PHONE = re.compile(r"""
+# digits after +31 / 0031, optionally written +31 (0)6 ..., or after a bare 31 (WhatsApp writes
+# 31612345678). Separators: up to three of space . - – — / ( ) ("06 - 12345678").
+_PHONE_SEPARATORS = "[ .)/\u2013\u2014-]{0,3}"
+_PHONE = re.compile(rf"""
     (?<![\w+])
     (?: (?:\+|00)31[ .-]?(?:\(0\)[ .-]?)?\(?
+      | 31(?=[1-9])
       | \(?0 )
-    [1-9](?:[ .)/-]{0,2}[0-9]){8}
-    (?![0-9])(?![.,-][0-9])
+    [1-9](?:{_PHONE_SEPARATORS}[0-9]){{8}}
+    (?![0-9])(?![.,\u2013\u2014-][0-9])
+""", re.VERBOSE)
+# Any other country: + or 00, the country code, then the number: 8 to 15 digits in all
+# (E.164), e.g. +32 470 12 34 56, +49 151 12345678, 0048 512 345 678.
+_FOREIGN_PHONE = re.compile(rf"""
+    (?<![\w+])
+    (?:\+|00)[1-9](?:{_PHONE_SEPARATORS}(?:\(0\))?[0-9]){{7,14}}
+    (?![0-9])(?![.,\u2013\u2014-][0-9])
 """, re.VERBOSE)
 
 
@@ -146,13 +184,15 @@ def _candidates(text: str) -> Iterator[Span]:
     for match in _BSN.finditer(text):
         if bsn_valid(re.sub(r"[ .-]", "", match.group())):
             yield Span(BSN, match.start(), match.end(), match.group())
-    for match in _IBAN.finditer(text):
-        if iban_valid(match.group()):
-            yield Span(IBAN, match.start(), match.end(), match.group())
+    for match in _IBAN_START.finditer(text):
+        end = _iban_end(text, match.start())
+        if end is not None and iban_valid(text[match.start():end]):
+            yield Span(IBAN, match.start(), end, text[match.start():end])
     for match in _EMAIL.finditer(text):
         yield Span(EMAIL, match.start(), match.end(), match.group())
-    for match in _PHONE.finditer(text):
-        yield Span(PHONE, match.start(), match.end(), match.group())
+    for pattern in (_PHONE, _FOREIGN_PHONE):
+        for match in pattern.finditer(text):
+            yield Span(PHONE, match.start(), match.end(), match.group())
     for match in _ADDRESS.finditer(text):
         if _address_ok(match):
             yield Span(ADDRESS, match.start(), match.end(), match.group())

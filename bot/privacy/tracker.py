@@ -26,6 +26,10 @@ IDLE_SENDERS = ("SELECT sender_id FROM events GROUP BY sender_id "
                 "HAVING MAX(timestamp) < :before")
 
 
+class TrackerStoreMissing(Exception):
+    """TRACKER_STORE_URL points at no database with Rasa's `events` table."""
+
+
 class RasaTrackerStore:
     def __init__(self, url: str):
         self.url = url
@@ -45,9 +49,10 @@ class RasaTrackerStore:
             if not path.exists():
                 return None  # do not create an empty database next to Rasa's
             url = url.set(database=str(path))
-            engine = create_engine(url, future=True, connect_args={"timeout": 30})
+            engine = create_engine(url, future=True, hide_parameters=True,
+                                   connect_args={"timeout": 30})
         else:
-            engine = create_engine(url, future=True, pool_pre_ping=True)
+            engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
         if not inspect(engine).has_table("events"):
             engine.dispose()
             return None
@@ -55,11 +60,17 @@ class RasaTrackerStore:
         return engine
 
     def delete(self, sender_ids: Iterable[str]) -> int:
-        """Delete every event of these conversations; the number of events deleted."""
+        """Delete every event of these conversations; the number of events deleted. Raises
+        TrackerStoreMissing when there is no tracker store to delete from: then the events
+        may well be elsewhere (another TRACKER_STORE_URL than Rasa's), so nobody may be told
+        they are gone."""
         ids = list(sender_ids)
-        engine = self._connect() if ids else None
-        if engine is None:
+        if not ids:
             return 0
+        engine = self._connect()
+        if engine is None:
+            raise TrackerStoreMissing(f"no Rasa tracker store (table events) at "
+                                      f"{make_url(self.url).render_as_string(hide_password=True)}")
         with engine.begin() as db:
             return db.execute(DELETE_SENDERS, {"ids": ids}).rowcount
 
@@ -67,6 +78,9 @@ class RasaTrackerStore:
         """Delete conversations whose last event is older than `before`; how many."""
         engine = self._connect()
         if engine is None:
+            log.warning("no Rasa tracker store at %s: no idle trackers deleted (is "
+                        "TRACKER_STORE_URL the same as in Rasa's endpoints.yml?)",
+                        make_url(self.url).render_as_string(hide_password=True))
             return 0
         cutoff = before.replace(tzinfo=before.tzinfo or timezone.utc).timestamp()
         with engine.begin() as db:

@@ -150,7 +150,7 @@ def message_text(message: Message) -> str:
     return text
 
 
-def _text_part(body: str) -> dict:
+def text_part(body: str) -> dict:
     return {"type": "text", "text": {"body": body, "preview_url": False}}
 
 
@@ -212,14 +212,14 @@ def render(message: Message) -> Rendered:
     choices = choices_of(message)
     mode = choice_mode(choices)
     if mode is None:
-        return Rendered([_text_part(p) for p in split_text(text)], None)
+        return Rendered([text_part(p) for p in split_text(text)], None)
     if mode == "numbered":
         lines = [f"{i}. {c.title}" for i, c in enumerate(choices, start=1)]
         numbered = "\n\n".join(b for b in (text, "\n".join(lines) + "\n" + NUMBERED_HINT) if b)
-        return Rendered([_text_part(p) for p in split_text(numbered)], mode)
+        return Rendered([text_part(p) for p in split_text(numbered)], mode)
     parts = []
     if len(text) > BODY_LIMIT:  # too long for an interactive body: text first, then the choice
-        parts = [_text_part(p) for p in split_text(text)]
+        parts = [text_part(p) for p in split_text(text)]
         body = CHOOSE_CARD_TEXT if message.cards else CHOOSE_TEXT
     else:
         body = text or CHOOSE_TEXT

@@ -24,15 +24,19 @@ WA_ID_PATTERN = re.compile(r"^[0-9A-Za-z._-]{1,64}$")
 
 @dataclass(frozen=True)
 class Inbound:
-    """One message from a user. kind: text | reply | media | silent | other."""
+    """One message from a user. kind: text | reply | media | silent | other.
 
-    wamid: str
-    wa_id: str
+    Read back from the inbox (crash recovery), `wamid` is None and so is `wa_id` unless the
+    user had no contact yet (bot/whatsapp/tables.py keeps only what processing needs)."""
+
+    wamid: Optional[str]
+    wa_id: Optional[str]  # the phone number
     kind: str
     timestamp: Optional[int] = None
     text: Optional[str] = None  # typed text, or the title of the tapped button/row
     reply_id: Optional[str] = None  # id of the tapped reply button or list row
     media_type: Optional[str] = None
+    user_key: Optional[str] = None  # the sender's pseudonym (signature.user_key): the channel
 
     def to_json(self) -> dict:
         return asdict(self)

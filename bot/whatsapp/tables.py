@@ -6,8 +6,10 @@
   message held back because the window was closed, and the message whose numbered choices are
   open.
 - gw_wa_inbox: every incoming message id (wamid) once; the primary key makes a retried or
-  concurrent duplicate delivery fail to insert, so it is never answered twice. Content is kept
-  only until processed (crash recovery); ids expire after WHATSAPP_DEDUP_DAYS.
+  concurrent duplicate delivery fail to insert, so it is never answered twice. Rows carry the
+  sender's pseudonym (forget me deletes them). Content is kept only until processed (crash
+  recovery) and only what processing needs: no message id, the text masked, the phone number
+  only while the user has no contact yet. Ids expire after WHATSAPP_DEDUP_DAYS.
 - gw_wa_sent: the ids of messages we sent, to follow Meta's status updates (failed, read).
 Message ids are stored as SHA-256 hashes: a wamid encodes the user's phone number.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, List, Optional, Set
+from typing import Iterable, List, Optional, Set, Tuple
 
 from sqlalchemy import (
     JSON, Column, DateTime, ForeignKey, Integer, String, Table, delete, insert, select, update,
@@ -44,10 +46,11 @@ contacts = Table(
 inbox = Table(
     "gw_wa_inbox", metadata,
     Column("wamid_hash", String(64), primary_key=True),
+    Column("user_key", String(64), nullable=True, index=True),  # as in gw_wa_contacts
     Column("received_at", DateTime, nullable=False, index=True),
     Column("claimed_at", DateTime, nullable=True),
     Column("processed_at", DateTime, nullable=True),
-    Column("event", JSON, nullable=True),  # the parsed message until it is processed
+    Column("event", JSON, nullable=True),  # what processing needs, until it is processed
 )
 
 sent = Table(
@@ -60,15 +63,23 @@ sent = Table(
 )
 
 
-def _masked(event: dict) -> dict:
-    """The inbox keeps a message until it is processed: its text with identifiers masked."""
+def _inbox_event(message: Inbound, has_contact: bool) -> dict:
+    """What the inbox keeps of a message until it is processed: no message id (the row's key
+    is its hash), the text with identifiers masked, and the phone number only when the user
+    has no contact yet (their contact, the one place for the number, is made from it)."""
+    event = {k: v for k, v in message.to_json().items() if k not in ("wamid", "wa_id")}
     if event.get("text"):
-        event = {**event, "text": mask_for_storage(event["text"])}
+        event["text"] = mask_for_storage(event["text"])
+    if not has_contact:
+        event["wa_id"] = message.wa_id
     return event
 
 
 def _hash(wamid: str) -> str:
     return hashlib.sha256(wamid.encode("utf-8")).hexdigest()
+
+
+inbox_id = _hash  # a message's key in the inbox
 
 
 def _naive(value: datetime) -> datetime:
@@ -108,15 +119,20 @@ class WhatsAppStore(StoreFacade):
     # -- inbox (deduplication and crash recovery) ------------------------------------------
 
     async def accept(self, messages: Iterable[Inbound], now: datetime) -> List[Inbound]:
-        """Record message ids not seen before; return those messages (the ones to process)."""
+        """Record message ids not seen before; return those messages (the ones to process).
+        Each message must carry its sender's `user_key`."""
         def _accept():
             fresh = []
             for message in messages:
+                assert message.user_key, "the channel sets user_key before accepting"
                 try:
                     with self.engine.begin() as db:
+                        has_contact = db.execute(select(contacts.c.user_key).where(
+                            contacts.c.user_key == message.user_key)).first() is not None
                         db.execute(insert(inbox).values(
-                            wamid_hash=_hash(message.wamid), received_at=_naive(now),
-                            claimed_at=_naive(now), event=_masked(message.to_json())))
+                            wamid_hash=_hash(message.wamid), user_key=message.user_key,
+                            received_at=_naive(now), claimed_at=_naive(now),
+                            event=_inbox_event(message, has_contact)))
                     fresh.append(message)
                 except IntegrityError:
                     pass  # seen before, or another delivery of it is being handled right now
@@ -124,17 +140,18 @@ class WhatsAppStore(StoreFacade):
 
         return await self._run(_accept)
 
-    async def done(self, wamid: str, now: datetime) -> None:
+    async def done(self, message_inbox_id: str, now: datetime) -> None:
         def _done():
             with self.engine.begin() as db:
-                db.execute(update(inbox).where(inbox.c.wamid_hash == _hash(wamid))
+                db.execute(update(inbox).where(inbox.c.wamid_hash == message_inbox_id)
                            .values(processed_at=_naive(now), event=None))
 
         await self._run(_done)
 
-    async def claim_stale(self, claimed_before: datetime, now: datetime) -> List[Inbound]:
-        """Messages accepted but never processed (the gateway stopped); each is claimed by one
-        gateway only."""
+    async def claim_stale(self, claimed_before: datetime,
+                          now: datetime) -> List[Tuple[str, Inbound]]:
+        """Messages accepted but never processed (the gateway stopped), with their inbox id;
+        each is claimed by one gateway only."""
         def _claim():
             claimed = []
             with self.engine.begin() as db:
@@ -150,7 +167,7 @@ class WhatsAppStore(StoreFacade):
                         inbox.c.wamid_hash == row.wamid_hash, inbox.c.claimed_at == row.claimed_at,
                         inbox.c.processed_at.is_(None)).values(claimed_at=_naive(now)))
                 if result.rowcount == 1 and row.event:
-                    claimed.append(Inbound.from_json(row.event))
+                    claimed.append((row.wamid_hash, Inbound.from_json(row.event)))
             return claimed
 
         return await self._run(_claim)

@@ -47,6 +47,8 @@ def gateway_env(tmp_path: Path, **overrides: str) -> Dict[str, str]:
         "GATEWAY_RATE_CONVERSATION": "1000/60",
         "GATEWAY_RATE_CLIENT": "1000/60",
         "GATEWAY_RATE_NEW_CONVERSATIONS": "1000/60",
+        "GATEWAY_RATE_READS_CONVERSATION": "1000/60",
+        "GATEWAY_RATE_READS_CLIENT": "1000/60",
     }
     env.update(overrides)
     return env

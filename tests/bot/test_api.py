@@ -3,9 +3,11 @@
 Rasa is down in these tests (nothing listens on RASA_URL): the gateway must still keep the
 user's message and answer in Dutch. Answers of the real bot: test_with_rasa.py.
 """
+import asyncio
 import re
 
 import pytest
+from aiohttp import WSServerHandshakeError
 
 from bot.channels.web import CONVERSATIONS
 from bot.security import CONFIG
@@ -480,3 +482,109 @@ async def test_every_answer_reaches_both_live_watchers_and_the_channels_output(c
     # the web API does not serve another channel's conversation
     response = await client.get(f"/api/v1/conversations/{conversation.id}/messages")
     assert response.status == 404
+
+
+# -- limits on reading: history and websockets ------------------------------------------------
+
+def ws_url(cid):
+    return f"/api/v1/conversations/{cid}/ws"
+
+
+async def refused_upgrade(client, cid):
+    """The answer to a websocket upgrade the gateway refuses, as the browser gets it."""
+    with pytest.raises(WSServerHandshakeError) as refused:
+        await client.ws_connect(ws_url(cid))
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    response = await client.get(ws_url(cid), headers=upgrade)
+    assert response.status == refused.value.status
+    return response
+
+
+async def test_open_websockets_per_conversation_are_capped(make_config, make_client):
+    client = await make_client(make_config(GATEWAY_MAX_SOCKETS_CONVERSATION="2"))
+    cid, other = await start(client), await start(client)
+    tabs = [await client.ws_connect(ws_url(cid)) for _ in range(2)]
+    for tab in tabs:
+        assert (await tab.receive_json())["type"] == "history"
+    response = await refused_upgrade(client, cid)
+    data = await response.json()
+    assert response.status == 429 and int(response.headers["Retry-After"]) > 0
+    assert data["error"] == "too_many_connections" and "tabbladen" in data["message"]
+    other_tab = await client.ws_connect(ws_url(other))  # other conversations are not affected
+    assert (await other_tab.receive_json())["type"] == "history"
+    await tabs[0].close()  # a closed tab frees its place (once the gateway saw it close)
+    for _ in range(50):
+        try:
+            again = await client.ws_connect(ws_url(cid))
+            break
+        except WSServerHandshakeError:
+            await asyncio.sleep(0.02)
+    assert (await again.receive_json())["type"] == "history"
+    for ws in (tabs[1], other_tab, again):
+        await ws.close()
+
+
+async def test_open_websockets_per_client_address_are_capped(make_config, make_client):
+    client = await make_client(make_config(GATEWAY_MAX_SOCKETS_CLIENT="3"))
+    sockets = [await client.ws_connect(ws_url(await start(client))) for _ in range(3)]
+    response = await refused_upgrade(client, await start(client))
+    data = await response.json()
+    assert response.status == 429
+    assert data["error"] == "too_many_connections" and "internetverbinding" in data["message"]
+    for ws in sockets:
+        await ws.close()
+
+
+async def test_reading_a_conversation_is_rate_limited(make_config, make_client):
+    client = await make_client(make_config(GATEWAY_RATE_READS_CONVERSATION="3/60"))
+    cid, other = await start(client), await start(client)
+    ws = await client.ws_connect(ws_url(cid))  # opening the websocket reads the history too
+    await ws.close()
+    for _ in range(2):
+        assert (await client.get(f"/api/v1/conversations/{cid}/messages")).status == 200
+    response = await client.get(f"/api/v1/conversations/{cid}/messages")
+    data = await response.json()
+    assert response.status == 429 and int(response.headers["Retry-After"]) >= 1
+    assert data["error"] == "rate_limited" and "Wacht" in data["message"]
+    assert (await refused_upgrade(client, cid)).status == 429
+    assert (await client.get(f"/api/v1/conversations/{other}/messages")).status == 200
+
+
+async def test_reads_per_client_address_are_rate_limited(make_config, make_client):
+    client = await make_client(make_config(GATEWAY_RATE_READS_CLIENT="4/60"))
+    ids = [await start(client) for _ in range(3)]
+    statuses = [(await client.get(f"/api/v1/conversations/{cid}/messages")).status
+                for cid in ids * 2]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+async def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(make_config, make_client):
+    """Without GATEWAY_TRUSTED_PROXIES (the default) nobody can pick their own address."""
+    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60"))
+    cid = await start(client)
+    url = f"/api/v1/conversations/{cid}/messages"
+    statuses = [(await client.post(url, json={"text": "hoi"},
+                                   headers={"X-Forwarded-For": f"203.0.113.{n}"})).status
+                for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+async def test_ipv6_clients_count_per_64(make_config, make_client):
+    """A home or phone gets a whole /64: hopping between its addresses does not reset the limit."""
+    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60",
+                                           GATEWAY_TRUSTED_PROXIES="127.0.0.1"))
+    cid = await start(client)
+    url = f"/api/v1/conversations/{cid}/messages"
+
+    async def post_from(address):
+        return (await client.post(url, json={"text": "hoi"},
+                                  headers={"X-Forwarded-For": address})).status
+
+    assert await post_from("2001:db8:1:2::1") == 200
+    assert await post_from("2001:db8:1:2:aaaa::7") == 200
+    assert await post_from("2001:db8:1:2:ffff:ffff:ffff:fffe") == 429  # the same /64
+    assert await post_from("2001:db8:1:3::1") == 200  # the neighbours' /64
+    assert await post_from("::ffff:203.0.113.9") == 200  # IPv4 in IPv6 counts as that IPv4
+    assert await post_from("203.0.113.9") == 200
+    assert await post_from("203.0.113.9") == 429

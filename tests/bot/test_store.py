@@ -73,3 +73,24 @@ async def test_unknown_mode_or_sender_is_refused(database_url):
         await store.add_message(conversation.id, "hacker", "hoi")
     assert await store.get_conversation("does-not-exist") is None
     await store.close()
+
+
+async def test_a_database_of_an_older_version_gets_the_new_columns(database_url):
+    """gw_wa_inbox got user_key (forget me deletes a user's inbox rows): a gateway started on
+    a database made before that adds it instead of failing on the first WhatsApp message."""
+    import bot.whatsapp.tables  # noqa: F401  (the WhatsApp tables are part of the store)
+
+    engine = create_engine(database_url, future=True)
+    with engine.begin() as db:  # gw_wa_inbox as the previous version created it
+        db.execute(text("CREATE TABLE gw_wa_inbox (wamid_hash VARCHAR(64) PRIMARY KEY, "
+                        "received_at TIMESTAMP NOT NULL, claimed_at TIMESTAMP, "
+                        "processed_at TIMESTAMP, event JSON)"))
+        db.execute(text("INSERT INTO gw_wa_inbox (wamid_hash, received_at) "
+                        "VALUES ('a', CURRENT_TIMESTAMP)"))
+    store = Store(database_url)
+    await store.open()
+    await store.close()
+    with engine.connect() as db:
+        rows = db.execute(text("SELECT wamid_hash, user_key FROM gw_wa_inbox")).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [("a", None)]  # the old row is kept

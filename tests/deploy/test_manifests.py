@@ -8,6 +8,7 @@ bot/config.py), not from a copy in this file.
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import re
 from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
@@ -237,6 +238,18 @@ def test_gateway_gets_every_setting_it_needs_for_several_instances():
     assert whatsapp and all(s["secretRef"].get("optional") for s in whatsapp)
     example = GatewayConfig.from_env({**env, **secret_keys()["leerwijzer-whatsapp"]}).whatsapp
     assert example.missing() == []  # the example Secret lists every variable the channel needs
+
+
+def test_the_gateway_trusts_no_proxy_network_wider_than_the_ingress():
+    """X-Forwarded-For is believed from these networks: the whole pod network would let any
+    pod (or a client inside the cluster) pose as any user. Empty (trust nobody) is safe."""
+    from bot.config import GatewayConfig
+
+    config = GatewayConfig.from_env(resolved_env(container("gateway")))
+    for entry in config.trusted_proxies:
+        network = ipaddress.ip_network(entry, strict=False)
+        assert network.prefixlen >= (24 if network.version == 4 else 120), (
+            f"GATEWAY_TRUSTED_PROXIES trusts all of {network}: name the ingress CIDR only")
 
 
 def test_rasa_and_action_server_get_what_they_read():

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 from bot.app import create_app
 from bot.config import GatewayConfig
 from bot.store import conversations, messages
-from tests.bot.conftest import gateway_env
+from tests.bot.conftest import fake_rasa, gateway_env  # noqa: F401  (fake_rasa: a fixture)
 
 
 class RasaTracker:
@@ -53,7 +53,7 @@ def rasa_tracker(tmp_path) -> RasaTracker:
 @pytest.fixture
 def privacy_env(tmp_path, rasa_tracker):
     def _env(**overrides: str) -> dict:
-        return gateway_env(tmp_path, TRACKER_STORE_URL=rasa_tracker.url, **overrides)
+        return gateway_env(tmp_path, **{"TRACKER_STORE_URL": rasa_tracker.url, **overrides})
     return _env
 
 

@@ -96,31 +96,60 @@ async def test_a_browser_may_send_delete_from_the_tenants_site(make_gateway, pri
     assert "DELETE" in response.headers["Access-Control-Allow-Methods"]
 
 
+CONFIRMATION = "Klaar: ik ben vergeten wat je me in dit gesprek over jezelf vertelde."
+
+
+def answer_forget_me(fake_rasa):
+    """The bot's answer to "vergeet mij" (actions/privacy.py): its confirmation and the request."""
+    fake_rasa.answers["vergeet mij"] = [{"text": CONFIRMATION}, {"custom": {"type": "forget_me"}}]
+
+
 async def test_forget_me_on_the_web_keeps_only_the_confirmation(
-        make_gateway, privacy_env, rasa_tracker):
-    """What the gateway does when the bot answered "vergeet mij" (json_message forget_me)."""
-    env = privacy_env()
+        make_gateway, privacy_env, rasa_tracker, fake_rasa):
+    env = privacy_env(RASA_URL=fake_rasa.url)
+    answer_forget_me(fake_rasa)
     client = await make_gateway(env)
     cid = await start(client)
     await say(client, cid, "Mijn telefoon is 06 12345678, ik ben 45")
     await rasa_tracker.save(cid, [time.time()])
     add_handoff(env["DATABASE_URL"], cid)
-    core = client.app[CONVERSATIONS]
-    conversation = await core.store.get_conversation(cid)
-    said = await core.store.add_message(cid, "user", "vergeet mij")
-    from bot.replies import Outgoing
-    confirmation = await core.deliver_to_user(conversation, Outgoing(text="Klaar: ik ben vergeten"))
 
-    await core.bot_request_handlers["forget_me"](conversation, BotRequest("forget_me", {}))
+    answer = await say(client, cid, "vergeet mij")
 
-    left = await core.store.messages(cid)
-    assert [m.id for m in left] == [confirmation.id]
-    assert said.id not in [m.id for m in left]
+    assert [m["text"] for m in answer["messages"]] == [CONFIRMATION]
+    history = await client.get(f"/api/v1/conversations/{cid}/messages")
+    assert [m["text"] for m in (await history.json())["messages"]] == [CONFIRMATION]
     assert rasa_tracker.events(cid) == 0
     assert count_rows(env["DATABASE_URL"], handoffs, conversation_id=cid) == 0
     # the conversation goes on with the same id
     answer = await say(client, cid, "Ik zoek een cursus")
     assert answer["messages"], "the gateway answered"
+
+
+async def test_forget_me_without_the_tracker_store_says_it_did_not_work(
+        make_gateway, privacy_env, fake_rasa, tmp_path, caplog):
+    """TRACKER_STORE_URL points elsewhere than Rasa's store: nothing may be confirmed."""
+    env = privacy_env(RASA_URL=fake_rasa.url,
+                      TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'not-rasas-store.db'}")
+    answer_forget_me(fake_rasa)
+    client = await make_gateway(env)
+    cid = await start(client)
+    await say(client, cid, "Ik ben 45 en woon in Enschede")
+
+    answer = await say(client, cid, "vergeet mij")
+
+    texts = [m["text"] for m in answer["messages"]]
+    assert CONFIRMATION not in texts
+    assert len(texts) == 1 and "niet gelukt" in texts[0] and "opnieuw" in texts[0]
+    assert "no Rasa tracker store" in caplog.text  # the operator sees why
+    history = await client.get(f"/api/v1/conversations/{cid}/messages")
+    assert "Ik ben 45 en woon in Enschede" in [m["text"] for m in (await history.json())["messages"]]
+
+    response = await client.delete(f"/api/v1/conversations/{cid}")
+    body = await response.json()
+    assert response.status == 503 and body["error"] == "not_deleted"
+    assert "niet gelukt" in body["message"]
+    assert count_rows(env["DATABASE_URL"], conversations, id=cid) == 1
 
 
 async def test_forget_me_on_whatsapp_deletes_the_phone_number_too(
@@ -138,7 +167,8 @@ async def test_forget_me_on_whatsapp_deletes_the_phone_number_too(
     await core.store.add_message(conversation.id, "user", "vergeet mij")
     await rasa_tracker.save(conversation.id, [time.time()])
 
-    await core.bot_request_handlers["forget_me"](conversation, BotRequest("forget_me", {}))
+    await core.confirmed_request_handlers["forget_me"](conversation, BotRequest("forget_me", {}),
+                                                       [])
 
     assert count_rows(env["DATABASE_URL"], contacts, conversation_id=conversation.id) == 0
     assert count_rows(env["DATABASE_URL"], conversations, id=conversation.id) == 0

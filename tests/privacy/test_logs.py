@@ -1,6 +1,11 @@
 """The gateway's log records carry no personal identifiers: message, arguments and tracebacks
 are masked before any handler writes them."""
 import logging
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bot.privacy import logs
 
@@ -44,3 +49,42 @@ def test_installing_twice_masks_once():
     record = logging.getLogger("x").makeRecord("x", logging.INFO, "f", 1, "bsn %s",
                                                ("123456782",), None)
     assert record.getMessage() == "bsn [BSN]"
+
+
+def test_whatsapp_numbers_and_message_ids_are_masked(caplog):
+    logs.install()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("bot.test").warning(
+            "delivery %s", '{"wa_id": "31612345678", "wamid": "wamid.HBgLMzE2MTIzNDU2NzgVAgAS"}')
+    text = caplog.text
+    assert "31612345678" not in text and "HBgLMzE2MTIzNDU2Nzg" not in text
+    assert "[TELEFOON]" in text and "[WAMID]" in text
+
+
+def _failing_statement(engine) -> str:
+    """What SQLAlchemy says (and the gateway logs) when a statement with a phone number fails."""
+    with pytest.raises(DBAPIError) as failed:
+        with engine.connect() as db:
+            db.execute(text("SELECT * FROM no_such_table WHERE wa_id = :wa_id"),
+                       {"wa_id": "31612345678"})
+    engine.dispose()
+    return str(failed.value)
+
+
+def test_no_engine_of_the_project_puts_query_parameters_in_its_errors(tmp_path):
+    from bot import store
+    from bot.privacy.tracker import RasaTrackerStore
+    import knowledge.db
+
+    tracker_path = tmp_path / "tracker.db"
+    with sqlite3.connect(tracker_path) as db:
+        db.execute("CREATE TABLE events (sender_id TEXT, timestamp REAL)")
+    engines = {
+        "gateway": store.make_engine(f"sqlite:///{tmp_path / 'gateway.db'}"),
+        "knowledge": knowledge.db.make_engine(f"sqlite:///{tmp_path / 'knowledge.db'}"),
+        "rasa tracker": RasaTrackerStore(f"sqlite:///{tracker_path}")._connect(),
+    }
+    for name, engine in engines.items():
+        error = _failing_statement(engine)
+        assert "no_such_table" in error, name  # the statement is still there, for the operator
+        assert "31612345678" not in error, f"the {name} engine logs query parameters"

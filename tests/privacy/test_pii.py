@@ -231,3 +231,37 @@ def test_spans_point_at_the_identifier():
 def test_storage_uses_the_masker():
     assert mask_for_storage("BSN 123456782") == "BSN [BSN]"
     assert not re.search(r"\d{9}", mask_for_storage("mijn bsn: 111222333"))
+
+
+# -- forms that slipped through (issue 15, item 2) -------------------------------------------
+
+@pytest.mark.parametrize("number", [
+    "31612345678",  # how WhatsApp writes +31 6 12345678
+    "06 - 12345678", "06–12345678", "06 – 1234 5678", "020 - 123 45 67",
+    "+32 470 12 34 56", "+49 151 12345678", "+48 512 345 678", "0049 151 12345678",
+])
+def test_whatsapp_dashed_and_foreign_phone_numbers_are_masked(number):
+    assert mask(f"Bel me op {number} na vijven") == "Bel me op [TELEFOON] na vijven"
+
+
+@pytest.mark.parametrize("written", ["12 34 56 782", "1234 56 782", "12.34.56.782"])
+def test_a_bsn_in_other_groupings_is_masked(written):
+    assert mask(f"mijn bsn is {written}, klopt dat?") == "mijn bsn is [BSN], klopt dat?"
+
+
+@pytest.mark.parametrize("written", ["NL91.ABNA.0417.1643.00", "NL91 ABNA 041 716 43 00",
+                                     "nl 91 abna 0417 164 300", "NL91-ABNA-0417-1643-00"])
+def test_an_iban_with_dots_or_odd_groups_is_masked_whole(written):
+    assert mask(f"rekening {written} graag") == "rekening [IBAN] graag"
+    typo = written[:-1] + ("1" if written[-1] == "0" else "0")  # mod-97 fails
+    assert "[IBAN]" not in mask(f"rekening {typo} graag")
+
+
+@pytest.mark.parametrize("text", [
+    "Ik heb 12 man personeel", "Ik ben 34", "Ik ben 34 en woon in 7511", "Het kost € 1.250,-",
+    "in 2027 of 2028", "postcode 7511 AB", "cursus VCA-123456", "artikel 31 lid 2",
+    "12 34 56 789",  # grouped like a BSN, fails the elfproef
+    "+5 graden", "score 3161 punten", "opleidingscode 25678", "uitkering € 1.234,56 per maand",
+])
+def test_ordinary_numbers_still_pass(text):
+    assert mask(text) == text

@@ -39,6 +39,7 @@ def scaled(tmp_path_factory):
             # request comes from 127.0.0.1.
             "GATEWAY_RATE_CLIENT": "1000/60",
             "GATEWAY_RATE_NEW_CONVERSATIONS": "1000/600",
+            "GATEWAY_RATE_READS_CLIENT": "1000/60",
             # The conversation whose Rasa server is killed mid-turn waits this long for the
             # dead server's lock (the profile's 20 s would only make the test slower).
             "TICKET_LOCK_LIFETIME": "8",

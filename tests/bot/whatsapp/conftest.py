@@ -5,6 +5,8 @@ notice as the bot's answer: enough to see what reaches the phone and what reache
 """
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 import pytest_asyncio
 
@@ -23,10 +25,19 @@ async def graph():
     await fake.close()
 
 
+def empty_tracker_store(path) -> str:
+    """An (empty) Rasa tracker store: forget me deletes from it, and refuses without one."""
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                   "type_name TEXT, timestamp REAL, data TEXT)")
+    return f"sqlite:///{path}"
+
+
 @pytest_asyncio.fixture
-async def make_whatsapp(make_config, make_client, graph):
+async def make_whatsapp(make_config, make_client, graph, tmp_path):
     """Start a gateway with the WhatsApp channel; several may share one database."""
     async def _make(**env: str) -> WhatsApp:
+        env = {"TRACKER_STORE_URL": empty_tracker_store(tmp_path / "tracker.db"), **env}
         client = await make_client(make_config(**wa_env(graph.url, **env)))
         graph.send_webhooks_to(str(client.make_url(PATH)), SECRET)
         return WhatsApp(client, client.app[WHATSAPP], graph)

@@ -138,8 +138,9 @@ async def test_advisor_buttons_work_like_the_bots(wa):
 async def test_forget_me_removes_the_phone_number_and_the_next_message_starts_afresh(wa):
     await wa.say("Ik ben 45 en woon in Enschede")
     old = await wa.conversation()
-    forget = wa.channel.conversations.bot_request_handlers["forget_me"]
-    await forget(old, BotRequest("forget_me", {"type": "forget_me"}))
+    forget = wa.channel.conversations.confirmed_request_handlers["forget_me"]
+    await forget(old, BotRequest("forget_me", {"type": "forget_me"}), [Outgoing(text="Klaar")])
+    assert shown_text(wa.phone()[-1]) == "Klaar"  # to the number, after it was deleted
     with wa.channel.store.engine.connect() as db:
         assert db.execute(contacts.select()).all() == []  # the phone number is gone
     assert await wa.channel.conversations.store.get_conversation(old.id) is None

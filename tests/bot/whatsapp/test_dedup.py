@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import timedelta
 
 import pytest
 
-from bot.whatsapp.inbound import parse_delivery
 from tests.bot.whatsapp.support import (
-    PHONE_NUMBER_ID, USER, delivery, new_wamid, signed_headers,
+    USER, delivery, new_wamid, signed_headers,
 )
 
 pytestmark = pytest.mark.asyncio
@@ -75,8 +75,21 @@ async def test_seen_ids_expire(wa):
     later = wa.channel.clock() + timedelta(days=8)
     assert await wa.channel.store.purge(later, wa.channel.settings.dedup_days) >= 1
     # After expiry the id is forgotten; within the expiry a redelivery stays ignored (above).
-    assert await wa.channel.store.accept(
-        parse_delivery(payload, PHONE_NUMBER_ID).messages, later)
+    assert await wa.channel.store.accept(wa.channel.parse(payload).messages, later)
+
+
+async def test_a_replay_older_than_the_dedup_window_is_acknowledged_but_not_answered(wa):
+    """After WHATSAPP_DEDUP_DAYS (7) a message id is forgotten; a signed delivery replayed
+    later must not be answered again."""
+    eight_days_ago = int(time.time()) - 8 * 24 * 3600
+    response = await wa.post(delivery("text", TEXT="Welke cursus past bij mij?",
+                                      NOW=str(eight_days_ago)))
+    await wa.settle()
+    assert response.status == 200  # Meta gets its acknowledgement and stops retrying
+    assert wa.phone() == [] and await wa.conversation() is None
+    six_days_ago = int(time.time()) - 6 * 24 * 3600  # late, but within the window: handled
+    await wa.deliver("text", TEXT="Welke cursus past bij mij?", NOW=str(six_days_ago))
+    assert [m.text for m in await user_messages(wa)] == ["Welke cursus past bij mij?"]
 
 
 async def test_message_accepted_before_a_stop_is_answered_after_the_restart(make_whatsapp):
@@ -84,7 +97,7 @@ async def test_message_accepted_before_a_stop_is_answered_after_the_restart(make
     # The first gateway recorded the message, acknowledged it and stopped before handling it.
     payload = delivery("text", TEXT="Ben ik nog welkom?", WAMID1=new_wamid())
     stopped_at = first.channel.clock() - timedelta(minutes=10)
-    await first.channel.store.accept(parse_delivery(payload, PHONE_NUMBER_ID).messages, stopped_at)
+    await first.channel.store.accept(first.channel.parse(payload).messages, stopped_at)
     second = await make_whatsapp()  # its housekeeping finds the left-over message at start
     for _ in range(100):
         await second.settle()
