@@ -20,7 +20,9 @@ class HandoffSettings:
     session_hours: float = 8.0  # an advisor's login lasts one working day
     # The login cookie is Secure on https; set ADVISOR_COOKIE_SECURE=1 behind a TLS proxy.
     cookie_secure: bool = False
-    login_rate: str = "10/300"  # attempts per client address (and per e-mail) per seconds
+    # Failed logins per client (and per e-mail address and client) before that client waits
+    # the seconds, doubling with each further failure (bot/limits.py FailureBackoff).
+    login_rate: str = "10/300"
     housekeeping_seconds: float = 15.0
     password_file: Path = ROOT / "var" / "advisor_password"
 

@@ -115,17 +115,61 @@ async def test_too_short_passwords_are_refused(desk):
         await desk.handoffs.accounts.save_advisor("kort@twente.example", "Kort", "kort", ["twente"])
 
 
-async def test_login_attempts_are_rate_limited(make_desk):
-    desk = await make_desk(ADVISOR_LOGIN_RATE="3/300")
-    await desk.advisor(online=False)  # one attempt
-    for _ in range(2):
-        response = await desk.api("POST", "/login", json={"email": "petra@twente.example",
-                                                          "password": "raden-raden-raden"})
-        assert response.status == 401
-    blocked = await desk.api("POST", "/login", json={"email": "petra@twente.example",
-                                                     "password": PASSWORD})
+PETRA = "petra@twente.example"
+# Two clients behind the gateway's (trusted) proxy: someone guessing, and Petra at her desk.
+GUESSER = {"X-Forwarded-For": "203.0.113.66"}
+PETRAS_DESK = {"X-Forwarded-For": "198.51.100.7"}
+
+
+async def login_from(desk, client, password, email=PETRA):
+    return await desk.api("POST", "/login", headers=client,
+                          json={"email": email, "password": password})
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+async def test_wrong_passwords_from_elsewhere_do_not_lock_the_advisor_out(make_desk):
+    desk = await make_desk(ADVISOR_LOGIN_RATE="3/300", GATEWAY_TRUSTED_PROXIES="127.0.0.1")
+    await desk.handoffs.accounts.save_advisor(PETRA, "Petra", PASSWORD, ["twente"])
+    answers = [(await login_from(desk, GUESSER, f"raden-raden-{n}")).status for n in range(10)]
+    assert answers[:3] == [401, 401, 401] and set(answers[3:]) == {429}
+    blocked = await login_from(desk, GUESSER, PASSWORD)  # even a right guess waits now
     assert blocked.status == 429 and int(blocked.headers["Retry-After"]) > 0
     assert "Wacht" in (await blocked.json())["message"]
+    # Petra, from a client that has not failed, logs in at once.
+    assert (await login_from(desk, PETRAS_DESK, PASSWORD)).status == 200
+    # Another client that tries many addresses is held back too.
+    sprayer = {"X-Forwarded-For": "203.0.113.99"}
+    spraying = [(await login_from(desk, sprayer, "welkom-welkom-1", f"a{n}@twente.example")).status
+                for n in range(5)]
+    assert spraying == [401, 401, 401, 429, 429]
+    assert (await login_from(desk, PETRAS_DESK, PASSWORD)).status == 200
+
+
+async def test_failed_logins_from_one_client_wait_longer_each_time(make_desk):
+    from bot.handoff.routes import LIMITERS
+
+    desk = await make_desk(ADVISOR_LOGIN_RATE="3/300", GATEWAY_TRUSTED_PROXIES="127.0.0.1")
+    clock = desk.app[LIMITERS]["login"].clock = Clock()
+    await desk.handoffs.accounts.save_advisor(PETRA, "Petra", PASSWORD, ["twente"])
+    for _ in range(3):  # a few typing errors are free
+        assert (await login_from(desk, PETRAS_DESK, "typefout-typefout")).status == 401
+    waits = []
+    for _ in range(3):
+        blocked = await login_from(desk, PETRAS_DESK, "typefout-typefout")
+        assert blocked.status == 429
+        waits.append(int(blocked.headers["Retry-After"]))
+        clock.now += waits[-1]  # waited as asked, then one more wrong password
+        assert (await login_from(desk, PETRAS_DESK, "typefout-typefout")).status == 401
+    assert waits == [300, 600, 1200]
+    clock.now += 2400
+    assert (await login_from(desk, PETRAS_DESK, PASSWORD)).status == 200
 
 
 async def test_advisors_see_only_their_regions(desk):
