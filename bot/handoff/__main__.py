@@ -29,9 +29,9 @@ DEMO_NAME = "Demo-adviseur"
 def write_secret(path: Path, secret: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file was there before with other rights
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(secret + "\n")
-    os.chmod(path, 0o600)  # also when the file was there before with other rights
 
 
 async def create_demo_advisor(config: GatewayConfig) -> str:
