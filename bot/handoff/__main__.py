@@ -5,7 +5,11 @@
       generated password in var/advisor_password (mode 0600). Idempotent: an existing account
       whose password matches the file is left alone. Prints how to log in.
   python -m bot.handoff add-advisor EMAIL "NAME" TENANT[,TENANT...]
-      Creates or updates an account with a new generated password and prints it once.
+      Creates or updates an account with a new generated password and prints it once
+      (an account that was deactivated is active again).
+  python -m bot.handoff deactivate-advisor EMAIL
+      Switches the account off and ends its logins at once (an advisor who left, a lost
+      laptop). Exits with 1 when there is no such account.
 
 Uses DATABASE_URL like the gateway.
 """
@@ -16,6 +20,7 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Optional
 
 from bot.config import GatewayConfig
 from bot.handoff import tables  # noqa: F401  (registers the tables before the store opens)
@@ -69,6 +74,15 @@ async def add_advisor(config: GatewayConfig, email: str, name: str, tenants: lis
         await store.close()
 
 
+async def deactivate_advisor(config: GatewayConfig, email: str) -> Optional[int]:
+    store = Store(config.database_url)
+    await store.open()
+    try:
+        return await AccountStore(store).deactivate(email)
+    finally:
+        await store.close()
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.handoff", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -78,6 +92,9 @@ def main(argv=None) -> None:
     add.add_argument("email")
     add.add_argument("name")
     add.add_argument("tenants", help="comma-separated, e.g. brabant,twente")
+    deactivate = commands.add_parser("deactivate-advisor",
+                                     help="switch an advisor account off and end its logins")
+    deactivate.add_argument("email")
     args = parser.parse_args(argv)
     config = GatewayConfig.from_env()
     console = f"http://localhost:{config.port}/advisor/"
@@ -85,6 +102,14 @@ def main(argv=None) -> None:
         password = asyncio.run(create_demo_advisor(config))
         print(f"Adviseursconsole: {console}  e-mail: {DEMO_EMAIL}  wachtwoord: {password}  "
               f"(bewaard in {config.handoff.password_file})", flush=True)
+    elif args.command == "deactivate-advisor":
+        email = args.email.strip().lower()
+        ended = asyncio.run(deactivate_advisor(config, email))
+        if ended is None:
+            print(f"Er is geen account {email}.", file=sys.stderr)
+            raise SystemExit(1)
+        print(f"Account {email} is gedeactiveerd; {ended} login(s) beëindigd. Opnieuw activeren: "
+              f"add-advisor (met een nieuw wachtwoord).")
     else:
         tenants = [t.strip() for t in args.tenants.split(",") if t.strip()]
         password = asyncio.run(add_advisor(config, args.email, args.name, tenants))

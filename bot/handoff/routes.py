@@ -217,7 +217,7 @@ async def login(request: web.Request) -> web.Response:
                       "unknown e-mail or wrong password")
     for key in keys:
         failures.forgive(key)
-    session = await handoffs.accounts.start_session(advisor, handoffs.settings.session_hours)
+    session = await handoffs.accounts.start_session(advisor)
     response = _json({"token": session.token, "expires_at": iso(session.expires_at),
                       "advisor": advisor.to_api()})
     set_login_cookie(response, request, session.token, session.expires_at,
