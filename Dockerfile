@@ -33,7 +33,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     RASA_TELEMETRY_ENABLED=false \
-    TF_CPP_MIN_LOG_LEVEL=2
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    GATEWAY_HOST=0.0.0.0
 RUN useradd --create-home --uid 10001 leerwijzer
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app

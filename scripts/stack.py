@@ -6,7 +6,8 @@ Used by `make run` (python scripts/stack.py) and by the test fixtures
   action server (rasa_sdk)  127.0.0.1:5055  actions/ (ACTION_SERVER_TOKEN required)
   Rasa server               127.0.0.1:5005  REST channel; HTTP API behind RASA_TOKEN (from the
                                             environment, not the command line: rasa_server/)
-  gateway (aiohttp)         0.0.0.0:8000    bot/ (only when bot/ exists)
+  gateway (aiohttp)         127.0.0.1:8000  bot/ (only when bot/ exists); GATEWAY_HOST=0.0.0.0:
+                                            reachable from the network
 
 `--scaled` (make run-scaled, class ScaledStack): two of each behind nginx on :8080, with
 PostgreSQL and Redis shared (README "Scale-out").
@@ -469,11 +470,11 @@ def main() -> int:
         print(f"Start-up failed: {error}", file=sys.stderr)
         return 1
     print("Leerwijzer runs:\n" + stack.describe(), flush=True)
-    if args.scaled:  # the demo advisor lives in the shared database
+    if args.scaled or stack.has_gateway:
+        # The demo advisor's login, in demo mode (LEERWIJZER_DEMO=1, as `make run` sets it);
+        # otherwise the command says how to add advisors.
         subprocess.run([str(VENV_BIN / "python"), "-m", "bot.handoff", "create-demo-advisor"],
                        cwd=ROOT, env={**stack.env, "GATEWAY_PORT": str(stack.gateway_port)})
-        print(f"\nDemo page: {stack.gateway_url}/\n", flush=True)
-    elif stack.has_gateway:
         print(f"\nDemo page: {stack.gateway_url}/\n", flush=True)
     else:
         print("\nTalk to the bot: curl -s localhost:%d/webhooks/rest/webhook "

@@ -1,9 +1,10 @@
 """Advisor accounts from the command line.
 
-  python -m bot.handoff create-demo-advisor
+  LEERWIJZER_DEMO=1 python -m bot.handoff create-demo-advisor
       The demo account adviseur@demo.leerwijzer.nl for every tenant in tenants.yml, with a
       generated password in var/advisor_password (mode 0600). Idempotent: an existing account
-      whose password matches the file is left alone. Prints how to log in.
+      whose password matches the file is left alone. Prints how to log in. Only in demo mode
+      (LEERWIJZER_DEMO=1, as `make run` sets it); otherwise it says so and exits with 1.
   python -m bot.handoff add-advisor EMAIL "NAME" TENANT[,TENANT...]
       Creates or updates an account with a new generated password and prints it once
       (an account that was deactivated is active again).
@@ -99,6 +100,11 @@ def main(argv=None) -> None:
     config = GatewayConfig.from_env()
     console = f"http://localhost:{config.port}/advisor/"
     if args.command == "create-demo-advisor":
+        if not config.handoff.demo:
+            print("Geen demo-adviseur: dat kan alleen in de demo (LEERWIJZER_DEMO=1, zoals "
+                  "`make run` doet). Maak echte accounts met: python -m bot.handoff add-advisor "
+                  'EMAIL "NAAM" REGIO', file=sys.stderr)
+            raise SystemExit(1)
         password = asyncio.run(create_demo_advisor(config))
         print(f"Adviseursconsole: {console}  e-mail: {DEMO_EMAIL}  wachtwoord: {password}  "
               f"(bewaard in {config.handoff.password_file})", flush=True)

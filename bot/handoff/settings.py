@@ -27,6 +27,9 @@ class HandoffSettings:
     login_rate: str = "10/300"
     housekeeping_seconds: float = 15.0
     password_file: Path = ROOT / "var" / "advisor_password"
+    # Demo mode (LEERWIJZER_DEMO=1, set by `make run`): only then may the demo advisor, a known
+    # e-mail address with every region, be made.
+    demo: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "HandoffSettings":
@@ -45,4 +48,5 @@ class HandoffSettings:
             housekeeping_seconds=float(get("HANDOFF_HOUSEKEEPING_SECONDS",
                                            cls.housekeeping_seconds)),
             password_file=Path(get("ADVISOR_PASSWORD_FILE", cls.password_file)),
+            demo=get("LEERWIJZER_DEMO", "0") == "1",
         )

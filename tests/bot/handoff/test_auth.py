@@ -259,7 +259,8 @@ async def test_the_console_page_has_a_strict_csp_and_no_inline_code(desk):
 
 async def test_demo_advisor_command_is_idempotent_and_keeps_the_password_private(tmp_path, make_desk):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-           "ADVISOR_PASSWORD_FILE": str(tmp_path / "var" / "advisor_password")}
+           "ADVISOR_PASSWORD_FILE": str(tmp_path / "var" / "advisor_password"),
+           "LEERWIJZER_DEMO": "1"}
     runs = [subprocess.run([sys.executable, "-m", "bot.handoff", "create-demo-advisor"], cwd=ROOT,
                            env=env, capture_output=True, text=True, timeout=60) for _ in range(2)]
     assert all(run.returncode == 0 for run in runs), runs[0].stderr
