@@ -6,7 +6,7 @@ is replaced by one of the current N at that login. One hash needs 128 MiB for a 
 most two are computed at a time per gateway.
 Logins: a random 256-bit token for the browser cookie or an `Authorization: Bearer` header;
 only its SHA-256 is stored, with an expiry that moves on with use: a login ends after
-`idle_minutes` unused, and `session_hours` after it started at the latest. A console with a
+ADVISOR_IDLE_MINUTES unused, and ADVISOR_SESSION_HOURS after it started at the latest. A console with a
 live connection sends heartbeats (`online_at`): that is what "an advisor is online" means,
 across gateway instances.
 """
@@ -24,6 +24,7 @@ from typing import Iterable, List, Optional, Tuple
 
 from sqlalchemy import delete, insert, select, update
 
+from bot.handoff.settings import HandoffSettings
 from bot.handoff.tables import advisor_tenants, advisors, naive, sessions, utcnow
 from bot.store import StoreFacade
 
@@ -101,13 +102,13 @@ class Login:
 class AccountStore(StoreFacade):
     """Advisors, their regions, logins and presence; one transaction per method.
 
-    `scrypt_n` is the cost of new password hashes; only tests pass a lower one, for speed."""
+    Logins last `settings.session_hours` at most, `settings.idle_minutes` unused. `scrypt_n` is
+    the cost of new password hashes; only tests pass a lower one, for speed."""
 
-    def __init__(self, store, session_hours: float = 8.0, idle_minutes: float = 30.0,
+    def __init__(self, store, settings: HandoffSettings = HandoffSettings(),
                  scrypt_n: int = SCRYPT_N):
         super().__init__(store)
-        self.session_hours = session_hours
-        self.idle_minutes = idle_minutes
+        self.settings = settings
         self.scrypt_n = scrypt_n
         self._hashing: Optional[asyncio.Semaphore] = None
 
@@ -183,9 +184,8 @@ class AccountStore(StoreFacade):
 
             def _renew():
                 with self.engine.begin() as db:
-                    db.execute(update(advisors).where(
-                        advisors.c.id == row.id,
-                        advisors.c.password_hash == row.password_hash).values(password_hash=renewed))
+                    db.execute(update(advisors).values(password_hash=renewed).where(
+                        advisors.c.id == row.id, advisors.c.password_hash == row.password_hash))
 
             await self._run(_renew)
 
@@ -213,13 +213,14 @@ class AccountStore(StoreFacade):
     # -- logins -----------------------------------------------------------------------------
 
     def _expiry(self, created: datetime, now: datetime, hours: float) -> datetime:
-        return min(created + timedelta(hours=hours), now + timedelta(minutes=self.idle_minutes))
+        return min(created + timedelta(hours=hours),
+                   now + timedelta(minutes=self.settings.idle_minutes))
 
     async def start_session(self, advisor: Advisor, hours: Optional[float] = None) -> Login:
         """`expires_at` of the Login is the latest end; unused, it ends sooner."""
         token = secrets.token_urlsafe(32)
         now = utcnow()
-        hours = self.session_hours if hours is None else hours
+        hours = self.settings.session_hours if hours is None else hours
 
         def _start():
             with self.engine.begin() as db:
@@ -233,7 +234,7 @@ class AccountStore(StoreFacade):
     async def session(self, token: str, now: Optional[datetime] = None,
                       keep_alive: bool = False) -> Optional[Advisor]:
         """The advisor of an unexpired login of an active account. `keep_alive`: the advisor
-        uses it now, so it ends `idle_minutes` from now (never past `session_hours`)."""
+        uses it now, so it ends `settings.idle_minutes` from now (never past the latest end)."""
         now = naive(now or utcnow())
 
         def _read():
@@ -246,7 +247,7 @@ class AccountStore(StoreFacade):
                     sessions.c.expires_at > now, advisors.c.active.is_(True))).first()
                 if row is None:
                     return None
-                expires = self._expiry(row.started_at, now, self.session_hours)
+                expires = self._expiry(row.started_at, now, self.settings.session_hours)
                 if keep_alive and expires > row.expires_at + KEEP_ALIVE_STEP:
                     db.execute(update(sessions).where(sessions.c.token_hash == token_hash(token))
                                .values(expires_at=expires))

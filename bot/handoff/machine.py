@@ -67,8 +67,7 @@ class Handoffs:
         self.conversations = conversations
         self.hub = conversations.hub
         self.cases = CaseStore(conversations.store)
-        self.accounts = AccountStore(conversations.store, settings.session_hours,
-                                     settings.idle_minutes)
+        self.accounts = AccountStore(conversations.store, settings)
         self.settings = settings
         self.clock = clock  # tests move time forward
 

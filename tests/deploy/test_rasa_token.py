@@ -15,8 +15,6 @@ import urllib.request
 from pathlib import Path
 from typing import List
 
-import pytest
-
 from scripts import stack
 
 ROOT = Path(__file__).resolve().parents[2]
