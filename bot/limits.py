@@ -34,6 +34,14 @@ def dutch_number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def dutch_wait(seconds: int) -> str:
+    """"45 seconden", "1 minuut", "40 minuten": how long to wait, in words a user reads easily."""
+    if seconds < 120:
+        return f"{seconds} seconden"
+    minutes = math.ceil(seconds / 60)
+    return "1 minuut" if minutes == 1 else f"{dutch_number(minutes)} minuten"
+
+
 def clean_user_text(text: str, max_chars: int) -> str:
     """Normalise what a user typed; refuse empty or too long text."""
     text = unicodedata.normalize("NFC", text)

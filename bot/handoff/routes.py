@@ -41,7 +41,9 @@ from bot.handoff.auth import (
 from bot.handoff.callback import shown_contact
 from bot.handoff.cases import Case
 from bot.handoff.machine import Handoffs, console_key
-from bot.limits import FailureBackoff, RateLimiter, Refused, clean_user_text, too_fast
+from bot.limits import (
+    FailureBackoff, RateLimiter, Refused, clean_user_text, dutch_wait, too_fast,
+)
 from bot.schemas import INVALID_TEXT
 from bot.security import API_CSP, CONFIG, client_address, dumps, error_response
 from bot.site import Asset
@@ -203,8 +205,8 @@ async def login(request: web.Request) -> web.Response:
     retry_after = max((failures.wait(key) or 0) for key in keys)
     if retry_after:
         raise Refused(429, "too_many_logins",
-                      f"Te vaak een verkeerd wachtwoord. Wacht {retry_after} seconden en probeer "
-                      "het dan opnieuw.",
+                      f"Te vaak een verkeerd wachtwoord. Wacht {dutch_wait(retry_after)} en "
+                      "probeer het dan opnieuw.",
                       f"too many failed logins from this client; retry after {retry_after} s",
                       retry_after=retry_after)
     for key in keys:
