@@ -4,7 +4,8 @@
 #       gateway (python -m bot), action server (python -m actions.server), jobs
 #   docker build --target rasa -t registry.example.nl/leerwijzer/rasa:1.0.0 \
 #       --build-arg MODEL=models/<the model you tested>.tar.gz .
-#       Rasa server with the trained model baked in (train first: `make train`)
+#       Rasa server with the trained model baked in (train first: `make train`);
+#       needs RASA_TOKEN in its environment (docker run -e RASA_TOKEN ...)
 #
 # Not built on the development machine: it has no container daemon and cannot reach
 # the registry the base image comes from. Build it in CI or on a workstation.
@@ -32,7 +33,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     RASA_TELEMETRY_ENABLED=false \
-    TF_CPP_MIN_LOG_LEVEL=2
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    GATEWAY_HOST=0.0.0.0
 RUN useradd --create-home --uid 10001 leerwijzer
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
@@ -44,6 +46,7 @@ COPY bot bot
 COPY knowledge knowledge
 COPY nlu_components nlu_components
 COPY scaleout scaleout
+COPY rasa_server rasa_server
 COPY config.yml endpoints.yml credentials.yml ./
 # The code writes only under var/ (SQLite defaults, advisor password file); in Kubernetes
 # that is an emptyDir, so the image itself stays read-only.
@@ -58,5 +61,9 @@ FROM app AS rasa
 ARG MODEL=models
 COPY ${MODEL} /app/models/
 EXPOSE 5005
-CMD ["rasa", "run", "-m", "models", "--enable-api", "-i", "0.0.0.0", "-p", "5005", \
+# `rasa run` that refuses to start without RASA_TOKEN and gives it to Rasa without putting it
+# on the command line, where `ps` shows it (rasa_server/__main__.py). Arguments as for
+# `rasa run`, without --auth-token.
+ENTRYPOINT ["python", "-m", "rasa_server"]
+CMD ["-m", "models", "--enable-api", "-i", "0.0.0.0", "-p", "5005", \
      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]

@@ -33,14 +33,16 @@ nginx:
 train: setup
 	@$(STAGE) train flock var/train.lock $(RASA) train $(TRAIN_ARGS) --quiet
 
+# `make run` is the demo: it makes the demo advisor and prints its login (LEERWIJZER_DEMO=0 make
+# run: without). The gateway listens on this machine only (GATEWAY_HOST=0.0.0.0: the network).
+LEERWIJZER_DEMO ?= 1
 run: train
-	@$(VENV)/python -m bot.handoff create-demo-advisor
-	@$(VENV)/python scripts/stack.py
+	@LEERWIJZER_DEMO=$(LEERWIJZER_DEMO) $(VENV)/python scripts/stack.py
 
 # Scale-out profile (README "Scale-out"): 2 gateways, 2 Rasa servers, 2 action servers behind
 # nginx on :8080, with PostgreSQL and Redis on 127.0.0.1 shared.
 run-scaled: nginx train
-	@$(VENV)/python scripts/stack.py --scaled
+	@LEERWIJZER_DEMO=$(LEERWIJZER_DEMO) $(VENV)/python scripts/stack.py --scaled
 
 validate: setup
 	@$(STAGE) validate $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings

@@ -74,7 +74,7 @@ class Rate:
 
 @dataclass(frozen=True)
 class GatewayConfig:
-    host: str = "0.0.0.0"
+    host: str = "127.0.0.1"  # this machine only; "0.0.0.0": every interface (LAN, container)
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 30.0

@@ -11,7 +11,7 @@ import math
 import time
 import unicodedata
 from collections import Counter, deque
-from typing import Deque, Dict, Optional
+from typing import Deque, Dict, Optional, Tuple
 
 from bot.config import Rate
 
@@ -34,6 +34,14 @@ class Refused(Exception):
 
 def dutch_number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+def dutch_wait(seconds: int) -> str:
+    """"45 seconden", "1 minuut", "40 minuten": how long to wait, in words a user reads easily."""
+    if seconds < 120:
+        return f"{seconds} seconden"
+    minutes = math.ceil(seconds / 60)
+    return "1 minuut" if minutes == 1 else f"{dutch_number(minutes)} minuten"
 
 
 def clean_user_text(text: str, max_chars: int) -> str:
@@ -82,6 +90,58 @@ class RateLimiter:
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, h in self._hits.items() if not h or h[-1] <= now - self.rate.seconds]:
             del self._hits[key]
+
+
+class FailureBackoff:
+    """Failed attempts per key, with a wait that doubles (logins: per e-mail address and client,
+    and per client).
+
+    The first `rate.count` failures are free. After that the key waits `rate.seconds` before its
+    next attempt, and twice as long after every further failure (at most `max_wait`). A key is
+    forgotten `rate.seconds` after its wait has ended without a new failure. An attempt counts
+    as a failure from the moment it starts (so parallel guesses count too); `forgive` takes one
+    back when the attempt turned out right.
+    """
+
+    def __init__(self, rate: Rate, clock=time.monotonic, max_wait: float = 3600):
+        self.rate = rate
+        self.clock = clock
+        self.max_wait = max_wait
+        self._failures: Dict[str, Tuple[int, float]] = {}  # key -> (failures, time of the last)
+
+    def _wait_after(self, failures: int) -> float:
+        if failures < self.rate.count:
+            return 0.0
+        return min(self.max_wait, self.rate.seconds * 2 ** min(failures - self.rate.count, 20))
+
+    def _current(self, key: str, now: float) -> Tuple[int, float]:
+        failures, last = self._failures.get(key, (0, now))
+        if failures and now > last + self._wait_after(failures) + self.rate.seconds:
+            del self._failures[key]
+            return 0, now
+        return failures, last
+
+    def wait(self, key: str) -> Optional[int]:
+        """Seconds the key must still wait before its next attempt, or None."""
+        now = self.clock()
+        failures, last = self._current(key, now)
+        remaining = last + self._wait_after(failures) - now
+        return math.ceil(remaining) if remaining > 0 else None
+
+    def failed(self, key: str) -> None:
+        now = self.clock()
+        failures, _ = self._current(key, now)
+        self._failures[key] = (failures + 1, now)
+        if len(self._failures) > 10_000:
+            for old in list(self._failures):
+                self._current(old, now)  # forgets it when its time is over
+
+    def forgive(self, key: str) -> None:
+        failures, last = self._failures.get(key, (0, 0.0))
+        if failures <= 1:
+            self._failures.pop(key, None)
+        else:
+            self._failures[key] = (failures - 1, last)
 
 
 def too_fast(retry_after: int) -> Refused:

@@ -21,6 +21,7 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             "form-action 'self'; frame-ancestors {ancestors}")
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+HSTS = "max-age=31536000"
 SERVER_ERROR_TEXT = "Er ging bij ons iets mis. Probeer het zo nog eens."
 DATABASE_DOWN_TEXT = ("Je bericht kon nu niet worden bewaard door een storing. Probeer het over "
                       "een minuut nog eens.")
@@ -119,6 +120,8 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
     """on_response_prepare: safe defaults on everything; pages set their own CSP."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if served_over_https(request):  # browsers then refuse plain http to this host for a year
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith("/api/"):
         response.headers.setdefault("Content-Security-Policy", API_CSP)
         response.headers.setdefault("Cache-Control", "no-store")
@@ -144,6 +147,17 @@ def is_trusted_proxy(address: str, trusted: Iterable[str]) -> bool:
         except ValueError:
             continue
     return False
+
+
+def served_over_https(request: web.Request) -> bool:
+    """https to the gateway itself, or to a TLS proxy in GATEWAY_TRUSTED_PROXIES that says so in
+    X-Forwarded-Proto (its own value is the last one); anyone else's header is not believed."""
+    if request.secure:
+        return True
+    if not is_trusted_proxy(request.remote or "", request.app[CONFIG].trusted_proxies):
+        return False
+    protos = request.headers.get("X-Forwarded-Proto", "").split(",")
+    return protos[-1].strip().lower() == "https"
 
 
 def client_address(request: web.Request) -> str:

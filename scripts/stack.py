@@ -4,8 +4,10 @@ Used by `make run` (python scripts/stack.py) and by the test fixtures
 (tests/conftest.py), so the product and its tests start the same way.
 
   action server (rasa_sdk)  127.0.0.1:5055  actions/ (ACTION_SERVER_TOKEN required)
-  Rasa server               127.0.0.1:5005  REST channel; HTTP API behind a token
-  gateway (aiohttp)         0.0.0.0:8000    bot/ (only when bot/ exists)
+  Rasa server               127.0.0.1:5005  REST channel; HTTP API behind RASA_TOKEN (from the
+                                            environment, not the command line: rasa_server/)
+  gateway (aiohttp)         127.0.0.1:8000  bot/ (only when bot/ exists); GATEWAY_HOST=0.0.0.0:
+                                            reachable from the network
 
 `--scaled` (make run-scaled, class ScaledStack): two of each behind nginx on :8080, with
 PostgreSQL and Redis shared (README "Scale-out").
@@ -135,10 +137,10 @@ class Stack:
             ),
             Service(
                 "Rasa server",
-                [str(VENV_BIN / "rasa"), "run", "-m", self.model, "--enable-api",
-                 # "=": a random token may start with "-", which argparse takes for an option
-                 f"--auth-token={env['RASA_TOKEN']}", "-i", "127.0.0.1",
-                 "-p", str(self.rasa_port), "--endpoints", "endpoints.yml",
+                # `rasa run` with the HTTP API token from RASA_TOKEN, not on the command line
+                # (rasa_server/__main__.py)
+                [str(VENV_BIN / "python"), "-m", "rasa_server", "-m", self.model, "--enable-api",
+                 "-i", "127.0.0.1", "-p", str(self.rasa_port), "--endpoints", "endpoints.yml",
                  "--credentials", "credentials.yml"],
                 f"http://127.0.0.1:{self.rasa_port}/", env,
                 self.log_dir / f"rasa-{self.rasa_port}.log",
@@ -271,8 +273,8 @@ class ScaledStack:
         for number, port in enumerate(self.instance_ports["rasa"], 1):
             self.services.append(Service(
                 f"rasa-{number}",
-                [str(VENV_BIN / "rasa"), "run", "-m", self.model, "--enable-api",
-                 f"--auth-token={env['RASA_TOKEN']}", "-i", "127.0.0.1", "-p", str(port),
+                [python, "-m", "rasa_server", "-m", self.model, "--enable-api",
+                 "-i", "127.0.0.1", "-p", str(port),
                  "--endpoints", "endpoints-scaled.yml", "--credentials", "credentials.yml"],
                 f"http://127.0.0.1:{port}/", env, self.log_dir / f"rasa-{port}.log"))
         for number, port in enumerate(self.instance_ports["gateway"], 1):
@@ -430,6 +432,16 @@ def _nginx_binary() -> Optional[str]:
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None)
 
 
+def write_secret(path: Path, secret: str) -> None:
+    """A file only its owner can read, from the moment it exists (not chmod-ed afterwards);
+    a file left from before is made private before the secret goes in."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(secret + "\n")
+
+
 def _tail(path: Path, lines: int = 30) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -450,10 +462,7 @@ def main() -> int:
                             action_port=5085, listen="0.0.0.0")
     else:
         stack = Stack(with_gateway=not args.no_gateway)
-    token_file = VAR / "rasa_token"
-    token_file.parent.mkdir(parents=True, exist_ok=True)
-    token_file.write_text(stack.env["RASA_TOKEN"])
-    token_file.chmod(0o600)
+    write_secret(VAR / "rasa_token", stack.env["RASA_TOKEN"])
     print("Starting Leerwijzer (first start loads the model, about 30 s) ...", flush=True)
     try:
         stack.start()
@@ -461,11 +470,11 @@ def main() -> int:
         print(f"Start-up failed: {error}", file=sys.stderr)
         return 1
     print("Leerwijzer runs:\n" + stack.describe(), flush=True)
-    if args.scaled:  # the demo advisor lives in the shared database
+    if args.scaled or stack.has_gateway:
+        # The demo advisor's login, in demo mode (LEERWIJZER_DEMO=1, as `make run` sets it);
+        # otherwise the command says how to add advisors.
         subprocess.run([str(VENV_BIN / "python"), "-m", "bot.handoff", "create-demo-advisor"],
                        cwd=ROOT, env={**stack.env, "GATEWAY_PORT": str(stack.gateway_port)})
-        print(f"\nDemo page: {stack.gateway_url}/\n", flush=True)
-    elif stack.has_gateway:
         print(f"\nDemo page: {stack.gateway_url}/\n", flush=True)
     else:
         print("\nTalk to the bot: curl -s localhost:%d/webhooks/rest/webhook "

@@ -1,15 +1,20 @@
 """Advisor accounts, passwords and logins.
 
-Passwords: scrypt from the standard library (N=2^15, r=8, p=1, 16-byte salt), stored as
-"scrypt$N$r$p$salt$hash" so the cost can go up later without breaking old hashes.
+Passwords: scrypt from the standard library (N=2^17, r=8, p=1, 16-byte salt: OWASP's minimum),
+stored as "scrypt$N$r$p$salt$hash" so the cost can go up: a hash of a lower N still logs in and
+is replaced by one of the current N at that login. One hash needs 128 MiB for a moment, so at
+most two are computed at a time per gateway.
 Logins: a random 256-bit token for the browser cookie or an `Authorization: Bearer` header;
-only its SHA-256 is stored, with an expiry. A console with a live connection sends heartbeats
-(`online_at`): that is what "an advisor is online" means, across gateway instances.
+only its SHA-256 is stored, with an expiry that moves on with use: a login ends after
+ADVISOR_IDLE_MINUTES unused, and ADVISOR_SESSION_HOURS after it started at the latest. A console with a
+live connection sends heartbeats (`online_at`): that is what "an advisor is online" means,
+across gateway instances.
 """
 from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -19,20 +24,23 @@ from typing import Iterable, List, Optional, Tuple
 
 from sqlalchemy import delete, insert, select, update
 
+from bot.handoff.settings import HandoffSettings
 from bot.handoff.tables import advisor_tenants, advisors, naive, sessions, utcnow
 from bot.store import StoreFacade
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
-SCRYPT_MAXMEM = 64 * 1024 * 1024
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1
+SCRYPT_MAXMEM = 256 * 1024 * 1024  # N=2^17, r=8 needs 128 MiB
 MIN_PASSWORD_CHARS = 12
+# A session's expiry is written again only when use moves it on by more than this.
+KEEP_ALIVE_STEP = timedelta(seconds=60)
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, n: int = SCRYPT_N) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R,
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=SCRYPT_R,
                             p=SCRYPT_P, maxmem=SCRYPT_MAXMEM)
     b64 = lambda raw: base64.b64encode(raw).decode("ascii")  # noqa: E731
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt)}${b64(digest)}"
+    return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${b64(salt)}${b64(digest)}"
 
 
 def check_password(password: str, stored: str) -> bool:
@@ -48,8 +56,17 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-# Checked against when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+def hash_cost(stored: str) -> int:
+    """The scrypt N of a stored hash (0 when it is not one)."""
+    parts = stored.split("$")
+    return int(parts[1]) if len(parts) == 6 and parts[1].isdigit() else 0
+
+
+@functools.lru_cache(maxsize=4)
+def dummy_hash(n: int) -> str:
+    """Checked against when the e-mail is unknown, so a wrong e-mail takes as long as a wrong
+    password."""
+    return hash_password(secrets.token_urlsafe(16), n)
 
 
 def generate_password() -> str:
@@ -83,7 +100,24 @@ class Login:
 
 
 class AccountStore(StoreFacade):
-    """Advisors, their regions, logins and presence; one transaction per method."""
+    """Advisors, their regions, logins and presence; one transaction per method.
+
+    Logins last `settings.session_hours` at most, `settings.idle_minutes` unused. `scrypt_n` is
+    the cost of new password hashes; only tests pass a lower one, for speed."""
+
+    def __init__(self, store, settings: HandoffSettings = HandoffSettings(),
+                 scrypt_n: int = SCRYPT_N):
+        super().__init__(store)
+        self.settings = settings
+        self.scrypt_n = scrypt_n
+        self._hashing: Optional[asyncio.Semaphore] = None
+
+    async def _scrypt(self, fn, *args):
+        """A password hash or check in a thread, at most two at a time (memory)."""
+        if self._hashing is None:
+            self._hashing = asyncio.Semaphore(2)
+        async with self._hashing:
+            return await asyncio.to_thread(fn, *args)
 
     def _advisor(self, db, row) -> Advisor:
         tenants = db.execute(select(advisor_tenants.c.tenant).where(
@@ -100,7 +134,7 @@ class AccountStore(StoreFacade):
         tenants = sorted(set(tenants))
         if len(password) < MIN_PASSWORD_CHARS:
             raise ValueError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
-        hashed = await asyncio.to_thread(hash_password, password)
+        hashed = await self._scrypt(hash_password, password, self.scrypt_n)
 
         def _save():
             with self.engine.begin() as db:
@@ -133,17 +167,27 @@ class AccountStore(StoreFacade):
         return await self._run(_read)
 
     async def check(self, email: str, password: str) -> Optional[Advisor]:
-        """The advisor when e-mail and password match an active account."""
+        """The advisor when e-mail and password match an active account. A hash of a lower
+        cost than today's is replaced by one of today's cost."""
         def _read():
             with self.engine.connect() as db:
                 return db.execute(select(advisors).where(
                     advisors.c.email == email.strip().lower(), advisors.c.active.is_(True))).first()
 
         row = await self._run(_read)
-        ok = await asyncio.to_thread(check_password, password,
-                                     row.password_hash if row else _DUMMY_HASH)
+        stored = row.password_hash if row else dummy_hash(self.scrypt_n)
+        ok = await self._scrypt(check_password, password, stored)
         if not (ok and row):
             return None
+        if hash_cost(row.password_hash) < self.scrypt_n:
+            renewed = await self._scrypt(hash_password, password, self.scrypt_n)
+
+            def _renew():
+                with self.engine.begin() as db:
+                    db.execute(update(advisors).values(password_hash=renewed).where(
+                        advisors.c.id == row.id, advisors.c.password_hash == row.password_hash))
+
+            await self._run(_renew)
 
         def _load():
             with self.engine.connect() as db:
@@ -151,33 +195,63 @@ class AccountStore(StoreFacade):
 
         return await self._run(_load)
 
+    async def deactivate(self, email: str) -> Optional[int]:
+        """Switch the account off and end its logins: the number ended, None if unknown.
+        `save_advisor` (add-advisor) switches it on again, with a new password."""
+        def _deactivate():
+            with self.engine.begin() as db:
+                row = db.execute(select(advisors).where(
+                    advisors.c.email == email.strip().lower())).first()
+                if row is None:
+                    return None
+                db.execute(update(advisors).where(advisors.c.id == row.id).values(active=False))
+                return db.execute(delete(sessions).where(
+                    sessions.c.advisor_id == row.id)).rowcount
+
+        return await self._run(_deactivate)
+
     # -- logins -----------------------------------------------------------------------------
 
-    async def start_session(self, advisor: Advisor, hours: float) -> Login:
+    def _expiry(self, created: datetime, now: datetime, hours: float) -> datetime:
+        return min(created + timedelta(hours=hours),
+                   now + timedelta(minutes=self.settings.idle_minutes))
+
+    async def start_session(self, advisor: Advisor, hours: Optional[float] = None) -> Login:
+        """`expires_at` of the Login is the latest end; unused, it ends sooner."""
         token = secrets.token_urlsafe(32)
         now = utcnow()
-        expires = now + timedelta(hours=hours)
+        hours = self.settings.session_hours if hours is None else hours
 
         def _start():
             with self.engine.begin() as db:
                 db.execute(insert(sessions).values(
                     token_hash=token_hash(token), advisor_id=advisor.id,
-                    created_at=naive(now), expires_at=naive(expires)))
+                    created_at=naive(now), expires_at=naive(self._expiry(now, now, hours))))
 
         await self._run(_start)
-        return Login(advisor, token, expires)
+        return Login(advisor, token, now + timedelta(hours=hours))
 
-    async def session(self, token: str, now: Optional[datetime] = None) -> Optional[Advisor]:
-        """The advisor of an unexpired login of an active account."""
-        now = now or utcnow()
+    async def session(self, token: str, now: Optional[datetime] = None,
+                      keep_alive: bool = False) -> Optional[Advisor]:
+        """The advisor of an unexpired login of an active account. `keep_alive`: the advisor
+        uses it now, so it ends `settings.idle_minutes` from now (never past the latest end)."""
+        now = naive(now or utcnow())
 
         def _read():
-            with self.engine.connect() as db:
-                row = db.execute(select(advisors).select_from(
-                    sessions.join(advisors, sessions.c.advisor_id == advisors.c.id)).where(
+            with self.engine.begin() as db:
+                row = db.execute(select(advisors, sessions.c.created_at.label("started_at"),
+                                        sessions.c.expires_at)
+                                 .select_from(sessions.join(
+                                     advisors, sessions.c.advisor_id == advisors.c.id)).where(
                     sessions.c.token_hash == token_hash(token),
-                    sessions.c.expires_at > naive(now), advisors.c.active.is_(True))).first()
-                return self._advisor(db, row) if row else None
+                    sessions.c.expires_at > now, advisors.c.active.is_(True))).first()
+                if row is None:
+                    return None
+                expires = self._expiry(row.started_at, now, self.settings.session_hours)
+                if keep_alive and expires > row.expires_at + KEEP_ALIVE_STEP:
+                    db.execute(update(sessions).where(sessions.c.token_hash == token_hash(token))
+                               .values(expires_at=expires))
+                return self._advisor(db, row)
 
         return await self._run(_read)
 

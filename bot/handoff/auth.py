@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.handoff.accounts import AccountStore, Advisor
 from bot.limits import Refused
-from bot.security import own_origin
+from bot.security import own_origin, served_over_https
 
 COOKIE = "lw_advisor"
 COOKIE_PATH = "/advisor"
@@ -50,7 +50,7 @@ async def authenticate(request: web.Request, accounts: AccountStore) -> Caller:
         token = request.cookies.get(COOKIE, "")
     if not token:
         raise Refused(401, "not_logged_in", "Log eerst in.", "no login cookie or bearer token")
-    advisor = await accounts.session(token)
+    advisor = await accounts.session(token, keep_alive=True)  # in use: the idle time starts again
     if advisor is None:
         raise Refused(401, "login_expired", "Je bent niet (meer) ingelogd. Log opnieuw in.",
                       "unknown or expired token")
@@ -67,7 +67,7 @@ def set_login_cookie(response: web.StreamResponse, request: web.Request, token: 
                      expires_at: datetime, always_secure: bool = False) -> None:
     response.set_cookie(
         COOKIE, token, path=COOKIE_PATH, httponly=True, samesite="Strict",
-        secure=always_secure or request.secure,  # plain http: localhost (make run) only
+        secure=always_secure or served_over_https(request),  # plain http: make run only
         max_age=max(0, int((expires_at - datetime.now(expires_at.tzinfo)).total_seconds())))
 
 

@@ -67,7 +67,7 @@ class Handoffs:
         self.conversations = conversations
         self.hub = conversations.hub
         self.cases = CaseStore(conversations.store)
-        self.accounts = AccountStore(conversations.store)
+        self.accounts = AccountStore(conversations.store, settings)
         self.settings = settings
         self.clock = clock  # tests move time forward
 

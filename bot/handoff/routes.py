@@ -44,7 +44,9 @@ from bot.handoff.auth import (
 from bot.handoff.callback import shown_contact
 from bot.handoff.cases import Case
 from bot.handoff.machine import Handoffs, console_key
-from bot.limits import RateLimiter, Refused, clean_user_text, too_fast
+from bot.limits import (
+    FailureBackoff, RateLimiter, Refused, clean_user_text, dutch_wait, too_fast,
+)
 from bot.schemas import INVALID_TEXT
 from bot.security import API_CSP, CONFIG, client_address, dumps, error_response
 from bot.site import Asset
@@ -198,19 +200,29 @@ async def detail(request: web.Request, case: Case, advisor: Advisor) -> dict:
 @api
 async def login(request: web.Request) -> web.Response:
     same_origin(request)
-    limits = request.app[LIMITERS]
+    failures = request.app[LIMITERS]["login"]
     body = validated("login", await read_json(request))
-    for key in ("client:" + client_address(request), "email:" + body["email"].strip().lower()):
-        retry_after = limits["login"].hit(key)
-        if retry_after is not None:
-            raise too_fast(retry_after)
+    client = client_address(request)
+    # Failures count per client: guesses from elsewhere never lock the advisor out.
+    keys = ("client:" + client, f"email:{body['email'].strip().lower()} client:{client}")
+    retry_after = max((failures.wait(key) or 0) for key in keys)
+    if retry_after:
+        raise Refused(429, "too_many_logins",
+                      f"Te vaak een verkeerd wachtwoord. Wacht {dutch_wait(retry_after)} en "
+                      "probeer het dan opnieuw.",
+                      f"too many failed logins from this client; retry after {retry_after} s",
+                      retry_after=retry_after)
+    for key in keys:
+        failures.failed(key)
     handoffs = request.app[HANDOFFS]
     advisor = await handoffs.accounts.check(body["email"], body["password"])
     if advisor is None:
-        log.info("advisor login refused from %s", client_address(request))
+        log.info("advisor login refused from %s", client)
         raise Refused(401, "wrong_login", "Het e-mailadres of het wachtwoord klopt niet.",
                       "unknown e-mail or wrong password")
-    session = await handoffs.accounts.start_session(advisor, handoffs.settings.session_hours)
+    for key in keys:
+        failures.forgive(key)
+    session = await handoffs.accounts.start_session(advisor)
     response = _json({"token": session.token, "expires_at": iso(session.expires_at),
                       "advisor": advisor.to_api()})
     set_login_cookie(response, request, session.token, session.expires_at,
@@ -518,7 +530,7 @@ def setup(app: web.Application, conversations: Conversations) -> Handoffs:
     conversations.advisor_relay = handoffs.on_user_message
     app[HANDOFFS] = handoffs
     app[SOCKETS] = weakref.WeakSet()
-    app[LIMITERS] = {"login": RateLimiter(Rate.parse(config.handoff.login_rate)),
+    app[LIMITERS] = {"login": FailureBackoff(Rate.parse(config.handoff.login_rate)),
                      "typing": RateLimiter(Rate(120, 60))}
     app.cleanup_ctx.append(handoffs.lifecycle)
     app.on_shutdown.append(_close_sockets)

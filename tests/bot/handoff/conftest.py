@@ -24,6 +24,9 @@ from bot.replies import BotRequest
 from bot.store import Message
 
 PASSWORD = "een-lang-test-wachtwoord"
+# Tests hash passwords at a low scrypt cost, for speed; test_auth.py proves the gateway's own
+# (AccountStore's default, >= 2^17) and that hashes of a lower cost are renewed at login.
+FAST_SCRYPT_N = 2 ** 10
 PROFILE = {"theme": "digitalisering_bouw", "education_level": "mbo4", "location": "Enschede",
            "region": "twente", "employment_status": "werkend", "age": 44, "on_benefit": False,
            "tenant": "twente"}
@@ -159,7 +162,9 @@ async def make_desk(make_config, make_client, tmp_path):
     database (a restart is a second app on the same database)."""
     async def _make(tenants_path: Optional[str] = None, **env: str) -> Desk:
         env.setdefault("GATEWAY_TENANTS_FILE", tenants_path or always_open(tmp_path))
-        return Desk(await make_client(make_config(**env)))
+        desk = Desk(await make_client(make_config(**env)))
+        desk.handoffs.accounts.scrypt_n = FAST_SCRYPT_N
+        return desk
 
     return _make
 

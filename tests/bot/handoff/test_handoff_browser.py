@@ -30,7 +30,8 @@ def handoff_gateway(rasa_stack, tmp_path_factory):
                       GATEWAY_TENANTS_FILE=always_open(data),
                       ADVISOR_PASSWORD_FILE=str(data / "advisor_password"))
     made = subprocess.run([sys.executable, "-m", "bot.handoff", "create-demo-advisor"], cwd=ROOT,
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
+                          env={**os.environ, **env, "LEERWIJZER_DEMO": "1"}, capture_output=True,
+                          text=True, timeout=60)
     assert made.returncode == 0, made.stderr
     gateway = GatewayProcess(env=env, log_path=data / "gateway.log")
     gateway.start()
