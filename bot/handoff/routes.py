@@ -48,7 +48,7 @@ from bot.limits import (
     FailureBackoff, RateLimiter, Refused, clean_user_text, dutch_wait, too_fast,
 )
 from bot.schemas import INVALID_TEXT
-from bot.security import API_CSP, CONFIG, client_address, dumps, error_response
+from bot.security import API_CSP, CONFIG, client_key, dumps, error_response
 from bot.site import Asset
 
 log = logging.getLogger(__name__)
@@ -202,7 +202,7 @@ async def login(request: web.Request) -> web.Response:
     same_origin(request)
     failures = request.app[LIMITERS]["login"]
     body = validated("login", await read_json(request))
-    client = client_address(request)
+    client = client_key(request)  # an IPv6 client by its /64
     # Failures count per client: guesses from elsewhere never lock the advisor out.
     keys = ("client:" + client, f"email:{body['email'].strip().lower()} client:{client}")
     retry_after = max((failures.wait(key) or 0) for key in keys)
