@@ -61,6 +61,9 @@ class ActionRespondToFacts(Action):
         if known:
             asked = facts.previous_value(tracker, "asked_slot")
             theme_known = tracker.get_slot("theme") not in (None, UNKNOWN)
+            if follows_up_on_schemes(tracker) and not known & {"theme", "location", "course_format"}:
+                # "mijn kosten zijn maar 2000 euro, kan het dan nog": about the scheme, not a wish
+                return funding_answer(dispatcher, tracker)
             if known & (SEARCH_FACTS - FUNDING_FACTS):
                 return search_or_ask(dispatcher, tracker)  # a wish about the courses: search again
             if last is None:  # nothing answered yet: these facts start the advice
