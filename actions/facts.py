@@ -39,6 +39,16 @@ FOCUS_SLOT = "scheme_in_focus"
 ABOUT_EMPLOYER_PAYING = re.compile(r"betaal|vergoed|budget|\bcao\b|belasting|aftrek", re.IGNORECASE)
 # Someone talking about their own employer is an employee ("mijn werkgever is een installateur").
 MY_EMPLOYER = re.compile(r"\b(?:mijn|m'n|onze)\s+(?:werkgever|baas)\b", re.IGNORECASE)
+# An employer speaking of their own company and people ("wij willen onze monteurs ...",
+# "voor werkgevers", "80 medewerkers", "wij zijn een metaalbedrijf").
+EMPLOYER_SELF = re.compile(
+    r"\b(?:voor|als) werkgevers?\b|\b(?:onze|mijn|m'n) (?:medewerkers|werknemers|mensen|personeel|monteurs|"
+    r"jongens|vakmensen)\b|\b\d+\s*(?:medewerkers|werknemers|man personeel|mensen in dienst)\b|"
+    r"\bwij (?:zijn|hebben) een\b|\bons bedrijf\b", re.IGNORECASE)
+# Place names that are also Dutch words ("iets met stroomnetten leek me wel wat"): a place
+# only after "in", "uit", "bij" and the like, or as the answer to the place question.
+WORD_PLACES = {"leek", "best", "son", "epe", "wijk", "born", "bergen", "vaals", "wehl", "haren"}
+PLACE_WORDS_BEFORE = r"(?:in|uit|bij|naar|rond|vlakbij|buurt van|omgeving|regio)\s+"
 NUMBER_SLOTS = {"age", "hours_per_week", "budget", "company_size"}
 # Intents whose text can be the answer to a question the bot asked; with another intent the
 # text counts only when it is a valid answer ("cursus zonnepanelen" to the theme question).
@@ -54,7 +64,8 @@ AGE_IN_TEXT = re.compile(
 NEGATION_BEFORE = re.compile(r"\b(?:niet|geen|nee\s+niet)\s*$", re.IGNORECASE)
 # A question back rather than an answer ("en mijn baas, moet die iets aanvragen").
 QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
-                      r"heb|hebben|krijg|betaalt|kost)\b", re.IGNORECASE)
+                      r"heb|hebben|krijg|betaalt|kost|verdien|word|wordt|ga|gaat|levert|zou|zal|telt|valt|"
+                      r"klopt|bestaat|werkt)\b", re.IGNORECASE)
 # "het zijn er 140 niet 400", "45 niet 54": a number corrected, whatever fact it was.
 NUMBER_CORRECTION = re.compile(r"\b(\d{1,7})\b[^\d]{0,12}?\bniet\s+(\d{1,7})\b", re.IGNORECASE)
 # What follows "geen" when someone has no diploma.
@@ -238,6 +249,10 @@ def age_in_text(text: str) -> Optional[str]:
     return None
 
 
+def speaks_as_employer(text: str) -> bool:
+    return bool(EMPLOYER_SELF.search(text)) and not MY_EMPLOYER.search(text)
+
+
 def schemes_in_focus(text: str, before: Optional[List[str]]) -> Optional[List[str]]:
     """The funding schemes a follow-up question is about: those the message names, else
     those named before (showing modules or a hub ends the focus: actions/recommend.py)."""
@@ -293,8 +308,11 @@ class ValidateSlotMappings(ValidationAction):
             if theme:
                 found["theme"] = theme
         if "employment_status" not in extracted and not entity_values(tracker, "employment_status") \
-                and tracker.get_slot("employment_status") is None and HAS_A_JOB.search(text):
-            found["employment_status"] = "werkend"  # "ik werk nu als buschauffeur"
+                and tracker.get_slot("employment_status") is None:
+            if speaks_as_employer(text):
+                found["employment_status"] = "werkgever"  # "wij zijn een metaalbedrijf met 400 man"
+            elif HAS_A_JOB.search(text):
+                found["employment_status"] = "werkend"  # "ik werk nu als buschauffeur"
         if "benefit_type" not in extracted and (tracker.get_slot("benefit_type") is None
                                                 or CORRECTION.search(text) or NEGATED_WORD.search(text)):
             # "ik heb bijstand", "zit in de ww", "geen ww maar bijstand"
@@ -376,6 +394,14 @@ class ValidateSlotMappings(ValidationAction):
             options.append(value)
         if not options:  # only what the user said it is not ("niet tilburg")
             return {slot: before}
+        if slot == "education_level":
+            options.insert(0, NEGATED_WORD.sub(" ", latest_text(tracker)))  # "mbo 3" read as "mbo"
+        if slot == "location" and asked != "location":
+            text = latest_text(tracker)
+            options = [o for o in options if str(o).lower() not in WORD_PLACES
+                       or re.search(PLACE_WORDS_BEFORE + re.escape(str(o)), text, re.IGNORECASE)]
+            if not options:
+                return {slot: before}
         # the last valid value wins ("nee, ik bedoel Breda")
         for option in reversed(options):
             canonical, extra = check(slot, option)

@@ -214,7 +214,7 @@ CONCEPTS = [
     (r"aanvra|aanvraag|wie vraagt|hoe vraag|waar vraag", r"vraagt|aanvra"),
     (r"hoeveel|wat krijg", r"€|\d+\s?%"),
     (r"aangesloten|\blid\b", r"aangesloten"),
-    (r"\bbbl\b|\bbol\b|deeltijd|module|\bhbo\b|\bmbo\b|cursus", r"\bbbl\b|\bbol\b|deeltijd|module|opleiding"),
+    (r"\bbbl\b|\bbol\b|deeltijd|\bhbo\b|\bmbo\b", r"\bbbl\b|\bbol\b|deeltijd|module|opleiding"),
     (r"combiner|samen met|naast|ook nog", r"naast|samen|ook|deel"),
 ]
 # "jammer, wat dan wel", "wat is er nu dan": after a scheme that is closed to the user.
@@ -437,19 +437,6 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     return events + ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik wat voor jouw bedrijf past.")
 
 
-# An employer speaking of their own company and people ("wij willen onze monteurs ...",
-# "voor werkgevers", "80 medewerkers"); "mijn werkgever" is said by an employee.
-EMPLOYER_SELF = re.compile(
-    r"\b(?:voor|als) werkgevers?\b|\b(?:onze|mijn|m'n) (?:medewerkers|werknemers|mensen|personeel|monteurs|"
-    r"jongens|vakmensen)\b|\b\d+\s*(?:medewerkers|werknemers|man personeel|mensen in dienst)\b|"
-    r"\bwij (?:zijn|hebben) een\b|\bons bedrijf\b", re.IGNORECASE)
-MY_EMPLOYER = re.compile(r"\b(?:mijn|m'n)\s+(?:werkgever|baas)\b", re.IGNORECASE)
-
-
-def speaks_as_employer(text: Text) -> bool:
-    return bool(EMPLOYER_SELF.search(text)) and not MY_EMPLOYER.search(text)
-
-
 # What an employer says about themselves; without it (and not known as an employer) an
 # "employer question" is a worker's search ("woon in roosendaal, isoleren lijkt me wat").
 EMPLOYER_WORDS = re.compile(
@@ -467,9 +454,9 @@ class ActionEmployerAdvice(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
+        if not text.startswith("/") and schemes_in_focus(text, None):
+            return funding_answer(dispatcher, tracker)  # "kunnen we de slim regeling gebruiken"
         if text and not text.startswith("/") and not EMPLOYER_WORDS.search(text) \
                 and tracker.get_slot("employment_status") != "werkgever":
             return search_or_ask(dispatcher, tracker)
-        if schemes_in_focus(text, None):  # "kunnen we de slim regeling gebruiken": about that scheme
-            return funding_answer(dispatcher, tracker)
         return employer_answer(dispatcher, tracker)

@@ -70,7 +70,7 @@ THEME_WORDS = [
     ("renovat", "verduurzaming_woningen"), ("woning", "verduurzaming_woningen"),
     ("energielabel", "verduurzaming_woningen"), ("energieadvi", "verduurzaming_woningen"),
     ("netwerk", "infra_netwerken"), ("kabel", "infra_netwerken"), ("infra", "infra_netwerken"),
-    ("laadpa", "infra_netwerken"), ("stroomnet", "infra_netwerken"), ("netbeheer", "infra_netwerken"),
+    ("laadpa", "infra_netwerken"), ("stroomnet", "infra_netwerken"), ("stroom net", "infra_netwerken"), ("netbeheer", "infra_netwerken"),
     ("warmtepomp", "installatietechniek"), ("install", "installatietechniek"),
     ("zonnepane", "installatietechniek"), ("zonnepanel", "installatietechniek"),
     ("elektr", "installatietechniek"), ("klimaat", "installatietechniek"),

@@ -16,9 +16,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
+from .faq import confident_faq
 from .fallback import MENU, not_understood, bot_texts_of_last_turn
-from .funding import (MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer,
-                      speaks_as_employer)
+from .funding import MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer
 from .guidance import ActionFindHub, hub_follow_up
 from .profile import UNKNOWN
 from .questions import ask_follow_up
@@ -104,6 +104,9 @@ class ActionRespondToFacts(Action):
         elif tracker.get_slot("last_answer") == "hub" and HUB_FOLLOW_UP.search(facts.latest_text(tracker)):
             # "zaterdag open?": the hub's hours and address
             return hub_follow_up(dispatcher, tracker) or await ActionFindHub().run(dispatcher, tracker, domain)
+        elif confident_faq(tracker):
+            # "verdien ik daar meer mee dan als kok": below the threshold, but the FAQ answer is sure
+            dispatcher.utter_message(response=confident_faq(tracker))
         else:
             not_understood(dispatcher, tracker)
         return []
@@ -119,8 +122,8 @@ def names_a_scheme(tracker: Tracker) -> bool:
 class ActionSearchModules(Action):
     """A course question: the first page of modules, or the question for what is missing.
     A message the model took for a search but that asks about money is answered as such:
-    it names a scheme ("mag dat van het uwv"), follows up on the schemes just discussed, or
-    is an employer asking for subsidy for their people."""
+    it names a scheme ("mag dat van het uwv"), or is an employer asking for subsidy for
+    their people."""
 
     def name(self) -> Text:
         return "action_search_modules"
@@ -128,9 +131,9 @@ class ActionSearchModules(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = facts.latest_text(tracker)
-        if not corrects_the_search(tracker) and (names_a_scheme(tracker) or follows_up_on_schemes(tracker)):
+        if names_a_scheme(tracker) and not corrects_the_search(tracker):
             return funding_answer(dispatcher, tracker)
-        if MONEY_WORDS.search(text) and speaks_as_employer(text):
+        if MONEY_WORDS.search(text) and facts.speaks_as_employer(text):
             return employer_answer(dispatcher, tracker)
         return search_or_ask(dispatcher, tracker)
 

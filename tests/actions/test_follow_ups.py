@@ -118,3 +118,43 @@ def test_a_question_about_the_hub_just_shown_gets_its_opening_hours():
         {"location": "'s-Hertogenbosch", "last_answer": "hub"}, intent="nlu_fallback", text="zaterdag open?"))
     text = texts(messages)
     assert text.startswith("TransitieHub Energie 's-Hertogenbosch is open:") and "9.00" in text
+
+
+def faq_tracker(slots, text, key, confidence, intent="faq"):
+    tracker = earlier(slots, intent=intent, text=text)
+    tracker.latest_message["response_selector"] = {"faq": {"response": {
+        "intent_response_key": key, "utter_action": f"utter_{key}", "confidence": confidence}}}
+    tracker.latest_message["intent_ranking"] = [{"name": intent, "confidence": 0.5},
+                                                {"name": "faq", "confidence": 0.49}]
+    return tracker
+
+
+def test_a_faq_follow_up_about_the_loan_is_answered_about_the_loan_not_by_word_match():
+    from actions.faq import ActionAnswerFaq
+    messages, _ = run_action(ActionAnswerFaq(), faq_tracker(
+        dict(WORKER, scheme_in_focus=["levenlanglerenkrediet"]), "hoeveel rente", "faq/startkwalificatie", 0.19))
+    assert "2,57%" in texts(messages) and "startkwalificatie" not in texts(messages)
+
+
+def test_what_does_that_cost_after_modules_gives_their_prices():
+    from actions.faq import ActionAnswerFaq
+    _, events = run_action(ActionSearchModules(), make_tracker(
+        {"theme": "installatietechniek", "location": "Tilburg"}, intent="search_course"))
+    shown = slot_events(events)["shown_modules"]
+    messages, _ = run_action(ActionAnswerFaq(), faq_tracker(
+        {"shown_modules": shown}, "en wat kost dat", "faq/microcredential", 0.24))
+    assert texts(messages).startswith("Dit zijn de modules die ik je liet zien:") and "btw" in texts(messages)
+
+
+def test_a_plain_faq_question_gets_the_selected_answer():
+    from actions.faq import ActionAnswerFaq
+    messages, _ = run_action(ActionAnswerFaq(), faq_tracker({}, "wat is een startkwalificatie",
+                                                            "faq/startkwalificatie", 0.98))
+    assert messages[0]["response"] == "utter_faq/startkwalificatie"
+
+
+def test_an_unclear_message_with_a_sure_faq_answer_gets_it_instead_of_the_same_question():
+    messages, _ = run_action(ActionRespondToFacts(), faq_tracker(
+        {"asked_slot": "theme"}, "verdien ik daar meer mee dan als kok", "faq/werk_en_loon", 0.97,
+        intent="nlu_fallback"))
+    assert messages[0]["response"] == "utter_faq/werk_en_loon"

@@ -1,0 +1,76 @@
+"""FAQ answers (retrieval intent faq), with the conversation in mind.
+
+The ResponseSelector picks an answer by the words of the message alone, so a follow-up such
+as "hoeveel rente" or "ok en hoe moet ik dat terugbetalen" after the loan, or "en wat kost
+dat" after modules, would get whichever general FAQ text shares the most words. What was
+just talked about decides first:
+- a question about the schemes in focus, or one naming a scheme that has no FAQ text of its
+  own, gets the funding answer (actions/funding.py);
+- a money question right after modules gets their prices; other money questions get the
+  funding answer;
+- otherwise the FAQ text the ResponseSelector chose (utter_faq/<key>).
+An unclear message (nlu_fallback) whose FAQ answer the selector is sure of gets that answer
+too (confident_faq, used by actions/respond.py).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from .facts import latest_text, schemes_in_focus
+from .funding import MONEY_WORDS, follows_up_on_schemes, funding_answer
+from .recommend import ask_which_module
+
+# FAQ texts that are themselves about money: their answer stands.
+MONEY_FAQS = {"faq/kosten_bot", "faq/llo_krediet_uitleg", "faq/stap"}
+# FAQ texts about one scheme: a question naming that scheme gets the FAQ text.
+SCHEME_FAQS = {"faq/llo_krediet_uitleg": "levenlanglerenkrediet", "faq/stap": "stap",
+               "faq/brabant_leert": "brabant_leert_jtf"}
+PRICE = re.compile(r"\bkost|\bprijs|hoe duur\b", re.IGNORECASE)
+NOT_ONLY_PRICE = re.compile(r"terug|subsid|betaalt|vergoed|regeling|lenen", re.IGNORECASE)
+SURE = 0.9  # a ResponseSelector confidence at which an unclear message gets the FAQ answer
+
+
+def selected_faq(tracker: Tracker) -> Dict[Text, Any]:
+    """The ResponseSelector's choice: intent_response_key, utter_action, confidence."""
+    return ((tracker.latest_message or {}).get("response_selector") or {}).get("faq", {}).get("response") or {}
+
+
+def confident_faq(tracker: Tracker) -> Optional[Text]:
+    """For an unclear message: the FAQ answer (utter action) when faq was the model's best
+    intent below the fallback threshold and the selector is sure of the answer."""
+    ranking = [i.get("name") for i in (tracker.latest_message or {}).get("intent_ranking") or []
+               if i.get("name") != "nlu_fallback"]
+    choice = selected_faq(tracker)
+    if ranking[:1] == ["faq"] and (choice.get("confidence") or 0) >= SURE:
+        return choice.get("utter_action")
+    return None
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = latest_text(tracker)
+        choice = selected_faq(tracker)
+        key = choice.get("intent_response_key")
+        named = schemes_in_focus(text, None) or []
+        if follows_up_on_schemes(tracker) and not named:
+            return funding_answer(dispatcher, tracker)  # "hoeveel rente" after the loan
+        if named and SCHEME_FAQS.get(key) not in named:
+            return funding_answer(dispatcher, tracker)  # "kan ik dat combineren met het uwv"
+        if MONEY_WORDS.search(text) and key not in MONEY_FAQS:
+            if tracker.get_slot("shown_modules") and PRICE.search(text) and not NOT_ONLY_PRICE.search(text):
+                ask_which_module(dispatcher, tracker, "course_details")  # "en wat kost dat"
+                return []
+            return funding_answer(dispatcher, tracker)
+        if choice.get("utter_action"):
+            dispatcher.utter_message(response=choice["utter_action"])
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return []
