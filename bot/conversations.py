@@ -129,6 +129,7 @@ class Conversations:
             self._bot_failed.discard(conversation.id)
             return list(await handoff(conversation, BotRequest("handoff", {
                 "type": "handoff", "reason": "bot_storing", "profile": {}})) or [])
+        # Rasa still loading its model? Asked only until its first yes: no cost per turn after.
         if (not self.rasa.ready and time.monotonic() < self.starting_until
                 and not await self.rasa.check_ready()):
             return await self._keep(conversation, text)

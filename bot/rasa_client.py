@@ -37,12 +37,15 @@ class RasaClient:
             return True
         if self.session is None:
             return False
+        started = time.perf_counter()
         try:
             async with self.session.get(self.status_url, params=self.status_params,
                                         timeout=READY_TIMEOUT) as resp:
                 self.ready = resp.status == 200
         except (aiohttp.ClientError, asyncio.TimeoutError):
             return False  # not listening yet: Rasa binds its port after loading the model
+        finally:
+            spent("rasa", time.perf_counter() - started)
         if self.ready:
             log.info("Rasa is ready (model loaded)")
         return self.ready
