@@ -27,6 +27,7 @@ from bot.store import Store
 log = logging.getLogger("bot")
 
 STORE = web.AppKey("store", Store)
+RASA = web.AppKey("rasa", RasaClient)
 
 
 def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
@@ -34,8 +35,9 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
     app = web.Application(middlewares=[cors, api_errors], client_max_size=config.max_body_bytes)
     app[CONFIG] = config
     store = Store(config.database_url)
-    rasa = RasaClient(config.rasa_url, config.rasa_timeout)
+    rasa = RasaClient(config.rasa_url, config.rasa_timeout, config.rasa_token)
     app[STORE] = store
+    app[RASA] = rasa
 
     async def database(_app):
         await store.open()
@@ -50,26 +52,41 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
     # Several gateways share live events through Redis; one gateway keeps them in-process.
     hub = (RedisHub(config.hub_redis_url, config.hub_channel_prefix) if config.hub_redis_url
            else Hub())
-    app.cleanup_ctx.extend([database, rasa_session, hub.lifecycle])
+    conversations = Conversations(store, hub, rasa, config.tenants, config.rasa_startup_seconds)
+    app.cleanup_ctx.extend([database, rasa_session, hub.lifecycle, conversations.lifecycle])
     app.on_response_prepare.append(security_headers)
-    conversations = Conversations(store, hub, rasa, config.tenants)
     web_channel.setup(app, conversations)
     whatsapp_channel.setup(app, conversations)  # stays off without WHATSAPP_* settings
     handoff.setup(app, conversations)  # queue, callback requests, advisor console at /advisor/
     privacy.setup(app, conversations)  # masked logs, forget me, retention
     site.setup(app)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     return app
 
 
-async def healthz(request: web.Request) -> web.Response:
+async def database_answers(request: web.Request) -> bool:
     try:
-        database = await request.app[STORE].ping()
+        return await request.app[STORE].ping()
     except Exception as error:  # the health check reports, it does not crash
         log.warning("database check failed: %s", error)
-        database = False
+        return False
+
+
+async def healthz(request: web.Request) -> web.Response:
+    database = await database_answers(request)
     return web.json_response({"status": "ok" if database else "degraded", "database": database},
                              status=200 if database else 503)
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready for users: the database answers and Rasa has loaded its model (since this gateway
+    started; after that a Rasa outage gets the users a Dutch "storing", not a closed door)."""
+    database = await database_answers(request)
+    rasa = await request.app[RASA].check_ready()
+    ready = database and rasa
+    return web.json_response({"status": "ready" if ready else "not ready", "database": database,
+                              "rasa": rasa}, status=200 if ready else 503)
 
 
 def main() -> None:

@@ -78,6 +78,14 @@ class GatewayConfig:
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 30.0
+    # Only to ask Rasa whether its model is loaded (GET /status; `make run` sets it). Without it
+    # the gateway counts Rasa as ready when GET / answers: Rasa binds its port only after loading
+    # the model, and in Kubernetes the Rasa Service sends only to pods whose model is loaded.
+    rasa_token: str = field(default="", repr=False)
+    # After its own start the gateway waits this long for Rasa to load its model (60-150 s
+    # measured; Kubernetes gives Rasa 5 min): meanwhile users hear "Ik ben net opgestart" and
+    # are answered once Rasa is ready. After it, a Rasa that never answered is down: "storing".
+    rasa_startup_seconds: float = 300.0
     database_url: str = DEFAULT_DATABASE_URL
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
@@ -109,6 +117,8 @@ class GatewayConfig:
             port=int(get("GATEWAY_PORT", str(cls.port))),
             rasa_url=get("RASA_URL", cls.rasa_url).rstrip("/"),
             rasa_timeout=float(get("RASA_TIMEOUT", str(cls.rasa_timeout))),
+            rasa_token=get("RASA_TOKEN", "").strip(),
+            rasa_startup_seconds=float(get("RASA_STARTUP_SECONDS", str(cls.rasa_startup_seconds))),
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),
             max_message_chars=int(get("GATEWAY_MAX_MESSAGE_CHARS", str(cls.max_message_chars))),
             rate_per_conversation=Rate.parse(get("GATEWAY_RATE_CONVERSATION", "20/60")),

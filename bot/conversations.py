@@ -9,10 +9,12 @@ json_message {"type": "handoff"} go to `bot_request_handlers[type]`.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 import weakref
 from asyncio import Lock
-from typing import Awaitable, Callable, Dict, List, Optional, Protocol
+from typing import AsyncIterator, Awaitable, Callable, Dict, List, Optional, Protocol
 
 from bot import choices
 from bot.config import Tenant
@@ -33,6 +35,11 @@ BOT_SILENT_TEXT = (
     "Sorry, er ging bij mij iets mis en ik kan je vraag nu niet beantwoorden. Probeer het zo "
     "nog eens, of praat met een adviseur."
 )
+# Rasa is still loading its model (the first minutes after a start): the message is kept and
+# answered once Rasa is ready.
+STARTING_TEXT = ("Ik ben net opgestart en lees nog even in. Je bericht is bewaard; ik antwoord "
+                 "zo.")
+READY_POLL_SECONDS = 1.0  # how often the gateway asks Rasa "ready?" while messages wait
 ADVISOR_BUTTON = {"title": "Met een adviseur praten", "payload": "/request_human"}
 
 
@@ -51,7 +58,8 @@ AdvisorRelay = Callable[[Conversation, Message], Awaitable[Optional[List[Message
 
 
 class Conversations:
-    def __init__(self, store: Store, hub: Hub, rasa: RasaClient, tenants: Dict[str, Tenant]):
+    def __init__(self, store: Store, hub: Hub, rasa: RasaClient, tenants: Dict[str, Tenant],
+                 startup_seconds: float = 0.0):
         self.store = store
         self.hub = hub
         self.rasa = rasa
@@ -67,6 +75,18 @@ class Conversations:
         # Conversations whose last bot turn failed silently: their advisor button is handled
         # here, because the bot's own handoff (an action) may be what fails.
         self._bot_failed: set = set()
+        # Start-up: until Rasa is ready (at most `startup_seconds`) user messages are kept here,
+        # per conversation, and answered by `_answer_when_ready` (in memory, like the locks).
+        self.starting_until = time.monotonic() + startup_seconds
+        self._kept: Dict[str, List[str]] = {}
+        self._waiting: Optional[asyncio.Task] = None
+
+    async def lifecycle(self, _app) -> AsyncIterator[None]:
+        """aiohttp cleanup context: stop waiting for Rasa when the gateway stops."""
+        yield
+        if self._waiting is not None:
+            self._waiting.cancel()
+            await asyncio.gather(self._waiting, return_exceptions=True)
 
     def _lock(self, conversation_id: str) -> Lock:
         lock = self._locks.get(conversation_id)
@@ -109,6 +129,55 @@ class Conversations:
             self._bot_failed.discard(conversation.id)
             return list(await handoff(conversation, BotRequest("handoff", {
                 "type": "handoff", "reason": "bot_storing", "profile": {}})) or [])
+        # Rasa still loading its model? Asked only until its first yes: no cost per turn after.
+        if (not self.rasa.ready and time.monotonic() < self.starting_until
+                and not await self.rasa.check_ready()):
+            return await self._keep(conversation, text)
+        delivered = []
+        if self.rasa.ready and conversation.id in self._kept:  # what was said before, first
+            delivered = await self._answer_kept(conversation)
+        return delivered + await self._ask_rasa(conversation, text)
+
+    async def _keep(self, conversation: Conversation, text: str) -> List[Message]:
+        """Rasa is still starting: keep the text, say so, and answer it once Rasa is ready."""
+        if len(self._kept) > 10_000:  # in memory only; Rasa does not come up at all
+            self._kept.clear()
+        self._kept.setdefault(conversation.id, []).append(text)
+        if self._waiting is None or self._waiting.done():
+            self._waiting = asyncio.create_task(self._answer_when_ready())
+        return await self.deliver_all(conversation, [Outgoing(sender="system", text=STARTING_TEXT)])
+
+    async def _answer_when_ready(self) -> None:
+        """Wait until Rasa is ready (or the start-up time is over), then answer every kept
+        message, each conversation in its turn; they arrive like an advisor's messages."""
+        while not await self.rasa.check_ready() and time.monotonic() < self.starting_until:
+            await asyncio.sleep(READY_POLL_SECONDS)
+        for conversation_id in list(self._kept):
+            try:
+                async with self._lock(conversation_id):
+                    conversation = await self.store.get_conversation(conversation_id)
+                    if conversation is None:  # forgotten meanwhile ("vergeet mij")
+                        self._kept.pop(conversation_id, None)
+                    else:
+                        await self._answer_kept(conversation)
+            except Exception:  # one conversation's failure does not keep the others waiting
+                log.exception("could not answer the kept messages of conversation %s",
+                              conversation_id)
+
+    async def _answer_kept(self, conversation: Conversation) -> List[Message]:
+        """Answer the messages kept at start-up (callers hold the conversation's turn)."""
+        texts = self._kept.pop(conversation.id, [])
+        if not texts or conversation.mode != "bot":
+            return []
+        if not self.rasa.ready:  # the start-up time is over and Rasa never answered
+            return await self.deliver_all(conversation, [Outgoing(sender="system",
+                                                                  text=RASA_DOWN_TEXT)])
+        delivered: List[Message] = []
+        for text in texts:
+            delivered.extend(await self._ask_rasa(conversation, text))
+        return delivered
+
+    async def _ask_rasa(self, conversation: Conversation, text: str) -> List[Message]:
         await self.hub.publish(conversation.id, {"type": "typing", "sender": "bot", "on": True})
         try:
             try:

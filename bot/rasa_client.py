@@ -12,16 +12,43 @@ from bot.timing import spent
 
 log = logging.getLogger(__name__)
 
+READY_TIMEOUT = aiohttp.ClientTimeout(total=5)
+
 
 class RasaUnavailable(Exception):
     """Rasa did not answer in time or answered with an error."""
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float):
+    def __init__(self, base_url: str, timeout: float, token: str = ""):
         self.session: Optional[aiohttp.ClientSession] = None  # opened by the app (cleanup context)
         self.webhook = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
         self.timeout = aiohttp.ClientTimeout(total=timeout)
+        # Rasa's GET /status answers 200 only with a loaded model (409 without); it needs the
+        # token. Without one: GET /, which answers only once Rasa has loaded its model.
+        self.status_url = f"{base_url.rstrip('/')}/status" if token else f"{base_url.rstrip('/')}/"
+        self.status_params = {"token": token} if token else {}
+        self.ready = False  # Rasa answered with its model loaded (since this gateway started)
+
+    async def check_ready(self) -> bool:
+        """Whether Rasa has its model loaded. Asked until the first yes, then remembered: at
+        start-up only, and no cost per turn. (A Rasa that fails later gets "storing".)"""
+        if self.ready:
+            return True
+        if self.session is None:
+            return False
+        started = time.perf_counter()
+        try:
+            async with self.session.get(self.status_url, params=self.status_params,
+                                        timeout=READY_TIMEOUT) as resp:
+                self.ready = resp.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False  # not listening yet: Rasa binds its port after loading the model
+        finally:
+            spent("rasa", time.perf_counter() - started)
+        if self.ready:
+            log.info("Rasa is ready (model loaded)")
+        return self.ready
 
     async def send(self, sender: str, message: str, metadata: Optional[dict] = None) -> List[dict]:
         """Send one user message; return Rasa's responses (dicts with text/buttons/custom)."""

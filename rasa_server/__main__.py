@@ -8,6 +8,10 @@ Takes the arguments of `rasa run` except `--auth-token`. Rasa 3.6 reads its toke
 runs Rasa's own command-line program in this process (rasa/__main__.py main()) and hands the
 token to `rasa run` (rasa/cli/run.py run()) itself. Without RASA_TOKEN it does not start:
 Rasa's HTTP API without a token lets anyone read every conversation and replace the model.
+
+It also applies our faster check of action-server responses
+(nlu_components/fast_action_validation.py) once Rasa has set up its logging, so the line
+"fast action-response validation: active" is in Rasa's log.
 """
 from __future__ import annotations
 
@@ -33,10 +37,13 @@ def main(argv: List[str]) -> int:
     import rasa.__main__
     import rasa.cli.run
 
+    from nlu_components import fast_action_validation
+
     rasa_run = rasa.cli.run.run
 
     def run_with_token(args) -> None:
         args.auth_token = token
+        fast_action_validation.apply()  # after main() set up Rasa's logging, before Rasa starts
         rasa_run(args)
 
     # Rasa's parser takes `func` from this module attribute when main() builds it.

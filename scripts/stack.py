@@ -150,7 +150,8 @@ class Stack:
             self.services.append(Service(
                 "gateway",
                 [str(VENV_BIN / "python"), "-m", "bot"],
-                f"http://127.0.0.1:{self.gateway_port}/healthz", env,
+                # ready = its database answers and Rasa has loaded its model
+                f"http://127.0.0.1:{self.gateway_port}/readyz", env,
                 self.log_dir / f"gateway-{self.gateway_port}.log",
             ))
 
@@ -280,7 +281,7 @@ class ScaledStack:
         for number, port in enumerate(self.instance_ports["gateway"], 1):
             self.services.append(Service(
                 f"gateway-{number}", [python, "-m", "bot"],
-                f"http://127.0.0.1:{port}/healthz", {**env, "GATEWAY_PORT": str(port)},
+                f"http://127.0.0.1:{port}/readyz", {**env, "GATEWAY_PORT": str(port)},
                 self.log_dir / f"gateway-{port}.log"))
         self.services.append(Service(
             "nginx",

@@ -127,7 +127,8 @@ async def test_gateway_reports_its_own_time_per_turn(tmp_path):
     work (here Rasa is down: the gateway answers with its notice and still reports)."""
     config = GatewayConfig.from_env({
         "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-        "RASA_URL": f"http://127.0.0.1:{free_port()}", "RASA_TIMEOUT": "5"})
+        "RASA_URL": f"http://127.0.0.1:{free_port()}", "RASA_TIMEOUT": "5",
+        "RASA_STARTUP_SECONDS": "0"})  # down, not still starting
     client = TestClient(TestServer(create_app(config)))
     await client.start_server()
     try:

@@ -44,6 +44,8 @@ def gateway_env(tmp_path: Path, **overrides: str) -> Dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
         "RASA_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens: Rasa is down
         "RASA_TIMEOUT": "5",
+        # Rasa down means down, not "still starting" (that is tests/bot/test_startup.py).
+        "RASA_STARTUP_SECONDS": "0",
         "GATEWAY_RATE_CONVERSATION": "1000/60",
         "GATEWAY_RATE_CLIENT": "1000/60",
         "GATEWAY_RATE_NEW_CONVERSATIONS": "1000/60",

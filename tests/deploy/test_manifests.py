@@ -132,8 +132,8 @@ def test_gateway_probes_use_routes_of_the_gateway_router():
     app = create_app(config)
     get_routes = {r.resource.canonical for r in app.router.routes() if r.method == "GET"}
     ready, alive = gateway["readinessProbe"]["httpGet"], gateway["livenessProbe"]["httpGet"]
-    # Readiness is the health check that includes the database.
-    assert ready["path"] == "/healthz" and ready["path"] in get_routes
+    # Readiness waits for the database and for Rasa's model (GET /readyz).
+    assert ready["path"] == "/readyz" and ready["path"] in get_routes
     # Liveness must not restart every gateway during a database outage: another route.
     assert alive["path"] in get_routes and alive["path"] != "/healthz"
     for probe in (ready, alive):
