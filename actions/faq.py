@@ -6,8 +6,9 @@ dat" after modules, would get whichever general FAQ text shares the most words. 
 just talked about decides first:
 - a question about the schemes in focus, or one naming a scheme that has no FAQ text of its
   own, gets the funding answer (actions/funding.py);
-- a money question right after modules gets their prices; other money questions get the
-  funding answer;
+- a money question the selector is unsure of gets the prices of the modules just shown
+  ("en wat kost dat"), or the funding answer; a sure choice stands ("kan ik ook betaald
+  leren" is about learning on the job, not about who pays);
 - otherwise the FAQ text the ResponseSelector chose (utter_faq/<key>).
 An unclear message (nlu_fallback) whose FAQ answer the selector is sure of gets that answer
 too (confident_faq, used by actions/respond.py).
@@ -64,7 +65,8 @@ class ActionAnswerFaq(Action):
             return funding_answer(dispatcher, tracker)  # "hoeveel rente" after the loan
         if named and SCHEME_FAQS.get(key) not in named:
             return funding_answer(dispatcher, tracker)  # "kan ik dat combineren met het uwv"
-        if MONEY_WORDS.search(text) and key not in MONEY_FAQS:
+        if MONEY_WORDS.search(text) and key not in MONEY_FAQS and (choice.get("confidence") or 0) < SURE:
+            # a money question the selector matched to another text by a few shared words
             if tracker.get_slot("shown_modules") and PRICE.search(text) and not NOT_ONLY_PRICE.search(text):
                 ask_which_module(dispatcher, tracker, "course_details")  # "en wat kost dat"
                 return []

@@ -314,7 +314,9 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
             buttons=[{"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
                      ADVISOR_BUTTON])
         return events
-    about = f"{detail.title} ({detail.price_text})" if detail else "je opleiding"
+    employer = profile.get("employment_status") == "werkgever"
+    about = (f"{detail.title} ({detail.price_text})" if detail
+             else "de opleiding van je mensen" if employer else "je opleiding")
     if wants_all(tracker):
         dispatcher.utter_message(text=f"Alle regelingen die ik ken, voor {about}:")
         for message in advice_messages(advice):
@@ -339,7 +341,6 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
                     "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
                     "werkcoach vóór je je aanmeldt.\n" + lines[0])
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
-    employer = profile.get("employment_status") == "werkgever"
     lines += [named_line(item) if item.scheme_id in named else short_line(item, employer=employer)
               for item in shown]
     if not detail:

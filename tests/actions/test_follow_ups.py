@@ -158,3 +158,17 @@ def test_an_unclear_message_with_a_sure_faq_answer_gets_it_instead_of_the_same_q
         {"asked_slot": "theme"}, "verdien ik daar meer mee dan als kok", "faq/werk_en_loon", 0.97,
         intent="nlu_fallback"))
     assert messages[0]["response"] == "utter_faq/werk_en_loon"
+
+
+def test_a_sure_faq_choice_with_a_money_word_stands():
+    from actions.faq import ActionAnswerFaq
+    messages, _ = run_action(ActionAnswerFaq(), faq_tracker(
+        {}, "kan ik ook betaald leren, ik moet wel geld verdienen", "faq/leren_naast_werk", 0.99))
+    assert messages[0]["response"] == "utter_faq/leren_naast_werk"
+
+
+def test_an_employer_hears_about_the_training_of_their_people():
+    messages, _ = run_action(ActionFundingAdvice(), earlier(
+        {"employment_status": "werkgever", "company_size": "140"}, intent="ask_funding",
+        text="welke subsidie is er"))
+    assert texts(messages).startswith("Wie kan de opleiding van je mensen betalen?")
