@@ -427,7 +427,9 @@ class ValidateSlotMappings(ValidationAction):
         if slot != asked:
             # said in passing: a bare number was meant for another fact; anything else
             # gets a short note. What we knew before stays.
-            if not (p.looks_like_number(value) and slot not in NUMBER_SLOTS):
+            # a word the model mistook for a fact ("ok" as a diploma) is dropped without a word
+            mistaken = len(str(value).strip()) <= 3 and not p.looks_like_number(value)
+            if not mistaken and not (p.looks_like_number(value) and slot not in NUMBER_SLOTS):
                 if slot == "age" and p.parse_int(value) is not None:
                     problem = f"{p.parse_int(value)} jaar? Dat klopt vast niet helemaal."
                 dispatcher.utter_message(text=f"{problem} Dat laat ik dus weg.")

@@ -135,7 +135,7 @@ def _first_sentence(text: Text) -> Text:
     return _sentence(re.split(r"(?<=[.!?])\s+", (text or "").strip())[0])
 
 
-def named_line(item: "knowledge.FundingAdvice") -> Text:
+def named_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     """A scheme the user asked about by name: what it is, what counts and the amount, so a
     question like "zijn wij daar bij aangesloten?" or "hoe betaal ik dat terug?" is answered."""
     if item.outcome == "ended":
@@ -145,7 +145,9 @@ def named_line(item: "knowledge.FundingAdvice") -> Text:
     if item.amount_text:
         parts.append(f"Bedrag: {_sentence(item.amount_text)}")
     host = urlparse(item.source_url).netloc.replace("www.", "")
-    parts.append(f"{WHO_APPLIES.get(item.applicant, item.applicant)} ({host}).")
+    who = ("Jij vraagt het als werkgever aan" if employer and item.applicant == "employer"
+           else WHO_APPLIES.get(item.applicant, item.applicant))
+    parts.append(f"{who} ({host}).")
     return " ".join(parts)
 
 
@@ -341,7 +343,7 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
                     "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
                     "werkcoach vóór je je aanmeldt.\n" + lines[0])
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
-    lines += [named_line(item) if item.scheme_id in named else short_line(item, employer=employer)
+    lines += [named_line(item, employer=employer) if item.scheme_id in named else short_line(item, employer=employer)
               for item in shown]
     if not detail:
         lines.append("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus.")
@@ -455,8 +457,9 @@ class ActionEmployerAdvice(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
-        if not text.startswith("/") and schemes_in_focus(text, None):
-            return funding_answer(dispatcher, tracker)  # "kunnen we de slim regeling gebruiken"
+        if not text.startswith("/") and (schemes_in_focus(text, None) or follows_up_on_schemes(tracker)):
+            # "kunnen we de slim regeling gebruiken", "moeten we de cursus voorschieten?"
+            return funding_answer(dispatcher, tracker)
         if text and not text.startswith("/") and not EMPLOYER_WORDS.search(text) \
                 and tracker.get_slot("employment_status") != "werkgever":
             return search_or_ask(dispatcher, tracker)

@@ -172,3 +172,22 @@ def test_an_employer_hears_about_the_training_of_their_people():
         {"employment_status": "werkgever", "company_size": "140"}, intent="ask_funding",
         text="welke subsidie is er"))
     assert texts(messages).startswith("Wie kan de opleiding van je mensen betalen?")
+
+
+def test_an_employer_asking_whether_to_pay_first_hears_the_funds_rule_not_the_whole_answer_again():
+    messages, _ = run_action(ActionEmployerAdvice(), earlier(
+        {"employment_status": "werkgever", "company_size": "8", "sector": "installatie",
+         "scheme_in_focus": ["wij_techniek"], "last_answer": "funding"},
+        intent="employer_training", text="moeten we de cursus voorschieten?"))
+    text = texts(messages)
+    assert text.startswith("Over Wij Techniek") and "eerst zelf" in text and "declareert" in text
+
+
+def test_a_word_the_model_mistook_for_a_diploma_is_dropped_without_a_complaint():
+    messages, events = run_action(ValidateSlotMappings(), make_tracker(
+        {}, intent="inform", text="ok. ik heb bijstand en woon in enschede, ben 31",
+        entities=[{"entity": "education_level", "value": "ok"}, {"entity": "location", "value": "Enschede"},
+                  {"entity": "age", "value": "31"}],
+        candidates={"education_level": "ok", "location": "Enschede", "age": "31"}))
+    assert "diploma" not in texts(messages)
+    assert slot_events(events)["education_level"] is None and slot_events(events)["age"] == "31"
