@@ -23,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
 from .kb import named_schemes
+from .markup import md
 from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
@@ -312,12 +313,12 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         events.append(SlotSet("last_module", detail.module_id))
     if detail and detail.price_eur == 0:
         dispatcher.utter_message(
-            text=f"{detail.title} is gratis: je hoeft er niets voor te betalen.",
+            text=f"{md(detail.title)} is gratis: je hoeft er niets voor te betalen.",
             buttons=[{"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
                      ADVISOR_BUTTON])
         return events
     employer = profile.get("employment_status") == "werkgever"
-    about = (f"{detail.title} ({detail.price_text})" if detail
+    about = (f"{md(detail.title)} ({detail.price_text})" if detail
              else "de opleiding van je mensen" if employer else "je opleiding")
     if wants_all(tracker):
         dispatcher.utter_message(text=f"Alle regelingen die ik ken, voor {about}:")

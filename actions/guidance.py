@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
+from .markup import md
 from .profile import REGION_LABELS, build_profile
 from .questions import ask_follow_up, can_follow_up
 from .recommend import ADVISOR_BUTTON, payload, tenant_event
@@ -32,10 +33,10 @@ def hubs_for(profile: Dict[str, Any], limit: int = 1) -> List["knowledge.Hub"]:
 
 def hub_text(hub: "knowledge.Hub") -> Text:
     distance = f" (ongeveer {round(hub.distance_km)} km)" if hub.distance_km is not None else ""
-    lines = [f"{hub.name} in {hub.city}{distance}", f"Adres: {hub.address}"]
+    lines = [f"{md(hub.name)} in {md(hub.city)}{distance}", f"Adres: {md(hub.address)}"]
     if hub.opening_hours:
-        lines.append(f"Open: {hub.opening_hours}")
-    lines.append(f"Wat kun je er doen: {hub.what_you_can_do}")
+        lines.append(f"Open: {md(hub.opening_hours)}")
+    lines.append(f"Wat kun je er doen: {md(hub.what_you_can_do)}")
     if hub.url:
         lines.append(f"Meer informatie: {hub.url}")
     return "\n".join(lines)
@@ -48,9 +49,9 @@ def hub_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     if len(hubs) != 1:
         return []
     hub = hubs[0]
-    lines = [f"{hub.name} is open: {hub.opening_hours}." if hub.opening_hours
-             else f"De openingstijden van {hub.name} weet ik niet.",
-             f"Adres: {hub.address}"]
+    lines = [f"{md(hub.name)} is open: {md(hub.opening_hours)}." if hub.opening_hours
+             else f"De openingstijden van {md(hub.name)} weet ik niet.",
+             f"Adres: {md(hub.address)}"]
     if hub.url:
         lines.append(f"Check de tijden voor je gaat: {hub.url}")
     if hub.sample:
@@ -120,8 +121,8 @@ class ActionRecognitionPriorLearning(Action):
         module_id = tracker.get_slot("last_module")
         detail = knowledge.get_module(module_id) if module_id else None
         if detail:
-            lines.append(f"Voor {detail.title} (studielast {detail.study_load_text}) kun je aan de "
-                         f"school ({detail.provider}) vragen welke delen je met een "
+            lines.append(f"Voor {md(detail.title)} (studielast {detail.study_load_text}) kun je aan de "
+                         f"school ({md(detail.provider)}) vragen welke delen je met een "
                          "ervaringscertificaat niet hoeft te doen.")
         lines.append("Wie betaalt: soms je werkgever of je sectorfonds. Wij Techniek gaf in 2024 "
                      "tot € 1.400 voor een EVC-traject bij aangesloten installatiebedrijven "

@@ -28,6 +28,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
+from .markup import md
 from .facts import changed_facts, fact_label, previous_value
 from .profile import THEME_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
@@ -96,7 +97,7 @@ def run_search(tracker: Tracker, offset: int) -> "knowledge.SearchResult":
 
 def card_line(number: int, hit: "knowledge.ModuleHit") -> Text:
     start = hit.to_card()["next_start"]
-    return f"{number}. {hit.title} — {hit.provider}, {hit.location}, {hit.price_text}, start: {start}"
+    return f"{number}. {md(hit.title)} — {md(hit.provider)}, {md(hit.location)}, {hit.price_text}, start: {start}"
 
 
 def card(hit: "knowledge.ModuleHit") -> Dict[str, Any]:
@@ -322,7 +323,7 @@ def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent:
         detail = knowledge.get_module(module_id)
         if detail:
             c = detail.to_card()
-            lines.append(f"{number}. {detail.title}: {detail.price_text}, start {c['next_start']}, "
+            lines.append(f"{number}. {md(detail.title)}: {detail.price_text}, start {c['next_start']}, "
                          f"duur {detail.duration_text}.")
             buttons.append({"title": detail.title, "payload": payload(intent, module_id=module_id)})
     if buttons:
@@ -362,10 +363,10 @@ class ActionCourseDetails(Action):
         if detail is None:
             return []
         c = detail.to_card()
-        lines = [f"{detail.title} — {detail.provider}"]
+        lines = [f"{md(detail.title)} — {md(detail.provider)}"]
         if detail.description:
-            lines.append(detail.description)
-        lines.append(f"Niveau: {c['level']}. Vorm: {detail.format}. Plaats: {detail.location}.")
+            lines.append(md(detail.description))
+        lines.append(f"Niveau: {c['level']}. Vorm: {detail.format}. Plaats: {md(detail.location)}.")
         lines.append(f"Duur: {detail.duration_text} (studielast {detail.study_load_text}).")
         lines.append(f"Prijs: {detail.price_text}.")
         lines.append(f"Volgende start: {c['next_start']}.")
@@ -374,11 +375,11 @@ class ActionCourseDetails(Action):
             lines.append("Andere startmomenten:")
             for o in others:
                 when = format_date_nl(o.start_date) if o.start_date else "start wanneer je wilt"
-                lines.append(f"- {when}, {o.location} ({o.format}), {o.price_text}")
+                lines.append(f"- {when}, {md(o.location)} ({o.format}), {o.price_text}")
         if detail.credential:
-            lines.append(f"Je krijgt: {detail.credential}.")
+            lines.append(f"Je krijgt: {md(detail.credential)}.")
         if detail.reasons:
-            lines.append("Waarom dit bij je past: " + "; ".join(detail.reasons[:3]) + ".")
+            lines.append("Waarom dit bij je past: " + "; ".join(md(r) for r in detail.reasons[:3]) + ".")
         lines.append(f"Meer informatie: {detail.url}")
         if detail.sample:
             lines.append(SAMPLE_NOTE)
@@ -403,11 +404,11 @@ class ActionHowToEnroll(Action):
         if detail is None:
             return []
         c = detail.to_card()
-        lines = [f"Zo meld je je aan voor {detail.title} bij {detail.provider}:",
+        lines = [f"Zo meld je je aan voor {md(detail.title)} bij {md(detail.provider)}:",
                  f"1. Ga naar de aanmeldpagina: {detail.enroll_url or detail.url}"]
         if detail.enroll_prepare:
             lines.append("2. Zorg dat je dit klaar hebt:")
-            lines += [f"- {item}" for item in detail.enroll_prepare]
+            lines += [f"- {md(item)}" for item in detail.enroll_prepare]
         lines.append(f"De volgende start is {c['next_start']}.")
         lines.append("Kan je werkgever of een regeling meebetalen? Regel dat vóór je je aanmeldt: "
                      "sommige regelingen gelden niet als de cursus al betaald of begonnen is.")

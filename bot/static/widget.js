@@ -66,17 +66,19 @@
   }
 
   // -- safe Markdown subset: paragraphs, line breaks, - lists, 1. lists, **bold**, *italic*,
-  // [text](url) and bare URLs. Everything else stays literal text.
-  var INLINE = /\[([^\]\n]+)\]\(([^)\s]+)\)|\*\*([^*\n]+)\*\*|\*([^*\n]+)\*|(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/g;
+  // [text](url) and bare URLs; a backslash makes the next \ ` * _ [ ] literal (the bot
+  // escapes imported data that way: actions/markup.py). Everything else stays literal text.
+  var INLINE = /\\([\\`*_\[\]])|\[([^\]\n]+)\]\(([^)\s]+)\)|\*\*([^*\n]+)\*\*|\*([^*\n]+)\*|(https?:\/\/[^\s<>()\\]*[^\s<>().,;:!?'"\\])/g;
   function inline(text, parent) {
     var last = 0, m;
     INLINE.lastIndex = 0;
     while ((m = INLINE.exec(text))) {
       if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
-      if (m[1] !== undefined) parent.appendChild(link(m[1], m[2]));
-      else if (m[3] !== undefined) parent.appendChild(el("strong", {}, [m[3]]));
-      else if (m[4] !== undefined) parent.appendChild(el("em", {}, [m[4]]));
-      else parent.appendChild(link(m[5], m[5]));
+      if (m[1] !== undefined) parent.appendChild(document.createTextNode(m[1]));
+      else if (m[2] !== undefined) parent.appendChild(link(m[2], m[3]));
+      else if (m[4] !== undefined) parent.appendChild(el("strong", {}, [m[4]]));
+      else if (m[5] !== undefined) parent.appendChild(el("em", {}, [m[5]]));
+      else parent.appendChild(link(m[6], m[6]));
       last = INLINE.lastIndex;
     }
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));

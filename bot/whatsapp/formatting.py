@@ -135,11 +135,17 @@ def card_text(card: dict, number: Optional[int]) -> str:
     return "\n".join(lines)
 
 
+# The bot escapes imported data with a backslash (actions/markup.py, for the widget's Markdown);
+# WhatsApp shows text as it is, so the escapes go.
+ESCAPED = re.compile(r"\\([\\`*_\[\]])")
+
+
 def message_text(message: Message) -> str:
     """Text and cards of a message as one WhatsApp text (without the choices)."""
     blocks = []
     if message.text and message.text.strip():
-        blocks.append(message.text.strip())
+        text = message.text.strip()
+        blocks.append(ESCAPED.sub(r"\1", text) if message.sender == "bot" else text)
     many = len(message.cards) > 1
     blocks += [card_text(card, n if many else None) for n, card in enumerate(message.cards, 1)]
     if any(card.get("sample") for card in message.cards):

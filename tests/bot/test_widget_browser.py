@@ -141,6 +141,24 @@ def test_markup_in_bot_messages_and_cards_is_shown_as_text(gateway, context):
     assert seen.dialogs == []
 
 
+def test_imported_data_escaped_by_the_bot_stays_text_and_is_no_link(gateway, context):
+    """A provider's course title "[Subsidie](https://…)" goes into a bot text escaped
+    (actions/markup.py): the user reads the title as typed, and no link is made of it."""
+    from actions.markup import md
+    page = context.new_page()
+    open_chat(page, gateway.url, "twente")
+    cid = conversation_id(page, "twente")
+    title = "[Subsidie aanvragen](https://phishing.example/x) *gratis*"
+    store_call(gateway.database_url, "add_message", cid, "bot", f"Module: {md(title)} — ROC Voorbeeld")
+    page.reload()
+    bubble = page.locator(".lw-msg.lw-bot .lw-bubble").nth(1)
+    bubble.wait_for()
+    assert bubble.inner_text().strip() == f"Module: {title} — ROC Voorbeeld"
+    assert bubble.locator("a").count() == 1  # only the bare URL, shown as itself
+    assert bubble.locator("a").inner_text() == "https://phishing.example/x"
+    assert bubble.locator("em").count() == 0
+
+
 # -- messages, cards, buttons -------------------------------------------------------------------
 
 CARDS = [
