@@ -104,9 +104,9 @@ class ActionRespondToFacts(Action):
         elif tracker.get_slot("last_answer") == "hub" and HUB_FOLLOW_UP.search(facts.latest_text(tracker)):
             # "zaterdag open?": the hub's hours and address
             return hub_follow_up(dispatcher, tracker) or await ActionFindHub().run(dispatcher, tracker, domain)
-        elif confident_faq(tracker):
+        elif faq_answer := confident_faq(tracker):
             # "verdien ik daar meer mee dan als kok": below the threshold, but the FAQ answer is sure
-            dispatcher.utter_message(response=confident_faq(tracker))
+            dispatcher.utter_message(response=faq_answer)
         else:
             not_understood(dispatcher, tracker)
         return []

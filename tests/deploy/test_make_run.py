@@ -15,20 +15,10 @@ import pytest
 from sqlalchemy import create_engine, inspect, select
 
 from scripts import stack
+from tests.support.network import public_address
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_EMAIL = "adviseur@demo.leerwijzer.nl"
-
-
-def public_address():
-    """This machine's address on its network (no packet is sent), or None."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("10.255.255.255", 1))
-            address = probe.getsockname()[0]
-        except OSError:
-            return None
-    return None if address.startswith("127.") else address
 
 
 def reachable(address: str, port: int) -> bool:

@@ -26,6 +26,7 @@ from bot.conversations import BOT_SILENT_TEXT, RASA_DOWN_TEXT
 from scripts.stack import Stack
 from tests.conftest import ROOT, free_port
 from tests.robustness.harness import FIGURES
+from tests.support.network import public_address
 
 TIMEOUT = 120  # a busy 2-core machine answers slowly
 
@@ -120,17 +121,6 @@ def test_rasa_api_needs_its_token_and_nothing_listens_on_the_network_by_default(
     for port in (stack.rasa_port, stack.action_port, stack.gateway_port):
         with pytest.raises(OSError):
             socket.create_connection((address, port), timeout=3).close()
-
-
-def public_address():
-    """This machine's address on its network (no packet is sent), or None."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("10.255.255.255", 1))
-            address = probe.getsockname()[0]
-        except OSError:
-            return None
-    return None if address.startswith("127.") else address
 
 
 def pause(svc):
