@@ -23,6 +23,7 @@ import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import knowledge
+from knowledge.vocabulary import AGE_IN_TEXT
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -56,11 +57,6 @@ ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know"}
 
 STAFF_COUNT = re.compile(r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
                          r"collega'?s|monteurs|vakmensen|fte|werknemer)\b", re.IGNORECASE)
-# "ik ben 34", "ben 34 jaar", "34 jaar oud", "34 jr": an age (not "34 jaar ervaring").
-AGE_IN_TEXT = re.compile(
-    r"(?:\bben\s+(?:nu\s+|al\s+|pas\s+)?(\d{2})\b(?!\s*(?:uur|euro|€|man|mensen|medewerkers|keer|km))"
-    r"|\b(\d{2})\s*(?:jaar|jr)\b(?!\s*(?:ervaring|gewerkt|in dienst|werkervaring|geleden|bij|als|in de)))",
-    re.IGNORECASE)
 NEGATION_BEFORE = re.compile(r"\b(?:niet|geen|nee\s+niet)\s*$", re.IGNORECASE)
 # A question back rather than an answer ("en mijn baas, moet die iets aanvragen").
 QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"

@@ -7,11 +7,14 @@ turns "onbekend" into None.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import knowledge
+from knowledge.vocabulary import (  # noqa: F401  (the actions read them as p.NAME)
+    AGE_RANGE, BENEFIT_TYPES, BENEFIT_WORDS, EMPLOYMENT_STATUSES, EMPLOYMENT_WORDS, FORMAT_WORDS,
+    SECTOR_WORDS, SECTORS, THEME_WORDS, UNKNOWN_WORDS, match_words, parse_int, says_unknown)
+from knowledge.vocabulary import norm as _norm
 from rasa_sdk import Tracker
 
 from . import kb
@@ -24,13 +27,7 @@ PROFILE_SLOTS = [
     "hours_per_week", "budget", "age", "sector", "company_size", "benefit_type",
 ]
 
-EMPLOYMENT_STATUSES = ("werkend", "werkzoekend", "zzp", "werkgever", "uitkering", "student")
-SECTORS = ("installatie", "bouw_infra", "energie", "metaal", "zorg", "kinderopvang",
-           "onderwijs", "ict", "groen", "logistiek", "overig")
-BENEFIT_TYPES = ("ww", "wia", "wajong", "bijstand", "zw")
 TENANTS = ("brabant", "twente", "noord")
-
-AGE_RANGE = (15, 100)
 
 # --- Dutch labels for showing the profile back ---------------------------------------
 THEME_LABELS = {
@@ -54,114 +51,6 @@ SECTOR_LABELS = {
 }
 BENEFIT_LABELS = {"ww": "WW", "wia": "WIA", "wajong": "Wajong", "bijstand": "bijstand", "zw": "Ziektewet"}
 REGION_LABELS = {"brabant": "Brabant", "twente": "Twente", "noord": "Noord-Nederland"}
-
-# --- understanding free-text answers ---------------------------------------------------
-# Word stems -> canonical value. Checked in order, so specific stems come first
-# ("geen werk" before "werk"). Used when the NLU model found no entity in an answer.
-THEME_WORDS = [
-    ("batterij", "batterijtechnologie"), ("accu", "batterijtechnologie"),
-    ("energieopslag", "batterijtechnologie"), ("opslag", "batterijtechnologie"),
-    ("bim", "digitalisering_bouw"), ("digitaal", "digitalisering_bouw"),
-    ("digitali", "digitalisering_bouw"), ("drone", "digitalisering_bouw"),
-    ("3d", "digitalisering_bouw"), ("bouwinformatie", "digitalisering_bouw"),
-    ("circulair", "circulair_bouwen"), ("hergebruik", "circulair_bouwen"),
-    ("biobased", "circulair_bouwen"), ("houtbouw", "circulair_bouwen"),
-    ("isol", "verduurzaming_woningen"), ("verduurzam", "verduurzaming_woningen"),
-    ("renovat", "verduurzaming_woningen"), ("woning", "verduurzaming_woningen"),
-    ("energielabel", "verduurzaming_woningen"), ("energieadvi", "verduurzaming_woningen"),
-    ("netwerk", "infra_netwerken"), ("kabel", "infra_netwerken"), ("infra", "infra_netwerken"),
-    ("laadpa", "infra_netwerken"), ("stroomnet", "infra_netwerken"), ("stroom net", "infra_netwerken"), ("netbeheer", "infra_netwerken"),
-    ("warmtepomp", "installatietechniek"), ("install", "installatietechniek"),
-    ("zonnepane", "installatietechniek"), ("zonnepanel", "installatietechniek"),
-    ("elektr", "installatietechniek"), ("klimaat", "installatietechniek"),
-    ("koeltechn", "installatietechniek"), ("verwarming", "installatietechniek"),
-]
-EMPLOYMENT_WORDS = [
-    ("mijn werkgever", "werkend"), ("mijn baas", "werkend"), ("onze baas", "werkend"),
-    ("uitkering", "uitkering"), ("bijstand", "uitkering"), ("wajong", "uitkering"),
-    (r"\bww\b", "uitkering"), (r"\bwia\b", "uitkering"), ("ziektewet", "uitkering"),
-    ("werkgever", "werkgever"), ("personeel", "werkgever"), ("eigenaar", "werkgever"),
-    ("mijn medewerkers", "werkgever"),
-    ("zzp", "zzp"), ("zelfstandig", "zzp"), ("freelance", "zzp"), ("eigen bedrijf", "zzp"),
-    ("ondernemer", "zzp"),
-    ("werkzoek", "werkzoekend"), ("geen werk", "werkzoekend"), ("geen baan", "werkzoekend"),
-    ("zonder werk", "werkzoekend"), ("zoek werk", "werkzoekend"), ("zoek een baan", "werkzoekend"),
-    ("werkloos", "werkzoekend"), ("ontslagen", "werkzoekend"), ("werk niet", "werkzoekend"),
-    ("niet aan het werk", "werkzoekend"),
-    ("student", "student"), ("studeer", "student"), ("school", "student"),
-    ("werk", "werkend"), ("baan", "werkend"), ("loondienst", "werkend"), ("in dienst", "werkend"),
-    ("monteur", "werkend"), ("medewerker", "werkend"),
-]
-FORMAT_WORDS = [
-    ("hybride", "hybride"), ("beide", "hybride"), ("allebei", "hybride"), ("mix", "hybride"),
-    ("combinatie", "hybride"), ("blended", "hybride"),
-    ("online", "online"), ("thuis", "online"), ("internet", "online"), ("afstand", "online"),
-    ("computer", "online"), ("e-learning", "online"),
-    ("klas", "klassikaal"), ("locatie", "klassikaal"), ("fysiek", "klassikaal"),
-    ("op school", "klassikaal"), ("praktijk", "klassikaal"), ("samen met", "klassikaal"),
-]
-SECTOR_WORDS = [
-    ("install", "installatie"), ("bouw", "bouw_infra"), ("infra", "bouw_infra"),
-    ("energie", "energie"), ("netbeheer", "energie"), ("metaal", "metaal"),
-    ("kinderopvang", "kinderopvang"), ("zorg", "zorg"), ("onderwijs", "onderwijs"),
-    ("school", "onderwijs"), ("ict", "ict"), (r"\bit\b", "ict"), ("software", "ict"),
-    ("groen", "groen"), ("hovenier", "groen"), ("agrar", "groen"), ("logistiek", "logistiek"),
-    ("transport", "logistiek"), ("anders", "overig"), ("overig", "overig"),
-]
-BENEFIT_WORDS = [
-    (r"\bww\b", "ww"), ("werkloosheid", "ww"), (r"\bwia\b", "wia"), (r"\bwga\b", "wia"),
-    ("wajong", "wajong"), ("bijstand", "bijstand"), ("participatiewet", "bijstand"),
-    ("ziektewet", "zw"), (r"\bzw\b", "zw"),
-]
-UNKNOWN_WORDS = ("weet ik niet", "weet niet", "geen idee", "maakt niet uit", "maakt me niet uit",
-                 "liever niet", "zeg ik niet", "geen voorkeur", "maakt niks uit", "onbekend")
-
-
-def _norm(text: Any) -> str:
-    return " ".join(str(text).lower().split())
-
-
-def match_words(text: Any, words: Iterable) -> Optional[str]:
-    """First canonical value whose stem (or regex) occurs in the text; else one whose stem is
-    a word the user typed with a typo ("onlien", "warmtepomen")."""
-    low = _norm(text)
-    words = list(words)
-    for stem, value in words:
-        if (stem.startswith("\\") and re.search(stem, low)) or (not stem.startswith("\\") and stem in low):
-            return value
-    plain = {stem: value for stem, value in words if not stem.startswith("\\") and len(stem) >= 5}
-    for token in re.findall(r"[a-z]{5,}", low[:200]):
-        close = difflib.get_close_matches(token, list(plain), n=1, cutoff=0.8)
-        if close:
-            return plain[close[0]]
-    return None
-
-
-def says_unknown(text: Any) -> bool:
-    low = _norm(text)
-    return any(w in low for w in UNKNOWN_WORDS)
-
-
-def parse_int(text: Any) -> Optional[int]:
-    """The first whole number in a text: "45", "ik ben 45 jaar", "€ 1.500", "1500 euro"."""
-    if isinstance(text, bool) or text is None:
-        return None
-    if isinstance(text, (int, float)):
-        return int(text)
-    match = re.search(r"\d[\d.]*", str(text)[:200])
-    if not match:
-        return None
-    digits = match.group(0).rstrip(".")
-    # Dutch thousands separators: "1.500" -> 1500; keep "12.5" as 12.
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):
-        digits = digits.replace(".", "")
-    else:
-        digits = digits.split(".")[0]
-    try:
-        return int(digits)
-    except ValueError:
-        return None
-
 
 def parse_level(text: Any) -> Optional[str]:
     """Canonical education level in a free answer ("ik heb mbo 3" -> "mbo3"), else None."""

@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Optional, Text
 
 import knowledge
 from knowledge.textnl import format_date_nl
+from knowledge.vocabulary import LAST_WORDS, ORDINALS
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -40,10 +41,6 @@ MORE_ABOUT_AGAIN = "Kies een module voor meer uitleg, of vraag bijvoorbeeld wat 
 SAMPLE_NOTE = "Let op: dit zijn voorbeeldgegevens, nog geen echte cursussen."
 ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"}
 
-# ordinal entity values (canonical, and a few spellings in case synonyms are missing)
-ORDINALS = {"1": 0, "eerste": 0, "een": 0, "2": 1, "tweede": 1, "twee": 1, "3": 2,
-            "derde": 2, "drie": 2}
-LAST_WORDS = {"laatste", "last", "-1"}
 # "de goedkoopste", "welke begint het eerst": the module of the page shown, by its card facts
 # (a module without a price or start date does not count).
 SUPERLATIVES = [
