@@ -60,7 +60,10 @@ def test_forget_me_deletes_tracker_and_history_and_the_bot_confirms(rasa_stack):
     say(rasa_stack, cid, "Ik ben 52 en woon in Tilburg")
     assert tracker_rows(rasa_stack, cid)
 
-    replies = say(rasa_stack, cid, "Vergeet mij", payload="/forget_me")
+    asked = say(rasa_stack, cid, "Vergeet mij", payload="/forget_me")
+    assert "wis" in asked["messages"][0]["text"]  # one question first: nothing is gone yet
+    assert tracker_rows(rasa_stack, cid)
+    replies = say(rasa_stack, cid, "Ja, wis alles", payload="/affirm")
     assert [m["sender"] for m in replies["messages"]] == ["bot"]
     assert "vergeten" in replies["messages"][0]["text"]
 
@@ -70,3 +73,15 @@ def test_forget_me_deletes_tracker_and_history_and_the_bot_confirms(rasa_stack):
     profile = say(rasa_stack, cid, "Wat weet je van mij?", payload="/show_profile")
     shown = " ".join(m["text"] or "" for m in profile["messages"])
     assert "52" not in shown and "Tilburg" not in shown
+
+
+def test_forget_me_said_by_mistake_keeps_everything(rasa_stack):
+    cid = call("POST", f"{rasa_stack.gateway_url}/api/v1/conversations",
+               {"tenant": "brabant"})["conversation_id"]
+    say(rasa_stack, cid, "Ik ben 52 en woon in Tilburg")
+    say(rasa_stack, cid, "verwijder alles", payload="/forget_me")
+    kept = say(rasa_stack, cid, "Nee, niet wissen", payload="/deny")
+    assert "wis niets" in kept["messages"][0]["text"]
+    profile = say(rasa_stack, cid, "Wat weet je van mij?", payload="/show_profile")
+    shown = " ".join(m["text"] or "" for m in profile["messages"])
+    assert "52" in shown and "Tilburg" in shown
