@@ -30,6 +30,7 @@ from ..feeds import FeedReport, apply_feed, load_http_cache, save_http_cache
 from . import MAX_FILE_BYTES
 
 MAX_RETRY_AFTER = 60.0
+DEFAULT_TIMEOUT = 20.0      # seconds per request
 
 
 class FetchError(RuntimeError):
@@ -68,8 +69,8 @@ def _origin(url: URL) -> tuple:
 
 
 class FeedClient:
-    def __init__(self, base_url: str, *, token: Optional[str] = None, timeout: float = 20.0, retries: int = 4,
-                 backoff: float = 0.5, concurrency: int = 8, accept: str = "application/json",
+    def __init__(self, base_url: str, *, token: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT,
+                 retries: int = 4, backoff: float = 0.5, concurrency: int = 8, accept: str = "application/json",
                  cache: Optional[Dict[str, Cached]] = None):
         self.base_url = base_url.rstrip("/")
         self.token, self.timeout, self.retries, self.backoff = token, timeout, retries, backoff
