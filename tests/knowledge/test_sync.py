@@ -113,6 +113,8 @@ def test_a_module_gone_from_the_source_is_withdrawn_and_not_found_but_kept(serve
     with db.connect() as conn:
         kept = conn.execute(select(S.module.c.withdrawn_at).where(S.module.c.id == "ooapi-wp-4")).scalar()
     assert kept                                                         # kept for history
+    assert get_module("ooapi-wp-4", engine=db) is None                  # not offered as current
+    assert get_module("ooapi-wp-4", engine=db, include_withdrawn=True).withdrawn_at == kept
     server.courses.append(course("wp-4", "Warmtepomp monteren deel 4"))
     assert counts(sync(server, db)) == (0, 1, 5, 0, 0)                 # back again
     assert "ooapi-wp-4" in {h.module_id for h in search_modules({}, "warmtepomp monteren", limit=10, engine=db).hits}
