@@ -28,8 +28,8 @@ from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
 from .facts import changed_facts, fact_label, previous_value, schemes_in_focus
-from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, payload, search_need,
-                        search_or_ask, tenant_event)
+from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, no_longer_offered, payload, search_need,
+                        search_or_ask, tenant_event, withdrawn_text)
 
 TOP = 3
 ALL_SCHEMES = {"title": "Andere regelingen", "payload": payload("ask_funding", funding_scope="alle")}
@@ -307,6 +307,9 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     profile = build_profile(tracker)
     module_id = mentioned_module(tracker)
     detail = knowledge.get_module(module_id) if module_id else None
+    gone = no_longer_offered(module_id) if detail is None else None
+    if gone is not None:
+        dispatcher.utter_message(text=withdrawn_text(gone) + " Wat nu volgt, geldt voor opleidingen in het algemeen.")
     advice = evaluate(profile, detail.module_id if detail else None)
     events: List[Dict[Text, Any]] = [SlotSet("last_answer", "funding")] + tenant_event(tracker)
     if detail:

@@ -332,13 +332,35 @@ def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent:
             buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}])
 
 
+def no_longer_offered(module_id: Optional[Text]) -> Optional[knowledge.ModuleDetail]:
+    """The module when its provider's feed withdrew it (knowledge.get_module gives None then)."""
+    gone = knowledge.get_module(module_id, include_withdrawn=True) if module_id else None
+    return gone if gone is not None and gone.withdrawn_at else None
+
+
+def withdrawn_text(gone: knowledge.ModuleDetail) -> Text:
+    return f"{md(gone.title)} van {md(gone.provider)} wordt niet meer aangeboden."
+
+
+def say_withdrawn(dispatcher: CollectingDispatcher, gone: knowledge.ModuleDetail) -> None:
+    similar = payload("search_course", theme=gone.themes[0]) if gone.themes else "/search_course"
+    dispatcher.utter_message(
+        text=withdrawn_text(gone) + " Zal ik andere cursussen voor je zoeken die erop lijken?",
+        buttons=[{"title": "Andere cursussen zoeken", "payload": similar}, ADVISOR_BUTTON])
+
+
 def find_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text):
-    """The ModuleDetail the user means, or None after asking which one."""
+    """The ModuleDetail the user means, or None after saying it is no longer offered or
+    asking which one."""
     kb.ensure_db()
     module_id = mentioned_module(tracker)
     detail = knowledge.get_module(module_id) if module_id else None
     if detail is None:
-        ask_which_module(dispatcher, tracker, intent)
+        gone = no_longer_offered(module_id)
+        if gone is not None:
+            say_withdrawn(dispatcher, gone)
+        else:
+            ask_which_module(dispatcher, tracker, intent)
     return detail
 
 

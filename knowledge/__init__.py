@@ -4,7 +4,7 @@ Public API (stable; the action server codes against these names):
 
     init_db(url=None) -> Engine
     search_modules(profile, query=None, filters=None, limit=3, offset=0) -> SearchResult
-    get_module(module_id) -> ModuleDetail | None
+    get_module(module_id, include_withdrawn=False) -> ModuleDetail | None
     evaluate_funding(profile, module_id=None, as_of=None) -> list[FundingAdvice]
     resolve_place(text) -> Place | None
     nearest_hubs(place=None, region=None, limit=1) -> list[Hub]
@@ -73,10 +73,13 @@ def search_modules(profile: Optional[dict], query: Optional[str] = None,
     return _search(profile, query, filters, limit, offset, engine=engine, today=today)
 
 
-def get_module(module_id: str, *, engine=None, today: Optional[date] = None) -> Optional[ModuleDetail]:
-    """All about one module (with its upcoming offerings), or None when it does not exist."""
+def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
+               include_withdrawn: bool = False) -> Optional[ModuleDetail]:
+    """All about one module (with its upcoming offerings), or None when it does not exist or
+    its feed withdrew it (no longer offered). include_withdrawn=True also returns a withdrawn
+    module, with `withdrawn_at` set, so a caller can say it is no longer offered."""
     from .search import get_module as _get
-    return _get(module_id, engine=engine, today=today)
+    return _get(module_id, engine=engine, today=today, include_withdrawn=include_withdrawn)
 
 
 def evaluate_funding(profile: Optional[dict], module_id: Optional[str] = None,

@@ -84,8 +84,13 @@ def cmd_import(a) -> int:
 
 
 def cmd_sync(a) -> int:
+    from .importers.edudex_sync import sync_edudex
     from .importers.ooapi_sync import sync_ooapi
-    report = sync_ooapi(a.base_url, a.provider, token_env=a.token_env, timeout=a.timeout, page_size=a.page_size)
+    options = {k: v for k, v in (("timeout", a.timeout), ("token_env", a.token_env)) if v is not None}
+    if a.kind == "ooapi":
+        report = sync_ooapi(a.url, a.provider, **options, **({"page_size": a.page_size} if a.page_size else {}))
+    else:
+        report = sync_edudex(a.url, a.provider, **options)
     print(report)
     return 0 if report.complete else 1
 
@@ -153,11 +158,13 @@ def cmd_place(a) -> int:
 
 
 def cmd_module(a) -> int:
-    d = get_module(a.module_id)
+    d = get_module(a.module_id, include_withdrawn=True)
     if d is None:
         print(f"Ik ken de module '{a.module_id}' niet.")
         return 1
     print(f"{d.title} - {d.provider} ({d.level_label}, {d.credential}){' (voorbeeld)' if d.sample else ''}")
+    if d.withdrawn_at:
+        print(f"Niet meer aangeboden: ingetrokken door de bron op {d.withdrawn_at[:10]}.")
     print(d.description)
     for o in d.offerings:
         print(f"  - {format_date_nl(o.start_date) or 'altijd'} | {o.location} | {o.format} | {o.price_text}")
@@ -167,6 +174,8 @@ def cmd_module(a) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .importers.http import DEFAULT_TIMEOUT
+    from .importers.ooapi_sync import PAGE_SIZE
     p = argparse.ArgumentParser(prog="python -m knowledge", description="Leerwijzer kennisbank (catalogus, regelingen, hubs)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="database maken/bijwerken en voorbeeldcatalogus laden")
@@ -176,13 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--sample", action="store_true", help="markeer als voorbeeldgegevens (alleen voor demobestanden)")
     sp.add_argument("--parent", help="courseId/programId van een pagina uitvoeringen zonder ouder")
     sp.set_defaults(func=cmd_import)
-    sp = sub.add_parser("sync", help="hele catalogus van een bron ophalen (OOAPI v5)")
-    sp.add_argument("kind", choices=("ooapi",))
-    sp.add_argument("base_url")
+    sp = sub.add_parser("sync", help="hele catalogus van een bron ophalen (OOAPI v5 of EDU-DEX over HTTP)")
+    sp.add_argument("kind", choices=("ooapi", "edudex"))
+    sp.add_argument("url", help="OOAPI: de basis-URL; EDU-DEX: een directory of programmadocument")
     sp.add_argument("--provider", required=True, help="naam van de bron (de aanbieder)")
-    sp.add_argument("--token-env", default="OOAPI_TOKEN", help="omgevingsvariabele met het bearer-token")
-    sp.add_argument("--timeout", type=float, default=20.0, help="seconden per verzoek")
-    sp.add_argument("--page-size", type=int, default=100)
+    sp.add_argument("--token-env", help="omgevingsvariabele met het bearer-token (standaard OOAPI_TOKEN of EDUDEX_TOKEN)")
+    sp.add_argument("--timeout", type=float, help=f"seconden per verzoek (standaard {DEFAULT_TIMEOUT:g})")
+    sp.add_argument("--page-size", type=int, help=f"alleen OOAPI (standaard {PAGE_SIZE})")
     sp.set_defaults(func=cmd_sync)
     sub.add_parser("sources", help="bronnen met laatste sync, aantallen en fouten").set_defaults(func=cmd_sources)
     sp = sub.add_parser("search", help="modules zoeken")

@@ -8,16 +8,18 @@ apply_feed() takes the records a sync fetched and:
   source was complete (a failed page must never withdraw what was on it);
 - stores the run with its counts and report in feed_run.
 sources() lists each feed with its last run, for `python -m knowledge sources` and the advisor
-console.
+console. load_http_cache()/save_http_cache() keep, per feed and URL, the validators (ETag,
+Last-Modified) and body of the last run, for conditional requests (importers/http.py).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Dict, List, Optional, Tuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from . import schema as S
 from .catalogue import RecordError, bump_catalogue_version, content_hash, upsert_modules, validate
@@ -46,6 +48,8 @@ class FeedReport:
     errors: List[str] = field(default_factory=list)                  # pages that could not be fetched
     notes: Dict[str, List[str]] = field(default_factory=dict)        # source id -> notes
     complete: bool = True
+    requests: int = 0                                                # HTTP requests of a sync
+    not_modified: int = 0                                            # of which answered 304
 
     @property
     def status(self) -> str:
@@ -61,6 +65,8 @@ class FeedReport:
         c = self.counts()
         lines = [f"Bron {self.feed} ({self.kind}, {self.origin}): {c['nieuw']} nieuw, {c['bijgewerkt']} bijgewerkt, "
                  f"{c['ongewijzigd']} ongewijzigd, {c['ingetrokken']} ingetrokken, {c['geweigerd']} geweigerd."]
+        if self.requests:
+            lines.append(f"HTTP: {self.requests} verzoeken, waarvan {self.not_modified} niet gewijzigd (304).")
         if not self.complete:
             lines.append("Let op: de bron is niet helemaal gelezen; er is daarom niets ingetrokken.")
         lines += [f"  fout: {e}" for e in self.errors]
@@ -147,12 +153,49 @@ def record_run(conn, report: FeedReport) -> None:
     c = report.counts()
     body = {"errors": report.errors[:MAX_REPORTED], "refused": report.refused[:MAX_REPORTED],
             "notes": dict(list(report.notes.items())[:MAX_REPORTED]),
-            "withdrawn": report.withdrawn[:MAX_REPORTED]}
+            "withdrawn": report.withdrawn[:MAX_REPORTED],
+            "http": {"requests": report.requests, "not_modified": report.not_modified}}
     conn.execute(insert(S.feed_run).values(
         feed=report.feed, kind=report.kind, origin=report.origin[:400], started_at=report.started_at,
         finished_at=now_iso(), status=report.status, n_new=c["nieuw"], n_updated=c["bijgewerkt"],
         n_unchanged=c["ongewijzigd"], n_withdrawn=c["ingetrokken"], n_refused=c["geweigerd"],
         report=json.dumps(body, ensure_ascii=False)))
+
+
+def _url_hash(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def load_http_cache(conn, feed: str) -> dict:
+    """URL -> importers.http.Cached of the feed's last run."""
+    from .importers.http import Cached
+    return {r.url: Cached(r.etag, r.last_modified, r.body) for r in conn.execute(
+        select(S.feed_http_cache.c.url, S.feed_http_cache.c.etag, S.feed_http_cache.c.last_modified,
+               S.feed_http_cache.c.body).where(S.feed_http_cache.c.feed == feed))}
+
+
+def save_http_cache(conn, feed: str, validators: dict, prune: bool) -> None:
+    """Store this run's validators (URL -> Cached); rows that did not change are not written.
+    `prune` (a complete run): forget the URLs this run did not use or got no validators for."""
+    t = S.feed_http_cache
+    stored = {r.url_hash: (r.etag, r.last_modified) for r in conn.execute(
+        select(t.c.url_hash, t.c.etag, t.c.last_modified).where(t.c.feed == feed))}
+    keep = set()
+    for url, cached in validators.items():
+        if cached.last_modified and len(cached.last_modified) > 60:
+            continue                                 # not an HTTP date: no use asking with it
+        key = _url_hash(url)
+        keep.add(key)
+        if stored.get(key) == (cached.etag, cached.last_modified):
+            continue
+        if key in stored:
+            conn.execute(delete(t).where(t.c.feed == feed, t.c.url_hash == key))
+        conn.execute(insert(t).values(feed=feed, url_hash=key, url=url, etag=cached.etag,
+                                      last_modified=cached.last_modified, body=cached.body,
+                                      fetched_at=now_iso()))
+    gone = [key for key in stored if key not in keep] if prune else []
+    for i in range(0, len(gone), CHUNK):
+        conn.execute(delete(t).where(t.c.feed == feed, t.c.url_hash.in_(gone[i:i + CHUNK])))
 
 
 def sources(conn, max_errors: int = 5) -> List[dict]:

@@ -227,6 +227,18 @@ feed_run = Table(  # one row per sync or import run, with its report
     Index("ix_feed_run_feed", "feed", "id"),
 )
 
+# --- version 5: conditional requests (validators and bodies of a feed's last run) --------------
+feed_http_cache = Table(  # per feed and URL: ETag / Last-Modified and the body they belong to
+    "feed_http_cache", metadata,
+    Column("feed", String(80), primary_key=True),
+    Column("url_hash", String(64), primary_key=True),    # SHA-256 of the URL (URLs can be long)
+    Column("url", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", String(60)),
+    Column("body", Text, nullable=False),                # given back when the server says 304
+    Column("fetched_at", String(40), nullable=False),
+)
+
 V1_TABLES = [schema_version, meta, region, place, place_alias, theme, provider, module,
              module_theme, offering, hub, funding_scheme]
 V2_TABLES = [occupation, occupation_module]
@@ -271,10 +283,15 @@ def _m4(conn):
     conn.info["needs_reindex"] = True     # the index now leaves withdrawn modules out
 
 
+def _m5(conn):
+    metadata.create_all(conn, tables=[feed_http_cache])
+
+
 MIGRATIONS = {1: (_m1, "catalogue, places, hubs, funding schemes"),
               2: (_m2, "shortage occupations"),
               3: (_m3, "search index and full-text search"),
-              4: (_m4, "feeds: sync runs, withdrawn modules")}
+              4: (_m4, "feeds: sync runs, withdrawn modules"),
+              5: (_m5, "feeds: validators for conditional requests")}
 LATEST = max(MIGRATIONS)
 
 

@@ -409,14 +409,15 @@ def _hits(conn, w: Wish, ranked, text_used: bool) -> List[ModuleHit]:
     return hits
 
 
-def get_module(module_id: str, *, engine=None, today: Optional[date] = None) -> Optional[ModuleDetail]:
+def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
+               include_withdrawn: bool = False) -> Optional[ModuleDetail]:
     """See knowledge.get_module. Offerings are the upcoming ones (all, when none is upcoming)."""
     if not isinstance(module_id, str) or not module_id or len(module_id) > 120:
         return None
     today = today or date.today()
     with get_engine(engine).connect() as conn:
         mods, themes = _load(conn, [module_id])
-        if module_id not in mods:
+        if module_id not in mods or (mods[module_id]["withdrawn_at"] and not include_withdrawn):
             return None
         m = mods[module_id]
         rows = conn.execute(select(S.offering).where(S.offering.c.module_id == module_id)
@@ -441,4 +442,5 @@ def get_module(module_id: str, *, engine=None, today: Optional[date] = None) -> 
     return _make_hit(ModuleDetail, m, first, themes.get(module_id, []), [], 0.0, None,
                      description=m["description"], offerings=offerings, enroll_prepare=json_list(m["enroll_prepare"]),
                      funding_tags=funding, education_type=m["education_type"], mode=m["mode"], bol_bbl=m["bol_bbl"],
-                     recognised=bool(m["recognised"]), nlqf_registered=bool(m["nlqf_registered"]), source=m["source"])
+                     recognised=bool(m["recognised"]), nlqf_registered=bool(m["nlqf_registered"]), source=m["source"],
+                     withdrawn_at=m["withdrawn_at"])

@@ -89,6 +89,7 @@ class ModuleDetail(ModuleHit):
     recognised: bool = False      # OCW-erkend / geaccrediteerd
     nlqf_registered: bool = False # formally NLQF-ingeschaald
     source: str = "sample"
+    withdrawn_at: Optional[str] = None  # set only with get_module(..., include_withdrawn=True)
 
 
 @dataclass

@@ -5,9 +5,10 @@
       generated password in var/advisor_password (mode 0600). Idempotent: an existing account
       whose password matches the file is left alone. Prints how to log in. Only in demo mode
       (LEERWIJZER_DEMO=1, as `make run` sets it); otherwise it says so and exits with 1.
-  python -m bot.handoff add-advisor EMAIL "NAME" TENANT[,TENANT...]
+  python -m bot.handoff add-advisor EMAIL "NAME" TENANT[,TENANT...] [--role operator]
       Creates or updates an account with a new generated password and prints it once
-      (an account that was deactivated is active again).
+      (an account that was deactivated is active again). --role operator: the account also
+      sees the catalogue feeds (console panel "Catalogusbronnen"); without it, an advisor.
   python -m bot.handoff deactivate-advisor EMAIL
       Switches the account off and ends its logins at once (an advisor who left, a lost
       laptop). Exits with 1 when there is no such account.
@@ -25,7 +26,7 @@ from typing import Optional
 
 from bot.config import GatewayConfig
 from bot.handoff import tables  # noqa: F401  (registers the tables before the store opens)
-from bot.handoff.accounts import AccountStore, generate_password
+from bot.handoff.accounts import ADVISOR, ROLES, AccountStore, generate_password
 from bot.store import Store
 
 DEMO_EMAIL = "adviseur@demo.leerwijzer.nl"
@@ -60,7 +61,8 @@ async def create_demo_advisor(config: GatewayConfig) -> str:
         await store.close()
 
 
-async def add_advisor(config: GatewayConfig, email: str, name: str, tenants: list) -> str:
+async def add_advisor(config: GatewayConfig, email: str, name: str, tenants: list,
+                      role: str = ADVISOR) -> str:
     unknown = [t for t in tenants if t not in config.tenants]
     if unknown:
         raise SystemExit(f"unknown tenant(s): {', '.join(unknown)}; known: "
@@ -69,7 +71,7 @@ async def add_advisor(config: GatewayConfig, email: str, name: str, tenants: lis
     await store.open()
     try:
         password = generate_password()
-        await AccountStore(store).save_advisor(email, name, password, tenants)
+        await AccountStore(store).save_advisor(email, name, password, tenants, role)
         return password
     finally:
         await store.close()
@@ -93,6 +95,8 @@ def main(argv=None) -> None:
     add.add_argument("email")
     add.add_argument("name")
     add.add_argument("tenants", help="comma-separated, e.g. brabant,twente")
+    add.add_argument("--role", choices=ROLES, default=ADVISOR,
+                     help="operator: also sees the catalogue feeds (default: advisor)")
     deactivate = commands.add_parser("deactivate-advisor",
                                      help="switch an advisor account off and end its logins")
     deactivate.add_argument("email")
@@ -118,8 +122,8 @@ def main(argv=None) -> None:
               f"add-advisor (met een nieuw wachtwoord).")
     else:
         tenants = [t.strip() for t in args.tenants.split(",") if t.strip()]
-        password = asyncio.run(add_advisor(config, args.email, args.name, tenants))
-        print(f"Account {args.email.strip().lower()} ({', '.join(tenants)}) – wachtwoord: "
+        password = asyncio.run(add_advisor(config, args.email, args.name, tenants, args.role))
+        print(f"Account {args.email.strip().lower()} ({', '.join(tenants)}; {args.role}) – wachtwoord: "
               f"{password}  (nu noteren; het wordt nergens bewaard). Console: {console}")
 
 

@@ -33,6 +33,10 @@ SCRYPT_MAXMEM = 256 * 1024 * 1024  # N=2^17, r=8 needs 128 MiB
 MIN_PASSWORD_CHARS = 12
 # A session's expiry is written again only when use moves it on by more than this.
 KEEP_ALIVE_STEP = timedelta(seconds=60)
+# What an account may do: every account handles its tenants' cases; an operator also sees the
+# catalogue feeds (GET /advisor/api/catalogue/sources, the console's "Catalogusbronnen").
+ADVISOR, OPERATOR = "advisor", "operator"
+ROLES = (ADVISOR, OPERATOR)
 
 
 def hash_password(password: str, n: int = SCRYPT_N) -> str:
@@ -83,13 +87,18 @@ class Advisor:
     email: str
     name: str
     tenants: Tuple[str, ...]
+    role: str = ADVISOR
 
     def sees(self, tenant: str) -> bool:
         return tenant in self.tenants
 
+    @property
+    def is_operator(self) -> bool:
+        return self.role == OPERATOR
+
     def to_api(self) -> dict:
         return {"id": self.id, "email": self.email, "name": self.name,
-                "tenants": list(self.tenants)}
+                "tenants": list(self.tenants), "role": self.role}
 
 
 @dataclass(frozen=True)
@@ -122,16 +131,18 @@ class AccountStore(StoreFacade):
     def _advisor(self, db, row) -> Advisor:
         tenants = db.execute(select(advisor_tenants.c.tenant).where(
             advisor_tenants.c.advisor_id == row.id).order_by(advisor_tenants.c.tenant)).scalars()
-        return Advisor(row.id, row.email, row.name, tuple(tenants))
+        return Advisor(row.id, row.email, row.name, tuple(tenants), row.role or ADVISOR)
 
     # -- accounts -------------------------------------------------------------------------
 
     async def save_advisor(self, email: str, name: str, password: str,
-                           tenants: Iterable[str]) -> Advisor:
-        """Create the account, or update name, password and tenants of an existing one.
+                           tenants: Iterable[str], role: str = ADVISOR) -> Advisor:
+        """Create the account, or update name, password, tenants and role of an existing one.
         Changing the password ends the account's logins."""
         email = email.strip().lower()
         tenants = sorted(set(tenants))
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
         if len(password) < MIN_PASSWORD_CHARS:
             raise ValueError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
         hashed = await self._scrypt(hash_password, password, self.scrypt_n)
@@ -142,11 +153,11 @@ class AccountStore(StoreFacade):
                 if row is None:
                     advisor_id = db.execute(insert(advisors).values(
                         email=email, name=name, password_hash=hashed, active=True,
-                        created_at=naive(utcnow()))).inserted_primary_key[0]
+                        created_at=naive(utcnow()), role=role)).inserted_primary_key[0]
                 else:
                     advisor_id = row.id
                     db.execute(update(advisors).where(advisors.c.id == advisor_id).values(
-                        name=name, password_hash=hashed, active=True))
+                        name=name, password_hash=hashed, active=True, role=role))
                     db.execute(delete(sessions).where(sessions.c.advisor_id == advisor_id))
                     db.execute(delete(advisor_tenants).where(
                         advisor_tenants.c.advisor_id == advisor_id))

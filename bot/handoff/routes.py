@@ -13,8 +13,7 @@
   POST /advisor/api/handoffs/{id}/close {"note"?}
   GET  /advisor/api/ws                        live events (queue changes, the watched case)
   GET  /advisor/api/catalogue/sources         catalogue feeds: last sync, counts, last errors
-                                              (read-only, any logged-in advisor; there is no
-                                              operator role yet)
+                                              (read-only; operators only, else 403)
   POST /api/v1/conversations/{id}/typing {"on"}  the widget: the user is typing
 
 Errors are JSON like the rest of the API: {"error", "detail" (English), "message" (Dutch)}.
@@ -69,6 +68,7 @@ LISTS = ("waiting", "active", "callback", "closed")
 ADVISOR_MAX_CHARS = 4000
 
 NOT_FOUND = "Dit gesprek bestaat niet (meer)."
+OPERATORS_ONLY = "Alleen een beheerder (operator) kan de catalogusbronnen zien."
 OTHER_TENANT = "Dit gesprek hoort bij een regio waar je geen toegang toe hebt."
 
 SCHEMAS = {
@@ -261,7 +261,9 @@ def _catalogue_sources(database_url: str) -> List[dict]:
 
 @api
 async def catalogue_sources(request: web.Request) -> web.Response:
-    await _caller(request)
+    caller = await _caller(request)
+    if not caller.advisor.is_operator:
+        raise Refused(403, "operators_only", OPERATORS_ONLY, "needs an account with the operator role")
     rows = await asyncio.get_running_loop().run_in_executor(
         None, _catalogue_sources, request.app[CONFIG].database_url)
     return _json({"sources": rows})

@@ -5,8 +5,8 @@ creates them with the others; prefix gw_handoff / gw_advisor).
   modules the bot had shown, the status (see STATUSES), the advisor who took it, and for a
   callback request the name and phone number or e-mail (the only place they are kept).
 - gw_handoff_notes: advisors' internal notes on a case (never shown to the user).
-- gw_advisors, gw_advisor_tenants: advisor accounts (password as a scrypt hash) and the
-  tenants whose cases each one sees.
+- gw_advisors, gw_advisor_tenants: advisor accounts (password as a scrypt hash; role advisor,
+  or operator: also sees the catalogue feeds) and the tenants whose cases each one sees.
 - gw_advisor_sessions: logins (only a SHA-256 of the token is stored) with expiry and the
   last heartbeat of a live console ("online").
 """
@@ -71,6 +71,9 @@ advisors = Table(
     Column("password_hash", String(255), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime, nullable=False),
+    # accounts.ROLES: "advisor" or "operator" (also sees the catalogue feeds). Nullable, so
+    # bot.store.add_missing_columns adds it to a database made before it existed (NULL: advisor).
+    Column("role", String(16), nullable=True),
 )
 
 advisor_tenants = Table(

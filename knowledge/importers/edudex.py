@@ -16,7 +16,7 @@ Parsed with defusedxml: a DTD, entity declarations or external references are re
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Tuple
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -170,23 +170,44 @@ def _themes(searchwords: List[str], notes: List[str]) -> List[str]:
     return themes
 
 
-def parse(text: str, filename: str) -> List[dict]:
-    from . import CatalogueImportError
+def document(text: str):
+    """The root element of an EDU-DEX XML text, read with defusedxml. RecordError (a Dutch
+    reason) when it has a DTD, entities or external references, or is not XML at all."""
     try:
-        root = fromstring(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return fromstring(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise CatalogueImportError(filename, None, "DTD's en entities zijn niet toegestaan in EDU-DEX-bestanden") from None
+        raise RecordError("DTD's en entities zijn niet toegestaan in EDU-DEX-bestanden") from None
     except ParseError as err:
-        raise CatalogueImportError(filename, None, f"geen geldige XML ({err})") from None
-    programs = [root] if root.tag == NS + "program" else root.findall(".//" + NS + "program")
-    if not programs:
-        raise CatalogueImportError(filename, None, f"geen <program> in namespace {NS[1:-1]} gevonden")
-    records = []
-    for i, program in enumerate(programs):
+        raise RecordError(f"geen geldige XML ({err})") from None
+
+
+def programs_in(root) -> list:
+    return [root] if root.tag == NS + "program" else root.findall(".//" + NS + "program")
+
+
+def read_programs(root) -> Tuple[List[dict], List[Tuple[str, str]]]:
+    """The records of the <program> elements under root, and (id, reason) for each refused one."""
+    records, refused = [], []
+    for i, program in enumerate(programs_in(root)):
         cls = _find(program, "programClassification")
         rid = _text(cls, "programId") if cls is not None else ""
         try:
             records.append(_record(program))
         except RecordError as err:
-            raise CatalogueImportError(filename, rid or str(i + 1), str(err)) from None
+            refused.append((rid or str(i + 1), str(err)))
+    return records, refused
+
+
+def parse(text: str, filename: str) -> List[dict]:
+    """All records of a file, or CatalogueImportError for the first problem (a file is all or nothing)."""
+    from . import CatalogueImportError
+    try:
+        root = document(text)
+    except RecordError as err:
+        raise CatalogueImportError(filename, None, str(err)) from None
+    if not programs_in(root):
+        raise CatalogueImportError(filename, None, f"geen <program> in namespace {NS[1:-1]} gevonden")
+    records, refused = read_programs(root)
+    if refused:
+        raise CatalogueImportError(filename, *refused[0])
     return records

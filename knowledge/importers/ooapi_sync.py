@@ -2,7 +2,8 @@
 
 Walks /courses and /programs page by page (pageNumber, pageSize, until hasNextPage is false)
 and each one's /offerings (unless the item already carries them, as with expand=offerings),
-then hands the records to feeds.apply_feed. A collection the server does not offer (404/501)
+then hands the records to feeds.apply_feed (importers/http.py: sync_over_http, with conditional
+requests). A collection the server does not offer (404/501)
 is skipped with a note; any other failed page makes the walk incomplete, so nothing is
 withdrawn in that run. A course whose offerings cannot be fetched is refused and kept as it
 was. The bearer token comes from the environment (OOAPI_TOKEN, or the variable named).
@@ -10,11 +11,11 @@ was. The bearer token comes from the environment (OOAPI_TOKEN, or the variable n
 from __future__ import annotations
 
 import asyncio
-import os
+import functools
 from typing import List, Optional, Tuple
 
-from ..feeds import FeedReport, apply_feed
-from .http import FetchError, JsonClient
+from ..feeds import FeedReport
+from .http import FeedClient, FetchError, sync_over_http
 from .ooapi import record
 
 COLLECTIONS = (("courses", "courseId"), ("programs", "programId"))
@@ -22,7 +23,7 @@ PAGE_SIZE = 100
 MAX_PAGES = 10_000            # a server that always says hasNextPage must not keep us forever
 
 
-async def _all_pages(client: JsonClient, path: str, page_size: int, items: Optional[List[dict]] = None) -> List[dict]:
+async def _all_pages(client: FeedClient, path: str, page_size: int, items: Optional[List[dict]] = None) -> List[dict]:
     """All items of a collection; `items` collects them as they come, so a caller keeps the
     pages before a failed one."""
     items = [] if items is None else items
@@ -58,39 +59,32 @@ async def _with_offerings(client, collection, id_key, item, provider, page_size)
         return None, (rid, str(err))
 
 
-async def fetch_catalogue(base_url: str, provider: str, report: FeedReport, *, token: Optional[str] = None,
-                          timeout: float = 20.0, retries: int = 4, backoff: float = 0.5,
-                          page_size: int = PAGE_SIZE, concurrency: int = 8) -> List[dict]:
+async def fetch_catalogue(client: FeedClient, report: FeedReport, *, page_size: int = PAGE_SIZE) -> List[dict]:
+    """The records of the whole catalogue at client.base_url, for the feed report.feed."""
     records: List[dict] = []
-    async with JsonClient(base_url, token=token, timeout=timeout, retries=retries, backoff=backoff,
-                          concurrency=concurrency) as client:
-        for collection, id_key in COLLECTIONS:
-            items: List[dict] = []
-            try:
-                await _all_pages(client, f"/{collection}", page_size, items)
-            except FetchError as err:
-                if err.status in (404, 501) and not items:
-                    report.notes.setdefault("bron", []).append(f"/{collection} wordt niet aangeboden (HTTP {err.status})")
-                    continue
-                report.errors.append(f"/{collection} na {len(items)} items: {err}")
-                report.complete = False
-            results = await asyncio.gather(*(_with_offerings(client, collection, id_key, item, provider, page_size)
-                                             for item in items))
-            for rec, refused in results:
-                if rec is not None:
-                    records.append(rec)
-                else:
-                    report.refused.append(refused)
+    for collection, id_key in COLLECTIONS:
+        items: List[dict] = []
+        try:
+            await _all_pages(client, f"/{collection}", page_size, items)
+        except FetchError as err:
+            if err.status in (404, 501) and not items:
+                report.notes.setdefault("bron", []).append(f"/{collection} wordt niet aangeboden (HTTP {err.status})")
+                continue
+            report.errors.append(f"/{collection} na {len(items)} items: {err}")
+            report.complete = False
+        results = await asyncio.gather(*(_with_offerings(client, collection, id_key, item, report.feed, page_size)
+                                         for item in items))
+        for rec, refused in results:
+            if rec is not None:
+                records.append(rec)
+            else:
+                report.refused.append(refused)
     return records
 
 
 def sync_ooapi(base_url: str, provider: str, *, engine=None, token_env: str = "OOAPI_TOKEN",
-               **fetch_options) -> FeedReport:
+               page_size: int = PAGE_SIZE, **client_options) -> FeedReport:
     """Fetch the whole catalogue, then write it in one transaction. Returns the run's report."""
-    from ..db import get_engine
     report = FeedReport(feed=provider, kind="ooapi", origin=base_url)
-    records = asyncio.run(fetch_catalogue(base_url, provider, report, token=os.environ.get(token_env) or None,
-                                          **fetch_options))
-    with get_engine(engine).begin() as conn:
-        apply_feed(conn, report, records)
-    return report
+    return sync_over_http(report, functools.partial(fetch_catalogue, page_size=page_size), engine=engine,
+                          token_env=token_env, **client_options)

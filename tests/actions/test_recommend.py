@@ -7,8 +7,13 @@ import re
 import knowledge
 import pytest
 
+from actions.funding import ActionFundingAdvice
 from actions.recommend import ActionCourseDetails, ActionHowToEnroll, ActionMoreResults
 from actions.respond import ActionSearchModules
+from knowledge.db import get_engine
+from knowledge.feeds import FeedReport, apply_feed
+from knowledge.importers import edudex
+from tests.fakes.edudex_server import program_xml
 
 from .conftest import customs, make_tracker, run_action, slot_events, texts
 
@@ -147,6 +152,35 @@ def test_details_without_results_asks_which_course():
     messages, events = run_action(ActionCourseDetails(), make_tracker({}, intent="course_details"))
     assert "Over welke cursus gaat het?" in texts(messages)
     assert events == []
+
+
+@pytest.fixture
+def withdrawn_module():
+    """A module of a test feed that the feed then withdrew (gone from its source)."""
+    records, _ = edudex.read_programs(edudex.document(program_xml("edx-weg", "Warmtepomp onderhoud")))
+    for run in (records, []):                        # offered, then gone from the source
+        with get_engine().begin() as conn:
+            apply_feed(conn, FeedReport(feed="Test intrekken", kind="edudex", origin="test"), run)
+        assert (knowledge.get_module("edudex-edx-weg") is None) == (run == [])
+    return "edudex-edx-weg"
+
+
+def test_a_withdrawn_module_is_no_longer_offered(withdrawn_module):
+    assert knowledge.get_module(withdrawn_module) is None
+    assert knowledge.get_module(withdrawn_module, include_withdrawn=True).withdrawn_at
+    slots = dict(TILBURG_WORKER, shown_modules=[withdrawn_module], last_module=withdrawn_module)
+    for action, intent in ((ActionCourseDetails(), "course_details"), (ActionHowToEnroll(), "how_to_enroll")):
+        messages, events = run_action(action, make_tracker(
+            slots, intent=intent, entities=[{"module_id": withdrawn_module}]))
+        assert texts(messages) == ("Warmtepomp onderhoud van Opleider Test wordt niet meer aangeboden. "
+                                   "Zal ik andere cursussen voor je zoeken die erop lijken?")
+        assert [b["payload"] for b in messages[0]["buttons"]] == [
+            '/search_course{"theme": "installatietechniek"}', "/request_human"]
+        assert "last_module" not in slot_events(events)
+    messages, events = run_action(ActionFundingAdvice(), make_tracker(slots, intent="ask_funding"))
+    assert texts(messages).startswith("Warmtepomp onderhoud van Opleider Test wordt niet meer aangeboden. "
+                                      "Wat nu volgt, geldt voor opleidingen in het algemeen.")
+    assert "Warmtepomp onderhoud (" not in texts(messages)                # no price of a course you cannot do
 
 
 def test_how_to_enroll_gives_the_link_and_what_to_prepare():

@@ -67,6 +67,40 @@ def test_sync_pages_offerings_report_and_second_run_changes_nothing(server, db, 
         assert conn.execute(select(func.count()).select_from(S.feed_run)).scalar() == 2
 
 
+def requests_made(srv):
+    return sum(srv.hits.values())
+
+
+def test_a_second_run_asks_conditionally_gets_304s_and_changes_nothing(server, db, monkeypatch):
+    monkeypatch.setenv("OOAPI_TOKEN", "geheim")
+    first = sync(server, db)
+    assert first.not_modified == 0 and sum(server.not_modified.values()) == 0
+    with db.connect() as conn:
+        version = get_meta(conn, "catalogue_version")
+        assert conn.execute(select(func.count()).select_from(S.feed_http_cache)).scalar() == first.requests
+    asked = requests_made(server)
+    second = sync(server, db)
+    assert counts(second) == (0, 0, 6, 0, 0) and second.complete
+    assert second.requests == requests_made(server) - asked                  # every request ...
+    assert second.not_modified == second.requests == sum(server.not_modified.values())  # ... a 304
+    assert f"{second.requests} verzoeken, waarvan {second.requests} niet gewijzigd (304)" in str(second)
+    with db.connect() as conn:
+        assert get_meta(conn, "catalogue_version") == version              # nothing was written
+    server.offerings["wp-3"][0]["priceInformation"][0]["amount"] = 990      # one page changes
+    third = sync(server, db)
+    assert counts(third) == (0, 1, 5, 0, 0) and third.not_modified == third.requests - 1
+    assert get_module("ooapi-wp-3", engine=db).offerings[0].price_eur == 990
+
+
+def test_last_modified_alone_is_asked_with_if_modified_since(db, monkeypatch):
+    monkeypatch.delenv("OOAPI_TOKEN", raising=False)
+    with FakeOoapi([course("wp-1", "Warmtepomp monteren")], [], {"wp-1": course_offerings("wp-1", 1)},
+                   validators=("last-modified",)) as srv:
+        sync(srv, db)
+        again = sync(srv, db)
+    assert again.not_modified == again.requests == 3 and counts(again) == (0, 0, 1, 0, 0)
+
+
 def test_a_module_gone_from_the_source_is_withdrawn_and_not_found_but_kept(server, db, monkeypatch):
     monkeypatch.setenv("OOAPI_TOKEN", "geheim")
     sync(server, db)
@@ -79,6 +113,8 @@ def test_a_module_gone_from_the_source_is_withdrawn_and_not_found_but_kept(serve
     with db.connect() as conn:
         kept = conn.execute(select(S.module.c.withdrawn_at).where(S.module.c.id == "ooapi-wp-4")).scalar()
     assert kept                                                         # kept for history
+    assert get_module("ooapi-wp-4", engine=db) is None                  # not offered as current
+    assert get_module("ooapi-wp-4", engine=db, include_withdrawn=True).withdrawn_at == kept
     server.courses.append(course("wp-4", "Warmtepomp monteren deel 4"))
     assert counts(sync(server, db)) == (0, 1, 5, 0, 0)                 # back again
     assert "ooapi-wp-4" in {h.module_id for h in search_modules({}, "warmtepomp monteren", limit=10, engine=db).hits}
@@ -161,7 +197,7 @@ def test_a_database_of_todays_shape_upgrades_and_keeps_its_rows(tmp_path):
     eng.dispose()
     upgraded = init_db(url)
     with upgraded.connect() as conn:
-        assert S.current_version(conn) == S.LATEST == 4
+        assert S.current_version(conn) == S.LATEST == 5
         row = conn.execute(select(S.module.c.title, S.module.c.feed, S.module.c.withdrawn_at)).one()
     assert row == ("Warmtepomp basis (oud record)", None, None)
     assert search_modules({}, "warmtepomp", engine=upgraded).hits[0].module_id == "oud-1"

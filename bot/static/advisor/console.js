@@ -78,6 +78,8 @@
     clearTimeout(state.retryTimer);
     $("console").hidden = true;
     $("logout").hidden = true;
+    $("sources-panel").hidden = true;
+    clear($("sources"));
     $("who").textContent = "";
     $("login").hidden = false;
     $("login-error").textContent = message || "";
@@ -105,7 +107,7 @@
     });
   });
 
-  // Catalogue feeds (read-only): last sync, counts and the last errors per source.
+  // Catalogue feeds (read-only, operators only): last sync, counts and the last errors per source.
   function loadSources() {
     call("GET", "/catalogue/sources").then(function (data) {
       var list = $("sources");
@@ -139,7 +141,8 @@
       $("logout").hidden = false;
       connect();
       refresh();
-      loadSources();
+      $("sources-panel").hidden = me.advisor.role !== "operator";
+      if (me.advisor.role === "operator") loadSources();
       $("main").focus();
     }, function (error) {
       if (error.status !== 401) showLogin(error.message);

@@ -113,8 +113,8 @@ class Desk:
 
     # -- advisors --------------------------------------------------------------------------
     async def advisor(self, email: str = "petra@twente.example", name: str = "Petra",
-                      tenants=("twente",), online: bool = True) -> AdvisorLogin:
-        await self.handoffs.accounts.save_advisor(email, name, PASSWORD, tenants)
+                      tenants=("twente",), online: bool = True, role: str = "advisor") -> AdvisorLogin:
+        await self.handoffs.accounts.save_advisor(email, name, PASSWORD, tenants, role)
         response = await self.client.post("/advisor/api/login",
                                           json={"email": email, "password": PASSWORD})
         assert response.status == 200, await response.text()
