@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nlu_eval import ROOT, run_rasa_test, summarise  # noqa: E402
+from nlu_eval import ROOT, evaluate  # noqa: E402
 
 USE = "nlu_components.use_featurizer.UniversalSentenceEncoderFeaturizer"
 
@@ -83,13 +83,13 @@ def main() -> int:
             load = os.getloadavg()[0]
             seconds = train(config_path, models, Path(tmp) / f"cache_{name}")
             out = Path(tmp) / f"results_{name}"
-            run_rasa_test(str(models), "tests/nlu", out)
-            summary = summarise(out)
+            summary = evaluate(str(models), out=out)
             rows[name] = {
                 "intent_macro_f1": round(summary["intent_macro_f1"], 4),
                 "intent_accuracy": round(summary["intent_accuracy"], 4),
                 "entity_micro_f1": round(summary["entity_micro_f1"], 4),
                 "faq_response_accuracy": summary.get("faq_response_accuracy"),
+                "out_of_scope_safe_rate": (summary.get("out_of_scope") or {}).get("safe_rate"),
                 "train_seconds": round(seconds, 1),
                 "load_average_at_start": round(load, 2),
             }
