@@ -15,15 +15,11 @@ setup:
 	@mkdir -p var
 	@$(STAGE) setup scripts/setup.sh
 
-# Browser tests need Debian's chromium (no browser downloads here); the advisor console's script
-# also runs in Debian's node (tests/bot/handoff/console_in_node.js).
+# Browser tests (the widget and the advisor console) need Debian's chromium (no browser downloads here).
 test-setup: setup nginx
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian chromium ..."; \
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 	  echo "WARNING: could not install chromium; browser tests will fail"; }
-	@command -v node >/dev/null 2>&1 || { echo "Installing Debian nodejs ..."; \
-	  (apt-get update -qq && apt-get install -y -qq nodejs >/dev/null) || \
-	  echo "WARNING: could not install nodejs; the console test in node will fail"; }
 
 # The scale-out profile's load balancer: Debian's nginx (run by scripts/stack.py as its own
 # child process, never the system service).

@@ -1,13 +1,11 @@
 """The catalogue feeds in the advisor console (read-only: last sync, counts, last errors) are
-for operators only: the API answers a plain advisor 403 and the console hides the panel."""
+for operators only: the API answers a plain advisor 403 and the console hides the panel (the
+console itself in a real browser: Debian chromium via Playwright, against a gateway process)."""
 import asyncio
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,16 +13,14 @@ from sqlalchemy import create_engine, text
 from bot.security import CONFIG
 from knowledge.db import engine_for
 from knowledge.feeds import FeedReport, apply_feed
-from tests.bot.conftest import ROOT
+from tests.bot.conftest import ROOT, GatewayProcess, gateway_env, watch
 
-pytestmark = pytest.mark.asyncio
-
-HARNESS = Path(__file__).with_name("console_in_node.js")
 REFUSED = "crs-9: levelOfQualification '9' is geen NLQF-niveau 1-8"
+SOURCES = "/advisor/api/catalogue/sources"
 
 
-def a_feed_with_an_error(desk) -> None:
-    engine = engine_for(desk.app[CONFIG].database_url)      # the catalogue shares the gateway's database
+def a_feed_with_an_error(database_url: str) -> None:
+    engine = engine_for(database_url)                         # the catalogue shares the gateway's database
     report = FeedReport(feed="ROC Test", kind="ooapi", origin="https://ooapi.example/v5")
     report.refused.append(("crs-9", "levelOfQualification '9' is geen NLQF-niveau 1-8"))
     with engine.begin() as conn:
@@ -37,8 +33,9 @@ def add_advisor(database_url: str, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=60)
 
 
+@pytest.mark.asyncio
 async def test_operators_see_the_sources_advisors_get_403_and_others_401(desk):
-    a_feed_with_an_error(desk)
+    a_feed_with_an_error(desk.app[CONFIG].database_url)
     assert (await desk.api("GET", "/catalogue/sources")).status == 401
     petra = await desk.advisor()
     response = await desk.api("GET", "/catalogue/sources", petra)
@@ -56,6 +53,7 @@ async def test_operators_see_the_sources_advisors_get_403_and_others_401(desk):
     assert roles == ["advisor", "operator"]
 
 
+@pytest.mark.asyncio
 async def test_add_advisor_makes_an_operator_and_makes_them_an_advisor_again(desk):
     database = desk.app[CONFIG].database_url
     made = await asyncio.to_thread(add_advisor, database, "Olga@Twente.example", "Olga", "twente",
@@ -76,6 +74,7 @@ async def test_add_advisor_makes_an_operator_and_makes_them_an_advisor_again(des
     assert await sources_status() == 403
 
 
+@pytest.mark.asyncio
 async def test_accounts_of_a_database_from_before_roles_are_advisors(tmp_path, make_desk):
     database = f"sqlite:///{tmp_path / 'gateway.db'}"
     desk = await make_desk(DATABASE_URL=database)
@@ -94,30 +93,78 @@ async def test_accounts_of_a_database_from_before_roles_are_advisors(tmp_path, m
     engine.dispose()
 
 
-async def console_in_node(desk, who) -> dict:
-    """The real console.js, started by a logged-in account against this gateway (see the harness)."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is missing: apt-get install nodejs (make test-setup does)")
-    base = str(desk.client.make_url("")).rstrip("/")
-    process = await asyncio.create_subprocess_exec(node, str(HARNESS), base, who.token,
-                                                   stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, err.decode()
-    result = json.loads(out)
-    assert result["errors"] == [] and result["hidden"]["console"] is False, result
-    return result
+# -- the console in a real browser ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sources_gateway(tmp_path_factory):
+    """A gateway process (Rasa down) whose database holds one feed with a refused record, an
+    operator and a plain advisor, both made with the real `add-advisor` command."""
+    data = tmp_path_factory.mktemp("sources")
+    gateway = GatewayProcess(env=gateway_env(data), log_path=data / "gateway.log")
+    gateway.start()
+    a_feed_with_an_error(gateway.database_url)
+    gateway.passwords = {}
+    for email, name, role in [("olga@twente.example", "Olga", ["--role", "operator"]),
+                              ("petra@twente.example", "Petra", [])]:
+        made = add_advisor(gateway.database_url, email, name, "twente", *role)
+        assert made.returncode == 0, made.stderr
+        gateway.passwords[email] = re.search(r"wachtwoord: (\S+)", made.stdout).group(1)
+    yield gateway
+    gateway.stop()
 
 
-async def test_the_console_shows_the_sources_panel_to_operators_only(desk):
-    a_feed_with_an_error(desk)
-    olga = await desk.advisor("olga@twente.example", "Olga", role="operator", online=False)
-    seen = await console_in_node(desk, olga)
-    assert seen["hidden"]["sources-panel"] is False and seen["items"]["sources"] == 1
-    assert "GET /advisor/api/catalogue/sources" in seen["calls"]
-    petra = await desk.advisor(online=False)
-    seen = await console_in_node(desk, petra)
-    assert seen["hidden"]["sources-panel"] is True and seen["items"].get("sources", 0) == 0
-    assert "GET /advisor/api/catalogue/sources" not in seen["calls"]
-    assert "GET /advisor/api/me" in seen["calls"]
+def logged_in_console(gateway, context, email: str):
+    """The console page after logging in through its form; the requests it made, and its errors.
+    Returns once the console has loaded its first list: by then it has asked for /me and chosen
+    whether to fetch the sources (both in the same step)."""
+    page = context.new_page()
+    seen = watch(page)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{gateway.url}/advisor/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(gateway.passwords[email])
+    with page.expect_response(lambda r: "/advisor/api/handoffs" in r.url):
+        page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Gesprekken").wait_for()
+    return page, seen, requests
+
+
+def test_the_console_shows_the_sources_panel_to_operators_only(sources_gateway, browser):
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL",
+                                    timezone_id="Europe/Amsterdam") for _ in range(2)]
+    try:
+        for ctx in contexts:
+            ctx.set_default_timeout(15_000)
+        operator_ctx, advisor_ctx = contexts
+
+        # -- the operator: the panel, its one source and the source's error
+        olga, olga_seen, olga_requests = logged_in_console(sources_gateway, operator_ctx,
+                                                           "olga@twente.example")
+        assert "Olga" in olga.locator("#who").inner_text()
+        panel = olga.get_by_text("Catalogusbronnen", exact=True)
+        panel.wait_for()
+        panel.click()                                         # the panel opens (a <details>)
+        sources = olga.get_by_role("list", name="Catalogusbronnen: laatste synchronisatie en fouten")
+        source = sources.locator(":scope > li")
+        source.first.wait_for()
+        assert source.count() == 1
+        assert "ROC Test (ooapi)" in source.inner_text() and "1 geweigerd" in source.inner_text()
+        error = source.locator("li.error")
+        assert error.all_inner_texts() == [REFUSED] and error.is_visible()
+        assert any(url.endswith(SOURCES) for url in olga_requests)
+        assert olga_seen.page_errors == []
+
+        # -- a plain advisor: the console without the panel, and no request for the sources
+        petra, petra_seen, petra_requests = logged_in_console(sources_gateway, advisor_ctx,
+                                                              "petra@twente.example")
+        assert "Petra" in petra.locator("#who").inner_text()
+        assert petra.get_by_text("Catalogusbronnen", exact=True).is_hidden()
+        assert not petra.locator("#sources-panel").is_visible()
+        assert petra.get_by_text("ROC Test").count() == 0
+        assert any(url.endswith("/advisor/api/me") for url in petra_requests)
+        assert not any(SOURCES in url for url in petra_requests)
+        assert petra_seen.page_errors == []        # (console errors: the 401 of /me before login)
+    finally:
+        for ctx in contexts:
+            ctx.close()
