@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the model names its custom components (nlu_components.*)
 HOLDOUT = "tests/nlu/holdout.yml"
 OUT_OF_SCOPE = "tests/nlu/out_of_scope.yml"
 # Intents whose answer does no harm to a message that is not ours: "daar kan ik niet mee

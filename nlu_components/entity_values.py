@@ -7,6 +7,8 @@ vocabulary against its canonical values (knowledge/vocabulary.py, knowledge/leve
 
 - a value that is canonical, or that the vocabulary understands ("werkloos", "e-learning"),
   stays as it is (the actions make it canonical and keep the details, such as "ww");
+- an education level found in part ("mbo" before "2") or with a word too many ("mbo 3
+  afgemaakt") gets the span and canonical value of the words that name it;
 - a bare number tagged as something else, where the text says it is an age ("ben 34",
   "34 jaar"), becomes an `age`;
 - anything else is dropped (logged at debug level; the user sees nothing).
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -61,6 +63,28 @@ def said_as_age(text: Text, value: Text) -> bool:
     return any(value in match.groups() for match in AGE_IN_TEXT.finditer(text[:500]))
 
 
+def level_in_span(text: Text, entity: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+    """An education level DIET found only part of, or with a word too many: "mbo" before "2",
+    "associate" before "degree", "mbo 3 afgemaakt". The entity with the canonical value and the
+    span of the words that name it, else None."""
+    start, end = entity.get("start"), entity.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return None
+    words = [(m.start(), m.end()) for m in re.finditer(r"[\w'-]+", text)]
+    inside = [i for i, (s, e) in enumerate(words) if s >= start and e <= end]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    spans = [(i, j) for i in range(first, last + 1) for j in range(last, i - 1, -1)]  # within, longest first
+    spans += [(first, last + k) for k in (1, 2) if last + k < len(words)]          # one or two words more
+    for i, j in spans:
+        level = canonical_level(text[words[i][0]:words[j][1]])
+        if level:
+            return {**entity, "start": words[i][0], "end": words[j][1], "value": level,
+                    "processors": [*entity.get("processors", []), "CanonicalEntityValues"]}
+    return None
+
+
 def clean_entities(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     """The entities with impossible values dropped or re-labelled (see the module docstring)."""
     kept: List[Dict[Text, Any]] = []
@@ -73,6 +97,8 @@ def clean_entities(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Tex
         low = " ".join(value.lower().split())
         if check(low):
             kept.append(entity)
+        elif name == "education_level" and level_in_span(text, entity):
+            kept.append(level_in_span(text, entity))
         elif name != "age" and BARE_NUMBER.match(low) and _age_ok(low) and said_as_age(text, low):
             kept.append({**entity, "entity": "age", "value": low,
                          "processors": [*entity.get("processors", []), "CanonicalEntityValues"]})

@@ -57,3 +57,14 @@ def test_the_running_rasa_server_cleans_its_entities(rasa_stack):
     assert ("education_level", "34") not in values
     assert ("education_level", "mbo2") in values
     assert ("age", "34") in values
+
+
+@pytest.mark.parametrize("text,said,start,level", [
+    ("ik heb vmbo-t en daarna mbo 3 afgemaakt", "mbo 3 afgemaakt", 24, "mbo3"),
+    ("wat kan ik met een mbo 2 diploma", "mbo", 19, "mbo2"),
+    ("ik heb een associate degree gehaald", "associate", 11, "associate_degree"),
+])
+def test_a_level_found_in_part_or_with_a_word_too_many_gets_its_canonical_value(text, said, start, level):
+    at = text.index(said)
+    found = clean_entities(text, [entity("education_level", said, start=at, end=at + len(said))])
+    assert [(e["entity"], e["value"], e["start"]) for e in found] == [("education_level", level, start)]
