@@ -385,6 +385,8 @@ class ValidateSlotMappings(ValidationAction):
     def _validate(self, slot: str, value: Any, asked: Optional[str], said_more: bool,
                   dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
         before = previous_value(tracker, slot)
+        if latest_intent(tracker) == "out_of_scope" and before not in (None, UNKNOWN):
+            return {slot: before}  # "hoe laat gaat de bus naar Groningen" corrects nothing
         options = entity_values(tracker, slot)
         if value not in options and value not in negated_values(tracker, slot):
             options.append(value)

@@ -7,6 +7,7 @@ turns "onbekend" into None.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -107,6 +108,8 @@ def place_name(place: "knowledge.Place", said: str) -> str:
     said = " ".join(words)
     if said.lower() == place.name.lower() or said.lower() in _ALIASES_OF_OFFICIAL_NAMES:
         return place.name
+    if difflib.SequenceMatcher(None, said.lower(), place.name.lower()).ratio() >= 0.85:
+        return place.name  # a typo ("eindhove"): the name as it is spelled
     return said[:1].upper() + said[1:] if said.islower() else said
 
 

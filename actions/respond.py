@@ -13,11 +13,12 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
 from .faq import confident_faq
-from .fallback import MENU, not_understood, bot_texts_of_last_turn
+from .fallback import MENU, OFF_TOPIC_AGAIN, OUT_OF_SCOPE, STILL_UNCLEAR, bot_texts_of_last_turn, not_understood
 from .funding import MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer
 from .guidance import ActionFindHub, hub_follow_up
 from .profile import UNKNOWN
@@ -94,6 +95,11 @@ class ActionRespondToFacts(Action):
         elif asked and (tracker.get_slot("form_failures") or {}).get(asked):
             # the answer to the follow-up question could not be used: once more, in other words
             return ask_follow_up(dispatcher, tracker, asked)
+        elif intent == "affirm" and offered(tracker, STILL_UNCLEAR, OFF_TOPIC_AGAIN):
+            # "ja" to "Zal ik je met een adviseur laten praten?": the consent question first
+            return [FollowupAction("utter_ask_handoff_consent")]
+        elif intent == "affirm" and offered(tracker, OUT_OF_SCOPE):
+            dispatcher.utter_message(text=HELP, buttons=MENU)  # "ja" to "Zal ik daarmee helpen?"
         elif intent in ("affirm", "deny"):
             what_next(dispatcher, tracker)
         elif intent == "dont_know":
@@ -110,6 +116,12 @@ class ActionRespondToFacts(Action):
         else:
             not_understood(dispatcher, tracker)
         return []
+
+
+def offered(tracker: Tracker, *questions: Text) -> bool:
+    """The bot's last turn asked one of these yes/no questions."""
+    said = " ".join(bot_texts_of_last_turn(tracker))
+    return any(question in said for question in questions)
 
 
 def names_a_scheme(tracker: Tracker) -> bool:

@@ -46,7 +46,7 @@ THEME_WORDS = [
     ("laadpa", "infra_netwerken"), ("stroomnet", "infra_netwerken"), ("stroom net", "infra_netwerken"), ("netbeheer", "infra_netwerken"),
     ("warmtepomp", "installatietechniek"), ("install", "installatietechniek"),
     ("zonnepane", "installatietechniek"), ("zonnepanel", "installatietechniek"),
-    ("elektr", "installatietechniek"), ("klimaat", "installatietechniek"),
+    ("elektr", "installatietechniek"), ("electr", "installatietechniek"), ("klimaat", "installatietechniek"),
     ("koeltechn", "installatietechniek"), ("verwarming", "installatietechniek"),
 ]
 EMPLOYMENT_WORDS = [

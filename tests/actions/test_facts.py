@@ -266,3 +266,24 @@ def test_a_corrected_benefit_replaces_the_old_one_and_geen_is_no_diploma_only_be
                                entities=[{"entity": "education_level", "value": "geen", "start": 11, "end": 15}])
     assert slots["benefit_type"] == "bijstand"
     assert slots.get("education_level") is None and "diploma" not in texts(messages)
+
+
+def test_a_message_that_is_not_ours_changes_no_fact_the_user_gave(domain):
+    history = [{"event": "slot", "name": "location", "value": "Emmen"}]
+    messages, slots = validate(
+        domain, {"location": "Emmen"}, {"location": "Groningen"}, intent="out_of_scope",
+        text="hoe laat gaat de bus naar groningen", history=history,
+        entities=[{"entity": "location", "value": "Groningen", "start": 26, "end": 35}])
+    assert slots["location"] == "Emmen"
+    assert not any("aangepast" in t for t in texts(messages))
+
+
+def test_a_misspelt_place_is_kept_and_shown_as_it_is_spelled(domain):
+    messages, slots = validate(domain, {}, {"location": "eindhove"}, text="cursus in eindhove",
+                               entities=[{"entity": "location", "value": "eindhove", "start": 10, "end": 18}])
+    assert slots["location"] == "Eindhoven"
+
+
+def test_electro_spelled_the_english_way_is_installation_work():
+    from actions.profile import THEME_WORDS, match_words
+    assert match_words("cursus electro", THEME_WORDS) == "installatietechniek"

@@ -118,3 +118,16 @@ def test_a_search_need_asked_twice_is_skipped_and_modules_follow():
     messages, events = respond({"location": "Assen"}, before, text="ik woon in assen")
     assert customs(messages, "module_cards")
     assert slot_events(events)["theme"] == "onbekend"
+
+
+def test_yes_to_the_advisor_offer_asks_consent_and_yes_to_the_help_offer_shows_what_the_bot_can_do():
+    from actions.fallback import OFF_TOPIC_AGAIN
+    history = [{"event": "user", "text": "wat is het weer"}, {"event": "bot", "text": OFF_TOPIC_AGAIN}]
+    messages, events = run_action(ActionRespondToFacts(), make_tracker({}, text="ja", intent="affirm",
+                                                                        history=history))
+    assert {"event": "followup", "name": "utter_ask_handoff_consent"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events]
+    history = [{"event": "user", "text": "zet een timer"}, {"event": "bot", "text": OUT_OF_SCOPE}]
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker({}, text="ja", intent="affirm",
+                                                                  history=history))
+    assert "Je kunt me bijvoorbeeld vragen" in texts(messages)
