@@ -97,8 +97,8 @@ def clean_entities(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Tex
         low = " ".join(value.lower().split())
         if check(low):
             kept.append(entity)
-        elif name == "education_level" and level_in_span(text, entity):
-            kept.append(level_in_span(text, entity))
+        elif name == "education_level" and (completed := level_in_span(text, entity)):
+            kept.append(completed)
         elif name != "age" and BARE_NUMBER.match(low) and _age_ok(low) and said_as_age(text, low):
             kept.append({**entity, "entity": "age", "value": low,
                          "processors": [*entity.get("processors", []), "CanonicalEntityValues"]})

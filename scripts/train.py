@@ -42,6 +42,11 @@ def inputs_digest(root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
+def stamp_of(model: Path) -> Path:
+    """models/<model>.inputs next to models/<model>.tar.gz."""
+    return model.with_name(model.name[: -len(".tar.gz")] + SUFFIX)
+
+
 def latest_model(models: Path = MODELS) -> Optional[Path]:
     found = sorted(models.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return found[-1] if found else None
@@ -52,7 +57,7 @@ def up_to_date(models: Path = MODELS, digest: Optional[str] = None) -> Optional[
     model = latest_model(models)
     if model is None:
         return None
-    stamp = model.with_name(model.name[: -len(".tar.gz")] + SUFFIX)
+    stamp = stamp_of(model)
     want = digest or inputs_digest()
     return model if stamp.is_file() and stamp.read_text().strip() == want else None
 
@@ -69,7 +74,7 @@ def main(argv) -> int:
         return result.returncode
     new = sorted(set(MODELS.glob("*.tar.gz")) - before, key=lambda p: p.stat().st_mtime)
     if new:
-        new[-1].with_name(new[-1].name[: -len(".tar.gz")] + SUFFIX).write_text(digest + "\n")
+        stamp_of(new[-1]).write_text(digest + "\n")
     return 0
 
 
