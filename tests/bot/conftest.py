@@ -179,11 +179,17 @@ class PageWatch:
     page_errors: List[str] = field(default_factory=list)
 
 
+def dutch_context(browser, height: int = 800, timeout_ms: int = 15_000):
+    """A desktop browser as a Dutch user has it: nl-NL, Amsterdam time."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": height}, locale="nl-NL",
+                              timezone_id="Europe/Amsterdam")
+    ctx.set_default_timeout(timeout_ms)
+    return ctx
+
+
 @pytest.fixture
 def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL",
-                              timezone_id="Europe/Amsterdam")
-    ctx.set_default_timeout(15_000)
+    ctx = dutch_context(browser)
     yield ctx
     ctx.close()
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from bot.security import CONFIG
 from knowledge.db import engine_for
 from knowledge.feeds import FeedReport, apply_feed
-from tests.bot.conftest import ROOT, GatewayProcess, gateway_env, watch
+from tests.bot.conftest import ROOT, GatewayProcess, dutch_context, gateway_env, watch
 
 REFUSED = "crs-9: levelOfQualification '9' is geen NLQF-niveau 1-8"
 SOURCES = "/advisor/api/catalogue/sources"
@@ -131,11 +131,8 @@ def logged_in_console(gateway, context, email: str):
 
 
 def test_the_console_shows_the_sources_panel_to_operators_only(sources_gateway, browser):
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL",
-                                    timezone_id="Europe/Amsterdam") for _ in range(2)]
+    contexts = [dutch_context(browser) for _ in range(2)]
     try:
-        for ctx in contexts:
-            ctx.set_default_timeout(15_000)
         operator_ctx, advisor_ctx = contexts
 
         # -- the operator: the panel, its one source and the source's error

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from bot.handoff import dialogue
-from tests.bot.conftest import ROOT, GatewayProcess, gateway_env, watch
+from tests.bot.conftest import ROOT, GatewayProcess, dutch_context, gateway_env, watch
 from tests.bot.handoff.conftest import always_open
 
 CSP_PROBE = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
@@ -71,11 +71,8 @@ def test_refusing_consent_keeps_the_bot(handoff_gateway):
 
 def test_user_and_advisor_in_two_browsers(handoff_gateway, browser):
     url = handoff_gateway.url
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL",
-                                    timezone_id="Europe/Amsterdam") for _ in range(2)]
+    contexts = [dutch_context(browser, height=900, timeout_ms=20_000) for _ in range(2)]
     try:
-        for ctx in contexts:
-            ctx.set_default_timeout(20_000)
         user_ctx, advisor_ctx = contexts
 
         # -- the advisor logs in (the open console makes the advisor "online")
