@@ -104,16 +104,9 @@ def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(text=CLARIFY, buttons=clarify_buttons(tracker))
 
 
-class ActionOutOfScope(Action):
-    """Something we cannot help with."""
-
-    def name(self) -> Text:
-        return "action_out_of_scope"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        if _repeats_a_miss(tracker):
-            still_not_understood(dispatcher, tracker, text=OFF_TOPIC_AGAIN)
-        else:
-            dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=[SEARCH_BUTTON, HELP_BUTTON])
-        return []
+def off_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Something we cannot help with: said once; a second one in a row gets the offer."""
+    if _repeats_a_miss(tracker):
+        still_not_understood(dispatcher, tracker, text=OFF_TOPIC_AGAIN)
+    else:
+        dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=[SEARCH_BUTTON, HELP_BUTTON])

@@ -35,20 +35,32 @@ NOT_ONLY_PRICE = re.compile(r"terug|subsid|betaalt|vergoed|regeling|lenen", re.I
 SURE = 0.9  # a ResponseSelector confidence at which an unclear message gets the FAQ answer
 
 
+def asks_price_of_shown(tracker: Tracker, text: Text) -> bool:
+    """"en wat kost dat" after modules were shown: their prices, not who pays."""
+    return bool(tracker.get_slot("shown_modules") and PRICE.search(text) and not NOT_ONLY_PRICE.search(text))
+
+
 def selected_faq(tracker: Tracker) -> Dict[Text, Any]:
     """The ResponseSelector's choice: intent_response_key, utter_action, confidence."""
-    return ((tracker.latest_message or {}).get("response_selector") or {}).get("faq", {}).get("response") or {}
+    return _selected(tracker.latest_message or {})
 
 
-def confident_faq(tracker: Tracker) -> Optional[Text]:
-    """For an unclear message: the FAQ answer (utter action) when faq was the model's best
-    intent below the fallback threshold and the selector is sure of the answer."""
-    ranking = [i.get("name") for i in (tracker.latest_message or {}).get("intent_ranking") or []
-               if i.get("name") != "nlu_fallback"]
-    choice = selected_faq(tracker)
+def _selected(parse: Dict[Text, Any]) -> Dict[Text, Any]:
+    return (parse.get("response_selector") or {}).get("faq", {}).get("response") or {}
+
+
+def confident_faq_of(parse: Dict[Text, Any]) -> Optional[Text]:
+    """For an unclear message (a parse result): the FAQ answer (utter action) when faq was the
+    model's best intent below the fallback threshold and the selector is sure of the answer."""
+    ranking = [i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"]
+    choice = _selected(parse)
     if ranking[:1] == ["faq"] and (choice.get("confidence") or 0) >= SURE:
         return choice.get("utter_action")
     return None
+
+
+def confident_faq(tracker: Tracker) -> Optional[Text]:
+    return confident_faq_of(tracker.latest_message or {})
 
 
 class ActionAnswerFaq(Action):
@@ -67,7 +79,7 @@ class ActionAnswerFaq(Action):
             return funding_answer(dispatcher, tracker)  # "kan ik dat combineren met het uwv"
         if MONEY_WORDS.search(text) and key not in MONEY_FAQS and (choice.get("confidence") or 0) < SURE:
             # a money question the selector matched to another text by a few shared words
-            if tracker.get_slot("shown_modules") and PRICE.search(text) and not NOT_ONLY_PRICE.search(text):
+            if asks_price_of_shown(tracker, text):
                 ask_which_module(dispatcher, tracker, "course_details")  # "en wat kost dat"
                 return []
             return funding_answer(dispatcher, tracker)

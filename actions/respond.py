@@ -17,13 +17,14 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
-from .faq import confident_faq
-from .fallback import MENU, OFF_TOPIC_AGAIN, OUT_OF_SCOPE, STILL_UNCLEAR, bot_texts_of_last_turn, not_understood
+from .faq import asks_price_of_shown, confident_faq
+from .fallback import (MENU, OFF_TOPIC_AGAIN, OUT_OF_SCOPE, STILL_UNCLEAR, bot_texts_of_last_turn, not_understood,
+                       off_topic)
 from .funding import MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer
 from .guidance import ActionFindHub, hub_follow_up
 from .profile import UNKNOWN
 from .questions import ask_follow_up
-from .recommend import search_or_ask
+from .recommend import ask_which_module, search_or_ask
 
 SEARCH_FACTS = {"theme", "location", "course_format", "hours_per_week", "budget", "education_level"}
 FUNDING_FACTS = {"age", "employment_status", "education_level", "location", "sector",
@@ -92,6 +93,10 @@ class ActionRespondToFacts(Action):
             return search_or_ask(dispatcher, tracker)
         if changed:  # "weet ik niet" to an optional follow-up question
             what_next(dispatcher, tracker, before="Geen probleem.")
+        elif follows_up_on_schemes(tracker):
+            # "mijn kosten zijn maar 2000 euro, kan het dan nog": about the schemes just
+            # explained, even while a question of the bot is open
+            return funding_answer(dispatcher, tracker)
         elif asked and (tracker.get_slot("form_failures") or {}).get(asked):
             # the answer to the follow-up question could not be used: once more, in other words
             return ask_follow_up(dispatcher, tracker, asked)
@@ -110,11 +115,33 @@ class ActionRespondToFacts(Action):
         elif tracker.get_slot("last_answer") == "hub" and HUB_FOLLOW_UP.search(facts.latest_text(tracker)):
             # "zaterdag open?": the hub's hours and address
             return hub_follow_up(dispatcher, tracker) or await ActionFindHub().run(dispatcher, tracker, domain)
+        elif intent == "nlu_fallback" and asks_price_of_shown(tracker, facts.latest_text(tracker)):
+            ask_which_module(dispatcher, tracker, "course_details")  # "en wat kost dat", unclear to the model
         elif faq_answer := confident_faq(tracker):
             # "verdien ik daar meer mee dan als kok": below the threshold, but the FAQ answer is sure
             dispatcher.utter_message(response=faq_answer)
         else:
             not_understood(dispatcher, tracker)
+        return []
+
+
+class ActionOutOfScope(Action):
+    """A message the model calls not ours. It is ours after all when it answers the question
+    the bot just asked ("haha ok. helmond" after "In welke plaats woon je?"), names a subject we
+    teach ("sorry kind pakte telefoon. zoek cursus warmtepomp helmond") or asks about the
+    schemes just explained ("en kan ik het aftrekken van de belasting"): then it is answered
+    as such. Anything else gets "daar kan ik niet mee helpen"."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        asked = facts.previous_value(tracker, "asked_slot")
+        changed = facts.changed_facts(tracker)
+        if (asked and asked in changed) or "theme" in changed or follows_up_on_schemes(tracker):
+            return await ActionRespondToFacts().run(dispatcher, tracker, domain)
+        off_topic(dispatcher, tracker)
         return []
 
 

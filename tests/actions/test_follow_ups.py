@@ -191,3 +191,31 @@ def test_a_word_the_model_mistook_for_a_diploma_is_dropped_without_a_complaint()
         candidates={"education_level": "ok", "location": "Enschede", "age": "31"}))
     assert "diploma" not in texts(messages)
     assert slot_events(events)["education_level"] is None and slot_events(events)["age"] == "31"
+
+
+def test_what_does_that_cost_unclear_to_the_model_still_gives_the_prices():
+    _, events = run_action(ActionSearchModules(), make_tracker(
+        {"theme": "installatietechniek", "location": "Tilburg"}, intent="search_course"))
+    shown = slot_events(events)["shown_modules"]
+    messages, _ = run_action(ActionRespondToFacts(), earlier(
+        {"shown_modules": shown}, intent="nlu_fallback", text="en wat kost dat"))
+    assert texts(messages).startswith("Dit zijn de modules die ik je liet zien:") and "btw" in texts(messages)
+
+
+def test_a_question_about_the_scheme_while_a_question_is_open_is_answered_not_asked_again():
+    # the bot had asked "Leer je liever online, in een klas, of allebei?" and could not use
+    # the reply; the reply is about the loan just explained
+    slots = dict(WORKER, scheme_in_focus=["levenlanglerenkrediet"], last_answer="funding",
+                 asked_slot="course_format", form_failures={"course_format": 1})
+    messages, _ = run_action(ActionRespondToFacts(), earlier(
+        slots, intent="nlu_fallback", text="mijn kosten zijn maar 2000 euro, kan het dan nog"))
+    assert "online, in een klas" not in texts(messages)
+    assert "Levenlanglerenkrediet" in texts(messages)
+
+
+def test_a_subject_we_teach_in_a_message_the_model_calls_not_ours_starts_the_search():
+    from actions.respond import ActionOutOfScope
+    messages, _ = run_action(ActionOutOfScope(), make_tracker(
+        {"theme": "installatietechniek", "location": "Helmond"}, intent="out_of_scope",
+        text="sorry kind pakte telefoon. zoek cursus warmtepomp helmond"))
+    assert "Helmond" in texts(messages) and "niet mee helpen" not in texts(messages)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.fallback import CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, ActionOutOfScope
-from actions.respond import ActionRespondToFacts
+from actions.fallback import CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR
+from actions.respond import ActionOutOfScope, ActionRespondToFacts
 
 from .conftest import customs, make_tracker, run_action, slot_events, texts
 
@@ -80,6 +80,22 @@ def test_two_off_topic_messages_in_a_row_get_different_replies():
                                                               text="wat eten we vanavond", history=history))
     assert texts(messages) != OUT_OF_SCOPE
     assert "adviseur" in texts(messages)
+
+
+def test_an_off_topic_looking_answer_to_the_question_asked_is_an_answer():
+    # "haha ok. helmond" after "In welke plaats woon je?": the model said out_of_scope
+    history = [{"event": "slot", "name": "asked_slot", "value": "location"}]
+    messages, _ = run_action(ActionOutOfScope(), make_tracker(
+        {"location": "Helmond", "theme": "laadinfrastructuur"}, intent="out_of_scope",
+        text="haha ok. helmond", history=history))
+    assert OUT_OF_SCOPE not in texts(messages)
+    assert "Helmond" in texts(messages)
+
+
+def test_a_place_in_a_message_that_is_not_ours_is_not_an_answer():
+    messages, _ = run_action(ActionOutOfScope(), make_tracker(
+        {"location": "Groningen"}, intent="out_of_scope", text="hoe laat gaat de bus naar Groningen"))
+    assert texts(messages) == OUT_OF_SCOPE
 
 
 def test_yes_without_a_question_twice_is_not_the_same_reply():
