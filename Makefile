@@ -56,8 +56,9 @@ stories: train
 	  --fail-on-prediction-errors --out results/stories
 
 # NLU gates: intent macro-F1 on the held-out set, and the share of foreign messages
-# (tests/nlu/out_of_scope.yml) handled safely: reported, not gated yet (goal 0.90, issue 13; see benchmarks/README.md).
-MIN_SAFE_RATE ?= 0.0
+# (tests/nlu/out_of_scope.yml) handled safely: 0.921 on 2026-12-06, gated at the goal of issue 13
+# (see benchmarks/README.md).
+MIN_SAFE_RATE ?= 0.90
 eval: train
 	@$(STAGE) nlu-eval $(VENV)/python benchmarks/nlu_eval.py --min-macro-f1 0.90 --min-safe-rate $(MIN_SAFE_RATE)
 
