@@ -290,7 +290,9 @@ class ValidateSlotMappings(ValidationAction):
                 found[asked] = UNKNOWN
             elif not text.startswith("/"):
                 valid = check(asked, text)[0] not in (None, UNKNOWN)
-                answer_like = intent in ANSWER_INTENTS and not QUESTION.search(text)
+                # "Parijs" to "In welke plaats woon je?" may look foreign to the model
+                short_reply = intent == "out_of_scope" and len(text.split()) <= 2
+                answer_like = (intent in ANSWER_INTENTS or short_reply) and not QUESTION.search(text)
                 if valid or (answer_like and not self._other_facts(tracker, asked)):
                     found[asked] = text  # an unusable answer is checked (and explained) below
         if not entity_values(tracker, "location") and CORRECTION.search(text):

@@ -30,6 +30,7 @@ SEARCH_FACTS = {"theme", "location", "course_format", "hours_per_week", "budget"
 FUNDING_FACTS = {"age", "employment_status", "education_level", "location", "sector",
                  "company_size", "benefit_type"}
 EMPLOYER_FACTS = {"company_size", "sector"}
+NO_START_QUALIFICATION = {"geen", "vmbo", "mbo1"}  # below a startkwalificatie (havo, vwo, mbo 2)
 # A question about the hub just shown: when it is open, where it is, how to get there.
 HUB_FOLLOW_UP = re.compile(r"\bopen\b|dicht|geopend|tijden|\buur\b|maandag|dinsdag|woensdag|donderdag|"
                            r"vrijdag|zaterdag|zondag|weekend|avond|adres|waar is|parkeren|bus|trein|"
@@ -68,6 +69,10 @@ class ActionRespondToFacts(Action):
                 return funding_answer(dispatcher, tracker)
             if known & (SEARCH_FACTS - FUNDING_FACTS):
                 return search_or_ask(dispatcher, tracker)  # a wish about the courses: search again
+            if "education_level" in known and changed["education_level"] in NO_START_QUALIFICATION \
+                    and facts.QUESTION.search(facts.latest_text(tracker)):
+                # "geen diploma, alleen vmbo. kan ik toch iets leren?": that question first
+                dispatcher.utter_message(response="utter_faq/startkwalificatie")
             if last is None:  # nothing answered yet: these facts start the advice
                 return employer_answer(dispatcher, tracker) if employer else search_or_ask(dispatcher, tracker)
             if last == "hub" and "location" in known:
@@ -115,6 +120,8 @@ class ActionRespondToFacts(Action):
         elif tracker.get_slot("last_answer") == "hub" and HUB_FOLLOW_UP.search(facts.latest_text(tracker)):
             # "zaterdag open?": the hub's hours and address
             return hub_follow_up(dispatcher, tracker) or await ActionFindHub().run(dispatcher, tracker, domain)
+        elif intent == "nlu_fallback" and asks_for_courses(tracker):
+            return search_or_ask(dispatcher, tracker)  # "toon maar cursussen", unclear to the model
         elif intent == "nlu_fallback" and asks_price_of_shown(tracker, facts.latest_text(tracker)):
             ask_which_module(dispatcher, tracker, "course_details")  # "en wat kost dat", unclear to the model
         elif faq_answer := confident_faq(tracker):
@@ -129,8 +136,8 @@ class ActionOutOfScope(Action):
     """A message the model calls not ours. It is ours after all when it answers the question
     the bot just asked ("haha ok. helmond" after "In welke plaats woon je?"), names a subject we
     teach ("sorry kind pakte telefoon. zoek cursus warmtepomp helmond") or asks about the
-    schemes just explained ("en kan ik het aftrekken van de belasting"): then it is answered
-    as such. Anything else gets "daar kan ik niet mee helpen"."""
+    schemes just explained ("en kan ik het aftrekken van de belasting"), or asks about paying
+    in the middle of advice: then it is answered as such. Anything else gets "daar kan ik niet mee helpen"."""
 
     def name(self) -> Text:
         return "action_out_of_scope"
@@ -139,10 +146,30 @@ class ActionOutOfScope(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         asked = facts.previous_value(tracker, "asked_slot")
         changed = facts.changed_facts(tracker)
-        if (asked and asked in changed) or "theme" in changed or follows_up_on_schemes(tracker):
+        tried = asked and asked_failed_now(tracker, asked)  # "Parijs": "Ik ken die plaats niet"
+        if (asked and asked in changed) or tried or "theme" in changed or follows_up_on_schemes(tracker):
             return await ActionRespondToFacts().run(dispatcher, tracker, domain)
+        if tracker.get_slot("last_answer") and MONEY_WORDS.search(facts.latest_text(tracker)):
+            # "mijn werkgever is een woningcorporatie, betalen die zoiets" after modules
+            return funding_answer(dispatcher, tracker)
         off_topic(dispatcher, tracker)
         return []
+
+
+COURSE_WORDS = re.compile(r"cursus|opleiding|module|training", re.IGNORECASE)
+
+
+def asks_for_courses(tracker: Tracker) -> bool:
+    """An unclear message whose likeliest meaning is a search and that names courses."""
+    ranking = [i.get("name") for i in (tracker.latest_message or {}).get("intent_ranking") or []
+               if i.get("name") != "nlu_fallback"]
+    return ranking[:1] in (["search_course"], ["more_results"]) and bool(COURSE_WORDS.search(facts.latest_text(tracker)))
+
+
+def asked_failed_now(tracker: Tracker, asked: Text) -> bool:
+    """The latest message was an answer to the bot's question that could not be used."""
+    now = (tracker.get_slot("form_failures") or {}).get(asked)
+    return bool(now) and now != (facts.previous_value(tracker, "form_failures") or {}).get(asked)
 
 
 def offered(tracker: Tracker, *questions: Text) -> bool:

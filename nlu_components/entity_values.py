@@ -41,6 +41,14 @@ logger = logging.getLogger(__name__)
 AGE_WORDS = re.compile(r"^(?:(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)[eë]n)?"
                        r"(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)$")
 BARE_NUMBER = re.compile(r"^\d{1,3}$")
+# A number with a unit after it is not an age: "werk 32 uur", "2000 euro", "80 medewerkers".
+UNIT_AFTER = re.compile(r"\s*(?:uur\b|u\b|euro\b|€|man\b|mensen\b|medewerkers\b|werknemers\b|keer\b|km\b|procent\b|%)",
+                        re.IGNORECASE)
+
+
+def _unit_follows(text: Text, entity: Dict[Text, Any]) -> bool:
+    end = entity.get("end")
+    return isinstance(end, int) and UNIT_AFTER.match(text, end) is not None
 
 
 def _age_ok(value: Text) -> bool:
@@ -95,7 +103,7 @@ def clean_entities(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Tex
             kept.append(entity)
             continue
         low = " ".join(value.lower().split())
-        if check(low):
+        if check(low) and not (name == "age" and _unit_follows(text, entity)):
             kept.append(entity)
         elif name == "education_level" and (completed := level_in_span(text, entity)):
             kept.append(completed)

@@ -219,3 +219,12 @@ def test_a_subject_we_teach_in_a_message_the_model_calls_not_ours_starts_the_sea
         {"theme": "installatietechniek", "location": "Helmond"}, intent="out_of_scope",
         text="sorry kind pakte telefoon. zoek cursus warmtepomp helmond"))
     assert "Helmond" in texts(messages) and "niet mee helpen" not in texts(messages)
+
+
+def test_a_question_about_paying_during_advice_is_ours_even_when_the_model_says_it_is_not():
+    from actions.respond import ActionOutOfScope
+    messages, _ = run_action(ActionOutOfScope(), earlier(
+        dict(WORKER, last_answer="modules"), intent="out_of_scope",
+        text="mijn werkgever is een woningcorporatie, betalen die zoiets"))
+    assert "niet mee helpen" not in texts(messages)
+    assert "werkgever" in texts(messages).lower()

@@ -147,3 +147,28 @@ def test_yes_to_the_advisor_offer_asks_consent_and_yes_to_the_help_offer_shows_w
     messages, _ = run_action(ActionRespondToFacts(), make_tracker({}, text="ja", intent="affirm",
                                                                   history=history))
     assert "Je kunt me bijvoorbeeld vragen" in texts(messages)
+
+
+def test_a_foreign_place_as_the_answer_is_asked_again_not_called_off_topic():
+    history = [{"event": "slot", "name": "asked_slot", "value": "location"}]
+    messages, _ = run_action(ActionOutOfScope(), make_tracker(
+        {"asked_slot": "location", "theme": "zonnepanelen", "form_failures": {"location": 1}},
+        intent="out_of_scope", text="Parijs", history=history))
+    assert OUT_OF_SCOPE not in texts(messages)
+
+
+def test_an_unclear_request_for_courses_shows_courses():
+    tracker = make_tracker({"theme": "installatietechniek", "location": "Groningen"},
+                           intent="nlu_fallback", text="toon maar cursussen")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5},
+                                                {"name": "more_results", "confidence": 0.39}]
+    messages, _ = run_action(ActionRespondToFacts(), tracker)
+    assert "Groningen" in texts(messages) and CLARIFY not in texts(messages)
+
+
+def test_can_i_learn_without_a_diploma_is_answered_before_the_next_question():
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker(
+        {"education_level": "geen", "sector": "bouw_infra"}, intent="inform",
+        text="ik heb geen diploma, alleen vmbo niet afgemaakt. kan ik toch iets leren in de bouw"))
+    assert messages[0]["response"] == "utter_faq/startkwalificatie"
+    assert len(messages) >= 2  # and the advice goes on

@@ -68,3 +68,10 @@ def test_a_level_found_in_part_or_with_a_word_too_many_gets_its_canonical_value(
     at = text.index(said)
     found = clean_entities(text, [entity("education_level", said, start=at, end=at + len(said))])
     assert [(e["entity"], e["value"], e["start"]) for e in found] == [("education_level", level, start)]
+
+
+def test_a_number_with_a_unit_after_it_is_not_an_age():
+    # DIET tagged both numbers as an age; the bot said "aangepast: je bent 32 jaar"
+    text = "ik ben 42, heb mbo 4 en werk 32 uur"
+    ages = [entity("age", "42", start=7, end=9), entity("age", "32", start=29, end=31)]
+    assert [e["value"] for e in clean_entities(text, ages)] == ["42"]
