@@ -49,12 +49,17 @@ def _selected(parse: Dict[Text, Any]) -> Dict[Text, Any]:
     return (parse.get("response_selector") or {}).get("faq", {}).get("response") or {}
 
 
+def likeliest_intent(parse: Dict[Text, Any]) -> Optional[Text]:
+    """The model's best intent other than nlu_fallback (what an unclear message most likely meant)."""
+    return next((i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"),
+                None)
+
+
 def confident_faq_of(parse: Dict[Text, Any]) -> Optional[Text]:
     """For an unclear message (a parse result): the FAQ answer (utter action) when faq was the
     model's best intent below the fallback threshold and the selector is sure of the answer."""
-    ranking = [i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"]
     choice = _selected(parse)
-    if ranking[:1] == ["faq"] and (choice.get("confidence") or 0) >= SURE:
+    if likeliest_intent(parse) == "faq" and (choice.get("confidence") or 0) >= SURE:
         return choice.get("utter_action")
     return None
 

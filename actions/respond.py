@@ -17,7 +17,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
-from .faq import asks_price_of_shown, confident_faq
+from .faq import asks_price_of_shown, confident_faq, likeliest_intent
 from .fallback import (MENU, OFF_TOPIC_AGAIN, OUT_OF_SCOPE, STILL_UNCLEAR, bot_texts_of_last_turn, not_understood,
                        off_topic)
 from .funding import MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer
@@ -99,8 +99,8 @@ class ActionRespondToFacts(Action):
         if changed:  # "weet ik niet" to an optional follow-up question
             what_next(dispatcher, tracker, before="Geen probleem.")
         elif follows_up_on_schemes(tracker):
-            # "mijn kosten zijn maar 2000 euro, kan het dan nog": about the schemes just
-            # explained, even while a question of the bot is open
+            # "mijn kosten zijn maar 2000 euro, kan het dan nog", "jammer, wat dan wel": about the
+            # schemes just explained, even while a question of the bot is open
             return funding_answer(dispatcher, tracker)
         elif asked and (tracker.get_slot("form_failures") or {}).get(asked):
             # the answer to the follow-up question could not be used: once more, in other words
@@ -114,8 +114,8 @@ class ActionRespondToFacts(Action):
             what_next(dispatcher, tracker)
         elif intent == "dont_know":
             dispatcher.utter_message(text=HELP, buttons=MENU)
-        elif names_a_scheme(tracker) or follows_up_on_schemes(tracker):
-            # "dan het uwv?", "en bij duo lenen?", "jammer, wat dan wel"
+        elif names_a_scheme(tracker):
+            # "dan het uwv?", "en bij duo lenen?" (a follow-up without the name is answered above)
             return funding_answer(dispatcher, tracker)
         elif tracker.get_slot("last_answer") == "hub" and HUB_FOLLOW_UP.search(facts.latest_text(tracker)):
             # "zaterdag open?": the hub's hours and address
@@ -161,9 +161,8 @@ COURSE_WORDS = re.compile(r"cursus|opleiding|module|training", re.IGNORECASE)
 
 def asks_for_courses(tracker: Tracker) -> bool:
     """An unclear message whose likeliest meaning is a search and that names courses."""
-    ranking = [i.get("name") for i in (tracker.latest_message or {}).get("intent_ranking") or []
-               if i.get("name") != "nlu_fallback"]
-    return ranking[:1] in (["search_course"], ["more_results"]) and bool(COURSE_WORDS.search(facts.latest_text(tracker)))
+    return (likeliest_intent(tracker.latest_message or {}) in ("search_course", "more_results")
+            and bool(COURSE_WORDS.search(facts.latest_text(tracker))))
 
 
 def asked_failed_now(tracker: Tracker, asked: Text) -> bool:

@@ -16,9 +16,12 @@ SECTORS = ("installatie", "bouw_infra", "energie", "metaal", "zorg", "kinderopva
 BENEFIT_TYPES = ("ww", "wia", "wajong", "bijstand", "zw")
 
 AGE_RANGE = (15, 100)
+# Words after a number that make it a count or an amount, not an age ("werk 32 uur", "80 man").
+NUMBER_UNITS = ("uur", "euro", "man", "mensen", "medewerkers", "keer", "km")
+_UNITS = "|".join(NUMBER_UNITS)
 # "ik ben 34", "ben 34 jaar", "34 jaar oud", "34 jr": an age (not "34 jaar ervaring").
 AGE_IN_TEXT = re.compile(
-    r"(?:\bben\s+(?:nu\s+|al\s+|pas\s+)?(\d{2})\b(?!\s*(?:uur|euro|€|man|mensen|medewerkers|keer|km))"
+    r"(?:\bben\s+(?:nu\s+|al\s+|pas\s+)?(\d{2})\b(?!\s*(?:" + _UNITS + "|€))"
     r"|\b(\d{2})\s*(?:jaar|jr)\b(?!\s*(?:ervaring|gewerkt|in dienst|werkervaring|geleden|bij|als|in de)))",
     re.IGNORECASE)
 

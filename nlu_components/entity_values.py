@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from knowledge import FORMATS
 from knowledge.levels import canonical_level
 from knowledge.vocabulary import (AGE_IN_TEXT, AGE_RANGE, EMPLOYMENT_STATUSES, EMPLOYMENT_WORDS,
-                                  FORMAT_WORDS, LAST_WORDS, ORDINALS, match_words)
+                                  FORMAT_WORDS, LAST_WORDS, NUMBER_UNITS, ORDINALS, match_words)
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ AGE_WORDS = re.compile(r"^(?:(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)[e�
                        r"(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)$")
 BARE_NUMBER = re.compile(r"^\d{1,3}$")
 # A number with a unit after it is not an age: "werk 32 uur", "2000 euro", "80 medewerkers".
-UNIT_AFTER = re.compile(r"\s*(?:uur\b|u\b|euro\b|€|man\b|mensen\b|medewerkers\b|werknemers\b|keer\b|km\b|procent\b|%)",
+UNIT_AFTER = re.compile(r"\s*(?:(?:" + "|".join((*NUMBER_UNITS, "u", "werknemers", "procent")) + r")\b|€|%)",
                         re.IGNORECASE)
 
 
