@@ -9,9 +9,14 @@ runs Rasa's own command-line program in this process (rasa/__main__.py main()) a
 token to `rasa run` (rasa/cli/run.py run()) itself. Without RASA_TOKEN it does not start:
 Rasa's HTTP API without a token lets anyone read every conversation and replace the model.
 
-It also applies our faster check of action-server responses
-(nlu_components/fast_action_validation.py) once Rasa has set up its logging, so the line
-"fast action-response validation: active" is in Rasa's log.
+It also applies, once Rasa has set up its logging, our two speed-ups of Rasa, each of which
+says so in Rasa's log (measured in benchmarks/README.md, "Per-turn cost"):
+  fast_action_validation.py  action-server responses checked by a validator built once
+                             ("fast action-response validation: active")
+  event_types.py             stored events turned back into objects without walking all of
+                             Rasa's event classes ("event types looked up by name: active")
+Rasa's own command line (`rasa run`, `rasa test`, so `make stories`) runs without them; they
+change only the time, not what Rasa does.
 """
 from __future__ import annotations
 
@@ -37,13 +42,15 @@ def main(argv: List[str]) -> int:
     import rasa.__main__
     import rasa.cli.run
 
-    from nlu_components import fast_action_validation
+    from rasa_server import event_types, fast_action_validation
 
     rasa_run = rasa.cli.run.run
 
     def run_with_token(args) -> None:
         args.auth_token = token
-        fast_action_validation.apply()  # after main() set up Rasa's logging, before Rasa starts
+        # after main() set up Rasa's logging, before Rasa starts
+        fast_action_validation.apply()
+        event_types.apply()
         rasa_run(args)
 
     # Rasa's parser takes `func` from this module attribute when main() builds it.

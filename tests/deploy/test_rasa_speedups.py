@@ -1,7 +1,8 @@
-"""The faster check of action-server responses (nlu_components/fast_action_validation.py): the
-Rasa server that `make run`, the image and Kubernetes start (`python -m rasa_server`) has it on
-and says so in its log; and it accepts what our actions send and still rejects a malformed
-response, as Rasa's own check does."""
+"""Our two speed-ups of Rasa (rasa_server/): the Rasa server that `make run`, the image and
+Kubernetes start (`python -m rasa_server`) has both on and says so in its log; the faster check
+of action-server responses accepts what our actions send and still rejects a malformed response,
+as Rasa's own check does; the remembered event types give the same events back as Rasa's own
+lookup."""
 from __future__ import annotations
 
 import time
@@ -10,11 +11,13 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from nlu_components import fast_action_validation
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+from rasa_server import event_types, fast_action_validation
 from scripts import stack
 
 
-def test_the_rasa_server_process_runs_with_the_fast_check(tmp_path):
+def test_the_rasa_server_process_runs_with_both_speedups(tmp_path):
     # The launcher as `make run` starts it; without a model Rasa's HTTP API answers anyway.
     services = stack.Stack(rasa_port=stack.free_port(), action_port=stack.free_port(),
                            with_gateway=False, model=str(tmp_path / "no-model"),
@@ -29,6 +32,7 @@ def test_the_rasa_server_process_runs_with_the_fast_check(tmp_path):
             time.sleep(1)
         log = rasa.log_path.read_text(errors="replace")
         assert log.count(fast_action_validation.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
+        assert log.count(event_types.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
     finally:
         rasa.stop()
 
@@ -57,3 +61,21 @@ def test_valid_response_passes_and_malformed_ones_are_rejected(monkeypatch):
         # the same verdict as Rasa's original check
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, RemoteAction.action_response_format_spec())
+
+
+def test_stored_events_come_back_the_same_with_remembered_types(monkeypatch):
+    monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)  # undone afterwards
+    stored = [UserUttered("ik woon in Tilburg", {"name": "inform", "confidence": 0.98},
+                          [{"entity": "place", "value": "Tilburg"}]).as_dict(),
+              SlotSet("place", "Tilburg").as_dict(), ActionExecuted("action_listen").as_dict()]
+    rasa_own = [Event.from_parameters(e) for e in stored]
+    event_types.apply()
+    assert Event.resolve_by_type is event_types.resolve_by_type
+    assert [Event.from_parameters(e) for e in stored] == rasa_own
+    assert "slot" in event_types._by_name  # remembered: the second lookup is a dictionary read
+    # unknown names answer as Rasa's own lookup does, and are not remembered
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no such event", default=SlotSet) is SlotSet
+    assert "no such event" not in event_types._by_name
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no such event")
