@@ -1,5 +1,5 @@
-"""Our two speed-ups of Rasa (rasa_server/): the Rasa server that `make run`, the image and
-Kubernetes start (`python -m rasa_server`) has both on and says so in its log; the faster check
+"""Our speed-ups of Rasa (rasa_server/): the Rasa server that `make run`, the image and
+Kubernetes start (`python -m rasa_server`) has all three on and says so in its log; the faster check
 of action-server responses accepts what our actions send and still rejects a malformed response,
 as Rasa's own check does; the remembered event types give the same events back as Rasa's own
 lookup."""
@@ -13,11 +13,11 @@ from rasa.core.actions.action import RemoteAction
 
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
-from rasa_server import event_types, fast_action_validation
+from rasa_server import event_types, fast_action_validation, tracker_store
 from scripts import stack
 
 
-def test_the_rasa_server_process_runs_with_both_speedups(tmp_path):
+def test_the_rasa_server_process_runs_with_our_speedups(tmp_path):
     # The launcher as `make run` starts it; without a model Rasa's HTTP API answers anyway.
     services = stack.Stack(rasa_port=stack.free_port(), action_port=stack.free_port(),
                            with_gateway=False, model=str(tmp_path / "no-model"),
@@ -33,6 +33,8 @@ def test_the_rasa_server_process_runs_with_both_speedups(tmp_path):
         log = rasa.log_path.read_text(errors="replace")
         assert log.count(fast_action_validation.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
         assert log.count(event_types.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
+        # the tracker store named in endpoints.yml
+        assert log.count(tracker_store.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
     finally:
         rasa.stop()
 
