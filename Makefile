@@ -9,7 +9,7 @@ STAGE := scripts/stage.sh
 RASA := $(VENV)/rasa
 TRAIN_ARGS := --domain domain --data data --config config.yml --out models
 
-.PHONY: setup test-setup nginx train run run-scaled test validate pytest stories eval demo-conversation bench-conversation bench clean
+.PHONY: setup test-setup nginx train run run-scaled test validate pytest stories eval demo-conversation bench-conversation bench-turn bench clean
 
 setup:
 	@mkdir -p var
@@ -80,6 +80,11 @@ demo-conversation: train
 
 bench-conversation: train
 	@$(VENV)/python benchmarks/conversation_bench.py
+
+# One turn of Leerwijzer against a plain `rasa init` moodbot (built in a temporary folder),
+# interleaved; turn 5/20/50 of a long conversation; peak memory; start-up (about 4 min).
+bench-turn: train
+	@$(VENV)/python benchmarks/turn_cost.py $(BENCH_ARGS)
 
 # Load: N = 1..50 concurrent users against Rasa alone, the default stack and the scale-out
 # profile (about 20 min; `make bench BENCH_ARGS=--quick` for a short run). Not part of `make test`.
