@@ -394,10 +394,16 @@ class ActionFundingAdvice(Action):
         return funding_answer(dispatcher, tracker)
 
 
+# What the employer's schemes depend on: a change of one of these gives the schemes again.
+COMPANY_FACTS = {"company_size", "sector", "location"}
+
+
 def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """The employer path: what the company can apply for to train its people; with a theme
-    known, the modules for their people too. Asked again, the employer gets the modules."""
-    if tracker.get_slot("last_answer") == "employer" and not changed_facts(tracker):
+    known, the modules for their people too. Asked again, or told something that does not
+    change the schemes ("mijn monteurs moeten bijgeschoold worden op warmtepompen"), the
+    employer gets the modules, not the same schemes a second time."""
+    if tracker.get_slot("last_answer") == "employer" and not set(changed_facts(tracker)) & COMPANY_FACTS:
         return search_or_ask(dispatcher, tracker)
     profile = build_profile(tracker)
     profile["employment_status"] = "werkgever"

@@ -183,6 +183,23 @@ def test_an_employer_asking_whether_to_pay_first_hears_the_funds_rule_not_the_wh
     assert text.startswith("Over Wij Techniek") and "eerst zelf" in text and "declareert" in text
 
 
+def test_an_employer_naming_the_subject_gets_the_courses_not_the_same_schemes_again():
+    before = {"employment_status": "werkgever", "company_size": "8", "sector": "installatie",
+              "location": "Hengelo", "last_answer": "employer"}
+    history = [{"event": "slot", "name": n, "value": v} for n, v in before.items()]
+    messages, _ = run_action(ActionEmployerAdvice(), make_tracker(
+        dict(before, theme="installatietechniek"), history=history, intent="employer_training",
+        text="mijn monteurs moeten bijgeschoold worden op warmtepompen",
+        entities=[{"entity": "theme", "value": "installatietechniek"}]))
+    text = texts(messages)
+    assert "modules passen" in text and "SLIM" not in text
+    # a company size that changes the schemes: then they come again
+    messages, _ = run_action(ActionEmployerAdvice(), make_tracker(
+        dict(before, company_size="300"), history=history, intent="employer_training",
+        text="we zijn eigenlijk met 300 man", entities=[{"entity": "company_size", "value": "300"}]))
+    assert "SLIM" in texts(messages)
+
+
 def test_a_word_the_model_mistook_for_a_diploma_is_dropped_without_a_complaint():
     messages, events = run_action(ValidateSlotMappings(), make_tracker(
         {}, intent="inform", text="ok. ik heb bijstand en woon in enschede, ben 31",
