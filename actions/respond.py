@@ -30,6 +30,11 @@ SEARCH_FACTS = {"theme", "location", "course_format", "hours_per_week", "budget"
 FUNDING_FACTS = {"age", "employment_status", "education_level", "location", "sector",
                  "company_size", "benefit_type"}
 EMPLOYER_FACTS = {"company_size", "sector"}
+# "ik ben 61, ben ik niet te oud?": answered before anything else.
+TOO_OLD = re.compile(r"\bte\s+oud\b|\bop\s+mijn\s+leeftijd\b", re.IGNORECASE)
+NOT_TOO_OLD = ("Nee, je bent niet te oud: de cursussen zijn er voor elke leeftijd. Bij een paar "
+               "regelingen telt je leeftijd wel mee; daar let ik op als je vraagt wie je opleiding "
+               "kan betalen.")
 NO_START_QUALIFICATION = {"geen", "vmbo", "mbo1"}  # below a startkwalificatie (havo, vwo, mbo 2)
 # A question about the hub just shown: when it is open, where it is, how to get there.
 HUB_FOLLOW_UP = re.compile(r"\bopen\b|dicht|geopend|tijden|\buur\b|maandag|dinsdag|woensdag|donderdag|"
@@ -73,6 +78,8 @@ class ActionRespondToFacts(Action):
                     and facts.QUESTION.search(facts.latest_text(tracker)):
                 # "geen diploma, alleen vmbo. kan ik toch iets leren?": that question first
                 dispatcher.utter_message(response="utter_faq/startkwalificatie")
+            if "age" in known and TOO_OLD.search(facts.latest_text(tracker)):
+                dispatcher.utter_message(text=NOT_TOO_OLD)  # "ik ben 61, ben ik niet te oud?": first
             if last is None:  # nothing answered yet: these facts start the advice
                 return employer_answer(dispatcher, tracker) if employer else search_or_ask(dispatcher, tracker)
             if last == "hub" and "location" in known:

@@ -75,6 +75,25 @@ def test_a_correction_overwrites_and_is_confirmed(domain):
     assert "Oké, aangepast: je woont of werkt in Breda." in texts(messages)
 
 
+@pytest.mark.parametrize("text", ["sorry ik bedoel helmond ipv eindhoven",
+                                  "helmond i.p.v. eindhoven", "helmond in plaats van eindhoven"])
+def test_instead_of_names_the_place_that_is_not_meant(domain, text):
+    history = [{"event": "slot", "name": "location", "value": "Eindhoven"}]
+    start = text.index("helmond")
+    end_start = text.index("eindhoven")
+    messages, slots = validate(
+        domain, {"location": "Eindhoven"}, {"location": "Eindhoven"}, intent="nlu_fallback",
+        text=text, history=history,
+        entities=[{"entity": "location", "value": "Helmond", "start": start, "end": start + 7},
+                  {"entity": "location", "value": "Eindhoven", "start": end_start, "end": end_start + 9}])
+    assert slots["location"] == "Helmond"
+    assert "Oké, aangepast: je woont of werkt in Helmond." in texts(messages)
+    # and when the model found neither place
+    _, slots = validate(domain, text=text, intent="nlu_fallback", slots={"location": "Eindhoven"},
+                        history=history)
+    assert slots["location"] == "Helmond"
+
+
 def test_a_plain_answer_to_the_question_asked_is_read(domain):
     cases = [
         ("theme", "iets met warmtepompen", "installatietechniek"),

@@ -200,6 +200,15 @@ def test_an_employer_naming_the_subject_gets_the_courses_not_the_same_schemes_ag
     assert "SLIM" in texts(messages)
 
 
+def test_am_i_too_old_is_answered_before_anything_else():
+    before = {"theme": "installatietechniek", "location": "Eindhoven", "last_answer": "modules"}
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker(
+        dict(before, age="61"), history=[{"event": "slot", "name": n, "value": v} for n, v in before.items()],
+        intent="inform", text="ik ben 61, ben ik niet te oud?", entities=[{"entity": "age", "value": "61"}]))
+    assert texts(messages).startswith("Nee, je bent niet te oud")
+    assert "61 jaar" in texts(messages)  # and the age is noted
+
+
 def test_a_word_the_model_mistook_for_a_diploma_is_dropped_without_a_complaint():
     messages, events = run_action(ValidateSlotMappings(), make_tracker(
         {}, intent="inform", text="ok. ik heb bijstand en woon in enschede, ben 31",
