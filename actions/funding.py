@@ -355,8 +355,10 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     buttons = [ALL_SCHEMES, ADVISOR_BUTTON]
     changed = changed_facts(tracker)
     if changed and "\n".join(lines) in bot_texts_of_last_turn(tracker):
-        # a new fact that changes nothing: say so instead of the same answer again
-        told = "; ".join(fact_label(slot, value) for slot, value in changed.items() if value != UNKNOWN)
+        # a new fact that changes nothing: say so instead of the same answer again (a corrected
+        # fact was confirmed already: "Oké, aangepast: ...", actions/facts.py)
+        told = "; ".join(fact_label(slot, value) for slot, value in changed.items()
+                         if value != UNKNOWN and previous_value(tracker, slot) in (None, UNKNOWN))
         lines = [(f"Dank je, dat onthoud ik: {told}. " if told else "")
                  + "Dat verandert niets aan wie je opleiding kan betalen: "
                  + ", ".join(item.name for item in shown) + "."]

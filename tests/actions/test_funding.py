@@ -166,6 +166,18 @@ def test_a_fact_that_changes_nothing_does_not_repeat_the_whole_answer():
     assert "Wie kan je opleiding betalen?" not in again[0]["text"]
 
 
+def test_a_corrected_place_that_changes_nothing_is_not_acknowledged_twice():
+    before = dict(WORKER, location="Eindhoven")
+    first, _ = run_action(ActionFundingAdvice(), make_tracker(before, intent="ask_funding", text="wie betaalt dat"))
+    history = [{"event": "slot", "name": n, "value": v} for n, v in before.items()] + [
+        {"event": "user", "text": "wie betaalt dat"}, {"event": "bot", "text": first[0]["text"]}]
+    # the slot check already said "Oké, aangepast: je woont of werkt in Helmond."
+    again, _ = run_action(ActionFundingAdvice(), make_tracker(
+        dict(before, location="Helmond"), intent="inform", text="nee wacht ik woon in helmond",
+        history=history, entities=[{"entity": "location", "value": "Helmond"}]))
+    assert again[0]["text"].startswith("Dat verandert niets aan wie je opleiding kan betalen: ")
+
+
 def test_a_scheme_of_another_region_is_not_offered_on_a_regions_own_site():
     # place unknown, on the Noord site: the West-Brabant contribution is not likely
     messages, _ = run_action(ActionFundingAdvice(), make_tracker(
