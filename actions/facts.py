@@ -429,8 +429,10 @@ class ValidateSlotMappings(ValidationAction):
         if slot != asked:
             # said in passing: a bare number was meant for another fact; anything else
             # gets a short note. What we knew before stays.
-            # a word the model mistook for a fact ("ok" as a diploma) is dropped without a word
-            mistaken = len(str(value).strip()) <= 3 and not p.looks_like_number(value)
+            # a word the model mistook for a fact ("ok" as a diploma) is dropped without a word,
+            # and so is a job taken for a sector ("ik werk als magazijnmedewerker"): the
+            # sector is asked when it matters for who pays
+            mistaken = (len(str(value).strip()) <= 3 and not p.looks_like_number(value)) or slot == "sector"
             if not mistaken and not (p.looks_like_number(value) and slot not in NUMBER_SLOTS):
                 if slot == "age" and p.parse_int(value) is not None:
                     problem = f"{p.parse_int(value)} jaar? Dat klopt vast niet helemaal."

@@ -94,6 +94,15 @@ def test_instead_of_names_the_place_that_is_not_meant(domain, text):
     assert slots["location"] == "Helmond"
 
 
+def test_a_job_taken_for_a_sector_in_passing_is_dropped_without_a_note(domain):
+    messages, slots = validate(
+        domain, text="ik wil zonnepanelen leren installeren en werk als magazijnmedewerker",
+        intent="search_course", entities=[{"entity": "sector", "value": "magazijnmedewerker"}],
+        candidates={"sector": "magazijnmedewerker"})
+    assert slots.get("sector") is None
+    assert "herken ik niet" not in texts(messages)
+
+
 def test_a_plain_answer_to_the_question_asked_is_read(domain):
     cases = [
         ("theme", "iets met warmtepompen", "installatietechniek"),
