@@ -57,8 +57,10 @@ ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know"}
 
 STAFF_COUNT = re.compile(r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
                          r"collega'?s|monteurs|vakmensen|fte|werknemer)\b", re.IGNORECASE)
+# "Helmond ipv Eindhoven": a correction, and the value after it is not meant.
+INSTEAD_OF = r"(?:ipv\b|i\.p\.v\.|in\s+plaats\s+van\b)"
 # "niet Tilburg", "geen hbo", "Helmond ipv Eindhoven": the value after it is not meant.
-NOT_THIS = r"(?:niet|geen|nee\s+niet|ipv|i\.p\.v\.|in\s+plaats\s+van)"
+NOT_THIS = rf"(?:niet|geen|nee\s+niet|{INSTEAD_OF})"
 NEGATION_BEFORE = re.compile(rf"\b{NOT_THIS}\s*$", re.IGNORECASE)
 # A question back rather than an answer ("en mijn baas, moet die iets aanvragen").
 QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
@@ -73,7 +75,7 @@ HAS_A_JOB = re.compile(r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:
                        r"mijn werkgever)\b", re.IGNORECASE)
 # Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
 CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie|wacht|oeps)\b"
-                        r"|\b(?:ipv\b|i\.p\.v\.|in\s+plaats\s+van\b)", re.IGNORECASE)
+                        rf"|\b{INSTEAD_OF}", re.IGNORECASE)
 # "ik woon in Assen, Emmen is waar ik werk": where someone lives wins over other places.
 LIVES_IN = re.compile(r"\bwoon\w*\s+(?:nu\s+|toch\s+|eigenlijk\s+)?(?:in|bij|vlakbij)\s+$", re.IGNORECASE)
 NEGATED_WORD = re.compile(rf"\b{NOT_THIS}\s+(?:in\s+|uit\s+)?[\w'-]+", re.IGNORECASE)

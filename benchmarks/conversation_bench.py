@@ -110,6 +110,14 @@ def parse_ms(stack: Stack, text: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def has_model() -> bool:
+    """A trained model in models/; if not, says so on stderr."""
+    if any((ROOT / "models").glob("*.tar.gz")):
+        return True
+    print("No trained model in models/: run `make train` first.", file=sys.stderr)
+    return False
+
+
 def percentile(values: List[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -124,8 +132,7 @@ def main() -> int:
     parser.add_argument("--tenant", default="brabant")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    if not any((ROOT / "models").glob("*.tar.gz")):
-        print("No trained model in models/: run `make train` first.", file=sys.stderr)
+    if not has_model():
         return 1
 
     data = Path(tempfile.mkdtemp(prefix="conversation-bench-"))

@@ -40,7 +40,7 @@ from typing import Any, Dict, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.conversation_bench import percentile  # noqa: E402
+from benchmarks.conversation_bench import has_model, percentile  # noqa: E402
 from benchmarks.load_bench import parse_server_timing  # noqa: E402
 from scripts.demo_conversation import CONVERSATION, send  # noqa: E402
 from scripts.stack import VENV_BIN, Service, Stack, free_port, start_services  # noqa: E402
@@ -134,8 +134,7 @@ def main() -> int:
     parser.add_argument("--tenant", default="brabant")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    if not any((ROOT / "models").glob("*.tar.gz")):
-        print("No trained model in models/: run `make train` first.", file=sys.stderr)
+    if not has_model():
         return 1
 
     work = Path(tempfile.mkdtemp(prefix="turn-cost-"))
