@@ -427,6 +427,8 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
         lines += [short_line(a, employer=True) for a in open_items[:TOP]]
     closed = [a for a in advice if a.outcome == "not_eligible"]
     if about and closed:
+        # said apart: a fund of another branch under "Voor jouw bedrijf" reads as one that fits
+        lines.append("Past niet bij jouw bedrijf:")
         lines += [short_line(a) for a in closed[:2]]
     events: List[Dict[str, Any]] = [SlotSet("last_answer", "employer")] + tenant_event(tracker)
     if tracker.get_slot("employment_status") in (None, UNKNOWN):

@@ -131,6 +131,16 @@ def test_employer_path_names_slim_the_sector_fund_and_the_amount_for_the_company
     assert slot_events(events).get("employment_status") == "werkgever"
 
 
+def test_a_construction_company_does_not_see_the_installation_fund_among_its_schemes():
+    messages, _ = run_action(ActionEmployerAdvice(), make_tracker(
+        {"company_size": "6", "sector": "bouw_infra"}, intent="employer_training"))
+    lines = texts(messages).splitlines()
+    fitting = lines[lines.index("Voor jouw bedrijf (6 medewerkers, sector bouw en infra):") + 1:]
+    fitting = fitting[:next((i for i, line in enumerate(fitting) if not line.startswith("- ")), len(fitting))]
+    assert fitting and not any("Wij Techniek" in line for line in fitting)
+    assert "Past niet bij jouw bedrijf:" in lines
+
+
 def test_an_employer_is_asked_the_company_size_once_and_never_a_diploma():
     messages, events = run_action(ActionEmployerAdvice(), make_tracker(
         {}, intent="employer_training", text="is er subsidie om mijn personeel bim te leren"))
