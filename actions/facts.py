@@ -54,6 +54,13 @@ NUMBER_SLOTS = {"age", "hours_per_week", "budget", "company_size"}
 # Intents whose text can be the answer to a question the bot asked; with another intent the
 # text counts only when it is a valid answer ("cursus zonnepanelen" to the theme question).
 ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know"}
+# When someone can learn ("avond", "'s avonds", "twee avonden per week", "alleen in het
+# weekend"): not an answer to a question about a diploma, a place or a format. The catalogue
+# has no lesson times, so it is said what we can say about them.
+WHEN = re.compile(r"\bavond|\b'?s ?avonds\b|\bovers?dag\b|\bweekend|\bzaterdag|\bzondag|"
+                  r"\bochtend|\bmiddag|\bper week\b|\bin de week\b|\bdoordeweeks", re.IGNORECASE)
+WHEN_NOTE = ("Wanneer de lessen zijn, verschilt per cursus en school; dat zie je bij de aanmelding. "
+             "Veel cursussen kun je naast je werk volgen.")
 
 STAFF_COUNT = re.compile(r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
                          r"collega'?s|monteurs|vakmensen|fte|werknemer)\b", re.IGNORECASE)
@@ -297,7 +304,11 @@ class ValidateSlotMappings(ValidationAction):
                 # "Parijs" to "In welke plaats woon je?" may look foreign to the model
                 short_reply = intent == "out_of_scope" and len(text.split()) <= 2
                 answer_like = (intent in ANSWER_INTENTS or short_reply) and not QUESTION.search(text)
-                if valid or (answer_like and not self._other_facts(tracker, asked)):
+                about_when = asked != "hours_per_week" and WHEN.search(text)
+                if about_when and not valid and not self._other_facts(tracker, asked):
+                    # "avond" to "Hoe wil je het liefst leren?": no diploma, place or format
+                    dispatcher.utter_message(text=WHEN_NOTE)
+                elif valid or (answer_like and not self._other_facts(tracker, asked)):
                     found[asked] = text  # an unusable answer is checked (and explained) below
         if not entity_values(tracker, "location") and CORRECTION.search(text):
             # "nee ik bedoel breda niet tilburg": a correction names a place the model missed

@@ -120,6 +120,22 @@ def test_a_plain_answer_to_the_question_asked_is_read(domain):
         assert slots["asked_slot"] is None  # the question is answered
 
 
+@pytest.mark.parametrize("question, answer", [
+    ("course_format", "avond"), ("course_format", "'s avonds"),
+    ("education_level", "twee avonden per week"), ("location", "alleen in het weekend"),
+])
+def test_an_answer_about_when_is_not_taken_for_a_diploma_place_or_format(domain, question, answer):
+    messages, slots = validate(domain, text=answer, question=question)
+    assert "herken ik niet" not in texts(messages) and "begreep ik niet" not in texts(messages)
+    assert "naast je werk" in texts(messages)
+    assert slots.get(question) is None and slots["asked_slot"] is None
+
+
+def test_a_format_said_with_a_time_is_still_the_format(domain):
+    messages, slots = validate(domain, text="online in de avond", question="course_format")
+    assert slots["course_format"] == "online" and "naast je werk" not in texts(messages)
+
+
 def test_dont_know_answers_the_question_asked(domain):
     _, slots = validate(domain, text="maakt niet uit", intent="dont_know", question="course_format")
     assert slots["course_format"] == "onbekend"
