@@ -218,6 +218,18 @@ def search_need(tracker: Tracker) -> Optional[Text]:
     return None
 
 
+def noted_intro(tracker: Tracker, need: Optional[str]) -> str:
+    """"Dank je, dat onthoud ik: …" with every new fact of the latest message ("ik zit in de
+    ww, ben 52 en woon in emmen": the place, the age and the WW), not the one asked for next;
+    a corrected fact was confirmed already ("Oké, aangepast")."""
+    new = {slot: value for slot, value in changed_facts(tracker).items()
+           if slot != need and value != UNKNOWN and previous_value(tracker, slot) in (None, UNKNOWN)}
+    if "benefit_type" in new:
+        new.pop("employment_status", None)  # "je hebt WW" says it; "je hebt een uitkering" twice
+    noted = [fact_label(slot, value) for slot, value in new.items()]
+    return f"Dank je, dat onthoud ik: {'; '.join(noted)}." if noted else ""
+
+
 def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Modules early: the first page as soon as the search has what it needs; until then
     the one question for what is missing."""
@@ -231,11 +243,7 @@ def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     if skipped and not need:
         return skipped + first_page(dispatcher, tracker)
     if need:
-        noted = [fact_label(slot, tracker.get_slot(slot)) for slot in ("theme", "location")
-                 if slot != need and slot in changed_facts(tracker)
-                 and tracker.get_slot(slot) != UNKNOWN
-                 and previous_value(tracker, slot) in (None, UNKNOWN)]  # a correction was confirmed
-        intro = f"Dank je, dat onthoud ik: {noted[0]}." if noted else ""
+        intro = noted_intro(tracker, need)
         return (skipped + [SlotSet("last_answer", "modules")] + tenant_event(tracker)
                 + ask_follow_up(dispatcher, tracker, need, intro=intro))
     return first_page(dispatcher, tracker)

@@ -55,6 +55,17 @@ def test_a_fact_that_changes_nothing_shown_is_noted():
     assert not customs(messages, "module_cards")
 
 
+def test_every_fact_of_a_first_message_is_noted_not_only_the_place():
+    messages, events = respond({"location": "Emmen", "age": "52", "benefit_type": "ww",
+                                "employment_status": "uitkering"},
+                               text="ik zit in de ww sinds kort, ben 52 en woon in emmen")
+    first = texts(messages).splitlines()[0]
+    assert first.startswith("Dank je, dat onthoud ik:")
+    assert "Emmen" in first and "52 jaar" in first and "WW" in first
+    assert "uitkering" not in first  # the WW says it
+    assert slot_events(events)["asked_slot"] == "theme"
+
+
 def test_an_employer_gets_the_employer_answer_not_a_diploma_question():
     messages, events = respond({"employment_status": "werkgever"}, text="ik heb een installatiebedrijf")
     assert "SLIM" in texts(messages)
