@@ -398,6 +398,8 @@ class ActionFundingAdvice(Action):
 
 # What the employer's schemes depend on: a change of one of these gives the schemes again.
 COMPANY_FACTS = {"company_size", "sector", "location"}
+EMPLOYER_PLACE_QUESTION = ("Waar zit je bedrijf? Dan zoek ik cursussen voor je mensen in de buurt. "
+                           "Typ de naam van de plaats.")
 
 
 def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -438,7 +440,8 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     lines.append(DISCLAIMER)
     buttons = [ALL_SCHEMES, ADVISOR_BUTTON, {"title": "Cursussen bekijken", "payload": "/search_course"}]
     slot = next((s for s in ("company_size", "sector") if can_follow_up(tracker, s)), None)
-    if profile.get("theme") and search_need(tracker) is None:
+    need = search_need(tracker) if profile.get("theme") else None
+    if profile.get("theme") and need is None:
         # "we moeten meer circulair gaan bouwen": the modules for their people as well
         dispatcher.utter_message(text="\n".join(lines))
         events += first_page(dispatcher, tracker, refine=False)
@@ -446,6 +449,10 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
         if slot:
             events += ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik welke regeling past.")
         return events
+    if slot is None and need == "location" and can_follow_up(tracker, "location"):
+        # "willen ze bijscholen in bim": the courses for their people follow once we know where
+        dispatcher.utter_message(text="\n".join(lines))
+        return events + ask_follow_up(dispatcher, tracker, "location", text=EMPLOYER_PLACE_QUESTION)
     if slot is None:
         lines.append("Wil je een plan voor meerdere mensen? Dan kijkt een adviseur graag met je mee.")
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)

@@ -183,6 +183,16 @@ def test_an_employer_asking_whether_to_pay_first_hears_the_funds_rule_not_the_wh
     assert text.startswith("Over Wij Techniek") and "eerst zelf" in text and "declareert" in text
 
 
+def test_an_employer_naming_the_subject_without_a_place_is_asked_where_the_company_is():
+    messages, events = run_action(ActionEmployerAdvice(), make_tracker(
+        {"company_size": "6", "sector": "bouw_infra", "theme": "digitalisering_bouw"},
+        intent="employer_training", text="wij zijn een klein bouwbedrijf met 6 man, willen ze bijscholen in bim",
+        entities=[{"entity": "theme", "value": "digitalisering_bouw"}]))
+    assert "SLIM" in texts(messages)
+    assert texts(messages).splitlines()[-1].startswith("Waar zit je bedrijf?")
+    assert slot_events(events)["asked_slot"] == "location"
+
+
 def test_an_employer_naming_the_subject_gets_the_courses_not_the_same_schemes_again():
     before = {"employment_status": "werkgever", "company_size": "8", "sector": "installatie",
               "location": "Hengelo", "last_answer": "employer"}
