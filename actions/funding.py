@@ -71,6 +71,10 @@ def _statements(text: Text) -> List[Text]:
     return [part for part in parts if part and not part.endswith("?")]
 
 
+# "Your employer pays": the employer's own decision, not a scheme to list for an employer.
+EMPLOYER_PAYS = "werkgever_betaalt"
+
+
 def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
              named: List[Text]) -> List["knowledge.FundingAdvice"]:
     """The schemes for the short answer: those the user named, then the open ones, most
@@ -92,6 +96,8 @@ def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
         unlikely = {a.scheme_id for a in evaluate(dict(profile, region=profile["tenant"]), None)
                     if a.outcome == "not_eligible"}
         advice = [a for a in advice if a.scheme_id not in unlikely or a.scheme_id in named]
+    if profile.get("employment_status") == "werkgever":
+        advice = [a for a in advice if a.scheme_id != EMPLOYER_PAYS or a.scheme_id in named]
     first = [a for a in advice if a.scheme_id in named]
     rest = sorted((a for a in advice if a.scheme_id not in named and a.outcome in ("eligible", "maybe")),
                   key=rank)
@@ -422,8 +428,7 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
              "opleiding betaalt, bijvoorbeeld Wij Techniek voor de installatiebranche.",
              "- SLIM-scholingssubsidie (Ontwikkelpaden): voor de opleiding zelf, in sectoren als "
              "techniek, bouw, zorg en ICT. Je werknemer betaalt dan niets."]
-    # "your employer pays" is the employer's own decision, not a route to list for them
-    open_items = [a for a in advice if a.outcome in ("eligible", "maybe") and a.scheme_id != "werkgever_betaalt"]
+    open_items = [a for a in advice if a.outcome in ("eligible", "maybe") and a.scheme_id != EMPLOYER_PAYS]
     if about and open_items:
         lines.append(f"Voor jouw bedrijf ({about}):")
         lines += [short_line(a, employer=True) for a in open_items[:TOP]]

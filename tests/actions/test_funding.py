@@ -141,6 +141,15 @@ def test_a_construction_company_does_not_see_the_installation_fund_among_its_sch
     assert "Past niet bij jouw bedrijf:" in lines
 
 
+def test_an_employer_asking_for_subsidy_is_not_told_that_their_employer_may_pay():
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
+        {"employment_status": "werkgever", "company_size": "6", "sector": "bouw_infra"},
+        intent="ask_funding", text="en is er subsidie voor ons?"))
+    text = texts(messages)
+    assert "Wie kan de opleiding van je mensen betalen?" in text
+    assert "Opleiding betaald door je werkgever" not in text and "SLIM" in text
+
+
 def test_an_employer_is_asked_the_company_size_once_and_never_a_diploma():
     messages, events = run_action(ActionEmployerAdvice(), make_tracker(
         {}, intent="employer_training", text="is er subsidie om mijn personeel bim te leren"))
