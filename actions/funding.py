@@ -97,7 +97,12 @@ def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
                     if a.outcome == "not_eligible"}
         advice = [a for a in advice if a.scheme_id not in unlikely or a.scheme_id in named]
     if profile.get("employment_status") == "werkgever":
-        advice = [a for a in advice if a.scheme_id != EMPLOYER_PAYS or a.scheme_id in named]
+        # what the employer applies for, when any of it is open: not "your employer pays", and
+        # not a worker's own loan (an HR adviser was asked their age for the LLO krediet)
+        own = [a for a in advice if a.applicant == "employer" and a.scheme_id != EMPLOYER_PAYS]
+        if not any(a.outcome in ("eligible", "maybe") for a in own):
+            own = [a for a in advice if a.scheme_id != EMPLOYER_PAYS]
+        advice = own + [a for a in advice if a.scheme_id in named and a not in own]
     first = [a for a in advice if a.scheme_id in named]
     rest = sorted((a for a in advice if a.scheme_id not in named and a.outcome in ("eligible", "maybe")),
                   key=rank)

@@ -148,6 +148,8 @@ def test_an_employer_asking_for_subsidy_is_not_told_that_their_employer_may_pay(
     text = texts(messages)
     assert "Wie kan de opleiding van je mensen betalen?" in text
     assert "Opleiding betaald door je werkgever" not in text and "SLIM" in text
+    assert "Levenlanglerenkrediet" not in text  # a worker's own loan
+    assert "Hoe oud ben je" not in text
 
 
 def test_an_employer_is_asked_the_company_size_once_and_never_a_diploma():
