@@ -56,6 +56,30 @@ def what_next(dispatcher: CollectingDispatcher, tracker: Tracker, before: Text =
     dispatcher.utter_message(text=text, buttons=MENU)
 
 
+# A goodbye has a farewell in it; the model also hears one in "avond" (goedenavond, fijne
+# avond) when that is the answer to "Hoe wil je het liefst leren?".
+FAREWELL = re.compile(r"\b(doei|dag|daag|dagg|tot (ziens|later|straks|de volgende)|bye|ciao|adios|"
+                      r"houdoe|later|fijne (avond|dag|middag|ochtend|weekend)|goeden(avond|acht|dag)|"
+                      r"welterusten|groet(en|jes)|bedankt|dank( je| u|je|jewel)?|thanks|klaar|"
+                      r"stop|dat was (het|alles)|ik ga( weer)?|ik ben weg|afsluiten)\b", re.IGNORECASE)
+
+
+class ActionGoodbye(Action):
+    """A goodbye when the message says one; otherwise the conversation goes on."""
+
+    def name(self) -> Text:
+        return "action_goodbye"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = facts.latest_text(tracker)
+        if not text or text.startswith("/") or FAREWELL.search(text):
+            dispatcher.utter_message(response="utter_goodbye")
+        else:
+            what_next(dispatcher, tracker)
+        return []
+
+
 class ActionRespondToFacts(Action):
     def name(self) -> Text:
         return "action_respond_to_facts"

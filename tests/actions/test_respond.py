@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.fallback import CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR
-from actions.respond import ActionOutOfScope, ActionRespondToFacts
+from actions.respond import ActionGoodbye, ActionOutOfScope, ActionRespondToFacts
 
 from .conftest import customs, make_tracker, run_action, slot_events, texts
 
@@ -183,3 +183,17 @@ def test_can_i_learn_without_a_diploma_is_answered_before_the_next_question():
         text="ik heb geen diploma, alleen vmbo niet afgemaakt. kan ik toch iets leren in de bouw"))
     assert messages[0]["response"] == "utter_faq/startkwalificatie"
     assert len(messages) >= 2  # and the advice goes on
+
+
+@pytest.mark.parametrize("text", ["doei", "Dag!", "tot ziens", "bedankt, dat was het", "fijne avond",
+                                  "oke bye", "/goodbye"])
+def test_a_real_goodbye_is_answered_with_a_goodbye(text):
+    messages, _ = run_action(ActionGoodbye(), make_tracker({}, intent="goodbye", text=text))
+    assert messages[0].get("response") == "utter_goodbye"
+
+
+@pytest.mark.parametrize("text", ["avond", "'s avonds", "in de avond"])
+def test_a_word_the_model_took_for_a_goodbye_does_not_end_the_conversation(text):
+    messages, _ = run_action(ActionGoodbye(), make_tracker({"asked_slot": None}, intent="goodbye", text=text))
+    assert all(m.get("response") != "utter_goodbye" for m in messages)
+    assert "Waar kan ik je nog mee helpen?" in texts(messages)
