@@ -277,6 +277,17 @@ def changed_facts(tracker: Tracker) -> Dict[str, Any]:
             and tracker.get_slot(slot) != previous_value(tracker, slot)}
 
 
+def noted_facts(tracker: Tracker, leave_out: Tuple[str, ...] = ()) -> str:
+    """The facts the latest message gave for the first time, as words ("je woont of werkt in
+    Emmen; je bent 52 jaar; je hebt WW"), for "Dank je, dat onthoud ik: …"; a corrected fact
+    was confirmed already ("Oké, aangepast")."""
+    new = {slot: value for slot, value in changed_facts(tracker).items()
+           if slot not in leave_out and value != UNKNOWN and previous_value(tracker, slot) in (None, UNKNOWN)}
+    if "benefit_type" in new:
+        new.pop("employment_status", None)  # "je hebt WW" says it; "je hebt een uitkering" twice
+    return "; ".join(fact_label(slot, value) for slot, value in new.items())
+
+
 class ValidateSlotMappings(ValidationAction):
     """`action_validate_slot_mappings`: runs after every user message, inside and outside
     forms (see the module docstring)."""

@@ -27,7 +27,7 @@ from .markup import md
 from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
-from .facts import changed_facts, fact_label, previous_value, schemes_in_focus
+from .facts import changed_facts, noted_facts, previous_value, schemes_in_focus
 from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, no_longer_offered, payload, search_need,
                         search_or_ask, tenant_event, withdrawn_text)
 
@@ -368,8 +368,7 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if changed and "\n".join(lines) in bot_texts_of_last_turn(tracker):
         # a new fact that changes nothing: say so instead of the same answer again (a corrected
         # fact was confirmed already: "Oké, aangepast: ...", actions/facts.py)
-        told = "; ".join(fact_label(slot, value) for slot, value in changed.items()
-                         if value != UNKNOWN and previous_value(tracker, slot) in (None, UNKNOWN))
+        told = noted_facts(tracker)
         lines = [(f"Dank je, dat onthoud ik: {told}. " if told else "")
                  + "Dat verandert niets aan wie je opleiding kan betalen: "
                  + ", ".join(item.name for item in shown) + "."]

@@ -30,7 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
 from .markup import md
-from .facts import changed_facts, fact_label, previous_value
+from .facts import noted_facts
 from .profile import THEME_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
@@ -218,18 +218,6 @@ def search_need(tracker: Tracker) -> Optional[Text]:
     return None
 
 
-def noted_intro(tracker: Tracker, need: Optional[str]) -> str:
-    """"Dank je, dat onthoud ik: …" with every new fact of the latest message ("ik zit in de
-    ww, ben 52 en woon in emmen": the place, the age and the WW), not the one asked for next;
-    a corrected fact was confirmed already ("Oké, aangepast")."""
-    new = {slot: value for slot, value in changed_facts(tracker).items()
-           if slot != need and value != UNKNOWN and previous_value(tracker, slot) in (None, UNKNOWN)}
-    if "benefit_type" in new:
-        new.pop("employment_status", None)  # "je hebt WW" says it; "je hebt een uitkering" twice
-    noted = [fact_label(slot, value) for slot, value in new.items()]
-    return f"Dank je, dat onthoud ik: {'; '.join(noted)}." if noted else ""
-
-
 def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Modules early: the first page as soon as the search has what it needs; until then
     the one question for what is missing."""
@@ -243,7 +231,8 @@ def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     if skipped and not need:
         return skipped + first_page(dispatcher, tracker)
     if need:
-        intro = noted_intro(tracker, need)
+        told = noted_facts(tracker, leave_out=(need,))
+        intro = f"Dank je, dat onthoud ik: {told}." if told else ""
         return (skipped + [SlotSet("last_answer", "modules")] + tenant_event(tracker)
                 + ask_follow_up(dispatcher, tracker, need, intro=intro))
     return first_page(dispatcher, tracker)

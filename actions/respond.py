@@ -118,9 +118,8 @@ class ActionRespondToFacts(Action):
                 return search_or_ask(dispatcher, tracker)  # what the search needed: on with it
             if last == "modules" and known & SEARCH_FACTS:
                 return search_or_ask(dispatcher, tracker)
-            new = [slot for slot in sorted(known) if facts.previous_value(tracker, slot) in (None, UNKNOWN)]
-            noted = "; ".join(facts.fact_label(slot, changed[slot]) for slot in new)
-            what_next(dispatcher, tracker, before=f"Dank je, dat onthoud ik: {noted}." if new else "")
+            noted = facts.noted_facts(tracker)
+            what_next(dispatcher, tracker, before=f"Dank je, dat onthoud ik: {noted}." if noted else "")
             return []
         intent = facts.latest_intent(tracker)
         asked = facts.previous_value(tracker, "asked_slot")
