@@ -43,11 +43,12 @@ COPY --from=build /app/var/spacy /app/var/spacy
 # flattens several sources into one.
 COPY actions actions
 COPY bot bot
+COPY database database
 COPY knowledge knowledge
 COPY nlu_components nlu_components
 COPY scaleout scaleout
 COPY rasa_server rasa_server
-COPY config.yml endpoints.yml credentials.yml ./
+COPY config.yml endpoints.yml credentials.yml alembic.ini ./
 # The code writes only under var/ (SQLite defaults, advisor password file); in Kubernetes
 # that is an emptyDir, so the image itself stays read-only.
 RUN mkdir -p /app/var && chown leerwijzer /app/var

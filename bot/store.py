@@ -12,20 +12,21 @@ import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import partial
-from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import (
-    JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, bindparam,
-    create_engine, event, insert, inspect, select, update,
+    JSON, Column, ForeignKey, Index, Integer, String, Table, Text, bindparam, insert, select,
+    update,
 )
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.privacy import mask_for_storage
+from database import engines, migrate
+from database.metadata import metadata
+from database.types import UTCDateTime, utcnow
 from bot.timing import spent
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,6 @@ MODES = ("bot", "waiting", "advisor")
 RETRY_PAUSES = (0.2, 0.5, 1.0)
 SENDERS = ("user", "bot", "advisor", "system")
 
-metadata = MetaData()
 
 conversations = Table(
     "gw_conversations", metadata,
@@ -46,8 +46,8 @@ conversations = Table(
     Column("mode", String(16), nullable=False, default="bot"),  # see MODES
     # The user's address on an external channel (e.g. WhatsApp number); None on web.
     Column("external_id", String(128), nullable=True, index=True),
-    Column("created_at", DateTime, nullable=False),
-    Column("updated_at", DateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 messages = Table(
@@ -58,7 +58,7 @@ messages = Table(
     Column("text", Text, nullable=True),
     # {"buttons": [...], "cards": [...], "payload": "/intent{...}"} as far as present
     Column("data", JSON, nullable=False, default=dict),
-    Column("created_at", DateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
     Index("ix_gw_messages_conversation", "conversation_id", "id"),
 )
 
@@ -86,14 +86,6 @@ LAST_REPLY = (select(messages)
 def new_conversation_id() -> str:
     """192 random bits, URL-safe: the id is the user's only key to the conversation."""
     return secrets.token_urlsafe(24)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)  # stored naive, always UTC
-
-
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 @dataclass(frozen=True)
@@ -135,8 +127,8 @@ class Message:
 def _conversation(row) -> Conversation:
     return Conversation(
         id=row.id, tenant=row.tenant, channel=row.channel, mode=row.mode,
-        external_id=row.external_id, created_at=_aware(row.created_at),
-        updated_at=_aware(row.updated_at),
+        external_id=row.external_id, created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
@@ -144,7 +136,7 @@ def _message(row) -> Message:
     data = row.data or {}
     return Message(
         id=row.id, conversation_id=row.conversation_id, sender=row.sender, text=row.text,
-        created_at=_aware(row.created_at), buttons=data.get("buttons", []),
+        created_at=row.created_at, buttons=data.get("buttons", []),
         cards=data.get("cards", []), payload=data.get("payload"),
     )
 
@@ -170,7 +162,7 @@ def _draft(sender: str, text: Optional[str] = None, buttons: Sequence[dict] = ()
 
 
 def _insert_messages(db, conversation_id: str, drafts) -> List[Message]:
-    now = _utcnow()
+    now = utcnow()
     stored = []
     for values, typed in drafts:
         result = db.execute(INSERT_MESSAGE, dict(
@@ -178,74 +170,11 @@ def _insert_messages(db, conversation_id: str, drafts) -> List[Message]:
         data = values["data"]
         stored.append(Message(
             id=result.inserted_primary_key[0], conversation_id=conversation_id,
-            sender=values["sender"], text=values["text"], created_at=_aware(now),
+            sender=values["sender"], text=values["text"], created_at=now,
             buttons=data.get("buttons", []), cards=data.get("cards", []),
             payload=data.get("payload"), typed=typed))
     db.execute(TOUCH_CONVERSATION, {"conversation_id": conversation_id, "now": now})
     return stored
-
-
-def add_missing_columns(engine: Engine) -> None:
-    """create_all makes missing tables, not missing columns: add the (nullable) columns a newer
-    version defines to the tables an older one created, with their indexes (e.g.
-    gw_wa_inbox.user_key)."""
-    inspector = inspect(engine)
-    for table in metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        missing = [column for column in table.columns if column.name not in present]
-        if not missing:
-            continue
-        with engine.begin() as db:
-            for column in missing:
-                if not column.nullable:
-                    raise RuntimeError(f"{table.name}.{column.name} is missing and cannot be "
-                                       "added to existing rows (NOT NULL)")
-                column_type = column.type.compile(engine.dialect)
-                db.exec_driver_sql(
-                    f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column_type}")
-                log.warning("database: column %s.%s added", table.name, column.name)
-            for index in table.indexes:
-                index.create(db, checkfirst=True)
-
-
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
-def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "postgresql":
-        # synchronous_commit=off: a commit returns before PostgreSQL has flushed its WAL to
-        # disk (load bench, scaled profile: the flush was most of the gateway's time per
-        # turn). A crash of the gateway loses nothing; a crash of the database server can
-        # lose at most the last ~0.6 s of commits, and never leaves it inconsistent.
-        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True,
-                             connect_args={"options": "-c synchronous_commit=off"})
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
-    if parsed.database:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        # SQLAlchemy 1.4 opens a new SQLite connection per transaction (NullPool); a pool
-        # keeps them, with their page cache and pragmas (load bench: connect + pragmas was
-        # a tenth of the gateway's database time).
-        url, future=True, poolclass=QueuePool, pool_size=2, hide_parameters=True,
-        connect_args={"timeout": 30, "check_same_thread": False},
-    )
-
-    @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record):
-        # WAL lets the action server read knowledge while the gateway writes messages.
-        # synchronous=NORMAL: in WAL mode a commit then needs no fsync (it is synced at the
-        # checkpoint); a crash of the gateway loses nothing, only a power cut can take the
-        # last commits. With FULL, the fsync per message made up most of a turn's time.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    return engine
 
 
 class Store:
@@ -254,7 +183,7 @@ class Store:
     def __init__(self, url: str, threads: int = 4):
         self.url = url
         self.engine: Optional[Engine] = None
-        if is_sqlite(url):
+        if engines.is_sqlite(url):
             # SQLite has one writer at a time: more threads only wait for its lock, and its
             # busy handler sleeps up to 100 ms per try (load bench, 20 users: 180 ms of
             # database time per turn with 4 threads). One thread queues them without sleeps.
@@ -283,9 +212,8 @@ class Store:
 
     async def open(self) -> None:
         def _open():
-            self.engine = make_engine(self.url)
-            metadata.create_all(self.engine)
-            add_missing_columns(self.engine)
+            self.engine = engines.engine(self.url, writes=True)
+            migrate.upgrade(self.engine)  # every table of database/tables.py, up to date
 
         await self._run(_open)
 
@@ -306,12 +234,12 @@ class Store:
     async def create_conversation(self, tenant: str, channel: str,
                                   external_id: Optional[str] = None) -> Conversation:
         def _create():
-            now = _utcnow()
+            now = utcnow()
             values = dict(id=new_conversation_id(), tenant=tenant, channel=channel,
                           mode="bot", external_id=external_id, created_at=now, updated_at=now)
             with self.engine.begin() as db:
                 db.execute(insert(conversations).values(**values))
-            return Conversation(**{**values, "created_at": _aware(now), "updated_at": _aware(now)})
+            return Conversation(**{**values, "created_at": now, "updated_at": now})
 
         return await self._run(_create)
 
@@ -331,7 +259,7 @@ class Store:
             with self.engine.begin() as db:
                 db.execute(update(conversations)
                            .where(conversations.c.id == conversation_id)
-                           .values(mode=mode, updated_at=_utcnow()))
+                           .values(mode=mode, updated_at=utcnow()))
 
         await self._run(_set)
 

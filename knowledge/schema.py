@@ -1,25 +1,13 @@
-"""Tables (SQLAlchemy Core) and versioned migrations.
+"""The knowledge base's tables (SQLAlchemy Core), on the project's one MetaData.
 
-The schema grows by numbered migrations; `schema_version` records each one applied. An
-existing database is upgraded in place; nothing is ever dropped. A database made by a newer
-version of this code, or an unversioned database that already has tables, is refused with a
-clear error instead of being touched.
+Their migrations are Alembic's, with every other table of the database (database/migrations).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table,
+                        Text, UniqueConstraint)
 
-from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Index, Integer, MetaData,
-                        String, Table, Text, UniqueConstraint, inspect, select, text)
-
-metadata = MetaData()
-
-schema_version = Table(
-    "schema_version", metadata,
-    Column("version", Integer, primary_key=True),
-    Column("applied_at", String(40), nullable=False),
-    Column("note", String(200), nullable=False, default=""),
-)
+from database.metadata import metadata
 
 meta = Table(  # small key/value facts about this database (seed date, catalogue version)
     "meta", metadata,
@@ -101,6 +89,12 @@ module = Table(
     Column("sample", Boolean, nullable=False, default=True),
     Column("updated_at", String(40), nullable=False, default=""),
     UniqueConstraint("source", "source_id", name="uq_module_source"),
+    # catalogue feeds: the sync source that owns it, a hash to tell "unchanged", and when its
+    # feed withdrew it (kept for history, left out of search)
+    Column("feed", String(80)),
+    Column("content_hash", String(64)),
+    Column("withdrawn_at", String(40)),
+    Index("ix_module_feed", "feed"),
 )
 
 module_theme = Table(
@@ -154,7 +148,7 @@ funding_scheme = Table(  # metadata of each YAML rule file (the rules themselves
     Column("rules_sha256", String(64), nullable=False),
 )
 
-# --- version 2: shortage occupations ---------------------------------------------------------
+# --- shortage occupations ---------------------------------------------------------------------
 occupation = Table(
     "occupation", metadata,
     Column("id", String(80), primary_key=True),
@@ -174,7 +168,7 @@ occupation_module = Table(
     Column("module_id", String(120), ForeignKey("module.id", ondelete="CASCADE"), primary_key=True),
 )
 
-# --- version 3: search index (derived from module/offering; rebuilt by indexing.py) -----------
+# --- search index (derived from module/offering; rebuilt by indexing.py) -----------------------
 search_entry = Table(  # one row per offering with everything ranking needs, no joins
     "search_entry", metadata,
     Column("offering_id", String(160), primary_key=True),
@@ -201,14 +195,6 @@ module_text = Table(  # text fed to full-text search; on PostgreSQL it also hold
     Column("body", Text, nullable=False),
 )
 
-# --- version 4: real catalogue feeds (sync runs, withdrawn modules) ----------------------------
-# module gets: feed (the sync source that owns it), content_hash (to tell "unchanged"),
-# withdrawn_at (gone from its feed: kept for history, left out of search).
-module.append_column(Column("feed", String(80)))
-module.append_column(Column("content_hash", String(64)))
-module.append_column(Column("withdrawn_at", String(40)))
-MODULE_V4_COLUMNS = ("feed", "content_hash", "withdrawn_at")
-
 feed_run = Table(  # one row per sync or import run, with its report
     "feed_run", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -227,7 +213,6 @@ feed_run = Table(  # one row per sync or import run, with its report
     Index("ix_feed_run_feed", "feed", "id"),
 )
 
-# --- version 5: conditional requests (validators and bodies of a feed's last run) --------------
 feed_http_cache = Table(  # per feed and URL: ETag / Last-Modified and the body they belong to
     "feed_http_cache", metadata,
     Column("feed", String(80), primary_key=True),
@@ -238,92 +223,3 @@ feed_http_cache = Table(  # per feed and URL: ETag / Last-Modified and the body 
     Column("body", Text, nullable=False),                # given back when the server says 304
     Column("fetched_at", String(40), nullable=False),
 )
-
-V1_TABLES = [schema_version, meta, region, place, place_alias, theme, provider, module,
-             module_theme, offering, hub, funding_scheme]
-V2_TABLES = [occupation, occupation_module]
-V3_TABLES = [search_entry, module_text]
-
-
-def _m1(conn):
-    metadata.create_all(conn, tables=V1_TABLES)
-
-
-def _m2(conn):
-    metadata.create_all(conn, tables=V2_TABLES)
-
-
-def _m3(conn):
-    metadata.create_all(conn, tables=V3_TABLES)
-    if conn.dialect.name == "sqlite":
-        # Terms are prepared in Python (textnl.index_terms: stems, compound parts), so the
-        # tokenizer only splits on spaces. Column weights are set in the bm25() call.
-        conn.execute(text(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS module_fts USING fts5("
-            "title, body, tokenize='unicode61 remove_diacritics 2')"))
-    elif conn.dialect.name == "postgresql":
-        conn.execute(text(
-            "ALTER TABLE module_text ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
-            "setweight(to_tsvector('dutch', title), 'A') || "
-            "setweight(to_tsvector('dutch', body), 'B')) STORED"))
-        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_module_text_tsv ON module_text USING GIN (tsv)"))
-    # the derived index is filled for whatever modules exist (upgrade from v2 keeps data);
-    # upgrade() does it after the last migration, when the module table has its final shape
-    conn.info["needs_reindex"] = True
-
-
-def _m4(conn):
-    existing = {c["name"] for c in inspect(conn).get_columns("module")}
-    for name in MODULE_V4_COLUMNS:
-        if name not in existing:
-            conn.execute(text(f"ALTER TABLE module ADD COLUMN {name} "
-                              f"{module.c[name].type.compile(dialect=conn.dialect)}"))
-    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_module_feed ON module (feed)"))
-    metadata.create_all(conn, tables=[feed_run])
-    conn.info["needs_reindex"] = True     # the index now leaves withdrawn modules out
-
-
-def _m5(conn):
-    metadata.create_all(conn, tables=[feed_http_cache])
-
-
-MIGRATIONS = {1: (_m1, "catalogue, places, hubs, funding schemes"),
-              2: (_m2, "shortage occupations"),
-              3: (_m3, "search index and full-text search"),
-              4: (_m4, "feeds: sync runs, withdrawn modules"),
-              5: (_m5, "feeds: validators for conditional requests")}
-LATEST = max(MIGRATIONS)
-
-
-class SchemaError(RuntimeError):
-    """The database cannot be upgraded safely (newer than this code, or not ours)."""
-
-
-def current_version(conn) -> int:
-    names = set(inspect(conn).get_table_names())
-    if "schema_version" not in names:
-        if names & {"module", "offering", "provider"}:
-            raise SchemaError(
-                "De database heeft al catalogustabellen maar geen schema_version; "
-                "ik wijzig hem niet. Gebruik een lege database of zet de versie handmatig.")
-        return 0
-    return conn.execute(select(schema_version.c.version).order_by(
-        schema_version.c.version.desc()).limit(1)).scalar() or 0
-
-
-def upgrade(conn, target: int = LATEST) -> int:
-    """Apply migrations after the current version up to target, each recorded. Returns the version."""
-    version = current_version(conn)
-    if version > LATEST:
-        raise SchemaError(f"De database heeft schemaversie {version}; deze code kent maar tot {LATEST}. "
-                          "Werk de code bij; de database wordt niet aangepast.")
-    for v in range(version + 1, target + 1):
-        step, note = MIGRATIONS[v]
-        step(conn)
-        conn.execute(schema_version.insert().values(
-            version=v, applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), note=note))
-        version = v
-    if conn.info.pop("needs_reindex", False):
-        from .indexing import reindex_all
-        reindex_all(conn)
-    return version

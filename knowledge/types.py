@@ -12,6 +12,15 @@ from typing import List, Optional
 from .textnl import format_date_nl
 
 
+class ProfileError(ValueError):
+    """A profile or filter value that cannot be understood. str(err) is a Dutch sentence;
+    `key` names the profile/filter key."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
 @dataclass
 class ModuleHit:
     """One module (course or micro-credential) with the offering that fits best."""

@@ -15,7 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.stack import Stack  # noqa: E402
+from scripts.stack import Stack
+from database import engines
+from tests.support.databases import PG, create_pg_db, drop_pg_db
 
 
 def free_port() -> int:
@@ -50,3 +52,21 @@ def rasa_stack(tmp_path_factory):
     stack.start()
     yield stack
     stack.stop()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres: runs against PostgreSQL on 127.0.0.1 (skipped when unreachable)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_url(request, tmp_path):
+    """URL of a new, empty database (SQLite file, or a temporary PostgreSQL database)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    if not PG:
+        pytest.skip("PostgreSQL on 127.0.0.1:5432 not reachable")
+    name = create_pg_db()
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    yield url
+    drop_pg_db(name, engines._engines.pop(url, None))

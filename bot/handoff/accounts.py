@@ -25,8 +25,9 @@ from typing import Iterable, List, Optional, Tuple
 from sqlalchemy import delete, insert, select, update
 
 from bot.handoff.settings import HandoffSettings
-from bot.handoff.tables import advisor_tenants, advisors, naive, sessions, utcnow
+from bot.handoff.tables import advisor_tenants, advisors, sessions
 from bot.store import StoreFacade
+from database.types import utcnow
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1
 SCRYPT_MAXMEM = 256 * 1024 * 1024  # N=2^17, r=8 needs 128 MiB
@@ -43,8 +44,11 @@ def hash_password(password: str, n: int = SCRYPT_N) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=SCRYPT_R,
                             p=SCRYPT_P, maxmem=SCRYPT_MAXMEM)
-    b64 = lambda raw: base64.b64encode(raw).decode("ascii")  # noqa: E731
-    return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${b64(salt)}${b64(digest)}"
+    return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
 
 
 def check_password(password: str, stored: str) -> bool:
@@ -114,10 +118,10 @@ class AccountStore(StoreFacade):
     Logins last `settings.session_hours` at most, `settings.idle_minutes` unused. `scrypt_n` is
     the cost of new password hashes; only tests pass a lower one, for speed."""
 
-    def __init__(self, store, settings: HandoffSettings = HandoffSettings(),
+    def __init__(self, store, settings: Optional[HandoffSettings] = None,
                  scrypt_n: int = SCRYPT_N):
         super().__init__(store)
-        self.settings = settings
+        self.settings = settings or HandoffSettings()
         self.scrypt_n = scrypt_n
         self._hashing: Optional[asyncio.Semaphore] = None
 
@@ -153,7 +157,7 @@ class AccountStore(StoreFacade):
                 if row is None:
                     advisor_id = db.execute(insert(advisors).values(
                         email=email, name=name, password_hash=hashed, active=True,
-                        created_at=naive(utcnow()), role=role)).inserted_primary_key[0]
+                        created_at=utcnow(), role=role)).inserted_primary_key[0]
                 else:
                     advisor_id = row.id
                     db.execute(update(advisors).where(advisors.c.id == advisor_id).values(
@@ -237,7 +241,7 @@ class AccountStore(StoreFacade):
             with self.engine.begin() as db:
                 db.execute(insert(sessions).values(
                     token_hash=token_hash(token), advisor_id=advisor.id,
-                    created_at=naive(now), expires_at=naive(self._expiry(now, now, hours))))
+                    created_at=now, expires_at=self._expiry(now, now, hours)))
 
         await self._run(_start)
         return Login(advisor, token, now + timedelta(hours=hours))
@@ -246,7 +250,7 @@ class AccountStore(StoreFacade):
                       keep_alive: bool = False) -> Optional[Advisor]:
         """The advisor of an unexpired login of an active account. `keep_alive`: the advisor
         uses it now, so it ends `settings.idle_minutes` from now (never past the latest end)."""
-        now = naive(now or utcnow())
+        now = now or utcnow()
 
         def _read():
             with self.engine.begin() as db:
@@ -277,7 +281,7 @@ class AccountStore(StoreFacade):
         def _purge():
             with self.engine.begin() as db:
                 return db.execute(delete(sessions).where(
-                    sessions.c.expires_at <= naive(now or utcnow()))).rowcount
+                    sessions.c.expires_at <= (now or utcnow()))).rowcount
 
         return await self._run(_purge)
 
@@ -286,7 +290,7 @@ class AccountStore(StoreFacade):
     async def heartbeat(self, token: str, online: bool = True,
                         now: Optional[datetime] = None) -> None:
         """A live console says it is there (online=True) or closes (online=False)."""
-        value = naive(now or utcnow()) if online else None
+        value = (now or utcnow()) if online else None
 
         def _beat():
             with self.engine.begin() as db:
@@ -305,7 +309,7 @@ class AccountStore(StoreFacade):
                                  .join(advisor_tenants,
                                        advisor_tenants.c.advisor_id == advisors.c.id))
                     .where(advisor_tenants.c.tenant == tenant, advisors.c.active.is_(True),
-                           sessions.c.online_at > naive(since),
-                           sessions.c.expires_at > naive(utcnow()))).scalars()))
+                           sessions.c.online_at > since,
+                           sessions.c.expires_at > utcnow())).scalars()))
 
         return await self._run(_read)

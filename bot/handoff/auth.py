@@ -14,8 +14,8 @@ from datetime import datetime
 from aiohttp import web
 
 from bot.handoff.accounts import AccountStore, Advisor
-from bot.limits import Refused
-from bot.security import own_origin, served_over_https
+from bot.http import Refused, own_origin
+from bot.security import served_over_https
 
 COOKIE = "lw_advisor"
 COOKIE_PATH = "/advisor"

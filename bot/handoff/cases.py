@@ -13,8 +13,9 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import and_, delete, func, insert, select, update
 
-from bot.handoff.tables import OPEN, advisors, aware, handoffs, naive, notes
+from bot.handoff.tables import OPEN, advisors, handoffs, notes
 from bot.store import StoreFacade, conversations, messages
+from database.types import as_utc
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,10 @@ def _case(row) -> Case:
         shown_modules=list(row.shown_modules or []), handed_over_after=row.handed_over_after,
         advisor_id=row.advisor_id, advisor_name=row.advisor_name,
         callback_name=row.callback_name, callback_contact=row.callback_contact,
-        callback_kind=row.callback_kind, created_at=aware(row.created_at),
-        claimed_at=aware(row.claimed_at), closed_at=aware(row.closed_at),
-        long_wait_offered_at=aware(row.long_wait_offered_at), noticed_at=aware(row.noticed_at),
+        callback_kind=row.callback_kind, created_at=row.created_at,
+        claimed_at=row.claimed_at, closed_at=row.closed_at,
+        long_wait_offered_at=row.long_wait_offered_at, noticed_at=row.noticed_at,
     )
-
-
-def _naive_values(values: dict) -> dict:
-    return {k: naive(v) if isinstance(v, datetime) else v for k, v in values.items()}
 
 
 class CaseStore(StoreFacade):
@@ -128,8 +125,8 @@ class CaseStore(StoreFacade):
             with self.engine.connect() as db:
                 ahead = db.execute(select(func.count()).select_from(handoffs).where(
                     handoffs.c.tenant == case.tenant, handoffs.c.status == "waiting",
-                    (handoffs.c.created_at < naive(case.created_at))
-                    | and_(handoffs.c.created_at == naive(case.created_at),
+                    (handoffs.c.created_at < case.created_at)
+                    | and_(handoffs.c.created_at == case.created_at,
                            handoffs.c.id < case.id))).scalar()
             return int(ahead) + 1
 
@@ -153,7 +150,7 @@ class CaseStore(StoreFacade):
             with self.engine.connect() as db:
                 rows = db.execute(self._select().where(
                     handoffs.c.status == "waiting", handoffs.c.long_wait_offered_at.is_(None),
-                    handoffs.c.created_at < naive(before)).order_by(handoffs.c.created_at)).all()
+                    handoffs.c.created_at < before).order_by(handoffs.c.created_at)).all()
             return [_case(row) for row in rows]
 
         return await self._run(_read)
@@ -176,9 +173,9 @@ class CaseStore(StoreFacade):
                     conversation_id=conversation_id, tenant=tenant, channel=channel,
                     status=status, reason=reason, profile=profile,
                     shown_modules=list(shown_modules), handed_over_after=handed_over_after,
-                    created_at=naive(now)))
+                    created_at=now))
                 db.execute(update(conversations).where(conversations.c.id == conversation_id)
-                           .values(mode="waiting", updated_at=naive(now)))
+                           .values(mode="waiting", updated_at=now))
                 return self._get(db, result.inserted_primary_key[0]), True
 
         return await self._run(_create)
@@ -195,14 +192,14 @@ class CaseStore(StoreFacade):
                 where.append(handoffs.c[only_if_unset].is_(None))
             with self.engine.begin() as db:
                 changed = db.execute(update(handoffs).where(*where).values(
-                    status=status, **_naive_values(values))).rowcount
+                    status=status, **values)).rowcount
                 if changed != 1:
                     return None
                 case = self._get(db, handoff_id)
                 if mode is not None:
                     db.execute(update(conversations)
                                .where(conversations.c.id == case.conversation_id)
-                               .values(mode=mode, updated_at=naive(now)))
+                               .values(mode=mode, updated_at=now))
                 return case
 
         return await self._run(_move)
@@ -213,10 +210,10 @@ class CaseStore(StoreFacade):
             with self.engine.begin() as db:
                 result = db.execute(insert(notes).values(
                     handoff_id=handoff_id, advisor_id=advisor_id, text=text,
-                    created_at=naive(now)))
+                    created_at=now))
                 name = db.execute(select(advisors.c.name).where(
                     advisors.c.id == advisor_id)).scalar() if advisor_id else None
-            return Note(result.inserted_primary_key[0], handoff_id, name, text, aware(naive(now)))
+            return Note(result.inserted_primary_key[0], handoff_id, name, text, as_utc(now))
 
         return await self._run(_add)
 
@@ -227,7 +224,7 @@ class CaseStore(StoreFacade):
                     select(notes, advisors.c.name.label("advisor_name"))
                     .select_from(notes.outerjoin(advisors, notes.c.advisor_id == advisors.c.id))
                     .where(notes.c.handoff_id == handoff_id).order_by(notes.c.id)).all()
-            return [Note(r.id, r.handoff_id, r.advisor_name, r.text, aware(r.created_at))
+            return [Note(r.id, r.handoff_id, r.advisor_name, r.text, r.created_at)
                     for r in rows]
 
         return await self._run(_read)

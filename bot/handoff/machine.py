@@ -27,7 +27,7 @@ from bot.handoff.accounts import AccountStore, Advisor
 from bot.handoff.callback import read_answer
 from bot.handoff.cases import Case, CaseStore, Note
 from bot.handoff.settings import HandoffSettings
-from bot.handoff.tables import utcnow
+from database.types import utcnow
 from bot.replies import BotRequest, Outgoing
 from bot.store import Conversation, Message
 

@@ -21,7 +21,6 @@ Errors are JSON like the rest of the API: {"error", "detail" (English), "message
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import logging
 import weakref
@@ -32,7 +31,6 @@ from typing import Dict, List, Optional
 from aiohttp import WSMsgType, web
 from jsonschema import Draft202012Validator
 
-from bot.channels.web import find_conversation, read_json
 from bot.config import Rate
 from bot.conversations import Conversations
 from bot.handoff import dialogue
@@ -43,11 +41,9 @@ from bot.handoff.auth import (
 from bot.handoff.callback import shown_contact
 from bot.handoff.cases import Case
 from bot.handoff.machine import Handoffs, console_key
-from bot.limits import (
-    FailureBackoff, RateLimiter, Refused, clean_user_text, dutch_wait, too_fast,
-)
-from bot.schemas import INVALID_TEXT
-from bot.security import API_CSP, CONFIG, client_key, dumps, error_response
+from bot.http import CONFIG, INVALID_TEXT, Refused, dumps, find_conversation, read_json
+from bot.limits import FailureBackoff, RateLimiter, clean_user_text, dutch_wait, too_fast
+from bot.security import client_key, error_response
 from bot.site import Asset
 
 log = logging.getLogger(__name__)
@@ -93,27 +89,6 @@ def validated(name: str, data) -> dict:
                       "; ".join(f"{p['field']}: {p['problem']}" for p in problems),
                       problems=problems)
     return data
-
-
-def api(handler):
-    """JSON errors and no caching for the advisor API (it is not under /api/, whose middleware
-    does the same for the public API)."""
-    @functools.wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            response = await handler(request)
-        except Refused as refusal:
-            response = error_response(refusal)
-        except Exception:  # never a stack trace to the browser; the log has it
-            log.exception("advisor API error on %s %s", request.method, request.path)
-            response = error_response(Refused(500, "server_error",
-                                              "Er ging iets mis. Probeer het opnieuw.",
-                                              "unexpected server error; see the gateway log"))
-        response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("Content-Security-Policy", API_CSP)
-        return response
-
-    return wrapped
 
 
 def _json(data, status: int = 200) -> web.Response:
@@ -197,7 +172,6 @@ async def detail(request: web.Request, case: Case, advisor: Advisor) -> dict:
 
 # -- login ------------------------------------------------------------------------------------
 
-@api
 async def login(request: web.Request) -> web.Response:
     same_origin(request)
     failures = request.app[LIMITERS]["login"]
@@ -230,7 +204,6 @@ async def login(request: web.Request) -> web.Response:
     return response
 
 
-@api
 async def logout(request: web.Request) -> web.Response:
     caller = await _caller(request)
     await request.app[HANDOFFS].accounts.end_session(caller.token)
@@ -239,7 +212,6 @@ async def logout(request: web.Request) -> web.Response:
     return response
 
 
-@api
 async def me(request: web.Request) -> web.Response:
     caller = await _caller(request)
     handoffs = request.app[HANDOFFS]
@@ -259,7 +231,6 @@ def _catalogue_sources(database_url: str) -> List[dict]:
         return sources(conn)
 
 
-@api
 async def catalogue_sources(request: web.Request) -> web.Response:
     caller = await _caller(request)
     if not caller.advisor.is_operator:
@@ -269,7 +240,6 @@ async def catalogue_sources(request: web.Request) -> web.Response:
     return _json({"sources": rows})
 
 
-@api
 async def heartbeat(request: web.Request) -> web.Response:
     caller = await _caller(request)
     await request.app[HANDOFFS].accounts.heartbeat(caller.token)
@@ -278,7 +248,6 @@ async def heartbeat(request: web.Request) -> web.Response:
 
 # -- cases ------------------------------------------------------------------------------------
 
-@api
 async def list_handoffs(request: web.Request) -> web.Response:
     caller = await _caller(request)
     status = request.query.get("status", "waiting")
@@ -302,14 +271,12 @@ async def list_handoffs(request: web.Request) -> web.Response:
     return _json({"status": status, "handoffs": listed})
 
 
-@api
 async def get_handoff(request: web.Request) -> web.Response:
     caller = await _caller(request)
     case = await _case(request, caller)
     return _json(await detail(request, case, caller.advisor))
 
 
-@api
 async def claim(request: web.Request) -> web.Response:
     caller = await _caller(request)
     case = await _case(request, caller)
@@ -336,7 +303,6 @@ def _own_active(case: Case, advisor: Advisor) -> None:
                       f"handoff {case.id} belongs to another advisor")
 
 
-@api
 async def post_message(request: web.Request) -> web.Response:
     caller = await _caller(request)
     case = await _case(request, caller)
@@ -347,7 +313,6 @@ async def post_message(request: web.Request) -> web.Response:
     return _json({"message": message.to_api()}, status=201)
 
 
-@api
 async def post_note(request: web.Request) -> web.Response:
     caller = await _caller(request)
     case = await _case(request, caller)
@@ -358,7 +323,6 @@ async def post_note(request: web.Request) -> web.Response:
                            "created_at": iso(note.created_at)}}, status=201)
 
 
-@api
 async def close(request: web.Request) -> web.Response:
     caller = await _caller(request)
     case = await _case(request, caller)

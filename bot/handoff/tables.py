@@ -1,5 +1,5 @@
-"""The handoff's tables, in the gateway's database (on bot.store's metadata, so `Store.open()`
-creates them with the others; prefix gw_handoff / gw_advisor).
+"""The handoff's tables, in the gateway's database (on the project's one MetaData, database/tables.py;
+prefix gw_handoff / gw_advisor).
 
 - gw_handoffs: one row per handoff case: the conversation, why (reason), the profile and the
   modules the bot had shown, the status (see STATUSES), the advisor who took it, and for a
@@ -12,14 +12,12 @@ creates them with the others; prefix gw_handoff / gw_advisor).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional
-
 from sqlalchemy import (
-    JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text,
+    JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text,
 )
 
-from bot.store import metadata
+from database.metadata import metadata
+from database.types import UTCDateTime
 
 # offered: nobody can take it now; the user chooses a callback request or the bot.
 # waiting: in the queue.  active: an advisor has it.  collecting: asking callback details.
@@ -46,11 +44,11 @@ handoffs = Table(
     Column("callback_name", String(100), nullable=True),
     Column("callback_contact", String(254), nullable=True),
     Column("callback_kind", String(8), nullable=True),  # phone | email
-    Column("created_at", DateTime, nullable=False),
-    Column("claimed_at", DateTime, nullable=True),
-    Column("closed_at", DateTime, nullable=True),
-    Column("long_wait_offered_at", DateTime, nullable=True),
-    Column("noticed_at", DateTime, nullable=True),  # last "your message is kept" notice
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("long_wait_offered_at", UTCDateTime, nullable=True),
+    Column("noticed_at", UTCDateTime, nullable=True),  # last "your message is kept" notice
     Index("ix_gw_handoffs_queue", "tenant", "status", "created_at"),
 )
 
@@ -60,7 +58,7 @@ notes = Table(
     Column("handoff_id", Integer, ForeignKey("gw_handoffs.id"), nullable=False, index=True),
     Column("advisor_id", Integer, ForeignKey("gw_advisors.id"), nullable=True),
     Column("text", Text, nullable=False),
-    Column("created_at", DateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 advisors = Table(
@@ -70,9 +68,9 @@ advisors = Table(
     Column("name", String(100), nullable=False),
     Column("password_hash", String(255), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
-    Column("created_at", DateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
     # accounts.ROLES: "advisor" or "operator" (also sees the catalogue feeds). Nullable, so
-    # bot.store.add_missing_columns adds it to a database made before it existed (NULL: advisor).
+    # The baseline migration adds it to a database made before it existed (NULL: advisor).
     Column("role", String(16), nullable=True),
 )
 
@@ -86,20 +84,7 @@ sessions = Table(
     "gw_advisor_sessions", metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("advisor_id", Integer, ForeignKey("gw_advisors.id"), nullable=False, index=True),
-    Column("created_at", DateTime, nullable=False),
-    Column("expires_at", DateTime, nullable=False, index=True),
-    Column("online_at", DateTime, nullable=True),  # last heartbeat of a live console
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("online_at", UTCDateTime, nullable=True),  # last heartbeat of a live console
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def naive(value: datetime) -> datetime:
-    """Stored naive, always UTC (like bot/store.py)."""
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def aware(value: Optional[datetime]) -> Optional[datetime]:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value

@@ -19,10 +19,10 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import DEFAULT_DATABASE_URL
 from bot.privacy import logs, retention
 from bot.privacy.forget import Forgetter
 from bot.privacy.settings import PrivacySettings
+from database import engines
 from bot.privacy.tracker import RasaTrackerStore, TrackerStoreMissing
 from bot.store import Store
 
@@ -54,7 +54,6 @@ async def _run(args, settings: PrivacySettings, database_url: str) -> int:
 
 
 def main(argv=None) -> int:
-    import os
 
     parser = argparse.ArgumentParser(prog="python -m bot.privacy",
                                      description=__doc__.splitlines()[0])
@@ -71,7 +70,7 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logs.install()
     settings = PrivacySettings.from_env()
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    database_url = engines.database_url()
     try:
         return asyncio.run(_run(args, settings, database_url))
     except SQLAlchemyError as error:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from bot.channels.whatsapp.tables import inbox as whatsapp_inbox
 from bot.privacy.tracker import RasaTrackerStore, TrackerStoreMissing
-from bot.whatsapp.tables import inbox as whatsapp_inbox  # also registers the WhatsApp tables
-from bot.store import Store, conversations, messages, metadata
+from bot.store import Store, conversations, messages
+from database.tables import metadata
 
 log = logging.getLogger(__name__)
 

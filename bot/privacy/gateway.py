@@ -21,15 +21,13 @@ from typing import List, Optional
 
 from aiohttp import web
 
-from bot.channels.web import find_conversation, json_response
 from bot.conversations import Conversations
+from bot.http import CONFIG, Refused, find_conversation, json_response
 from bot.privacy import logs, retention
 from bot.privacy.forget import Forgetter, Forgotten
 from bot.privacy.settings import PrivacySettings
 from bot.privacy.tracker import RasaTrackerStore
-from bot.limits import Refused
 from bot.replies import BotRequest, Outgoing
-from bot.security import CONFIG
 from bot.store import Conversation, Message
 
 log = logging.getLogger(__name__)
@@ -85,14 +83,14 @@ class Privacy:
         conversation = await find_conversation(request)
         # Wait for a message of this conversation that is being handled, so nothing is
         # written after the deletion.
-        async with self.conversations._lock(conversation.id):
+        async with self.conversations.lock(conversation.id):
             try:
                 gone = await self.forgetter.conversation(conversation.id)
             except Exception:
                 log.exception("DELETE of conversation %s failed", conversation.id)
                 raise Refused(503, "not_deleted", NOT_FORGOTTEN_TEXT,
                               "not every store could delete the conversation; see the gateway "
-                              "log", retry_after=60)
+                              "log", retry_after=60) from None  # logged above
         await self._forgotten(conversation.id, gone)
         return json_response({"conversation_id": conversation.id, "deleted": True,
                               "message": DELETED_TEXT})

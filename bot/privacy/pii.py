@@ -58,7 +58,7 @@ def bsn_valid(digits: str) -> bool:
     """The elfproef: 9a + 8b + ... + 2h - 1i is a multiple of 11 (and not 0)."""
     if len(digits) != 9 or not digits.isascii() or not digits.isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
     return total % 11 == 0 and total != 0
 
 

@@ -21,15 +21,11 @@ from typing import List, Optional
 
 from sqlalchemy import and_, delete, exists, select
 
+from bot.handoff.tables import handoffs, notes
 from bot.privacy.forget import Forgetter, Forgotten
 from bot.store import conversations
 
 log = logging.getLogger(__name__)
-
-try:
-    from bot.handoff.tables import handoffs, notes
-except ImportError:  # pragma: no cover - only while the handoff work is not there
-    handoffs = notes = None
 
 
 @dataclass
@@ -51,10 +47,6 @@ class RetentionReport:
                 f"conversation(s) kept because a handoff is open")
 
 
-def _naive(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 async def apply(forgetter: Forgetter, days: float, now: Optional[datetime] = None,
                 dry_run: bool = False) -> RetentionReport:
     now = now or datetime.now(timezone.utc)
@@ -73,10 +65,8 @@ async def apply(forgetter: Forgetter, days: float, now: Optional[datetime] = Non
 
 
 def _due(forgetter: Forgetter, cutoff: datetime):
-    old = conversations.c.updated_at < _naive(cutoff)
+    old = conversations.c.updated_at < cutoff
     with forgetter.store.engine.connect() as db:
-        if handoffs is None:
-            return [r.id for r in db.execute(select(conversations.c.id).where(old))], 0
         open_case = exists().where(and_(handoffs.c.conversation_id == conversations.c.id,
                                         handoffs.c.status != "closed"))
         due = [r.id for r in db.execute(select(conversations.c.id).where(old, ~open_case))]
@@ -85,11 +75,9 @@ def _due(forgetter: Forgetter, cutoff: datetime):
 
 
 def _closed_handoffs(forgetter: Forgetter, cutoff: datetime) -> int:
-    if handoffs is None:
-        return 0
     with forgetter.store.engine.begin() as db:
         old = select(handoffs.c.id).where(handoffs.c.status == "closed",
-                                          handoffs.c.closed_at < _naive(cutoff))
+                                          handoffs.c.closed_at < cutoff)
         db.execute(delete(notes).where(notes.c.handoff_id.in_(old)))
         return db.execute(delete(handoffs).where(handoffs.c.status == "closed",
-                                                 handoffs.c.closed_at < _naive(cutoff))).rowcount
+                                                 handoffs.c.closed_at < cutoff)).rowcount

@@ -13,10 +13,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Optional
 
-from sqlalchemy import bindparam, create_engine, inspect, text
+from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
 from bot.privacy.settings import ROOT
+from database import engines
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +50,8 @@ class RasaTrackerStore:
             if not path.exists():
                 return None  # do not create an empty database next to Rasa's
             url = url.set(database=str(path))
-            engine = create_engine(url, future=True, hide_parameters=True,
-                                   connect_args={"timeout": 30})
-        else:
-            engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+        # Rasa writes to it at the same time: our transactions read before they delete
+        engine = engines.engine(url.render_as_string(hide_password=False), writes=True)
         if not inspect(engine).has_table("events"):
             engine.dispose()
             return None

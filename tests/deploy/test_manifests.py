@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -302,7 +301,7 @@ def test_no_plaintext_secrets_in_the_manifests():
         for key, value in data.items():
             assert not SECRET_NAME.search(key), f"ConfigMap {name} holds {key}"
             assert not PASSWORD_IN_URL.search(value), f"ConfigMap {name}/{key} has a password in a URL"
-    for workload, c in containers():
+    for _workload, c in containers():
         for var in c.get("env", []):
             if "value" in var:
                 assert not SECRET_NAME.search(var["name"]), f"{var['name']} must come from a Secret"
@@ -335,7 +334,7 @@ def test_services_reach_ready_pods_on_named_ports():
 def test_the_image_contains_every_module_the_pods_run():
     dockerfile = (ROOT / "Dockerfile").read_text()
     copied = set(re.findall(r"^COPY (\w+) \1$", dockerfile, re.M))
-    for workload, c in containers():
+    for _workload, c in containers():
         command = " ".join(c.get("command", []))
         for module in re.findall(r"python -m ([\w.]+)", command):
             assert module.split(".")[0] in copied, f"{module} is not copied into the image"

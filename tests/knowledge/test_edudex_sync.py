@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from knowledge import get_module, search_modules
 from knowledge import schema as S
-from knowledge.db import get_meta, init_db
+from knowledge.db import init_db
+from knowledge.meta import get_meta
 from knowledge.feeds import sources
 from knowledge.importers.edudex_sync import sync_edudex
 from tests.fakes.edudex_server import EVIL_DOCUMENTS, FakeEdudex, directory_xml, program_xml
@@ -148,8 +149,9 @@ def test_the_token_goes_only_to_the_feeds_own_host(db, monkeypatch):
 
 def test_cli_sync_edudex_and_sources(server, tmp_path):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", LW_TOKEN="geheim")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "knowledge", *a], cwd=REPO, env=env,  # noqa: E731
-                                    capture_output=True, text=True, timeout=120)
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "knowledge", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=120)
     r = run("sync", "edudex", server.base_url + "/directory.xml", "--provider", "Opleider Test",
             "--token-env", "LW_TOKEN")
     assert r.returncode == 0 and "3 nieuw" in r.stdout, r.stderr

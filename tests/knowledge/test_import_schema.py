@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import func, select
 
 from knowledge import get_module, search_modules
 from knowledge import schema as S
@@ -135,43 +135,7 @@ def test_edudex_program_without_id_names_the_record(fresh, tmp_path):
         import_file(path, "edudex", engine=fresh)
 
 
-# --- schema versions ----------------------------------------------------------------------------
-def test_v1_database_is_upgraded_in_place_and_data_is_kept(empty_url):
-    eng = create_engine(empty_url, future=True)
-    with eng.begin() as conn:
-        assert S.upgrade(conn, target=1) == 1
-        conn.execute(insert(S.provider).values(id="oud", name="Oude Opleider", kind="opleider"))
-        conn.execute(insert(S.module).values(id="oud-1", source="ooapi", source_id="oud-1", provider_id="oud",
-                                             title="Warmtepomp basis (oud record)", nlqf_level=3, sample=False))
-        conn.execute(insert(S.offering).values(id="oud-1@1", module_id="oud-1", location="online", format="online",
-                                               start_date=None, price_eur=100.0))
-    eng.dispose()
-    upgraded = init_db(empty_url)
-    with upgraded.connect() as conn:
-        assert S.current_version(conn) == S.LATEST
-        versions = [r[0] for r in conn.execute(select(S.schema_version.c.version).order_by(S.schema_version.c.version))]
-    assert versions == list(range(1, S.LATEST + 1))
-    assert count(upgraded) == 1                          # kept, and no sample data mixed in
-    hit = search_modules({}, "warmtepomp", engine=upgraded).hits[0]
-    assert hit.module_id == "oud-1"                      # the new search index covers old data
-
-
-def test_newer_or_foreign_databases_are_refused_not_touched(tmp_path):
-    url = f"sqlite:///{tmp_path / 'newer.db'}"
-    init_db(url, seed_sample=False)
-    eng = create_engine(url, future=True)
-    with eng.begin() as conn:
-        conn.execute(insert(S.schema_version).values(version=S.LATEST + 1, applied_at="later", note="future"))
-    with pytest.raises(S.SchemaError, match="nieuwer|kent maar"):
-        init_db(url)
-    foreign = f"sqlite:///{tmp_path / 'foreign.db'}"
-    eng = create_engine(foreign, future=True)
-    with eng.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE module (id TEXT)")
-    with pytest.raises(S.SchemaError):
-        init_db(foreign)
-
-
+# --- first use (migrations: tests/database/test_migrations.py) ---------------------------------
 def test_init_is_idempotent_and_refreshes_old_sample_dates(tmp_path):
     url = f"sqlite:///{tmp_path / 'sample.db'}"
     long_ago = date.today() - timedelta(days=200)
@@ -183,7 +147,7 @@ def test_init_is_idempotent_and_refreshes_old_sample_dates(tmp_path):
     assert count(eng) == 189
     assert count(eng, S.offering, S.offering.c.start_date < date.today()) == 0
     init_db(url)
-    assert count(eng) == 189 and count(eng, S.schema_version) == S.LATEST
+    assert count(eng) == 189
 
 
 # --- command line ---------------------------------------------------------------------------------

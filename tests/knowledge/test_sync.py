@@ -9,11 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, select
 
 from knowledge import get_module, search_modules
 from knowledge import schema as S
-from knowledge.db import get_meta, init_db
+from knowledge.db import init_db
+from knowledge.meta import get_meta
 from knowledge.feeds import sources
 from knowledge.importers.http import retry_after_seconds
 from knowledge.importers.ooapi_sync import sync_ooapi
@@ -172,32 +173,10 @@ def test_without_the_token_nothing_is_read_and_nothing_withdrawn(server, db, mon
 
 def test_cli_sync_and_sources(server, tmp_path):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", LW_TOKEN="geheim")
-    run = lambda *a: subprocess.run([sys.executable, "-m", "knowledge", *a], cwd=REPO, env=env,  # noqa: E731
-                                    capture_output=True, text=True, timeout=120)
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "knowledge", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=120)
     r = run("sync", "ooapi", server.base_url, "--provider", "ROC Test", "--token-env", "LW_TOKEN")
     assert r.returncode == 0 and "6 nieuw" in r.stdout, r.stderr
     r = run("sources")
     assert r.returncode == 0 and "ROC Test (ooapi" in r.stdout and "6 actief" in r.stdout
-
-
-def test_a_database_of_todays_shape_upgrades_and_keeps_its_rows(tmp_path):
-    url = f"sqlite:///{tmp_path / 'v3.db'}"
-    eng = create_engine(url, future=True)
-    with eng.begin() as conn:
-        S.upgrade(conn, target=3)
-        for col in S.MODULE_V4_COLUMNS:                                 # exactly the v3 table of today
-            conn.execute(text(f"ALTER TABLE module DROP COLUMN {col}"))
-        conn.execute(insert(S.provider).values(id="oud", name="Oude Opleider", kind="opleider"))
-        conn.execute(text("INSERT INTO module (id, source, source_id, provider_id, title, description, education_type, "
-                          "level_label, credential, study_load_text, duration_text, mode, recognised, nlqf_registered, "
-                          "url, enroll_url, enroll_prepare, funding_tags, tags, keywords, sample, updated_at) VALUES "
-                          "('oud-1', 'ooapi', 'oud-1', 'oud', 'Warmtepomp basis (oud record)', '', 'mbo', 'mbo 3', '', "
-                          "'', '', '', 0, 0, '', '', '[]', '[]', '[]', '', 0, '')"))
-        conn.execute(insert(S.offering).values(id="oud-1@1", module_id="oud-1", location="online", format="online"))
-    eng.dispose()
-    upgraded = init_db(url)
-    with upgraded.connect() as conn:
-        assert S.current_version(conn) == S.LATEST == 5
-        row = conn.execute(select(S.module.c.title, S.module.c.feed, S.module.c.withdrawn_at)).one()
-    assert row == ("Warmtepomp basis (oud record)", None, None)
-    assert search_modules({}, "warmtepomp", engine=upgraded).hits[0].module_id == "oud-1"

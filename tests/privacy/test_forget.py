@@ -6,12 +6,12 @@ import time
 import pytest
 from sqlalchemy import create_engine, insert
 
-from bot.channels.web import CONVERSATIONS
+from bot.channels.whatsapp.tables import contacts
 from bot.handoff.tables import handoffs, notes
+from bot.http import CONVERSATIONS
 from bot.replies import BotRequest
 from bot.schemas import validator
 from bot.store import conversations, messages
-from bot.whatsapp.tables import contacts
 from tests.privacy.conftest import count_rows
 
 pytestmark = pytest.mark.asyncio

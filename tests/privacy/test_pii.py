@@ -26,13 +26,13 @@ FILLER = st.lists(WORDS, max_size=6).map(" ".join)
 
 
 def elfproef_sum(digits: str) -> int:
-    return sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    return sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
 
 
 @st.composite
 def valid_bsns(draw):
     head = draw(st.text("0123456789", min_size=8, max_size=8))
-    partial = sum(int(d) * w for d, w in zip(head, (9, 8, 7, 6, 5, 4, 3, 2)))
+    partial = sum(int(d) * w for d, w in zip(head, (9, 8, 7, 6, 5, 4, 3, 2), strict=True))
     check = partial % 11  # the last digit counts -1: partial - check must be 0 mod 11
     assume(check <= 9 and partial != check)
     return head + str(check)

@@ -101,17 +101,17 @@ def test_conversations_spread_over_the_instances_keep_their_order(scaled):
             kept = await asyncio.gather(*(history(http, scaled.gateway_url, c) for c in cids))
             shown = await asyncio.gather(*(
                 live_ids(ws, [m["id"] for m in messages], [m["id"] for m in event["messages"]])
-                for ws, messages, event in zip(sockets, kept, first)))
+                for ws, messages, event in zip(sockets, kept, first, strict=True)))
             for ws in sockets:
                 await ws.close()
             return cids, answered, kept, shown
 
     cids, answered, kept, shown = asyncio.run(scenario())
-    for cid, replies, messages, live in zip(cids, answered, kept, shown):
+    for cid, replies, messages, live in zip(cids, answered, kept, shown, strict=True):
         assert live == [m["id"] for m in messages], f"{cid}: the websocket showed another order"
         asked = turns(messages)
         assert [t[0]["text"] for t in asked] == SCRIPT, f"{cid}: questions lost or reordered"
-        for turn, reply in zip(asked, replies):
+        for turn, reply in zip(asked, replies, strict=False):
             answers = turn[1:]
             assert answers, f"{cid}: no answer to {turn[0]['text']!r}"
             assert all(m["sender"] == "bot" for m in answers), f"{cid}: {answers}"
@@ -234,10 +234,10 @@ def test_a_rasa_server_killed_mid_run_loses_no_conversation(scaled):
     assert rasa_1.process.poll() is not None, "rasa-1 was not killed"
     assert served_by_rasa_1[0] > 0, "rasa-1 never had work before it was killed"
     after_kill = 0
-    for cid, asked_at, messages, tracker in zip(cids, asked, kept, trackers):
+    for cid, asked_at, messages, tracker in zip(cids, asked, kept, trackers, strict=True):
         history_turns = turns(messages)
         assert [t[0]["text"] for t in history_turns] == SCRIPT, f"{cid}: questions lost"
-        for turn, when in zip(history_turns, asked_at):
+        for turn, when in zip(history_turns, asked_at, strict=False):
             answers = turn[1:]
             assert answers, f"{cid}: {turn[0]['text']!r} got no answer"
             if when > killed_at:  # asked after the kill: the other server answers

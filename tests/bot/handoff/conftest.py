@@ -17,9 +17,9 @@ import pytest_asyncio
 import yaml
 from aiohttp.test_utils import TestClient
 
-from bot.channels.web import CONVERSATIONS
 from bot.config import TENANTS_FILE
 from bot.handoff.routes import HANDOFFS
+from bot.http import CONVERSATIONS
 from bot.replies import BotRequest
 from bot.store import Message
 

@@ -353,3 +353,16 @@ async def test_deactivating_an_advisor_ends_their_logins(tmp_path, make_desk):
     assert (await desk.api("GET", "/me", sam)).status == 200  # the others work on
     unknown = deactivate("niemand@twente.example")
     assert unknown.returncode != 0 and "niemand@twente.example" in unknown.stderr
+
+
+async def test_the_advisor_api_answers_every_error_in_json_like_the_public_api(desk):
+    """One error path for both JSON APIs (bot/security.api_errors): an unknown address or a
+    wrong method in the console's API is a JSON problem the console can show, never an HTML
+    page, and nothing of it is cached."""
+    advisor = await desk.advisor()
+    for method, path in (("GET", "/no-such-thing"), ("DELETE", "/me")):
+        response = await desk.api(method, path, advisor)
+        assert response.status in (404, 405)
+        body = await response.json()
+        assert body["error"] in ("not_found", "method_not_allowed") and body["message"]
+        assert response.headers["Cache-Control"] == "no-store"

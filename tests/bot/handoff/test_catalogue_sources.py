@@ -10,7 +10,7 @@ import sys
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.security import CONFIG
+from bot.http import CONFIG
 from knowledge.db import engine_for
 from knowledge.feeds import FeedReport, apply_feed
 from tests.bot.conftest import ROOT, GatewayProcess, dutch_context, gateway_env, watch
@@ -81,8 +81,14 @@ async def test_accounts_of_a_database_from_before_roles_are_advisors(tmp_path, m
     await desk.handoffs.accounts.save_advisor("petra@twente.example", "Petra", "een-lang-test-wachtwoord",
                                               ["twente"], "operator")
     engine = create_engine(database)
-    with engine.begin() as db:                                # the table as it was before roles
+    # The database as it was before roles, and so before Alembic: the catalogue had its own
+    # schema_version table.
+    with engine.begin() as db:
         db.execute(text("ALTER TABLE gw_advisors DROP COLUMN role"))
+        db.execute(text("DROP TABLE alembic_version"))
+        db.execute(text("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                        "applied_at VARCHAR(40) NOT NULL, note VARCHAR(200) NOT NULL)"))
+        db.execute(text("INSERT INTO schema_version VALUES (5, '2026-11-30', 'feeds')"))
     engine.dispose()
     later = await make_desk(DATABASE_URL=database)            # a gateway start adds the column
     petra = await later.advisor(online=False)                 # (save_advisor: still an advisor)
