@@ -13,15 +13,16 @@ from aiohttp import web
 
 from bot import site
 from bot.channels import web as web_channel
-from bot.channels import whatsapp as whatsapp_channel
+from bot.channels.whatsapp import channel as whatsapp_channel
 from bot.config import GatewayConfig
 from bot.conversations import Conversations
 from bot.handoff import routes as handoff
+from bot.http import CONFIG
 from bot.hub import Hub
 from bot.privacy import gateway as privacy
 from bot.rasa_client import RasaClient
 from bot.redis_hub import RedisHub
-from bot.security import CONFIG, api_errors, cors, security_headers
+from bot.security import api_errors, cors, security_headers
 from bot.store import Store
 
 log = logging.getLogger("bot")

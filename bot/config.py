@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.channels.whatsapp.settings import WhatsAppSettings
 from bot.handoff.settings import HandoffSettings
 from bot.privacy.settings import PrivacySettings
-from bot.whatsapp.settings import WhatsAppSettings
+from database import engines
 
 ROOT = Path(__file__).resolve().parent.parent
 TENANTS_FILE = Path(__file__).resolve().parent / "tenants.yml"
-DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'leerwijzer.db'}"
+DEFAULT_DATABASE_URL = engines.DEFAULT_URL  # database/engines.py: one home for it
 
 
 @dataclass(frozen=True)

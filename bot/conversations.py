@@ -88,7 +88,9 @@ class Conversations:
             self._waiting.cancel()
             await asyncio.gather(self._waiting, return_exceptions=True)
 
-    def _lock(self, conversation_id: str) -> Lock:
+    def lock(self, conversation_id: str) -> Lock:
+        """The lock held while a message of this conversation is handled (also taken by
+        whatever must not run in between, such as deleting the conversation)."""
         lock = self._locks.get(conversation_id)
         if lock is None:
             lock = Lock()
@@ -108,7 +110,7 @@ class Conversations:
         """Store what the user said (text as shown; payload of a clicked button if any) and
         return the answers delivered to the user. Typing the title of a button of the last
         reply is clicking it (bot/choices.py): its payload goes on, the typed text is stored."""
-        lock = self._lock(conversation.id)
+        lock = self.lock(conversation.id)
         async with lock:
             said, current = await self.store.add_user_message(
                 conversation.id, text, payload, None if payload else choices.chooser(text))
@@ -154,7 +156,7 @@ class Conversations:
             await asyncio.sleep(READY_POLL_SECONDS)
         for conversation_id in list(self._kept):
             try:
-                async with self._lock(conversation_id):
+                async with self.lock(conversation_id):
                     conversation = await self.store.get_conversation(conversation_id)
                     if conversation is None:  # forgotten meanwhile ("vergeet mij")
                         self._kept.pop(conversation_id, None)

@@ -14,22 +14,9 @@ from collections import Counter, deque
 from typing import Deque, Dict, Optional, Tuple
 
 from bot.config import Rate
+from bot.http import Refused
 
 KEEP_CONTROL = {"\n", "\t"}
-
-
-class Refused(Exception):
-    """A user's request the gateway will not carry out; `message` is Dutch for the user."""
-
-    def __init__(self, status: int, code: str, message: str, detail: str = "",
-                 retry_after: Optional[int] = None, problems: Optional[list] = None):
-        super().__init__(detail or code)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.detail = detail or message
-        self.retry_after = retry_after
-        self.problems = problems or []
 
 
 def dutch_number(n: int) -> str:

@@ -1,6 +1,6 @@
 """Turn Rasa's REST responses into gateway messages and requests to the gateway.
 
-Rasa output contract (see the team brief): text + buttons; json_message
+What the bot sends (actions/ and domain/): text + buttons; json_message
 {"type": "module_cards", "text", "replaces_text", "cards": [...]} for course cards
 (the plain-text list the bot sent just before, equal to replaces_text, is dropped: cards
 show the same modules); json_message

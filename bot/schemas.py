@@ -8,10 +8,9 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator, RefResolver
 
-from bot.limits import Refused
+from bot.http import INVALID_TEXT, Refused
 
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
-INVALID_TEXT = "Dit verzoek kan ik niet verwerken. Probeer het opnieuw."
 
 
 @lru_cache(maxsize=1)

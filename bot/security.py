@@ -2,25 +2,23 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 from typing import Iterable, Optional
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bot.config import GatewayConfig, Tenant
-from bot.limits import Refused
+from bot.config import Tenant
+from bot.http import CONFIG, Refused, own_origin
 
 log = logging.getLogger(__name__)
 
-CONFIG = web.AppKey("config", GatewayConfig)
 
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             "form-action 'self'; frame-ancestors {ancestors}")
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+API_PREFIXES = ("/api/", "/advisor/api/")  # JSON only: errors as JSON, no caching, no content
 HSTS = "max-age=31536000"
 SERVER_ERROR_TEXT = "Er ging bij ons iets mis. Probeer het zo nog eens."
 DATABASE_DOWN_TEXT = ("Je bericht kon nu niet worden bewaard door een storing. Probeer het over "
@@ -37,8 +35,9 @@ def error_response(refusal: Refused) -> web.Response:
 
 @web.middleware
 async def api_errors(request: web.Request, handler):
-    """Every API error is JSON that says what is wrong, in English and in Dutch."""
-    if not request.path.startswith("/api/"):
+    """Every error of the two JSON APIs (/api/, and /advisor/api/ of the advisor console) is JSON
+    that says what is wrong, in English and in Dutch."""
+    if not request.path.startswith(API_PREFIXES):
         return await handler(request)
     try:
         return await handler(request)
@@ -60,26 +59,6 @@ async def api_errors(request: web.Request, handler):
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(Refused(500, "server_error", SERVER_ERROR_TEXT,
                                       "unexpected server error; see the gateway log"))
-
-
-def own_origin(request: web.Request, origin: str) -> bool:
-    return urlsplit(origin).netloc == request.host
-
-
-def origin_allowed(request: web.Request, tenant: Tenant) -> bool:
-    """Browsers send Origin on cross-site calls and websockets; servers (no Origin) may call."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    origin = origin.rstrip("/")
-    return own_origin(request, origin) or origin in tenant.allowed_origins
-
-
-def check_origin(request: web.Request, tenant: Tenant) -> None:
-    if not origin_allowed(request, tenant):
-        raise Refused(403, "origin_not_allowed",
-                      "Deze chat hoort bij een andere website en werkt hier niet.",
-                      f"origin {request.headers.get('Origin')} is not allowed for tenant {tenant.name}")
 
 
 def _known_origin(request: web.Request, tenants: Iterable[Tenant]) -> Optional[str]:
@@ -122,7 +101,7 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if served_over_https(request):  # browsers then refuse plain http to this host for a year
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.path.startswith("/api/"):
+    if request.path.startswith(API_PREFIXES):
         response.headers.setdefault("Content-Security-Policy", API_CSP)
         response.headers.setdefault("Cache-Control", "no-store")
 
@@ -185,7 +164,3 @@ def client_key(request: web.Request) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
-
-
-def dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False)

@@ -10,7 +10,8 @@ from string import Template
 
 from aiohttp import web
 
-from bot.security import CONFIG, page_csp
+from bot.http import CONFIG
+from bot.security import page_csp
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"

@@ -10,37 +10,29 @@ import json
 import logging
 import re
 import weakref
-from typing import Any
-
 from aiohttp import WSMsgType, web
 
 from bot.conversations import Conversations
-from bot.limits import (
-    OpenLimit, RateLimiter, Refused, clean_user_text, reading_too_fast, too_fast,
-    too_many_sockets,
+from bot.http import (
+    CONFIG, CONVERSATIONS, INVALID_TEXT, UNKNOWN_TENANT_TEXT, WEB, Refused, check_origin, dumps,
+    find_conversation, json_response, read_json,
 )
-from bot.schemas import INVALID_TEXT, validate
-from bot.security import CONFIG, check_origin, client_key, dumps
+from bot.limits import (
+    OpenLimit, RateLimiter, clean_user_text, reading_too_fast, too_fast, too_many_sockets,
+)
+from bot.schemas import validate
+from bot.security import client_key
 from bot.store import Conversation
 from bot.timing import Timings
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "web"
-CONVERSATIONS = web.AppKey("conversations", Conversations)
 LIMITERS = web.AppKey("web_limiters", dict)
 OPEN_SOCKETS = web.AppKey("web_open_sockets", dict)  # OpenLimit per conversation, per client
 SOCKETS = web.AppKey("web_sockets", weakref.WeakSet)
 WORKERS = web.AppKey("web_workers", set)  # per socket: hands its messages to the core
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 AFTER_PATTERN = re.compile(r"^[0-9]{1,18}$")  # a message id (found by fuzzing)
 
-NOT_FOUND_TEXT = "Dit gesprek bestaat niet (meer). Begin gerust een nieuw gesprek."
-UNKNOWN_TENANT_TEXT = "Deze chat is niet goed ingesteld. Probeer het later nog eens."
-
-
-def json_response(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=dumps)
 
 
 def _limit(request: web.Request, name: str, key: str, refusal=too_fast) -> None:
@@ -53,37 +45,6 @@ def _limit_reads(request: web.Request, conversation: Conversation) -> None:
     """GET .../messages and opening a websocket read the conversation's history."""
     _limit(request, "reads_client", client_key(request), reading_too_fast)
     _limit(request, "reads_conversation", conversation.id, reading_too_fast)
-
-
-async def read_json(request: web.Request) -> Any:
-    if request.content_type != "application/json":
-        raise Refused(415, "unsupported_media_type", INVALID_TEXT,
-                      "send a JSON body with Content-Type: application/json")
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise Refused(413, "body_too_large",
-                      "Je bericht is te lang. Kun je het korter zeggen, of in twee berichten?",
-                      f"request body is larger than {request.app[CONFIG].max_body_bytes} bytes")
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[...
-        raise Refused(400, "invalid_json", INVALID_TEXT, f"body is not valid UTF-8 JSON: {error}")
-
-
-async def find_conversation(request: web.Request) -> Conversation:
-    conversation_id = request.match_info["conversation_id"]
-    conversation = None
-    if ID_PATTERN.match(conversation_id):
-        conversation = await request.app[CONVERSATIONS].store.get_conversation(conversation_id)
-    if conversation is None or conversation.channel != CHANNEL:
-        raise Refused(404, "conversation_not_found", NOT_FOUND_TEXT, "no such conversation")
-    tenant = request.app[CONFIG].tenants.get(conversation.tenant)
-    if tenant is None:
-        raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
-                      f"tenant {conversation.tenant} is no longer configured")
-    check_origin(request, tenant)
-    return conversation
 
 
 async def tenant_info(request: web.Request) -> web.Response:
@@ -104,7 +65,7 @@ async def start_conversation(request: web.Request) -> web.Response:
                       f"unknown tenant {body['tenant']!r}; known tenants: {known}")
     check_origin(request, tenant)
     conversations = request.app[CONVERSATIONS]
-    conversation = await conversations.start(tenant, CHANNEL)
+    conversation = await conversations.start(tenant, WEB)
     history = await conversations.store.messages(conversation.id)
     return json_response({
         "conversation_id": conversation.id, "tenant": tenant.name, "mode": conversation.mode,
@@ -223,7 +184,7 @@ async def _serve_socket(request: web.Request,
                 try:
                     data = json.loads(frame.data)
                 except (ValueError, RecursionError) as error:  # RecursionError: [[[[...
-                    raise Refused(400, "invalid_json", INVALID_TEXT, f"frame is not JSON: {error}")
+                    raise Refused(400, "invalid_json", INVALID_TEXT, f"frame is not JSON: {error}") from error
                 if isinstance(data, dict) and data.get("type") == "ping":
                     await ws.send_str(dumps({"type": "pong"}))
                     continue

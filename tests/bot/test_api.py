@@ -9,8 +9,7 @@ import re
 import pytest
 from aiohttp import WSServerHandshakeError
 
-from bot.channels.web import CONVERSATIONS
-from bot.security import CONFIG
+from bot.http import CONFIG, CONVERSATIONS
 from bot.schemas import validator
 
 pytestmark = pytest.mark.asyncio

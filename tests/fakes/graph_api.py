@@ -28,7 +28,7 @@ import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.whatsapp.signature import sign
+from bot.channels.whatsapp.signature import sign
 
 VERSION = "v26.0"
 REENGAGEMENT_DETAILS = ("Message failed to send because more than 24 hours have passed since "

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.limits import Refused, clean_user_text
+from bot.http import Refused
+from bot.limits import clean_user_text
 from bot.privacy import mask
 from tests.bot.conftest import gateway_env
 from tests.robustness.harness import (

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.whatsapp import PATH, WHATSAPP
-from bot.whatsapp.signature import sign
-from tests.bot.conftest import gateway_env
+from bot.channels.whatsapp.channel import PATH, WHATSAPP
+from bot.channels.whatsapp.signature import sign
 from tests.bot.whatsapp.support import ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, wa_env
+from tests.bot.conftest import gateway_env
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.robustness.harness import Tally, ThreadedGateway, fuzz_settings, request
 from tests.robustness.test_fuzz_http import JSON, TEXT, deep

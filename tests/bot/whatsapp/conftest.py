@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 import pytest_asyncio
 
-from bot.channels.whatsapp import PATH, WHATSAPP
+from bot.channels.whatsapp.channel import PATH, WHATSAPP
 from tests.bot.whatsapp.support import (
     ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, WhatsApp, wa_env,
 )

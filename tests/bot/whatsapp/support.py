@@ -11,9 +11,9 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp.test_utils import TestClient
 
-from bot.channels.whatsapp import PATH, WhatsAppChannel
+from bot.channels.whatsapp.channel import PATH, WhatsAppChannel
+from bot.channels.whatsapp.signature import sign, user_key
 from bot.store import Conversation, Message
-from bot.whatsapp.signature import sign, user_key
 from tests.fakes.graph_api import FakeGraphAPI
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "whatsapp"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.whatsapp import PATH, WHATSAPP
+from bot.channels.whatsapp.channel import PATH, WHATSAPP
 from bot.conversations import RASA_DOWN_TEXT
 from tests.bot.whatsapp.support import SECRET, WhatsApp, shown_text, wa_env
 

@@ -7,10 +7,10 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from bot.channels.whatsapp import MEDIA_TEXT
+from bot.channels.whatsapp.channel import MEDIA_TEXT
+from bot.channels.whatsapp.tables import contacts, inbox, sent
 from bot.conversations import RASA_DOWN_TEXT
 from bot.replies import BotRequest, Outgoing
-from bot.whatsapp.tables import contacts, inbox, sent
 from tests.bot.whatsapp.support import USER, shown_text
 
 pytestmark = pytest.mark.asyncio

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timezone
 
+from bot.channels.whatsapp.formatting import choices_of, parse_choice_id, parse_number, render
 from bot.store import Message
-from bot.whatsapp.formatting import choices_of, parse_choice_id, parse_number, render
 from tests.fakes.graph_api import validate
 
 WORDS = ["opleiding", "Warmtepompen", "installeren", "in", "Twente", "🙂", "subsidie", "mbo",

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, text, update
 
+from bot.channels.whatsapp.signature import user_key
+from bot.channels.whatsapp.tables import inbox
 from bot.replies import BotRequest
-from bot.whatsapp.signature import user_key
-from bot.whatsapp.tables import inbox
 from tests.bot.whatsapp.support import OTHER_USER, SECRET, USER, delivery
 
 pytestmark = pytest.mark.asyncio

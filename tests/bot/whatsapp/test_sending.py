@@ -48,7 +48,7 @@ async def test_temporary_errors_are_retried_and_the_message_arrives_once(wa, sta
 
 
 async def test_retries_stop_and_the_advisor_is_told(wa, caplog):
-    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp")
+    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     before = await started(wa)
     wa.graph.fail_next(500, 2, "Service temporarily unavailable", times=10)
     await advisor_says(wa)
@@ -65,7 +65,7 @@ async def test_retries_stop_and_the_advisor_is_told(wa, caplog):
     (404, 133010, "Phone number not registered", ""),
 ])
 async def test_other_client_errors_are_not_retried(wa, caplog, status, code, title, details):
-    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp")
+    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     before = await started(wa)
     wa.graph.fail_next(status, code, title, details, times=5)
     await advisor_says(wa)
@@ -75,7 +75,7 @@ async def test_other_client_errors_are_not_retried(wa, caplog, status, code, tit
 
 
 async def test_a_wrong_access_token_is_logged_with_metas_code(make_whatsapp, caplog):
-    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp")
+    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     wa = await make_whatsapp(WHATSAPP_ACCESS_TOKEN="expired-token")
     await wa.say("Hallo")
     assert [a.status for a in wa.graph.attempts()] == [401]
@@ -95,7 +95,7 @@ async def test_no_second_send_after_a_timeout(make_whatsapp):
 
 
 async def test_graph_api_down_is_retried_then_reported(make_whatsapp, caplog):
-    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp")
+    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     wa = await make_whatsapp(WHATSAPP_GRAPH_URL="http://127.0.0.1:9/v26.0")  # nothing listens
     await wa.say("Hallo")
     assert "not sent after 4 attempt(s)" in caplog.text

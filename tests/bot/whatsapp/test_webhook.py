@@ -7,10 +7,10 @@ import logging
 
 import pytest
 
-from bot.channels.whatsapp import PATH, WHATSAPP
+from bot.channels.whatsapp.channel import PATH, WHATSAPP
 from bot.conversations import RASA_DOWN_TEXT
 from tests.bot.whatsapp.support import (
-    OTHER_USER, SECRET, USER, VERIFY_TOKEN, delivery, shown_text, signed_headers, wa_env,
+    OTHER_USER, USER, VERIFY_TOKEN, delivery, shown_text, signed_headers, wa_env,
 )
 
 pytestmark = pytest.mark.asyncio
@@ -118,7 +118,7 @@ async def test_unexpected_shapes_are_acknowledged_and_ignored(wa):
 
 async def test_channel_stays_off_without_a_secret_and_says_so(make_config, make_client, graph,
                                                               caplog):
-    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp")
+    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     env = wa_env(graph.url)
     del env["WHATSAPP_APP_SECRET"]
     client = await make_client(make_config(**env))
@@ -133,7 +133,7 @@ async def test_channel_stays_off_without_a_secret_and_says_so(make_config, make_
 
 
 async def test_unknown_tenant_keeps_the_channel_off(make_config, make_client, graph, caplog):
-    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp")
+    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     client = await make_client(make_config(**wa_env(graph.url, WHATSAPP_TENANT="limburg")))
     assert WHATSAPP not in client.app
     assert "WHATSAPP_TENANT=limburg" in caplog.text

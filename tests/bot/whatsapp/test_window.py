@@ -48,7 +48,7 @@ async def test_within_the_window_an_advisor_message_goes_out_at_once(wa):
 async def test_after_24_hours_only_the_template_goes_out_and_the_message_waits(make_whatsapp,
                                                                                caplog):
     wa = await make_whatsapp(WHATSAPP_TEMPLATE_NAME=TEMPLATE)
-    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp")
+    caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     await wa.say("Ik wil graag met iemand praten")
     before = len(wa.phone())
     later = move_clock(wa, 25)

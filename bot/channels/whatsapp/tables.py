@@ -1,5 +1,5 @@
-"""The WhatsApp channel's tables, in the gateway's database (defined on bot.store's metadata, so
-`Store.open()` creates them with the others; prefix gw_wa_).
+"""The WhatsApp channel's tables, in the gateway's database (on the project's one MetaData, listed
+in database/tables.py; prefix gw_wa_).
 
 - gw_wa_contacts: one row per WhatsApp user: the pseudonym (user_key), their conversation, their
   phone number (the only copy; needed to send), when they last wrote (24-hour window), the first
@@ -17,17 +17,19 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Iterable, List, Optional, Set, Tuple
 
 from sqlalchemy import (
-    JSON, Column, DateTime, ForeignKey, Integer, String, Table, delete, insert, select, update,
+    JSON, Column, ForeignKey, Integer, String, Table, delete, insert, select, update,
 )
 from sqlalchemy.exc import IntegrityError
 
+from bot.channels.whatsapp.inbound import Inbound
 from bot.privacy import mask_for_storage
-from bot.store import StoreFacade, metadata
-from bot.whatsapp.inbound import Inbound
+from bot.store import StoreFacade
+from database.metadata import metadata
+from database.types import UTCDateTime
 
 SENT_KEEP = timedelta(days=30)
 
@@ -37,19 +39,19 @@ contacts = Table(
     Column("conversation_id", String(64), ForeignKey("gw_conversations.id"), nullable=False,
            unique=True),
     Column("wa_id", String(64), nullable=False),  # the phone number: used for sending only
-    Column("last_user_at", DateTime, nullable=True),
+    Column("last_user_at", UTCDateTime, nullable=True),
     Column("held_from_id", Integer, nullable=True),
     Column("numbered_message_id", Integer, nullable=True),
-    Column("created_at", DateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )
 
 inbox = Table(
     "gw_wa_inbox", metadata,
     Column("wamid_hash", String(64), primary_key=True),
     Column("user_key", String(64), nullable=True, index=True),  # as in gw_wa_contacts
-    Column("received_at", DateTime, nullable=False, index=True),
-    Column("claimed_at", DateTime, nullable=True),
-    Column("processed_at", DateTime, nullable=True),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("claimed_at", UTCDateTime, nullable=True),
+    Column("processed_at", UTCDateTime, nullable=True),
     Column("event", JSON, nullable=True),  # what processing needs, until it is processed
 )
 
@@ -59,7 +61,7 @@ sent = Table(
     Column("conversation_id", String(64), nullable=False, index=True),
     Column("message_id", Integer, nullable=True),  # None for a template
     Column("status", String(16), nullable=False),
-    Column("updated_at", DateTime, nullable=False, index=True),
+    Column("updated_at", UTCDateTime, nullable=False, index=True),
 )
 
 
@@ -82,14 +84,6 @@ def _hash(wamid: str) -> str:
 inbox_id = _hash  # a message's key in the inbox
 
 
-def _naive(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _aware(value: Optional[datetime]) -> Optional[datetime]:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 @dataclass(frozen=True)
 class Contact:
     user_key: str
@@ -101,7 +95,7 @@ class Contact:
 
 
 def _contact(row) -> Contact:
-    return Contact(row.user_key, row.conversation_id, row.wa_id, _aware(row.last_user_at),
+    return Contact(row.user_key, row.conversation_id, row.wa_id, row.last_user_at,
                    row.held_from_id, row.numbered_message_id)
 
 
@@ -131,7 +125,7 @@ class WhatsAppStore(StoreFacade):
                             contacts.c.user_key == message.user_key)).first() is not None
                         db.execute(insert(inbox).values(
                             wamid_hash=_hash(message.wamid), user_key=message.user_key,
-                            received_at=_naive(now), claimed_at=_naive(now),
+                            received_at=now, claimed_at=now,
                             event=_inbox_event(message, has_contact)))
                     fresh.append(message)
                 except IntegrityError:
@@ -144,7 +138,7 @@ class WhatsAppStore(StoreFacade):
         def _done():
             with self.engine.begin() as db:
                 db.execute(update(inbox).where(inbox.c.wamid_hash == message_inbox_id)
-                           .values(processed_at=_naive(now), event=None))
+                           .values(processed_at=now, event=None))
 
         await self._run(_done)
 
@@ -158,14 +152,14 @@ class WhatsAppStore(StoreFacade):
                 rows = db.execute(
                     select(inbox.c.wamid_hash, inbox.c.claimed_at, inbox.c.event)
                     .where(inbox.c.processed_at.is_(None),
-                           inbox.c.claimed_at < _naive(claimed_before))
+                           inbox.c.claimed_at < claimed_before)
                     .order_by(inbox.c.received_at)
                 ).all()
             for row in rows:
                 with self.engine.begin() as db:
                     result = db.execute(update(inbox).where(
                         inbox.c.wamid_hash == row.wamid_hash, inbox.c.claimed_at == row.claimed_at,
-                        inbox.c.processed_at.is_(None)).values(claimed_at=_naive(now)))
+                        inbox.c.processed_at.is_(None)).values(claimed_at=now))
                 if result.rowcount == 1 and row.event:
                     claimed.append((row.wamid_hash, Inbound.from_json(row.event)))
             return claimed
@@ -176,9 +170,9 @@ class WhatsAppStore(StoreFacade):
         def _purge():
             with self.engine.begin() as db:
                 gone = db.execute(delete(inbox).where(
-                    inbox.c.received_at < _naive(now - timedelta(days=dedup_days)))).rowcount
+                    inbox.c.received_at < now - timedelta(days=dedup_days))).rowcount
                 gone += db.execute(delete(sent).where(
-                    sent.c.updated_at < _naive(now - SENT_KEEP))).rowcount
+                    sent.c.updated_at < now - SENT_KEEP)).rowcount
             return gone
 
         return await self._run(_purge)
@@ -210,7 +204,7 @@ class WhatsAppStore(StoreFacade):
                 with self.engine.begin() as db:
                     db.execute(insert(contacts).values(
                         user_key=user_key, conversation_id=conversation_id, wa_id=wa_id,
-                        created_at=_naive(now)))
+                        created_at=now))
             except IntegrityError:
                 return None
             return Contact(user_key, conversation_id, wa_id, None, None, None)
@@ -223,8 +217,8 @@ class WhatsAppStore(StoreFacade):
             with self.engine.begin() as db:
                 db.execute(update(contacts).where(
                     contacts.c.user_key == user_key,
-                    (contacts.c.last_user_at.is_(None)) | (contacts.c.last_user_at < _naive(at)),
-                ).values(last_user_at=_naive(at)))
+                    (contacts.c.last_user_at.is_(None)) | (contacts.c.last_user_at < at),
+                ).values(last_user_at=at))
 
         await self._run(_wrote)
 
@@ -232,7 +226,7 @@ class WhatsAppStore(StoreFacade):
         def _set():
             with self.engine.begin() as db:
                 db.execute(update(contacts).where(contacts.c.conversation_id == conversation_id)
-                           .values(last_user_at=_naive(at) if at else None))
+                           .values(last_user_at=at))
 
         await self._run(_set)
 
@@ -276,7 +270,7 @@ class WhatsAppStore(StoreFacade):
                 with self.engine.begin() as db:
                     db.execute(insert(sent).values(
                         wamid_hash=_hash(wamid), conversation_id=conversation_id,
-                        message_id=message_id, status="accepted", updated_at=_naive(now)))
+                        message_id=message_id, status="accepted", updated_at=now))
             except IntegrityError:
                 pass
 
@@ -293,7 +287,7 @@ class WhatsAppStore(StoreFacade):
                 rank = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
                 if rank.get(status, 1) >= rank.get(row.status, 0):
                     db.execute(update(sent).where(sent.c.wamid_hash == row.wamid_hash)
-                               .values(status=status[:16], updated_at=_naive(now)))
+                               .values(status=status[:16], updated_at=now))
             return SentMessage(row.conversation_id, row.message_id, status)
 
         return await self._run(_update)

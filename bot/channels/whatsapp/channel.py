@@ -13,7 +13,7 @@ business-messaging/whatsapp/webhooks):
   are processed afterwards, in order per user. Status updates (sent/delivered/read/failed)
   are followed for the messages we sent.
 
-Sending: 24-hour window per user (bot/whatsapp/window.py). Outside it only the configured
+Sending: 24-hour window per user (bot/channels/whatsapp/window.py). Outside it only the configured
 template goes out; the message is held, the advisor sees why, and held messages are sent when
 the user writes again.
 """
@@ -33,21 +33,21 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Tenant
-from bot.conversations import Conversations
-from bot.limits import RateLimiter, Refused, clean_user_text, too_fast
-from bot.replies import Outgoing
-from bot.security import CONFIG
-from bot.store import Conversation, Message
-from bot.whatsapp import window
-from bot.whatsapp.formatting import (
+from bot.channels.whatsapp import window
+from bot.channels.whatsapp.formatting import (
     choices_of, parse_choice_id, parse_number, render, split_text, template_body, text_part,
 )
-from bot.whatsapp.graph_client import REENGAGEMENT, GraphClient, GraphError
-from bot.whatsapp.inbound import Delivery, Inbound, Status, parse_delivery
-from bot.whatsapp.settings import WhatsAppSettings
-from bot.whatsapp.signature import user_key, valid
-from bot.whatsapp.tables import Contact, WhatsAppStore, inbox_id
+from bot.channels.whatsapp.graph_client import REENGAGEMENT, GraphClient, GraphError
+from bot.channels.whatsapp.inbound import Delivery, Inbound, Status, parse_delivery
+from bot.channels.whatsapp.settings import WhatsAppSettings
+from bot.channels.whatsapp.signature import user_key, valid
+from bot.channels.whatsapp.tables import Contact, WhatsAppStore, inbox_id
+from bot.config import Tenant
+from bot.conversations import Conversations
+from bot.http import CONFIG, Refused
+from bot.limits import RateLimiter, clean_user_text, too_fast
+from bot.replies import Outgoing
+from bot.store import Conversation, Message
 
 log = logging.getLogger(__name__)
 

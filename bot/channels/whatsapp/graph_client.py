@@ -127,8 +127,8 @@ class GraphClient:
         data = await self._post(body)
         try:
             return str(data["messages"][0]["id"])
-        except (KeyError, IndexError, TypeError):
-            raise GraphError(200, None, f"answer without a message id: {str(data)[:200]}")
+        except (KeyError, IndexError, TypeError) as error:
+            raise GraphError(200, None, f"answer without a message id: {str(data)[:200]}") from error
 
     async def mark_read(self, wamid: str, typing: bool = True) -> None:
         """Blue ticks and "typing..." while the bot thinks (typing-indicators docs). One try:

@@ -1,4 +1,4 @@
-"""WhatsApp Cloud API channel: the parts behind bot/channels/whatsapp.py.
+"""WhatsApp Cloud API channel: the parts behind bot/channels/whatsapp/channel.py.
 
 - settings.py     WHATSAPP_* environment variables; the channel is off without them
 - signature.py    X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret)

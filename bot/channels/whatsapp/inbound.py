@@ -27,7 +27,7 @@ class Inbound:
     """One message from a user. kind: text | reply | media | silent | other.
 
     Read back from the inbox (crash recovery), `wamid` is None and so is `wa_id` unless the
-    user had no contact yet (bot/whatsapp/tables.py keeps only what processing needs)."""
+    user had no contact yet (bot/channels/whatsapp/tables.py keeps only what processing needs)."""
 
     wamid: Optional[str]
     wa_id: Optional[str]  # the phone number
