@@ -1,7 +1,7 @@
 """The user's profile: slot names, understanding free-text answers, and the profile
-dict that knowledge/ expects (see the team brief).
+dict that knowledge/ expects (knowledge/__init__.py, "The profile").
 
-Slots hold canonical values (the NLU contract's entity values), or "onbekend" when the
+Slots hold canonical values (knowledge/vocabulary.yaml), or "onbekend" when the
 user said "weet ik niet" / "maakt niet uit" or an answer was skipped. The profile dict
 turns "onbekend" into None.
 """
@@ -13,8 +13,9 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import knowledge
 from knowledge.vocabulary import (  # noqa: F401  (the actions read them as p.NAME)
-    AGE_RANGE, BENEFIT_TYPES, BENEFIT_WORDS, EMPLOYMENT_STATUSES, EMPLOYMENT_WORDS, FORMAT_WORDS,
-    SECTOR_WORDS, SECTORS, THEME_WORDS, UNKNOWN_WORDS, match_words, parse_int, says_unknown)
+    AGE_RANGE, BENEFIT_LABELS, BENEFIT_TYPES, BENEFIT_WORDS, EMPLOYMENT_LABELS, EMPLOYMENT_STATUSES,
+    EMPLOYMENT_WORDS, FORMAT_LABELS, FORMAT_WORDS, REGION_LABELS, REGIONS, SECTOR_LABELS, SECTOR_WORDS,
+    SECTORS, THEME_LABELS, THEME_WORDS, UNKNOWN_WORDS, match_words, parse_int, says_unknown)
 from knowledge.vocabulary import norm as _norm
 from rasa_sdk import Tracker
 
@@ -28,30 +29,8 @@ PROFILE_SLOTS = [
     "hours_per_week", "budget", "age", "sector", "company_size", "benefit_type",
 ]
 
-TENANTS = ("brabant", "twente", "noord")
+TENANTS = REGIONS  # the regional sites
 
-# --- Dutch labels for showing the profile back ---------------------------------------
-THEME_LABELS = {
-    "installatietechniek": "installaties, zoals warmtepompen en zonnepanelen",
-    "verduurzaming_woningen": "woningen verduurzamen",
-    "circulair_bouwen": "circulair bouwen",
-    "batterijtechnologie": "batterijen en energieopslag",
-    "digitalisering_bouw": "digitaal bouwen (BIM)",
-    "infra_netwerken": "netwerken en infra",
-}
-EMPLOYMENT_LABELS = {
-    "werkend": "je hebt een baan", "werkzoekend": "je zoekt werk", "zzp": "je bent zzp'er",
-    "werkgever": "je bent werkgever", "uitkering": "je hebt een uitkering",
-    "student": "je bent student",
-}
-FORMAT_LABELS = {"online": "online", "klassikaal": "in een klas", "hybride": "hybride (online en in een klas)"}
-SECTOR_LABELS = {
-    "installatie": "installatie", "bouw_infra": "bouw en infra", "energie": "energie",
-    "metaal": "metaal", "zorg": "zorg", "kinderopvang": "kinderopvang", "onderwijs": "onderwijs",
-    "ict": "ICT", "groen": "groen", "logistiek": "logistiek", "overig": "een andere sector",
-}
-BENEFIT_LABELS = {"ww": "WW", "wia": "WIA", "wajong": "Wajong", "bijstand": "bijstand", "zw": "Ziektewet"}
-REGION_LABELS = {"brabant": "Brabant", "twente": "Twente", "noord": "Noord-Nederland"}
 
 def parse_level(text: Any) -> Optional[str]:
     """Canonical education level in a free answer ("ik heb mbo 3" -> "mbo3"), else None."""

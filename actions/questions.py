@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Text
 
+from knowledge import vocabulary
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -38,36 +39,19 @@ def _buttons(slot: Text, choices: List[tuple], unknown: Optional[Text] = None) -
 QUESTIONS: Dict[Text, Dict[Text, Any]] = {
     "theme": {
         "text": "Waar wil je meer over leren?",
-        "buttons": _buttons("theme", [
-            ("Warmtepompen en installaties", "installatietechniek"),
-            ("Woningen verduurzamen", "verduurzaming_woningen"),
-            ("Circulair bouwen", "circulair_bouwen"),
-            ("Batterijen en opslag", "batterijtechnologie"),
-            ("Digitaal bouwen (BIM)", "digitalisering_bouw"),
-            ("Netwerken en infra", "infra_netwerken"),
-        ], unknown="Weet ik nog niet"),
+        "buttons": _buttons("theme", vocabulary.buttons("themes"), unknown="Weet ik nog niet"),
     },
     "education_level": {
         "text": "Wat is je hoogste diploma?",
-        "buttons": _buttons("education_level", [
-            ("Geen diploma", "geen"), ("vmbo", "vmbo"), ("mbo 2", "mbo2"), ("mbo 3", "mbo3"),
-            ("mbo 4", "mbo4"), ("havo of vwo", "havo"), ("hbo", "hbo_bachelor"),
-            ("universiteit", "wo_bachelor"),
-        ], unknown="Zeg ik liever niet"),
+        "buttons": _buttons("education_level", vocabulary.buttons("education_levels"), unknown="Zeg ik liever niet"),
     },
     "employment_status": {
         "text": "Wat past het best bij jou?",
-        "buttons": _buttons("employment_status", [
-            ("Ik heb een baan", "werkend"), ("Ik ben zzp'er", "zzp"), ("Ik zoek werk", "werkzoekend"),
-            ("Ik heb een uitkering", "uitkering"), ("Ik ben werkgever", "werkgever"),
-            ("Ik ben student", "student"),
-        ], unknown="Zeg ik liever niet"),
+        "buttons": _buttons("employment_status", vocabulary.buttons("employment_statuses"), unknown="Zeg ik liever niet"),
     },
     "course_format": {
         "text": "Hoe wil je het liefst leren?",
-        "buttons": _buttons("course_format", [
-            ("Online", "online"), ("In een klas", "klassikaal"), ("Allebei (hybride)", "hybride"),
-        ], unknown="Maakt niet uit"),
+        "buttons": _buttons("course_format", vocabulary.buttons("course_formats"), unknown="Maakt niet uit"),
     },
     "hours_per_week": {
         "text": "Hoeveel uur per week heb je om te leren, naast je werk?",
@@ -88,10 +72,7 @@ QUESTIONS: Dict[Text, Dict[Text, Any]] = {
     },
     "sector": {
         "text": "In welke sector werk je, of werkt je bedrijf?",
-        "buttons": _buttons("sector", [
-            ("Installatie", "installatie"), ("Bouw en infra", "bouw_infra"), ("Energie", "energie"),
-            ("Metaal", "metaal"), ("Zorg", "zorg"), ("ICT", "ict"), ("Iets anders", "overig"),
-        ]),
+        "buttons": _buttons("sector", vocabulary.buttons("sectors")),
     },
     "company_size": {
         "text": "Hoeveel mensen werken er bij het bedrijf?",
@@ -101,10 +82,7 @@ QUESTIONS: Dict[Text, Dict[Text, Any]] = {
     },
     "benefit_type": {
         "text": "Welke uitkering heb je?",
-        "buttons": _buttons("benefit_type", [
-            ("WW", "ww"), ("WIA", "wia"), ("Wajong", "wajong"), ("Bijstand", "bijstand"),
-            ("Ziektewet", "zw"),
-        ], unknown="Zeg ik liever niet"),
+        "buttons": _buttons("benefit_type", vocabulary.buttons("benefit_types"), unknown="Zeg ik liever niet"),
     },
 }
 
@@ -127,11 +105,7 @@ REPHRASED: Dict[Text, Text] = {
 }
 
 # Example places per regional site, for the location question.
-TENANT_PLACES = {
-    "brabant": ["Breda", "Eindhoven", "'s-Hertogenbosch"],
-    "twente": ["Enschede", "Hengelo", "Almelo"],
-    "noord": ["Groningen", "Leeuwarden", "Assen"],
-}
+TENANT_PLACES = vocabulary.EXAMPLE_PLACES
 
 
 def question(tracker: Tracker, slot: Text) -> Dict[Text, Any]:

@@ -14,7 +14,7 @@ Public API (stable; the action server codes against these names):
 Every function that needs the database uses the engine of the last init_db() call and calls
 init_db() itself when none was made yet. All accept a keyword-only `engine=` to use another one.
 
-The profile is the dict of the team brief (all keys optional, None when unknown):
+The profile (all keys optional, None when unknown; closed values: knowledge/vocabulary.yaml):
 theme, education_level, location, region, employment_status, age, sector, course_format,
 hours_per_week, budget, on_benefit, benefit_type, company_size, tenant.
 Unknown keys are ignored; a value that cannot be understood (age "oud", education_level "xyz")
@@ -27,23 +27,17 @@ from __future__ import annotations
 from datetime import date
 from typing import List, Optional
 
+from . import db as _db
+from . import funding as _funding
+from . import hubs as _hubs
+from . import occupations as _occupations
+from . import places as _places
+from . import search as _search
 from .levels import EDUCATION_LEVELS, canonical_level, level_label, nlqf_for
 from .types import (FundingAdvice, Hub, ModuleDetail, ModuleHit, Occupation, Offering, Place,
-                    SearchResult)
+                    ProfileError, SearchResult)
+from .vocabulary import FORMATS, REGIONS, THEMES
 
-THEMES = ("installatietechniek", "circulair_bouwen", "batterijtechnologie", "digitalisering_bouw",
-          "infra_netwerken", "verduurzaming_woningen")
-REGIONS = ("brabant", "twente", "noord")
-FORMATS = ("online", "klassikaal", "hybride")
-
-
-class ProfileError(ValueError):
-    """A profile or filter value that cannot be understood. str(err) is a Dutch sentence;
-    `key` names the profile/filter key."""
-
-    def __init__(self, key: str, message: str):
-        super().__init__(message)
-        self.key = key
 
 
 def init_db(url: Optional[str] = None):
@@ -53,8 +47,7 @@ def init_db(url: Optional[str] = None):
     repository root. An existing database is upgraded in place, never dropped. Returns the
     SQLAlchemy Engine and makes it the default for the other functions.
     """
-    from .db import init_db as _init_db
-    return _init_db(url)
+    return _db.init_db(url)
 
 
 def search_modules(profile: Optional[dict], query: Optional[str] = None,
@@ -69,8 +62,8 @@ def search_modules(profile: Optional[dict], query: Optional[str] = None,
     Dutch which wish was let go. Empty or over-long queries never crash: the result is
     empty or profile-ranked with a `message`.
     """
-    from .search import search_modules as _search
-    return _search(profile, query, filters, limit, offset, engine=engine, today=today)
+    return _search.search_modules(profile, query, filters, limit, offset, engine=_db.get_engine(engine),
+                                  today=today)
 
 
 def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
@@ -78,8 +71,8 @@ def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
     """All about one module (with its upcoming offerings), or None when it does not exist or
     its feed withdrew it (no longer offered). include_withdrawn=True also returns a withdrawn
     module, with `withdrawn_at` set, so a caller can say it is no longer offered."""
-    from .search import get_module as _get
-    return _get(module_id, engine=engine, today=today, include_withdrawn=include_withdrawn)
+    return _search.get_module(module_id, engine=_db.get_engine(engine), today=today,
+                              include_withdrawn=include_withdrawn)
 
 
 def evaluate_funding(profile: Optional[dict], module_id: Optional[str] = None,
@@ -92,8 +85,7 @@ def evaluate_funding(profile: Optional[dict], module_id: Optional[str] = None,
     conditions on the course are listed in the reasons. STAP is always `ended` from
     2024-01-01. `missing_facts` lists profile keys that would settle a `maybe`.
     """
-    from .funding import evaluate_funding as _eval
-    return _eval(profile, module_id, as_of, engine=engine, schemes=schemes)
+    return _funding.evaluate_funding(profile, module_id, as_of, engine=_db.get_engine(engine), schemes=schemes)
 
 
 def resolve_place(text: Optional[str], *, engine=None) -> Optional[Place]:
@@ -102,22 +94,19 @@ def resolve_place(text: Optional[str], *, engine=None) -> Optional[Place]:
     region is brabant/twente/noord, or None elsewhere in the Netherlands. Returns None for
     unknown or foreign places and for empty input.
     """
-    from .places import resolve_place as _resolve
-    return _resolve(text, engine=engine)
+    return _places.resolve_place(text, engine=_db.get_engine(engine))
 
 
 def nearest_hubs(place: Optional[Place] = None, region: Optional[str] = None, limit: int = 1,
                  *, engine=None) -> List[Hub]:
     """Hubs nearest to a place (distance_km filled), or the hubs of a region (alphabetical)."""
-    from .hubs import nearest_hubs as _nearest
-    return _nearest(place, region, limit, engine=engine)
+    return _hubs.nearest_hubs(place, region, limit, engine=_db.get_engine(engine))
 
 
 def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = None,
                          *, engine=None) -> List[Occupation]:
     """Energy-transition shortage occupations for a region and/or theme (indicative sample)."""
-    from .occupations import shortage_occupations as _occ
-    return _occ(region, theme, engine=engine)
+    return _occupations.shortage_occupations(region, theme, engine=_db.get_engine(engine))
 
 
 __all__ = [

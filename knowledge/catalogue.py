@@ -13,10 +13,11 @@ from typing import List, Optional
 
 from sqlalchemy import delete, insert, select, update
 
-from . import FORMATS, THEMES
+from .vocabulary import FORMATS, REGIONS, THEMES
 from . import schema as S
 from .indexing import reindex_modules
 from .levels import level_label
+from .meta import get_meta, set_meta
 from .places import place_index
 from .textnl import normalise
 
@@ -178,7 +179,7 @@ def validate(rec: dict) -> dict:
     out["provider"] = {
         "id": _str(prov, "id", max_len=80) or slug(pname), "name": pname,
         "kind": _str(prov, "kind", max_len=40), "city": _str(prov, "city", max_len=100) or None,
-        "region": prov.get("region") if prov.get("region") in ("brabant", "twente", "noord") else None,
+        "region": prov.get("region") if prov.get("region") in REGIONS else None,
         "url": _url(prov, "url"), "sample": out["sample"],
     }
     themes = rec.get("themes")
@@ -277,7 +278,6 @@ def replace_offerings(conn, source: str, source_id: str, offerings: List[dict]) 
 
 def bump_catalogue_version(conn) -> None:
     """Every catalogue write bumps it, so in-memory search indexes reload."""
-    from .db import get_meta, set_meta
     set_meta(conn, "catalogue_version", str(int(get_meta(conn, "catalogue_version") or 0) + 1))
 
 

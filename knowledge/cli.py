@@ -11,8 +11,17 @@ from typing import List, Optional
 
 from sqlalchemy import func, select
 
+from database import migrate
+
 from . import (FORMATS, REGIONS, THEMES, ProfileError, evaluate_funding, get_module, init_db,
                nearest_hubs, resolve_place, search_modules)
+from . import schema as S
+from .feeds import sources
+from .importers import CatalogueImportError, import_file
+from .importers.edudex_sync import sync_edudex
+from .importers.http import DEFAULT_TIMEOUT
+from .importers.ooapi_sync import PAGE_SIZE, sync_ooapi
+from .meta import get_meta
 from .textnl import format_date_nl
 
 OUTCOME_NL = {"eligible": "JA", "maybe": "MISSCHIEN", "not_eligible": "NEE", "ended": "GESTOPT"}
@@ -78,14 +87,11 @@ def cmd_funding(a) -> int:
 
 
 def cmd_import(a) -> int:
-    from .importers import import_file
     print(import_file(a.file, a.kind, sample=a.sample, parent=a.parent))
     return 0
 
 
 def cmd_sync(a) -> int:
-    from .importers.edudex_sync import sync_edudex
-    from .importers.ooapi_sync import sync_ooapi
     options = {k: v for k, v in (("timeout", a.timeout), ("token_env", a.token_env)) if v is not None}
     if a.kind == "ooapi":
         report = sync_ooapi(a.url, a.provider, **options, **({"page_size": a.page_size} if a.page_size else {}))
@@ -96,7 +102,6 @@ def cmd_sync(a) -> int:
 
 
 def cmd_sources(a) -> int:
-    from .feeds import sources
     with init_db().connect() as conn:
         rows = sources(conn)
     if not rows:
@@ -114,13 +119,13 @@ def cmd_sources(a) -> int:
 
 
 def cmd_stats(a) -> int:
-    from . import schema as S
-    from .db import get_meta
     engine = init_db()
     with engine.connect() as conn:
-        count = lambda t, *w: conn.execute(select(func.count()).select_from(t).where(*w)).scalar()  # noqa: E731
+        def count(table, *where):
+            return conn.execute(select(func.count()).select_from(table).where(*where)).scalar()
+
         print(f"database: {engine.url.render_as_string(hide_password=True)}")
-        print(f"schemaversie: {conn.execute(select(func.max(S.schema_version.c.version))).scalar()}")
+        print(f"schemaversie (Alembic): {migrate.current(engine)}")
         n, n_sample = count(S.module), count(S.module, S.module.c.sample.is_(True))
         n_withdrawn = count(S.module, S.module.c.withdrawn_at.isnot(None))
         print(f"modules: {n} (waarvan {n_sample} voorbeeldgegevens, sample: true; {n_withdrawn} ingetrokken, "
@@ -174,8 +179,6 @@ def cmd_module(a) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .importers.http import DEFAULT_TIMEOUT
-    from .importers.ooapi_sync import PAGE_SIZE
     p = argparse.ArgumentParser(prog="python -m knowledge", description="Leerwijzer kennisbank (catalogus, regelingen, hubs)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="database maken/bijwerken en voorbeeldcatalogus laden")
@@ -227,7 +230,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from .importers import CatalogueImportError
     a = build_parser().parse_args(argv)
     try:
         engine = init_db()

@@ -136,7 +136,7 @@ def _write(conn, report: FeedReport, records: List[dict], existing: dict) -> Non
     try:
         with conn.begin_nested():
             ids = upsert_modules(conn, records, feed=report.feed)
-        for rec, mid in zip(records, ids):
+        for rec, mid in zip(records, ids, strict=True):
             (report.updated if rec["source_id"] in existing else report.new).append(mid)
         return
     except RecordError:
@@ -166,9 +166,17 @@ def _url_hash(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Cached:
+    """What a URL answered with in an earlier run: its validators and its body."""
+
+    etag: Optional[str]
+    last_modified: Optional[str]
+    body: str
+
+
 def load_http_cache(conn, feed: str) -> dict:
-    """URL -> importers.http.Cached of the feed's last run."""
-    from .importers.http import Cached
+    """URL -> Cached of the feed's last run."""
     return {r.url: Cached(r.etag, r.last_modified, r.body) for r in conn.execute(
         select(S.feed_http_cache.c.url, S.feed_http_cache.c.etag, S.feed_http_cache.c.last_modified,
                S.feed_http_cache.c.body).where(S.feed_http_cache.c.feed == feed))}

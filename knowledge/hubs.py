@@ -5,8 +5,10 @@ from typing import List, Optional
 
 from sqlalchemy import select
 
-from . import REGIONS, ProfileError
+from .types import ProfileError
+from .vocabulary import REGIONS
 from . import schema as S
+from .connection import engine_or_default
 from .places import haversine_km
 from .types import Hub, Place
 
@@ -15,7 +17,6 @@ def nearest_hubs(place: Optional[Place] = None, region: Optional[str] = None, li
                  engine=None) -> List[Hub]:
     """See knowledge.nearest_hubs. With a place: nearest first (any region, or only `region`
     when given). Without a place: the hubs of `region` alphabetically, or all hubs."""
-    from .db import get_engine
     if region is not None and region not in REGIONS:
         raise ProfileError("region", f"Ik ken de regio '{str(region)[:40]}' niet. Kies uit: {', '.join(REGIONS)}.")
     if place is not None and not isinstance(place, Place):
@@ -25,7 +26,7 @@ def nearest_hubs(place: Optional[Place] = None, region: Optional[str] = None, li
     q = select(S.hub).order_by(S.hub.c.name)
     if region:
         q = q.where(S.hub.c.region == region)
-    with get_engine(engine).connect() as conn:
+    with engine_or_default(engine).connect() as conn:
         rows = conn.execute(q).mappings().all()
     hubs = [Hub(hub_id=r["id"], name=r["name"], region=r["region"], address=r["address"], city=r["city"],
                 what_you_can_do=r["what_you_can_do"], url=r["url"], opening_hours=r["opening_hours"],

@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, select, text
 from . import schema as S
 from .places import to_xy
 from .textnl import compound_parts_text, index_terms
+from .vocabulary import THEMES
 
 CHUNK = 500
 THEME_NAMES = {
@@ -28,7 +29,6 @@ THEME_NAMES = {
 
 
 def theme_bit(theme_code: str) -> int:
-    from . import THEMES
     return 1 << THEMES.index(theme_code)
 
 

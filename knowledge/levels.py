@@ -1,13 +1,15 @@
 """Dutch education levels and NLQF (domain-facts.md, section 3, Nuffic table).
 
-Canonical education_level values come from the NLU contract. `nlqf_for` also accepts
-common spellings ("mbo 3", "mbo-III", "niveau 3", "havo", "MTS") so a slot value that
-skipped synonym mapping still works.
+Canonical education_level values and their Dutch labels are in knowledge/vocabulary.yaml.
+`nlqf_for` also accepts common spellings ("mbo 3", "mbo-III", "niveau 3", "havo", "MTS") so a
+slot value that skipped synonym mapping still works.
 """
 from __future__ import annotations
 
 import re
 from typing import Optional, Union
+
+from .vocabulary import EDUCATION_LEVEL_VALUES, LEVEL_LABELS
 
 # canonical education_level -> NLQF. vwo is "4+" in the Nuffic table; we use 4 for arithmetic.
 # "geen" (no diploma) is 0: below NLQF 1, so mbo 1-2 modules count as a step up.
@@ -28,21 +30,8 @@ EDUCATION_LEVELS = {
     "doctoraat": 8,
 }
 
-LABELS = {
-    "geen": "geen diploma",
-    "vmbo": "vmbo",
-    "mbo1": "mbo 1",
-    "mbo2": "mbo 2",
-    "mbo3": "mbo 3",
-    "mbo4": "mbo 4",
-    "havo": "havo",
-    "vwo": "vwo",
-    "associate_degree": "associate degree",
-    "hbo_bachelor": "hbo",
-    "wo_bachelor": "wo",
-    "master": "master",
-    "doctoraat": "doctoraat",
-}
+LABELS = LEVEL_LABELS  # Dutch, from knowledge/vocabulary.yaml
+assert tuple(EDUCATION_LEVELS) == EDUCATION_LEVEL_VALUES == tuple(LABELS), "levels and vocabulary differ"
 
 # free spellings -> canonical value (keys are normalised: lower case, no punctuation/spaces)
 _ALIASES = {

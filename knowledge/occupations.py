@@ -8,8 +8,10 @@ from typing import List, Optional
 import yaml
 from sqlalchemy import delete, insert, or_, select
 
-from . import REGIONS, THEMES, ProfileError
+from .types import ProfileError
+from .vocabulary import REGIONS, THEMES
 from . import schema as S
+from .connection import engine_or_default
 from .types import Occupation
 
 DATA = Path(__file__).parent / "data" / "occupations.yaml"
@@ -45,7 +47,6 @@ def seed_occupations(conn) -> None:
 def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = None, *,
                          engine=None) -> List[Occupation]:
     """See knowledge.shortage_occupations. National occupations count for every region."""
-    from .db import get_engine
     if region is not None and region not in REGIONS:
         raise ProfileError("region", f"Ik ken de regio '{region}' niet. Kies uit: {', '.join(REGIONS)}.")
     if theme is not None and theme not in THEMES:
@@ -55,7 +56,7 @@ def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = No
         q = q.where(or_(S.occupation.c.region == region, S.occupation.c.region.is_(None)))
     if theme:
         q = q.where(S.occupation.c.theme == theme)
-    with get_engine(engine).connect() as conn:
+    with engine_or_default(engine).connect() as conn:
         rows = conn.execute(q).mappings().all()
         links = defaultdict(list)
         if rows:

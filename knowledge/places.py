@@ -15,6 +15,7 @@ from typing import Dict, Optional, Tuple
 from sqlalchemy import delete, insert, select
 
 from . import schema as S
+from .connection import engine_or_default
 from .textnl import strip_accents
 from .types import Place
 
@@ -103,7 +104,17 @@ class _PlaceIndex:
             close = difflib.get_close_matches(key, list(self.aliases), n=1, cutoff=0.88)
             if close:
                 return self.places[self.aliases[close[0]]]
+            for swapped in _swaps(key):  # two letters swapped: "tilbrug" (difflib: 0.86)
+                if swapped in self.aliases:
+                    return self.places[self.aliases[swapped]]
         return None
+
+
+def _swaps(word: str):
+    """The word with two neighbouring letters swapped, at each place."""
+    for i in range(len(word) - 1):
+        if word[i] != word[i + 1]:
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2:]
 
 
 _INDEX: Dict[str, _PlaceIndex] = {}
@@ -122,6 +133,5 @@ def resolve_place(text: Optional[str], *, engine=None, conn=None) -> Optional[Pl
         return None
     if conn is not None:
         return place_index(conn).lookup(text)
-    from .db import get_engine
-    with get_engine(engine).connect() as c:
+    with engine_or_default(engine).connect() as c:
         return place_index(c).lookup(text)

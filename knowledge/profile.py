@@ -1,10 +1,11 @@
-"""Checking and normalising the profile dict of the team brief."""
+"""Checking and normalising the profile dict (knowledge/__init__.py, "The profile")."""
 from __future__ import annotations
 
 import re
 from typing import Optional
 
-from . import FORMATS, REGIONS, THEMES, ProfileError
+from .types import ProfileError
+from .vocabulary import FORMATS, REGIONS, THEMES
 from .levels import LABELS, canonical_level, nlqf_for
 
 EMPLOYMENT = ("werkend", "werkzoekend", "zzp", "werkgever", "uitkering", "student")

@@ -16,9 +16,10 @@ import numpy as np
 from sqlalchemy import select
 
 from . import schema as S
+from .vocabulary import FORMATS, REGIONS
 
-FORMAT_CODE = {"online": 0, "klassikaal": 1, "hybride": 2}
-REGION_CODE = {None: 0, "brabant": 1, "twente": 2, "noord": 3}
+FORMAT_CODE = {value: code for code, value in enumerate(FORMATS)}
+REGION_CODE = {None: 0, **{value: code for code, value in enumerate(REGIONS, start=1)}}
 FLEX = -1  # start "whenever you like"; sorts before dated starts
 
 

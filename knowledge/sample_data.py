@@ -14,9 +14,10 @@ from typing import List, Optional
 import yaml
 
 from .catalogue import default_prepare
+from .vocabulary import REGIONS
 
 DATA = Path(__file__).parent / "data"
-ALL_REGIONS = ["brabant", "twente", "noord"]
+ALL_REGIONS = list(REGIONS)
 PROVIDER_KIND = {"mbo": "roc", "hbo": "hogeschool", "post-hbo": "hogeschool", "wo": "universiteit",
                  "branche": "opleider"}
 HUB_BY_CITY = {"Breda": "th-breda", "'s-Hertogenbosch": "th-den-bosch", "Eindhoven": "th-eindhoven",

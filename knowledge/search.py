@@ -15,18 +15,22 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from sqlalchemy import Date, bindparam, select, text
 
-from . import FORMATS, REGIONS, THEMES, ProfileError
+from .types import ProfileError
+from .vocabulary import FORMATS, REGIONS, THEMES
 from . import schema as S
-from .db import get_engine, json_list
+from .connection import engine_or_default
 from .indexing import theme_bit
 from .levels import LABELS, level_label, nlqf_for
+from .meta import json_list
 from .places import haversine_km, place_index, resolve_place, to_xy
 from .profile import normalise_profile
+from .funding import course_facts
 from .funding.engine import Facts, evaluate_test
 from .funding.rules import facts_in, load_rules
 from .ranking import Ranked, rank, rank_index
 from .textnl import format_eur, format_price, fts5_query, pg_tsquery, query_words
 from .types import ModuleDetail, ModuleHit, Offering, SearchResult
+from .vocabulary import REGION_LABELS, THEME_NAMES
 
 MAX_QUERY_CHARS = 300
 MAX_LIMIT = 50
@@ -39,10 +43,6 @@ W = {"text": 4.0, "theme": 3.0, "level": 2.0, "place": 2.5, "format": 1.0, "star
 RELAX_ORDER = ["start_within_days", "hours_per_week", "max_price", "format", "location", "region", "level",
                "theme"]
 FILTER_KEYS = set(RELAX_ORDER) | {"radius_km"}
-REGION_NAMES = {"brabant": "Brabant", "twente": "Twente", "noord": "Noord-Nederland"}
-THEME_LABELS = {"installatietechniek": "installatietechniek", "circulair_bouwen": "circulair bouwen",
-                "batterijtechnologie": "batterijtechnologie", "digitalisering_bouw": "digitalisering in de bouw",
-                "infra_netwerken": "infra en energienetwerken", "verduurzaming_woningen": "verduurzaming van woningen"}
 # single words that are also Dutch places but usually mean something else in a query
 _NOT_PLACES = {"best", "son", "mill", "made", "enter", "haren", "grave", "vries", "goor", "nes", "balk", "leek",
                "gieten", "rijen", "hoeven", "beek", "delden", "hasselt", "leiden", "goes", "weert", "hoorn", "ede",
@@ -194,14 +194,14 @@ def _relax_message(key: str, w: Wish, f: dict, hits: List[ModuleHit]) -> str:
     if "location" in f and key != "location":
         place_part = f" in de buurt van {f['location'].name}"
     elif "region" in f and key != "region":
-        place_part = f" in {REGION_NAMES[f['region']]}"
+        place_part = f" in {REGION_LABELS[f['region']]}"
     if key == "format":
         words = {"klassikaal": "klassikaal", "online": "online", "hybride": "hybride (deels online)"}
         formats = {h.format for h in hits}
         tail = f"{formats.pop()} opties" if len(formats) == 1 else "opties in een andere lesvorm"
         return f"Ik vond niets {words[f['format']]}{place_part}; dit zijn {tail}."
     if key == "region":
-        return f"Ik vond niets in {REGION_NAMES[f['region']]}; dit zijn opties elders of online."
+        return f"Ik vond niets in {REGION_LABELS[f['region']]}; dit zijn opties elders of online."
     if key == "location":
         return (f"Ik vond niets binnen {f.get('radius_km', DEFAULT_RADIUS_KM)} km van {f['location'].name}; "
                 f"dit zijn opties verder weg of online.")
@@ -216,7 +216,7 @@ def _relax_message(key: str, w: Wish, f: dict, hits: List[ModuleHit]) -> str:
     if key == "level":
         return f"Ik vond niets op niveau {f['level']}{place_part}; dit zijn opties op een ander niveau."
     if key == "theme":
-        return f"Ik vond niets over {THEME_LABELS[f['theme']]}{place_part}; dit zijn andere opties."
+        return f"Ik vond niets over {THEME_NAMES[f['theme']]}{place_part}; dit zijn andere opties."
     return ""
 
 
@@ -237,14 +237,14 @@ def _plans(filters: dict, words: List[str]):
 def search_modules(profile: Optional[dict], query: Optional[str] = None, filters: Optional[dict] = None,
                    limit: int = 3, offset: int = 0, *, engine=None, today: Optional[date] = None) -> SearchResult:
     """See knowledge.search_modules."""
-    for name, value, hi in (("limit", limit, MAX_LIMIT), ("offset", offset, 10_000)):
+    for name, value, _most in (("limit", limit, MAX_LIMIT), ("offset", offset, 10_000)):
         if isinstance(value, bool) or not isinstance(value, int) or value < (1 if name == "limit" else 0):
             raise ProfileError(name, f"{name} moet een geheel getal zijn (limit 1-{MAX_LIMIT}, offset vanaf 0).")
     limit, offset = min(limit, MAX_LIMIT), min(offset, 10_000)
     if query is not None and not isinstance(query, str):
         raise ProfileError("query", "De zoekvraag moet tekst zijn.")
     today = today or date.today()
-    with get_engine(engine).connect() as conn:
+    with engine_or_default(engine).connect() as conn:
         person = normalise_profile(profile, resolve=lambda t: resolve_place(t, conn=conn))
         f, messages = _check_filters(filters, conn)
         if person.get("unknown_location"):
@@ -304,7 +304,7 @@ def _reasons(w: Wish, m: dict, o: dict, themes: List[str], distance: Optional[fl
         out.append(f"past bij je zoekvraag '{' '.join(w.words)}'")
     wanted = w.filters.get("theme") or w.theme
     if wanted and wanted in themes:
-        out.append(f"gaat over {THEME_LABELS[wanted]}")
+        out.append(f"gaat over {THEME_NAMES[wanted]}")
     p, n = w.person.get("nlqf"), m["nlqf_level"]
     if p is not None and n is not None:
         p = max(p, 1)  # as in the ranking: without a diploma, level 1-2 is the next step
@@ -330,7 +330,7 @@ def _reasons(w: Wish, m: dict, o: dict, themes: List[str], distance: Optional[fl
     else:
         region = w.filters.get("region") or w.person.get("region") or w.person.get("tenant")
         if region and o["region"] == region:
-            out.append(f"in jouw regio ({REGION_NAMES[region]})")
+            out.append(f"in jouw regio ({REGION_LABELS[region]})")
     if o.get("hub_name"):
         out.append(f"les bij {o['hub_name']}")
     start = o["start_date"]
@@ -396,7 +396,7 @@ def _hits(conn, w: Wish, ranked, text_used: bool) -> List[ModuleHit]:
     rows = conn.execute(_HITS_SQL, {"ids": [oid for _, _, oid in ranked]}).mappings().all()
     by_offering = {r["o_id"]: r for r in rows}
     hits = []
-    for mid, score, oid in ranked:
+    for _mid, score, oid in ranked:
         r = by_offering[oid]
         off = {k: r["o_" + k] for k in ("id", "format", "location", "region", "lat", "lon", "start_date", "price_eur",
                                         "hub_name")}
@@ -415,7 +415,7 @@ def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
     if not isinstance(module_id, str) or not module_id or len(module_id) > 120:
         return None
     today = today or date.today()
-    with get_engine(engine).connect() as conn:
+    with engine_or_default(engine).connect() as conn:
         mods, themes = _load(conn, [module_id])
         if module_id not in mods or (mods[module_id]["withdrawn_at"] and not include_withdrawn):
             return None
@@ -428,7 +428,6 @@ def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
                               location=r["location"], region=r["region"], format=r["format"],
                               price_eur=r["price_eur"], price_text=price_text(r["price_eur"], tags),
                               schedule=r["schedule"], hub_id=r["hub_id"]) for r in upcoming]
-        from .funding import course_facts
         facts = Facts({}, course_facts(conn, module_id, today), today)
     first = upcoming[0] if upcoming else None
     funding = json_list(m["funding_tags"])

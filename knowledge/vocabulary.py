@@ -1,19 +1,64 @@
-"""The closed vocabularies of a profile: canonical values and the words people use for them.
+"""The closed vocabularies: canonical values, the Dutch words shown for them, and the words
+people use for them.
 
-One home for these facts: the NLU post-processing (nlu_components/entity_values.py) and the
-actions (actions/profile.py, actions/facts.py) read them from here. Education levels live in
-knowledge/levels.py, themes, regions and formats in knowledge/__init__.py.
+One home for these facts: knowledge/vocabulary.yaml (values, labels, button titles and the NLU
+synonyms, lookup tables and regexes; scripts/vocabulary.py writes data/nlu/vocabulary.yml from it), read here for the
+knowledge base, the actions and the NLU post-processing (nlu_components/entity_values.py).
+Below the lists from the file: the word stems that understand free-text answers, and the age
+and ordinal patterns. The NLQF level of each education level is a fact table in knowledge/levels.py.
 """
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterable, Optional
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-EMPLOYMENT_STATUSES = ("werkend", "werkzoekend", "zzp", "werkgever", "uitkering", "student")
-SECTORS = ("installatie", "bouw_infra", "energie", "metaal", "zorg", "kinderopvang",
-           "onderwijs", "ict", "groen", "logistiek", "overig")
-BENEFIT_TYPES = ("ww", "wia", "wajong", "bijstand", "zw")
+import yaml
+
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
+VOCABULARY: Dict[str, dict] = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+
+
+def values(kind: str) -> Tuple[str, ...]:
+    """The canonical values of a vocabulary ("themes", "regions", ...), in the file's order."""
+    return tuple(item["value"] for item in VOCABULARY[kind]["values"])
+
+
+def labels(kind: str, field: str = "label") -> Dict[str, Any]:
+    """value -> one field of each value (label, name, button, ...), where it has one."""
+    return {item["value"]: item[field] for item in VOCABULARY[kind]["values"] if field in item}
+
+
+def buttons(kind: str) -> List[Tuple[str, str]]:
+    """(title, value) of the answer buttons for a vocabulary, in its button_order."""
+    titles = labels(kind, "button")
+    return [(titles[value], value) for value in VOCABULARY[kind]["button_order"]]
+
+
+def synonyms(kind: str) -> Dict[str, List[str]]:
+    """value -> the words people type for it (Rasa synonyms; data/nlu/vocabulary.yml)."""
+    return {item["value"]: list(item.get("synonyms", [])) for item in VOCABULARY[kind]["values"]}
+
+
+REGIONS = values("regions")
+THEMES = values("themes")  # the order is the bit order of the search index (knowledge/indexing.py)
+EDUCATION_LEVEL_VALUES = values("education_levels")
+FORMATS = values("course_formats")
+EMPLOYMENT_STATUSES = values("employment_statuses")
+SECTORS = values("sectors")
+BENEFIT_TYPES = values("benefit_types")
+
+REGION_LABELS = labels("regions")
+REGION_DESCRIPTIONS = labels("regions", "description")
+EXAMPLE_PLACES = labels("regions", "example_places")
+THEME_NAMES = labels("themes", "name")
+THEME_LABELS = labels("themes")
+LEVEL_LABELS = labels("education_levels")
+FORMAT_LABELS = labels("course_formats")
+EMPLOYMENT_LABELS = labels("employment_statuses")
+SECTOR_LABELS = labels("sectors")
+BENEFIT_LABELS = labels("benefit_types")
 
 AGE_RANGE = (15, 100)
 # Words after a number that make it a count or an amount, not an age ("werk 32 uur", "80 man").

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-import train  # noqa: E402
+import train
 
 
 def copy_inputs(to: Path) -> Path:

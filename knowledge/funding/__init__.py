@@ -6,11 +6,12 @@ from typing import List, Optional
 
 from sqlalchemy import func, select
 
-from .. import ProfileError
 from .. import schema as S
-from ..db import json_list
+from ..connection import engine_or_default
+from ..meta import json_list
+from ..places import resolve_place
 from ..profile import normalise_profile
-from ..types import FundingAdvice
+from ..types import FundingAdvice, ProfileError
 from .engine import RANK, Facts, evaluate_rule
 from .rules import load_rules
 
@@ -46,9 +47,6 @@ def course_facts(conn, module_id: str, as_of: date) -> Optional[dict]:
 def evaluate_funding(profile: Optional[dict], module_id: Optional[str] = None, as_of: Optional[date] = None,
                      *, engine=None, schemes: Optional[List[str]] = None) -> List[FundingAdvice]:
     """See knowledge.evaluate_funding."""
-    from ..db import get_engine
-    from ..places import resolve_place
-
     as_of = as_of or date.today()
     if not isinstance(as_of, date):
         raise ProfileError("as_of", "as_of moet een datum zijn.")
@@ -60,7 +58,7 @@ def evaluate_funding(profile: Optional[dict], module_id: Optional[str] = None, a
         rules = [r for r in rules if r.id in schemes]
     needs_db = module_id is not None or (isinstance(profile, dict) and profile.get("location"))
     if needs_db:
-        eng = get_engine(engine)
+        eng = engine_or_default(engine)
         with eng.connect() as conn:
             person = normalise_profile(profile, resolve=lambda t: resolve_place(t, conn=conn))
             course = None

@@ -16,18 +16,11 @@ from sqlalchemy import select
 
 from .. import schema as S
 from ..catalogue import RecordError, replace_offerings, upsert_modules
+from ..connection import engine_or_default
 from ..feeds import FeedReport, record_run
+from . import edudex, ooapi
+from .common import MAX_FILE_BYTES, CatalogueImportError
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-
-
-class CatalogueImportError(ValueError):
-    """A file that cannot be imported. str() is a Dutch sentence with file and record."""
-
-    def __init__(self, file: str, record: Optional[str], message: str):
-        self.file, self.record, self.message = file, record, message
-        where = f"{file}, record {record}" if record else file
-        super().__init__(f"Importfout in {where}: {message}. Er is niets uit dit bestand opgeslagen.")
 
 
 @dataclass
@@ -69,9 +62,8 @@ def import_file(path, kind: str, *, engine=None, sample: bool = False, parent: O
     must have been imported before (`parent` = its courseId/programId when the offerings do
     not name it). `sample` marks the modules as sample data (only for demo files). Every
     import, also a refused one, is stored as a feed run ("bestand NAME") for `sources`."""
-    from ..db import get_engine
     path = Path(path)
-    eng = get_engine(engine)
+    eng = engine_or_default(engine)
     run = FeedReport(feed=f"bestand {path.name}"[:80], kind=kind[:20], origin=str(path))
     try:
         return _import(path, kind, eng, sample, parent, run)
@@ -83,7 +75,6 @@ def import_file(path, kind: str, *, engine=None, sample: bool = False, parent: O
 
 
 def _import(path: Path, kind: str, eng, sample: bool, parent: Optional[str], run: FeedReport) -> ImportReport:
-    from . import edudex, ooapi
     if kind not in ("ooapi", "edudex"):
         raise CatalogueImportError(path.name, None, f"onbekend formaat '{kind}' (ooapi of edudex)")
     text = read_text(path)
@@ -111,7 +102,7 @@ def _import(path: Path, kind: str, eng, sample: bool, parent: Optional[str], run
             ids = upsert_modules(conn, records, feed=run.feed)
             for pid, offers in offerings.items():
                 report.updated.append(replace_offerings(conn, kind, pid, offers))
-            for rec, mid in zip(records, ids):
+            for rec, mid in zip(records, ids, strict=True):
                 (report.updated if rec["source_id"] in existing else report.created).append(mid)
             run.new, run.updated = report.created, report.updated
             record_run(conn, run)

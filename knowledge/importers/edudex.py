@@ -23,6 +23,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from ..catalogue import RecordError, infer_themes, slug
+from .common import CatalogueImportError
 
 NS = "{http://studieData.nl/schema/edudex/program}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -200,7 +201,6 @@ def read_programs(root) -> Tuple[List[dict], List[Tuple[str, str]]]:
 
 def parse(text: str, filename: str) -> List[dict]:
     """All records of a file, or CatalogueImportError for the first problem (a file is all or nothing)."""
-    from . import CatalogueImportError
     try:
         root = document(text)
     except RecordError as err:

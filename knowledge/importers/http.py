@@ -20,14 +20,14 @@ import json
 import os
 import random
 import time
-from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 import aiohttp
 from yarl import URL
 
-from ..feeds import FeedReport, apply_feed, load_http_cache, save_http_cache
-from . import MAX_FILE_BYTES
+from ..connection import engine_or_default
+from ..feeds import Cached, FeedReport, apply_feed, load_http_cache, save_http_cache
+from .common import MAX_FILE_BYTES
 
 MAX_RETRY_AFTER = 60.0
 DEFAULT_TIMEOUT = 20.0      # seconds per request
@@ -39,15 +39,6 @@ class FetchError(RuntimeError):
     def __init__(self, message: str, status: Optional[int] = None):
         super().__init__(message)
         self.status = status
-
-
-@dataclass(frozen=True)
-class Cached:
-    """What a URL answered with in an earlier run: its validators and its body."""
-
-    etag: Optional[str]
-    last_modified: Optional[str]
-    body: str
 
 
 def retry_after_seconds(value: Optional[str]) -> Optional[float]:
@@ -174,8 +165,7 @@ def sync_over_http(report: FeedReport, fetch: Fetch, *, engine=None, token_env: 
     FeedClient that knows the validators of the feed's previous run, then the records
     (feeds.apply_feed) and this run's validators are written in one transaction. The bearer
     token comes from the environment variable `token_env`. Returns the report."""
-    from ..db import get_engine
-    eng = get_engine(engine)
+    eng = engine_or_default(engine)
     with eng.connect() as conn:
         cache = load_http_cache(conn, report.feed)
 

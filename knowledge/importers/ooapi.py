@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..catalogue import RecordError, infer_themes, slug
+from .common import CatalogueImportError
 
 MODE_OF_STUDY = {"full-time": "voltijd", "part-time": "deeltijd", "dual training": "duaal", "self-paced": "zelfstudie"}
 DELIVERY = {"online": "online", "distance-learning": "online", "on campus": "klassikaal", "situated": "klassikaal",
@@ -401,7 +402,6 @@ def parse_document(data: Any, *, parent: Optional[str] = None, default_provider:
 
 
 def load_json(text: str, filename: str) -> Any:
-    from . import CatalogueImportError
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
@@ -410,7 +410,6 @@ def load_json(text: str, filename: str) -> Any:
 
 def parse(text: str, filename: str, parent: Optional[str] = None) -> Parsed:
     """A file's text -> Parsed; a file that is not OOAPI at all raises CatalogueImportError."""
-    from . import CatalogueImportError
     try:
         return parse_document(load_json(text, filename), parent=parent)
     except ValueError as err:

@@ -52,6 +52,7 @@ def test_all_municipalities_of_the_five_provinces_are_there():
     ("Ljouwert", "Leeuwarden", "noord"),
     ("in Eindhoven", "Eindhoven", "brabant"),
     ("eindhovn", "Eindhoven", "brabant"),
+    ("tilbrug", "Tilburg", "brabant"),  # seen in make run: "Ik ken die plaats niet"
     ("Utrecht", "Utrecht", None),
     ("Twente", "Twente", "twente"),
     ("Emmen", "Emmen", "noord"),

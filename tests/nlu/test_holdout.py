@@ -15,6 +15,8 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
+from knowledge import vocabulary
+
 ROOT = Path(__file__).resolve().parents[2]
 HOLDOUT = Path(__file__).with_name("holdout.yml")
 TRAINING_DIR = ROOT / "data" / "nlu"
@@ -29,18 +31,14 @@ FAQ_KEYS = {
     "microcredential", "edubadge", "nlqf", "bol_bbl", "evc", "stap", "llo_krediet_uitleg",
     "privacy", "kosten_bot",
 }
-# Canonical entity values from the NLU contract (location and age are open).
+# Canonical entity values (knowledge/vocabulary.yaml; location and age are open).
 CANONICAL = {
-    "theme": {"installatietechniek", "circulair_bouwen", "batterijtechnologie",
-              "digitalisering_bouw", "infra_netwerken", "verduurzaming_woningen"},
-    "education_level": {"geen", "vmbo", "mbo1", "mbo2", "mbo3", "mbo4", "havo", "vwo",
-                        "associate_degree", "hbo_bachelor", "wo_bachelor", "master",
-                        "doctoraat"},
-    "course_format": {"online", "klassikaal", "hybride"},
-    "employment_status": {"werkend", "werkzoekend", "zzp", "werkgever", "uitkering", "student"},
-    "ordinal": {"1", "2", "3", "laatste"},
-    "sector": {"installatie", "bouw_infra", "energie", "metaal", "zorg", "kinderopvang",
-               "onderwijs", "ict", "groen", "logistiek", "overig"},
+    "theme": set(vocabulary.THEMES),
+    "education_level": set(vocabulary.EDUCATION_LEVEL_VALUES),
+    "course_format": set(vocabulary.FORMATS),
+    "employment_status": set(vocabulary.EMPLOYMENT_STATUSES),
+    "ordinal": set(vocabulary.values("ordinals")),
+    "sector": set(vocabulary.SECTORS),
 }
 OPEN_ENTITIES = {"location", "age"}
 # Shorter lines ("ja", "wat is evc") are bound to coincide with any Dutch training set.
