@@ -9,7 +9,7 @@ STAGE := scripts/stage.sh
 RASA := $(VENV)/rasa
 TRAIN_ARGS := --domain domain --data data --config config.yml --out models
 
-.PHONY: setup test-setup nginx train run run-scaled test validate pytest stories eval demo-conversation bench-conversation bench-turn bench clean
+.PHONY: setup test-setup nginx train run run-scaled test lint validate pytest stories eval demo-conversation bench-conversation bench-turn bench clean
 
 setup:
 	@mkdir -p var
@@ -45,6 +45,10 @@ run: train
 run-scaled: nginx train
 	@LEERWIJZER_DEMO=$(LEERWIJZER_DEMO) $(VENV)/python scripts/stack.py --scaled
 
+# Lint (ruff.toml: pyflakes, pycodestyle errors, bugbear); under a second.
+lint: setup
+	@$(STAGE) lint $(VENV)/ruff check .
+
 validate: setup
 	@$(STAGE) validate $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
 
@@ -71,7 +75,7 @@ dialogue: train
 
 test:
 	@mkdir -p var && rm -f var/stage-times.txt
-	@$(MAKE) --no-print-directory setup validate train stories eval pytest
+	@$(MAKE) --no-print-directory setup lint validate train stories eval pytest
 	@echo "== stage times:"; cat var/stage-times.txt
 
 # A whole Dutch advice conversation over the REST channel, printed as a transcript.

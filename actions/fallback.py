@@ -6,9 +6,9 @@ off-topic too, the bot offers something new: an advisor and what it can do. An o
 message gets "daar kan ik niet mee helpen" once; a second one in a row gets that offer.
 """
 import json
-from typing import Any, Dict, List, Text
+from typing import Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 # What each intent means, as a button a user recognises.

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge import evaluate_funding, search_modules  # noqa: E402
-from knowledge.catalogue import upsert_modules  # noqa: E402
-from knowledge.db import init_db  # noqa: E402
-from knowledge.sample_data import sample_modules  # noqa: E402
+from knowledge import evaluate_funding, search_modules
+from knowledge.catalogue import upsert_modules
+from knowledge.db import init_db
+from knowledge.sample_data import sample_modules
 
 QUERIES = [None, None, "warmtepomp", "monteur", "zonnepanelen", "BIM modelleur", "isolatie woning",
            "laadpaal eindhoven", "circulair bouwen", "batterij", "netwerkmonteur", "energieadviseur",

@@ -35,10 +35,10 @@ from typing import Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aiohttp import ClientSession, web  # noqa: E402
+from aiohttp import ClientSession, web
 
-from scripts.demo_conversation import CONVERSATION, free_port, play  # noqa: E402
-from scripts.stack import Stack  # noqa: E402
+from scripts.demo_conversation import CONVERSATION, free_port, play
+from scripts.stack import Stack
 
 
 class TimingProxy:

@@ -36,7 +36,7 @@ from typing import List, Optional, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conversations.player import (  # noqa: E402
+from tests.conversations.player import (
     ConversationResult, load_conversations, play)
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -51,7 +51,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.demo_conversation import free_port  # noqa: E402
+from scripts.demo_conversation import free_port
 
 CONVERSATIONS_FILE = Path(__file__).resolve().parent / "load_conversations.yml"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -145,7 +145,7 @@ def check_history(sent: Sequence[str], history: Sequence[dict]) -> HistoryCheck:
         elif message.get("sender") in ANSWER_SENDERS and waiting:
             answered += 1
             waiting = False
-    out_of_order = sum(1 for mine, stored in zip(sent, user_texts) if mine.strip() != stored)
+    out_of_order = sum(1 for mine, stored in zip(sent, user_texts, strict=False) if mine.strip() != stored)
     return HistoryCheck(sent=len(sent), stored=len(user_texts), answered=min(answered, len(sent)),
                         out_of_order=out_of_order)
 
@@ -448,7 +448,7 @@ def summarise(users: int, elapsed: float, turns: Sequence[Turn], checks: Sequenc
         level["gateway_overhead_p95_ms"] = _ms(percentile(overhead, 95))
         level["gateway_db_p50_ms"] = _ms(percentile([t.get("db", 0.0) for t in timed], 50))
         level["gateway_own_p50_ms"] = _ms(percentile([t.get("gw", 0.0) for t in timed], 50))
-    for name, figures in processes.items():
+    for figures in processes.values():
         if turns:
             figures["cpu_ms_per_turn"] = round(figures["cpu_s"] * 1000 / len(turns), 1)
     return level
@@ -570,7 +570,7 @@ async def bench_profile(profile, scripts, args, results: dict, capacity: dict,
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        for name, target in targets:  # warm-up: first answers load lazy parts; not counted
+        for _name, target in targets:  # warm-up: first answers load lazy parts; not counted
             await run_level(target, session, scripts, 2, Budget(0, args.warmup_turns),
                             profile.pids())
         for users in args.users:

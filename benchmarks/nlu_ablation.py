@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nlu_eval import ROOT, evaluate  # noqa: E402
+from nlu_eval import ROOT, evaluate
 
 USE = "nlu_components.use_featurizer.UniversalSentenceEncoderFeaturizer"
 

@@ -26,7 +26,7 @@ from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model names its custom components (nlu_components.*)
-from actions.faq import confident_faq_of  # noqa: E402  the bot's own rule for an unclear message
+from actions.faq import confident_faq_of  # the bot's own rule for an unclear message
 HOLDOUT = "tests/nlu/holdout.yml"
 OUT_OF_SCOPE = "tests/nlu/out_of_scope.yml"
 # Intents whose answer does no harm to a message that is not ours: "daar kan ik niet mee

@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge import search_modules  # noqa: E402
-from knowledge.db import init_db  # noqa: E402
-from knowledge.feeds import FeedReport  # noqa: E402
-from knowledge.importers.http import sync_over_http  # noqa: E402
-from knowledge.importers.ooapi_sync import fetch_catalogue, sync_ooapi  # noqa: E402
-from tests.fakes.ooapi_server import FakeOoapi, course, course_offerings  # noqa: E402
+from knowledge import search_modules
+from knowledge.db import init_db
+from knowledge.feeds import FeedReport
+from knowledge.importers.http import sync_over_http
+from knowledge.importers.ooapi_sync import fetch_catalogue, sync_ooapi
+from tests.fakes.ooapi_server import FakeOoapi, course, course_offerings
 
 TOPICS = [("Warmtepomp installeren", ["warmtepomp"]), ("Isoleren van woningen", ["isolatie"]),
           ("BIM-modelleren", ["bim"]), ("Laadpalen aanleggen", ["laadinfra"]), ("Thuisbatterij plaatsen", ["batterij"]),

@@ -40,10 +40,10 @@ from typing import Any, Dict, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.conversation_bench import has_model, percentile  # noqa: E402
-from benchmarks.load_bench import parse_server_timing  # noqa: E402
-from scripts.demo_conversation import CONVERSATION, send  # noqa: E402
-from scripts.stack import VENV_BIN, Service, Stack, free_port, start_services  # noqa: E402
+from benchmarks.conversation_bench import has_model, percentile
+from benchmarks.load_bench import parse_server_timing
+from scripts.demo_conversation import CONVERSATION, send
+from scripts.stack import VENV_BIN, Service, Stack, free_port, start_services
 
 # 12 turns: the intake, a search, details, a correction, funding, enrolling (no handoff)
 ADVICE = [text for text, _ in CONVERSATION if "adviseur" not in text][:12]
@@ -182,7 +182,7 @@ def main() -> int:
                 times["gw"].append(timing.get("gw", float("nan")))
 
         long_turns: Dict[str, List[List[float]]] = {"project": [], "moodbot": []}
-        for run in range(3):
+        for _run in range(3):
             sender = uuid.uuid4().hex[:10]
             project_run: List[float] = []
             mood_run: List[float] = []

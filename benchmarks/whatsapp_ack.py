@@ -35,8 +35,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.whatsapp.signature import sign  # noqa: E402
-from tests.fakes.graph_api import FakeGraphAPI  # noqa: E402
+from bot.channels.whatsapp.signature import sign
+from tests.fakes.graph_api import FakeGraphAPI
 
 SECRET = "bench-app-secret"
 TOKEN = "bench-access-token"

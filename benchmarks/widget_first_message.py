@@ -81,7 +81,7 @@ def main() -> int:
                 context = browser.new_context()
                 page = context.new_page()
                 sizes = []
-                page.on("requestfinished", lambda r: sizes.append(
+                page.on("requestfinished", lambda r, sizes=sizes: sizes.append(
                     (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
                 t0 = time.perf_counter()
                 page.goto(f"{url}/demo/{args.tenant}")

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge.vocabulary import REGIONS  # the regional sites (tenants)
 
 # (what the user types or taps, a short note on what it shows). Button payloads ("/...")
 # are what a tap on a button sends.
@@ -107,7 +110,7 @@ def free_port() -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="Rasa server")
-    parser.add_argument("--tenant", default="brabant", choices=["brabant", "twente", "noord", "none"])
+    parser.add_argument("--tenant", default="brabant", choices=[*REGIONS, "none"])
     parser.add_argument("--start", action="store_true",
                         help="start the action server and Rasa (trained model in models/) first")
     args = parser.parse_args()
@@ -115,8 +118,7 @@ def main() -> int:
     stack = None
     url = args.url
     if args.start:
-        sys.path.insert(0, str(ROOT))
-        from scripts.stack import Stack
+        from scripts.stack import Stack  # only here: it starts processes
         stack = Stack(rasa_port=free_port(), action_port=free_port(), with_gateway=False)
         print("Starting action server and Rasa (about 30 s) ...", flush=True)
         stack.start(timeout=600)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from actions.markup import md
 from actions.recommend import card_line
-from bot.whatsapp.formatting import message_text
+from bot.channels.whatsapp.formatting import message_text
 from datetime import datetime, timezone
 
 from bot.store import Message

@@ -29,7 +29,7 @@ def transcript(rasa_stack):
     for turn in turns:
         print(f"\nGebruiker: {turn['user']}")
         print("\n".join(render(turn["messages"])))
-    return {text: turn for (text, _), turn in zip(CONVERSATION, turns)}
+    return {text: turn for (text, _), turn in zip(CONVERSATION, turns, strict=False)}
 
 
 def test_only_what_the_search_needs_is_asked_and_modules_come_early(transcript):
