@@ -30,7 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
 from .markup import md
-from .facts import noted_facts
+from .facts import changed_facts, noted_facts, previous_value
 from .profile import THEME_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
@@ -40,6 +40,8 @@ MORE_ABOUT = "Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', 
 MORE_ABOUT_AGAIN = "Kies een module voor meer uitleg, of vraag bijvoorbeeld wat de eerste kost."
 SAMPLE_NOTE = "Let op: dit zijn voorbeeldgegevens, nog geen echte cursussen."
 ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"}
+FUNDING_BUTTON = {"title": "Wie betaalt dit?", "payload": "/ask_funding"}
+MORE_BUTTON = {"title": "Meer opties", "payload": "/more_results"}
 
 # "de goedkoopste", "welke begint het eerst": the module of the page shown, by its card facts
 # (a module without a price or start date does not count).
@@ -132,6 +134,11 @@ def searched_for(profile: Dict[str, Any]) -> Text:
     return ", ".join(parts)
 
 
+def more_button(result: "knowledge.SearchResult", offset: int) -> List[Dict[str, Any]]:
+    """"Meer opties" when the search has more than this page."""
+    return [MORE_BUTTON] if result.total > offset + len(result.hits) else []
+
+
 def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult", offset: int,
               intro: Text, extra_buttons: Optional[List[Dict]] = None,
               tracker: Optional[Tracker] = None, refine: Optional[Text] = None) -> List[Dict[str, Any]]:
@@ -149,7 +156,7 @@ def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult"
     dispatcher.utter_message(json_message={
         "type": "module_cards", "text": "\n".join(heading), "replaces_text": plain,
         "cards": [card(h) for h in hits]})
-    more = [{"title": "Meer opties", "payload": "/more_results"}] if result.total > offset + len(hits) else []
+    more = more_button(result, offset)
     events = [SlotSet("shown_modules", [h.module_id for h in hits]),
               SlotSet("results_offset", float(offset)),
               SlotSet("scheme_in_focus", None)]  # the talk is about modules now
@@ -157,8 +164,7 @@ def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult"
         events += ask_follow_up(dispatcher, tracker, refine, intro="Zal ik gerichter zoeken?",
                                 extra_buttons=more + (extra_buttons or []))
     else:
-        buttons = more + (extra_buttons or []) + [{"title": "Wie betaalt dit?", "payload": "/ask_funding"},
-                                                  ADVISOR_BUTTON]
+        buttons = more + (extra_buttons or []) + [FUNDING_BUTTON, ADVISOR_BUTTON]
         text = MORE_ABOUT
         if tracker is not None and MORE_ABOUT in bot_texts_of_last_turn(tracker):
             text = MORE_ABOUT_AGAIN
@@ -193,6 +199,15 @@ def first_page(dispatcher: CollectingDispatcher, tracker: Tracker,
     events = tenant_event(tracker) + [SlotSet("last_answer", "modules")]
     if not result.hits:
         return events + no_results(dispatcher, result)
+    told = noted_facts(tracker)
+    if told and only_new_facts_about_the_person(tracker) and same_first_page(tracker, result):
+        # A new fact about the person ("ik heb vmbo") that leaves the best modules as they were:
+        # say so, do not show them again. A wish or a correction ("in Hengelo") shows them.
+        dispatcher.utter_message(
+            text=f"Dank je, dat onthoud ik: {told}. De modules die ik je liet zien, passen nog steeds "
+                 "het best.",
+            buttons=more_button(result, 0) + [FUNDING_BUTTON, ADVISOR_BUTTON])
+        return events
     count = len(result.hits)
     profile = build_profile(tracker)
     about = searched_for(profile)
@@ -206,6 +221,23 @@ def first_page(dispatcher: CollectingDispatcher, tracker: Tracker,
         extra = [{"title": "Welk werk past bij mij?", "payload": "/career_orientation"}]
     return events + show_page(dispatcher, result, 0, intro, extra, tracker=tracker,
                               refine=refinement(tracker, profile) if refine else None)
+
+
+# Facts about the person (not wishes about the course).
+PERSON_FACTS = {"education_level", "age", "employment_status", "benefit_type", "sector", "company_size"}
+
+
+def only_new_facts_about_the_person(tracker: Tracker) -> bool:
+    changed = changed_facts(tracker)
+    return bool(changed) and set(changed) <= PERSON_FACTS and all(
+        previous_value(tracker, slot) in (None, UNKNOWN) for slot in changed)
+
+
+def same_first_page(tracker: Tracker, result: "knowledge.SearchResult") -> bool:
+    """The search gives the first page the user is looking at already."""
+    shown = tracker.get_slot("shown_modules") or []
+    return (bool(shown) and not tracker.get_slot("results_offset")
+            and [hit.module_id for hit in result.hits] == list(shown))
 
 
 def search_need(tracker: Tracker) -> Optional[Text]:
@@ -402,7 +434,7 @@ class ActionCourseDetails(Action):
         dispatcher.utter_message(text="\n".join(lines), buttons=[
             {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
             {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
-            {"title": "Meer opties", "payload": "/more_results"},
+            MORE_BUTTON,
             ADVISOR_BUTTON,
         ])
         return [SlotSet("last_module", detail.module_id)]

@@ -55,6 +55,23 @@ def test_a_fact_that_changes_nothing_shown_is_noted():
     assert not customs(messages, "module_cards")
 
 
+def test_a_level_that_leaves_the_same_modules_is_noted_without_showing_them_again():
+    """Seen in make run: "ik heb vmbo" after the modules for Emmen listed the same three again,
+    without a word about the level."""
+    _, events = respond({"theme": "installatietechniek", "location": "Emmen"},
+                        text="iets met zonnepanelen in emmen")
+    shown = slot_events(events)["shown_modules"]
+    before = {"theme": "installatietechniek", "location": "Emmen", "shown_modules": shown,
+              "results_offset": 0.0, "last_answer": "modules"}
+    messages, _ = respond({"education_level": "vmbo"}, before, text="ik heb vmbo")
+    assert "dat onthoud ik: je hebt vmbo" in texts(messages)
+    assert "passen nog steeds het best" in texts(messages)
+    assert not customs(messages, "module_cards")
+    # Without modules on screen the same fact gives the modules, as before.
+    messages, _ = respond({"education_level": "vmbo"}, dict(before, shown_modules=None), text="ik heb vmbo")
+    assert customs(messages, "module_cards")
+
+
 def test_every_fact_of_a_first_message_is_noted_not_only_the_place():
     messages, events = respond({"location": "Emmen", "age": "52", "benefit_type": "ww",
                                 "employment_status": "uitkering"},
