@@ -28,8 +28,9 @@ from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
 from .facts import changed_facts, noted_facts, previous_value, schemes_in_focus
-from .recommend import (ADVISOR_BUTTON, first_page, mentioned_module, no_longer_offered, payload, search_need,
-                        search_or_ask, tenant_event, withdrawn_text)
+from .recommend import (ADVISOR_BUTTON, ask_which_module, first_page, mentioned_module, mentions_a_module,
+                        no_longer_offered, payload, search_need, search_or_ask, tenant_event,
+                        withdrawn_text)
 
 TOP = 3
 ALL_SCHEMES = {"title": "Andere regelingen", "payload": payload("ask_funding", funding_scope="alle")}
@@ -315,6 +316,9 @@ def focus_answer(dispatcher: CollectingDispatcher, tracker: Tracker, advice: Lis
 
 def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Who could pay: the answer, then at most one follow-up question."""
+    if asks_for_time(tracker):  # "hoeveel uur per week kost dat?": the duration of each module
+        ask_which_module(dispatcher, tracker, "course_details")
+        return []
     profile = build_profile(tracker)
     module_id = mentioned_module(tracker)
     detail = knowledge.get_module(module_id) if module_id else None
@@ -385,8 +389,12 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
 # Words of a money question; without them (and without a scheme's name) a "funding
 # question" that answers the bot's question is that answer ("groningen, en ik denk aan
 # warmtepompen" to "In welke plaats woon je?").
-MONEY_WORDS = re.compile(r"betaal|betalen|subsidie|kost|geld|leen|lenen|vergoed|financ|regeling|krediet|"
-                         r"budget|potje|terug|gratis|prijs|euro|€", re.IGNORECASE)
+_MONEY = (r"betaal|betalen|subsidie|geld|leen|lenen|vergoed|financ|regeling|krediet|budget|potje|terug|"
+          r"gratis|prijs|euro|€")
+MONEY_WORDS = re.compile(_MONEY + r"|kost", re.IGNORECASE)
+# "hoeveel uur per week kost dat?" asks for time, not money: "kost" is the one word for both.
+MONEY_ONLY_WORDS = re.compile(_MONEY, re.IGNORECASE)
+TIME_WORDS = re.compile(r"\b(uur|uren|tijd|hoe lang|dagen|dag per week|weken|maanden)\b", re.IGNORECASE)
 
 
 class ActionFundingAdvice(Action):
@@ -404,6 +412,15 @@ class ActionFundingAdvice(Action):
             from .respond import ActionRespondToFacts
             return await ActionRespondToFacts().run(dispatcher, tracker, domain)
         return funding_answer(dispatcher, tracker)
+
+
+def asks_for_time(tracker: Tracker) -> bool:
+    """A question about the time the modules just shown take, with a money word in it ("kost");
+    after a funding answer "hoe lang mag het duren" is about the scheme."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return bool(TIME_WORDS.search(text) and not MONEY_ONLY_WORDS.search(text)
+                and tracker.get_slot("last_answer") == "modules" and tracker.get_slot("shown_modules")
+                and not mentions_a_module(tracker))
 
 
 # What the employer's schemes depend on: a change of one of these gives the schemes again.

@@ -97,6 +97,30 @@ def test_funding_for_the_module_discussed_names_it():
     assert slot_events(events)["last_module"] == paid.module_id
 
 
+def test_how_many_hours_a_week_the_modules_take_is_not_a_money_question():
+    """Seen in make run: "hoeveel uur per week kost dat?" after three modules got the funding
+    answer ("kost" is also a money word)."""
+    from actions.respond import ActionSearchModules
+    _, events = run_action(ActionSearchModules(), make_tracker(
+        {"theme": "digitalisering_bouw", "location": "Almelo", "education_level": "hbo_bachelor"}))
+    shown = slot_events(events)["shown_modules"]
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
+        dict(WORKER, shown_modules=shown, results_offset=0.0, last_answer="modules"), intent="ask_funding",
+        text="hoeveel uur per week kost dat?"))
+    text = texts(messages)
+    assert "Wie kan" not in text
+    assert text.startswith("Dit zijn de modules die ik je liet zien:") and "duur" in text
+    # "wat kost dat per week aan geld" stays a money question
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
+        dict(WORKER, shown_modules=shown), intent="ask_funding", text="hoeveel geld kost dat per week?"))
+    assert "Wie kan" in texts(messages)
+    # after a funding answer, "hoe lang mag het duren" is about the scheme, not the modules
+    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
+        dict(WORKER, shown_modules=shown, last_answer="funding"), intent="ask_funding",
+        text="hoe lang mag het duren"))
+    assert not texts(messages).startswith("Dit zijn de modules")
+
+
 def test_on_a_benefit_uwv_comes_first_and_the_advisor_is_offered():
     messages, events = run_action(ActionFundingAdvice(), make_tracker(
         {"employment_status": "uitkering", "benefit_type": "ww", "age": "38"}, intent="ask_funding",
