@@ -1,18 +1,20 @@
-"""Gateway configuration: environment variables plus the tenants in tenants.yml."""
+"""Gateway configuration: environment variables (bot/settings.py) plus the tenants in tenants.yml."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 import yaml
+from pydantic import Field, validator
 
 from bot.channels.whatsapp.settings import WhatsAppSettings
 from bot.handoff.settings import HandoffSettings
 from bot.privacy.settings import PrivacySettings
+from bot.settings import EnvSettings, Rate
 from database import engines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,88 +62,64 @@ class Tenant:
         }
 
 
-@dataclass(frozen=True)
-class Rate:
-    """At most `count` events per `seconds` (written "count/seconds" in env vars)."""
+class GatewayConfig(EnvSettings):
+    """The gateway's settings (GATEWAY_*, RASA_*, DATABASE_URL, HUB_*) with the tenants of
+    tenants.yml and the settings of WhatsApp, handoff and privacy."""
 
-    count: int
-    seconds: float
-
-    @classmethod
-    def parse(cls, text: str) -> "Rate":
-        count, _, seconds = text.partition("/")
-        return cls(int(count), float(seconds or 60))
-
-
-@dataclass(frozen=True)
-class GatewayConfig:
-    host: str = "127.0.0.1"  # this machine only; "0.0.0.0": every interface (LAN, container)
-    port: int = 8000
-    rasa_url: str = "http://127.0.0.1:5005"
-    rasa_timeout: float = 30.0
+    host: str = Field("127.0.0.1", env="GATEWAY_HOST")  # this machine only; "0.0.0.0": every interface
+    port: int = Field(8000, env="GATEWAY_PORT")
+    rasa_url: str = Field("http://127.0.0.1:5005", env="RASA_URL")
+    rasa_timeout: float = Field(30.0, env="RASA_TIMEOUT")
     # Only to ask Rasa whether its model is loaded (GET /status; `make run` sets it). Without it
     # the gateway counts Rasa as ready when GET / answers: Rasa binds its port only after loading
     # the model, and in Kubernetes the Rasa Service sends only to pods whose model is loaded.
-    rasa_token: str = field(default="", repr=False)
+    rasa_token: str = Field("", env="RASA_TOKEN", repr=False)
     # After its own start the gateway waits this long for Rasa to load its model (60-150 s
     # measured; Kubernetes gives Rasa 5 min): meanwhile users hear "Ik ben net opgestart" and
     # are answered once Rasa is ready. After it, a Rasa that never answered is down: "storing".
-    rasa_startup_seconds: float = 300.0
-    database_url: str = DEFAULT_DATABASE_URL
-    max_message_chars: int = 2000
+    rasa_startup_seconds: float = Field(300.0, env="RASA_STARTUP_SECONDS")
+    database_url: str = Field(DEFAULT_DATABASE_URL, env="DATABASE_URL", repr=False)
+    max_message_chars: int = Field(2000, env="GATEWAY_MAX_MESSAGE_CHARS")
     max_body_bytes: int = 64 * 1024
-    rate_per_conversation: Rate = Rate(20, 60)
-    rate_per_client: Rate = Rate(120, 60)
-    rate_new_conversations: Rate = Rate(30, 600)
+    rate_per_conversation: Rate = Field(Rate(20, 60), env="GATEWAY_RATE_CONVERSATION")
+    rate_per_client: Rate = Field(Rate(120, 60), env="GATEWAY_RATE_CLIENT")
+    rate_new_conversations: Rate = Field(Rate(30, 600), env="GATEWAY_RATE_NEW_CONVERSATIONS")
     # Reading a conversation (GET .../messages, opening its websocket): the widget does it on
     # (re)connecting; a script doing it in a loop is refused.
-    rate_reads_per_conversation: Rate = Rate(30, 60)
-    rate_reads_per_client: Rate = Rate(300, 60)
+    rate_reads_per_conversation: Rate = Field(Rate(30, 60), env="GATEWAY_RATE_READS_CONVERSATION")
+    rate_reads_per_client: Rate = Field(Rate(300, 60), env="GATEWAY_RATE_READS_CLIENT")
     # Open websockets at once: a user with a few tabs; a client address may be a whole school.
-    max_sockets_per_conversation: int = 5
-    max_sockets_per_client: int = 50
-    trusted_proxies: Tuple[str, ...] = ()
-    hub_redis_url: str = ""  # set: live events go through Redis (several gateways; README "Scale-out")
-    hub_channel_prefix: str = "leerwijzer:hub:"
-    tenants: Mapping[str, Tenant] = field(default_factory=dict)
-    whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)  # WHATSAPP_* variables
-    handoff: HandoffSettings = field(default_factory=HandoffSettings)  # HANDOFF_*, ADVISOR_*
-    privacy: PrivacySettings = field(default_factory=PrivacySettings)  # PRIVACY_*, TRACKER_STORE_URL
+    max_sockets_per_conversation: int = Field(5, env="GATEWAY_MAX_SOCKETS_CONVERSATION")
+    max_sockets_per_client: int = Field(50, env="GATEWAY_MAX_SOCKETS_CLIENT")
+    # Comma-separated addresses of proxies whose X-Forwarded-For / -Proto are believed.
+    trusted_proxies: Tuple[str, ...] = Field((), env="GATEWAY_TRUSTED_PROXIES")
+    # Set: live events go through Redis (several gateways; README "Scale-out").
+    hub_redis_url: str = Field("", env="HUB_REDIS_URL", repr=False)
+    hub_channel_prefix: str = Field("leerwijzer:hub:", env="HUB_CHANNEL_PREFIX")
+    tenants_file: Path = Field(TENANTS_FILE, env="GATEWAY_TENANTS_FILE")
+    tenants: Mapping[str, Tenant] = Field(default_factory=dict)  # read from tenants_file by from_env
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)  # WHATSAPP_* variables
+    handoff: HandoffSettings = Field(default_factory=HandoffSettings)  # HANDOFF_*, ADVISOR_*
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)  # PRIVACY_*, TRACKER_STORE_URL
+
+    @validator("rasa_url")
+    def _no_trailing_slash(cls, url: str) -> str:
+        return url.rstrip("/")
+
+    @validator("trusted_proxies", pre=True)
+    def _comma_list(cls, value):
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "GatewayConfig":
-        def get(name: str, default: str) -> str:
-            return env.get(name) or default
-
-        return cls(
-            host=get("GATEWAY_HOST", cls.host),
-            port=int(get("GATEWAY_PORT", str(cls.port))),
-            rasa_url=get("RASA_URL", cls.rasa_url).rstrip("/"),
-            rasa_timeout=float(get("RASA_TIMEOUT", str(cls.rasa_timeout))),
-            rasa_token=get("RASA_TOKEN", "").strip(),
-            rasa_startup_seconds=float(get("RASA_STARTUP_SECONDS", str(cls.rasa_startup_seconds))),
-            database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),
-            max_message_chars=int(get("GATEWAY_MAX_MESSAGE_CHARS", str(cls.max_message_chars))),
-            rate_per_conversation=Rate.parse(get("GATEWAY_RATE_CONVERSATION", "20/60")),
-            rate_per_client=Rate.parse(get("GATEWAY_RATE_CLIENT", "120/60")),
-            rate_new_conversations=Rate.parse(get("GATEWAY_RATE_NEW_CONVERSATIONS", "30/600")),
-            rate_reads_per_conversation=Rate.parse(get("GATEWAY_RATE_READS_CONVERSATION",
-                                                       "30/60")),
-            rate_reads_per_client=Rate.parse(get("GATEWAY_RATE_READS_CLIENT", "300/60")),
-            max_sockets_per_conversation=int(get("GATEWAY_MAX_SOCKETS_CONVERSATION",
-                                                 str(cls.max_sockets_per_conversation))),
-            max_sockets_per_client=int(get("GATEWAY_MAX_SOCKETS_CLIENT",
-                                           str(cls.max_sockets_per_client))),
-            trusted_proxies=tuple(
-                p.strip() for p in get("GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip()
-            ),
-            hub_redis_url=get("HUB_REDIS_URL", ""),
-            hub_channel_prefix=get("HUB_CHANNEL_PREFIX", cls.hub_channel_prefix),
-            tenants=load_tenants(Path(get("GATEWAY_TENANTS_FILE", str(TENANTS_FILE))), env),
-            whatsapp=WhatsAppSettings.from_env(env),
-            handoff=HandoffSettings.from_env(env),
-            privacy=PrivacySettings.from_env(env),
-        )
+    def from_env(cls, env: Mapping[str, str] = os.environ, **given) -> "GatewayConfig":
+        tenants_file = Path((env.get(cls.variable("tenants_file")) or "").strip() or TENANTS_FILE)
+        given.setdefault("tenants", load_tenants(tenants_file, env))
+        given.setdefault("whatsapp", WhatsAppSettings.from_env(env))
+        given.setdefault("handoff", HandoffSettings.from_env(env))
+        given.setdefault("privacy", PrivacySettings.from_env(env))
+        return super().from_env(env, **given)
 
 
 def load_tenants(path: Path = TENANTS_FILE, env: Mapping[str, str] = os.environ) -> Dict[str, Tenant]:

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter, deque
 from typing import Deque, Dict, Optional, Tuple
 
-from bot.config import Rate
+from bot.settings import Rate
 from bot.http import Refused
 
 KEEP_CONTROL = {"\n", "\t"}

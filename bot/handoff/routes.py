@@ -31,7 +31,7 @@ from typing import Dict, List, Optional
 from aiohttp import WSMsgType, web
 from jsonschema import Draft202012Validator
 
-from bot.config import Rate
+from bot.settings import Rate
 from bot.conversations import Conversations
 from bot.handoff import dialogue
 from bot.handoff.accounts import Advisor
@@ -496,7 +496,7 @@ def setup(app: web.Application, conversations: Conversations) -> Handoffs:
     conversations.advisor_relay = handoffs.on_user_message
     app[HANDOFFS] = handoffs
     app[SOCKETS] = weakref.WeakSet()
-    app[LIMITERS] = {"login": FailureBackoff(Rate.parse(config.handoff.login_rate)),
+    app[LIMITERS] = {"login": FailureBackoff(config.handoff.login_rate),
                      "typing": RateLimiter(Rate(120, 60))}
     app.cleanup_ctx.append(handoffs.lifecycle)
     app.on_shutdown.append(_close_sockets)

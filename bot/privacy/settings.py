@@ -1,10 +1,11 @@
-"""Privacy settings from the environment."""
+"""Privacy settings from the environment (PRIVACY_* and TRACKER_STORE_URL; bot/settings.py)."""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+
+from pydantic import Field, validator
+
+from bot.settings import EnvSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -12,23 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TRACKER_STORE_URL = f"sqlite:///{ROOT / 'var' / 'rasa_tracker.db'}"
 
 
-@dataclass(frozen=True)
-class PrivacySettings:
-    retention_days: float = 30.0  # conversations unused this long are deleted
-    retention_every_hours: float = 24.0  # how often a running gateway applies it
-    tracker_store_url: str = DEFAULT_TRACKER_STORE_URL  # Rasa's SQL tracker store
+class PrivacySettings(EnvSettings):
+    # Conversations unused this long are deleted.
+    retention_days: float = Field(30.0, env="PRIVACY_RETENTION_DAYS")
+    # How often a running gateway applies it.
+    retention_every_hours: float = Field(24.0, env="PRIVACY_RETENTION_EVERY_HOURS")
+    tracker_store_url: str = Field(DEFAULT_TRACKER_STORE_URL, env="TRACKER_STORE_URL", repr=False)
 
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "PrivacySettings":
-        def get(name: str, default) -> str:
-            return (env.get(name) or str(default)).strip()
-
-        days = float(get("PRIVACY_RETENTION_DAYS", cls.retention_days))
+    @validator("retention_days")
+    def _more_than_zero(cls, days: float) -> float:
         if days <= 0:
-            raise ValueError("PRIVACY_RETENTION_DAYS must be more than 0")
-        return cls(
-            retention_days=days,
-            retention_every_hours=float(get("PRIVACY_RETENTION_EVERY_HOURS",
-                                            cls.retention_every_hours)),
-            tracker_store_url=get("TRACKER_STORE_URL", DEFAULT_TRACKER_STORE_URL),
-        )
+            raise ValueError("must be more than 0")
+        return days

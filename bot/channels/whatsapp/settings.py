@@ -1,4 +1,4 @@
-"""WhatsApp channel settings from the environment.
+"""WhatsApp channel settings from the environment (WHATSAPP_* variables; bot/settings.py).
 
 The channel is on only when everything it needs to receive safely and to answer is set;
 otherwise it stays off (the rest of the gateway runs) and `missing()` says what is lacking.
@@ -6,50 +6,36 @@ There is deliberately no "no secret, accept everything" mode.
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from typing import List, Mapping, Optional
+from typing import List, Optional
+
+from pydantic import Field, validator
+
+from bot.settings import EnvSettings
 
 # Graph API version as in Meta's current Cloud API docs (e.g. the typing-indicator page,
 # developers.facebook.com/documentation/business-messaging/whatsapp/typing-indicators/).
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v26.0"
 
 
-@dataclass(frozen=True)
-class WhatsAppSettings:
-    access_token: str = ""
-    app_secret: str = ""
-    verify_token: str = ""
-    phone_number_id: str = ""
-    tenant: str = ""
-    graph_url: str = DEFAULT_GRAPH_URL
+class WhatsAppSettings(EnvSettings):
+    access_token: str = Field("", env="WHATSAPP_ACCESS_TOKEN", repr=False)
+    app_secret: str = Field("", env="WHATSAPP_APP_SECRET", repr=False)
+    verify_token: str = Field("", env="WHATSAPP_VERIFY_TOKEN", repr=False)
+    phone_number_id: str = Field("", env="WHATSAPP_PHONE_NUMBER_ID")
+    tenant: str = Field("", env="WHATSAPP_TENANT")
+    graph_url: str = Field(DEFAULT_GRAPH_URL, env="WHATSAPP_GRAPH_URL")
     # An approved template for when the 24-hour window is closed (optional).
-    template_name: str = ""
-    template_language: str = "nl"
-    send_timeout: float = 10.0
-    send_retries: int = 3  # retries after the first attempt, on 429/5xx/throttling only
-    retry_backoff: float = 0.5  # seconds; doubles each retry
-    dedup_days: float = 7.0  # how long a seen message id is kept
+    template_name: str = Field("", env="WHATSAPP_TEMPLATE_NAME")
+    template_language: str = Field("nl", env="WHATSAPP_TEMPLATE_LANGUAGE")
+    send_timeout: float = Field(10.0, env="WHATSAPP_SEND_TIMEOUT")
+    # retries after the first attempt, on 429/5xx/throttling only
+    send_retries: int = Field(3, env="WHATSAPP_SEND_RETRIES")
+    retry_backoff: float = Field(0.5, env="WHATSAPP_RETRY_BACKOFF")  # seconds; doubles each retry
+    dedup_days: float = Field(7.0, env="WHATSAPP_DEDUP_DAYS")  # how long a seen message id is kept
 
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "WhatsAppSettings":
-        def get(name: str, default: str = "") -> str:
-            return (env.get(name) or default).strip()
-
-        return cls(
-            access_token=get("WHATSAPP_ACCESS_TOKEN"),
-            app_secret=get("WHATSAPP_APP_SECRET"),
-            verify_token=get("WHATSAPP_VERIFY_TOKEN"),
-            phone_number_id=get("WHATSAPP_PHONE_NUMBER_ID"),
-            tenant=get("WHATSAPP_TENANT"),
-            graph_url=get("WHATSAPP_GRAPH_URL", DEFAULT_GRAPH_URL).rstrip("/"),
-            template_name=get("WHATSAPP_TEMPLATE_NAME"),
-            template_language=get("WHATSAPP_TEMPLATE_LANGUAGE", "nl"),
-            send_timeout=float(get("WHATSAPP_SEND_TIMEOUT", "10")),
-            send_retries=int(get("WHATSAPP_SEND_RETRIES", "3")),
-            retry_backoff=float(get("WHATSAPP_RETRY_BACKOFF", "0.5")),
-            dedup_days=float(get("WHATSAPP_DEDUP_DAYS", "7")),
-        )
+    @validator("graph_url")
+    def _no_trailing_slash(cls, url: str) -> str:
+        return url.rstrip("/")
 
     def missing(self, known_tenants: Optional[List[str]] = None) -> List[str]:
         """What keeps the channel off; empty when it can run."""
