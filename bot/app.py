@@ -22,7 +22,7 @@ from bot.hub import Hub
 from bot.privacy import gateway as privacy
 from bot.rasa_client import RasaClient
 from bot.redis_hub import RedisHub
-from bot.security import api_errors, cors, security_headers
+from bot.security import api_errors, api_headers, cors, security_headers
 from bot.store import Store
 
 log = logging.getLogger("bot")
@@ -33,7 +33,14 @@ RASA = web.AppKey("rasa", RasaClient)
 
 def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
     config = config or GatewayConfig.from_env()
-    app = web.Application(middlewares=[cors, api_errors], client_max_size=config.max_body_bytes)
+    # The gateway: pages, health, the WhatsApp webhook, and the state every part shares.
+    app = web.Application(client_max_size=config.max_body_bytes)
+    # Two JSON APIs as sub-applications with their own middlewares: JSON errors (and CORS for
+    # the widget's), no caching. Handlers read the shared state through request.config_dict.
+    api = web.Application(middlewares=[cors, api_errors])  # the widget's: /api (routes /api/v1/…)
+    advisor_api = web.Application(middlewares=[api_errors])  # the advisor console's: /advisor/api
+    for sub in (api, advisor_api):
+        sub.on_response_prepare.append(api_headers)
     app[CONFIG] = config
     store = Store(config.database_url)
     rasa = RasaClient(config.rasa_url, config.rasa_timeout, config.rasa_token)
@@ -56,19 +63,21 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
     conversations = Conversations(store, hub, rasa, config.tenants, config.rasa_startup_seconds)
     app.cleanup_ctx.extend([database, rasa_session, hub.lifecycle, conversations.lifecycle])
     app.on_response_prepare.append(security_headers)
-    web_channel.setup(app, conversations)
+    web_channel.setup(app, api, conversations)
     whatsapp_channel.setup(app, conversations)  # stays off without WHATSAPP_* settings
-    handoff.setup(app, conversations)  # queue, callback requests, advisor console at /advisor/
-    privacy.setup(app, conversations)  # masked logs, forget me, retention
+    handoff.setup(app, api, advisor_api, conversations)  # queue, callbacks, advisor console
+    privacy.setup(app, api, conversations)  # masked logs, forget me, retention
     site.setup(app)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.add_subapp("/api", api)
+    app.add_subapp("/advisor/api", advisor_api)
     return app
 
 
 async def database_answers(request: web.Request) -> bool:
     try:
-        return await request.app[STORE].ping()
+        return await request.config_dict[STORE].ping()
     except Exception as error:  # the health check reports, it does not crash
         log.warning("database check failed: %s", error)
         return False
@@ -84,7 +93,7 @@ async def readyz(request: web.Request) -> web.Response:
     """Ready for users: the database answers and Rasa has loaded its model (since this gateway
     started; after that a Rasa outage gets the users a Dutch "storing", not a closed door)."""
     database = await database_answers(request)
-    rasa = await request.app[RASA].check_ready()
+    rasa = await request.config_dict[RASA].check_ready()
     ready = database and rasa
     return web.json_response({"status": "ready" if ready else "not ready", "database": database,
                               "rasa": rasa}, status=200 if ready else 503)

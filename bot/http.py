@@ -77,7 +77,7 @@ async def read_json(request: web.Request) -> Any:
     except web.HTTPRequestEntityTooLarge as error:
         raise Refused(413, "body_too_large",
                       "Je bericht is te lang. Kun je het korter zeggen, of in twee berichten?",
-                      f"request body is larger than {request.app[CONFIG].max_body_bytes} bytes") from error
+                      f"request body is larger than {request.config_dict[CONFIG].max_body_bytes} bytes") from error
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[...
@@ -88,10 +88,10 @@ async def find_conversation(request: web.Request) -> Conversation:
     conversation_id = request.match_info["conversation_id"]
     conversation = None
     if ID_PATTERN.match(conversation_id):
-        conversation = await request.app[CONVERSATIONS].store.get_conversation(conversation_id)
+        conversation = await request.config_dict[CONVERSATIONS].store.get_conversation(conversation_id)
     if conversation is None or conversation.channel != WEB:
         raise Refused(404, "conversation_not_found", NOT_FOUND_TEXT, "no such conversation")
-    tenant = request.app[CONFIG].tenants.get(conversation.tenant)
+    tenant = request.config_dict[CONFIG].tenants.get(conversation.tenant)
     if tenant is None:
         raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
                       f"tenant {conversation.tenant} is no longer configured")

@@ -18,7 +18,6 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             "form-action 'self'; frame-ancestors {ancestors}")
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-API_PREFIXES = ("/api/", "/advisor/api/")  # JSON only: errors as JSON, no caching, no content
 HSTS = "max-age=31536000"
 SERVER_ERROR_TEXT = "Er ging bij ons iets mis. Probeer het zo nog eens."
 DATABASE_DOWN_TEXT = ("Je bericht kon nu niet worden bewaard door een storing. Probeer het over "
@@ -35,10 +34,9 @@ def error_response(refusal: Refused) -> web.Response:
 
 @web.middleware
 async def api_errors(request: web.Request, handler):
-    """Every error of the two JSON APIs (/api/, and /advisor/api/ of the advisor console) is JSON
-    that says what is wrong, in English and in Dutch."""
-    if not request.path.startswith(API_PREFIXES):
-        return await handler(request)
+    """Middleware of the two JSON APIs (/api/v1 and the advisor console's /advisor/api, each an
+    aiohttp sub-application, bot/app.py): every error is JSON that says what is wrong, in
+    English and in Dutch."""
     try:
         return await handler(request)
     except Refused as refusal:
@@ -71,10 +69,9 @@ def _known_origin(request: web.Request, tenants: Iterable[Tenant]) -> Optional[s
 
 @web.middleware
 async def cors(request: web.Request, handler):
-    """CORS for the API: any tenant's origin passes here; handlers check the exact tenant."""
-    if not request.path.startswith("/api/"):
-        return await handler(request)
-    origin = _known_origin(request, request.app[CONFIG].tenants.values())
+    """Middleware of the widget's API (/api/v1): CORS for any tenant's origin; handlers check the
+    exact tenant."""
+    origin = _known_origin(request, request.config_dict[CONFIG].tenants.values())
     if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
         if origin is None:
             return error_response(Refused(403, "origin_not_allowed",
@@ -101,9 +98,12 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if served_over_https(request):  # browsers then refuse plain http to this host for a year
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.path.startswith(API_PREFIXES):
-        response.headers.setdefault("Content-Security-Policy", API_CSP)
-        response.headers.setdefault("Cache-Control", "no-store")
+
+
+async def api_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare of the JSON APIs: JSON only, no content to run, never cached."""
+    response.headers.setdefault("Content-Security-Policy", API_CSP)
+    response.headers.setdefault("Cache-Control", "no-store")
 
 
 def page_csp(frame_ancestors: Iterable[str] = ()) -> str:
@@ -133,7 +133,7 @@ def served_over_https(request: web.Request) -> bool:
     X-Forwarded-Proto (its own value is the last one); anyone else's header is not believed."""
     if request.secure:
         return True
-    if not is_trusted_proxy(request.remote or "", request.app[CONFIG].trusted_proxies):
+    if not is_trusted_proxy(request.remote or "", request.config_dict[CONFIG].trusted_proxies):
         return False
     protos = request.headers.get("X-Forwarded-Proto", "").split(",")
     return protos[-1].strip().lower() == "https"
@@ -142,7 +142,7 @@ def served_over_https(request: web.Request) -> bool:
 def client_address(request: web.Request) -> str:
     """The user's address; X-Forwarded-For is believed only from configured proxies."""
     remote = request.remote or "unknown"
-    trusted = request.app[CONFIG].trusted_proxies
+    trusted = request.config_dict[CONFIG].trusted_proxies
     if is_trusted_proxy(remote, trusted):
         hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
         for hop in reversed(hops):

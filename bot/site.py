@@ -82,7 +82,7 @@ def _base(request: web.Request) -> str:
 
 
 async def index(request: web.Request) -> web.Response:
-    tenants = request.app[CONFIG].tenants.values()
+    tenants = request.config_dict[CONFIG].tenants.values()
     links = "\n".join(
         f'    <li><a href="/demo/{escape(t.name)}">{escape(t.display_name)}</a> – '
         f'{escape(t.site.get("tagline", ""))}</li>' for t in tenants)
@@ -90,7 +90,7 @@ async def index(request: web.Request) -> web.Response:
 
 
 async def demo(request: web.Request) -> web.Response:
-    tenants = request.app[CONFIG].tenants
+    tenants = request.config_dict[CONFIG].tenants
     tenant = tenants.get(request.match_info["tenant"])
     if tenant is None:
         raise web.HTTPNotFound(text="Deze regio kennen we niet.")

@@ -36,7 +36,7 @@ AFTER_PATTERN = re.compile(r"^[0-9]{1,18}$")  # a message id (found by fuzzing)
 
 
 def _limit(request: web.Request, name: str, key: str, refusal=too_fast) -> None:
-    retry_after = request.app[LIMITERS][name].hit(key)
+    retry_after = request.config_dict[LIMITERS][name].hit(key)
     if retry_after is not None:
         raise refusal(retry_after)
 
@@ -48,7 +48,7 @@ def _limit_reads(request: web.Request, conversation: Conversation) -> None:
 
 
 async def tenant_info(request: web.Request) -> web.Response:
-    tenant = request.app[CONFIG].tenants.get(request.match_info["tenant"])
+    tenant = request.config_dict[CONFIG].tenants.get(request.match_info["tenant"])
     if tenant is None:
         raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
                       f"unknown tenant {request.match_info['tenant']!r}")
@@ -58,13 +58,13 @@ async def tenant_info(request: web.Request) -> web.Response:
 async def start_conversation(request: web.Request) -> web.Response:
     _limit(request, "new_conversations", client_key(request))
     body = validate("NewConversation", await read_json(request))
-    tenant = request.app[CONFIG].tenants.get(body["tenant"])
+    tenant = request.config_dict[CONFIG].tenants.get(body["tenant"])
     if tenant is None:
-        known = ", ".join(sorted(request.app[CONFIG].tenants))
+        known = ", ".join(sorted(request.config_dict[CONFIG].tenants))
         raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
                       f"unknown tenant {body['tenant']!r}; known tenants: {known}")
     check_origin(request, tenant)
-    conversations = request.app[CONVERSATIONS]
+    conversations = request.config_dict[CONVERSATIONS]
     conversation = await conversations.start(tenant, WEB)
     history = await conversations.store.messages(conversation.id)
     return json_response({
@@ -77,7 +77,7 @@ def _accept(request: web.Request, conversation: Conversation, body: dict) -> str
     """Limits shared by the HTTP API and the websocket; returns the cleaned text."""
     _limit(request, "client", client_key(request))
     _limit(request, "conversation", conversation.id)
-    return clean_user_text(body["text"], request.app[CONFIG].max_message_chars)
+    return clean_user_text(body["text"], request.config_dict[CONFIG].max_message_chars)
 
 
 async def post_message(request: web.Request) -> web.Response:
@@ -87,8 +87,8 @@ async def post_message(request: web.Request) -> web.Response:
     text = _accept(request, conversation, body)
     # Shielded: if the client hangs up, the bot's answer is still stored for the history.
     replies = await asyncio.shield(
-        request.app[CONVERSATIONS].receive(conversation, text, body.get("payload")))
-    current = await request.app[CONVERSATIONS].store.get_conversation(conversation.id)
+        request.config_dict[CONVERSATIONS].receive(conversation, text, body.get("payload")))
+    current = await request.config_dict[CONVERSATIONS].store.get_conversation(conversation.id)
     response = json_response({"messages": [m.to_api() for m in replies], "mode": current.mode})
     response.headers["Server-Timing"] = timings.header()
     return response
@@ -100,7 +100,7 @@ async def get_messages(request: web.Request) -> web.Response:
     after = request.query.get("after", "0")
     if not AFTER_PATTERN.match(after):  # "²" is a digit to isdigit(); 10**30 overflows SQLite
         raise Refused(422, "invalid_request", INVALID_TEXT, "after must be a whole number >= 0")
-    history = await request.app[CONVERSATIONS].store.messages(conversation.id, int(after))
+    history = await request.config_dict[CONVERSATIONS].store.messages(conversation.id, int(after))
     return json_response({
         "conversation_id": conversation.id, "tenant": conversation.tenant,
         "mode": conversation.mode, "messages": [m.to_api() for m in history],
@@ -139,7 +139,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     conversation = await find_conversation(request)  # 404/403/429 before the upgrade
     _limit_reads(request, conversation)
     client = client_key(request)
-    sockets = request.app[OPEN_SOCKETS]
+    sockets = request.config_dict[OPEN_SOCKETS]
     if not sockets["conversation"].open(conversation.id):
         raise too_many_sockets(per_conversation=True)
     if not sockets["client"].open(client):
@@ -156,7 +156,7 @@ async def _serve_socket(request: web.Request,
                         conversation: Conversation) -> web.WebSocketResponse:
     after = request.query.get("after", "0")
     after_id = int(after) if AFTER_PATTERN.match(after) else 0
-    app = request.app
+    app = request.config_dict  # the gateway's state, also from the /api/v1 sub-application
     conversations = app[CONVERSATIONS]
     ws = web.WebSocketResponse(heartbeat=25, max_msg_size=app[CONFIG].max_body_bytes)
     await ws.prepare(request)
@@ -211,7 +211,8 @@ async def _close_sockets(app: web.Application) -> None:
         await asyncio.wait(list(app[WORKERS]), timeout=app[CONFIG].rasa_timeout + 5)
 
 
-def setup(app: web.Application, conversations: Conversations) -> None:
+def setup(app: web.Application, api: web.Application, conversations: Conversations) -> None:
+    """The widget's channel: its state in the gateway `app`, its routes in `api` (/api/v1)."""
     config = app[CONFIG]
     app[CONVERSATIONS] = conversations
     app[SOCKETS] = weakref.WeakSet()
@@ -226,8 +227,8 @@ def setup(app: web.Application, conversations: Conversations) -> None:
     app[OPEN_SOCKETS] = {"conversation": OpenLimit(config.max_sockets_per_conversation),
                          "client": OpenLimit(config.max_sockets_per_client)}
     app.on_shutdown.append(_close_sockets)
-    app.router.add_get("/api/v1/tenants/{tenant}", tenant_info)
-    app.router.add_post("/api/v1/conversations", start_conversation)
-    app.router.add_post("/api/v1/conversations/{conversation_id}/messages", post_message)
-    app.router.add_get("/api/v1/conversations/{conversation_id}/messages", get_messages)
-    app.router.add_get("/api/v1/conversations/{conversation_id}/ws", websocket)
+    api.router.add_get("/v1/tenants/{tenant}", tenant_info)
+    api.router.add_post("/v1/conversations", start_conversation)
+    api.router.add_post("/v1/conversations/{conversation_id}/messages", post_message)
+    api.router.add_get("/v1/conversations/{conversation_id}/messages", get_messages)
+    api.router.add_get("/v1/conversations/{conversation_id}/ws", websocket)

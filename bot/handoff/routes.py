@@ -106,12 +106,12 @@ async def _body(request: web.Request, schema: str) -> dict:
 
 
 async def _caller(request: web.Request) -> Caller:
-    return await authenticate(request, request.app[HANDOFFS].accounts)
+    return await authenticate(request, request.config_dict[HANDOFFS].accounts)
 
 
 async def _case(request: web.Request, caller: Caller) -> Case:
     raw = request.match_info["handoff_id"]
-    case = await request.app[HANDOFFS].cases.get(int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    case = await request.config_dict[HANDOFFS].cases.get(int(raw)) if raw.isdigit() and len(raw) < 12 else None
     if case is None:
         raise Refused(404, "handoff_not_found", NOT_FOUND, f"no handoff {raw!r}")
     if not caller.advisor.sees(case.tenant):
@@ -121,7 +121,7 @@ async def _case(request: web.Request, caller: Caller) -> Case:
 
 
 def summary(request: web.Request, case: Case, now: datetime) -> dict:
-    tenant = request.app[CONFIG].tenants.get(case.tenant)
+    tenant = request.config_dict[CONFIG].tenants.get(case.tenant)
     until = case.claimed_at or case.closed_at or now
     data = {
         "id": case.id, "tenant": case.tenant,
@@ -152,7 +152,7 @@ def shown_modules(case: Case, messages) -> List[dict]:
 
 
 async def detail(request: web.Request, case: Case, advisor: Advisor) -> dict:
-    handoffs = request.app[HANDOFFS]
+    handoffs = request.config_dict[HANDOFFS]
     store = handoffs.conversations.store
     messages = await store.messages(case.conversation_id)
     conversation = await store.get_conversation(case.conversation_id)
@@ -174,7 +174,7 @@ async def detail(request: web.Request, case: Case, advisor: Advisor) -> dict:
 
 async def login(request: web.Request) -> web.Response:
     same_origin(request)
-    failures = request.app[LIMITERS]["login"]
+    failures = request.config_dict[LIMITERS]["login"]
     body = validated("login", await read_json(request))
     client = client_key(request)  # an IPv6 client by its /64
     # Failures count per client: guesses from elsewhere never lock the advisor out.
@@ -188,7 +188,7 @@ async def login(request: web.Request) -> web.Response:
                       retry_after=retry_after)
     for key in keys:
         failures.failed(key)
-    handoffs = request.app[HANDOFFS]
+    handoffs = request.config_dict[HANDOFFS]
     advisor = await handoffs.accounts.check(body["email"], body["password"])
     if advisor is None:
         log.info("advisor login refused from %s", client)
@@ -206,7 +206,7 @@ async def login(request: web.Request) -> web.Response:
 
 async def logout(request: web.Request) -> web.Response:
     caller = await _caller(request)
-    await request.app[HANDOFFS].accounts.end_session(caller.token)
+    await request.config_dict[HANDOFFS].accounts.end_session(caller.token)
     response = web.Response(status=204)
     clear_login_cookie(response)
     return response
@@ -214,8 +214,8 @@ async def logout(request: web.Request) -> web.Response:
 
 async def me(request: web.Request) -> web.Response:
     caller = await _caller(request)
-    handoffs = request.app[HANDOFFS]
-    tenants = request.app[CONFIG].tenants
+    handoffs = request.config_dict[HANDOFFS]
+    tenants = request.config_dict[CONFIG].tenants
     now = handoffs.clock()
     return _json({"advisor": caller.advisor.to_api(), "tenants": [
         {"tenant": t, "name": tenants[t].display_name,
@@ -236,13 +236,13 @@ async def catalogue_sources(request: web.Request) -> web.Response:
     if not caller.advisor.is_operator:
         raise Refused(403, "operators_only", OPERATORS_ONLY, "needs an account with the operator role")
     rows = await asyncio.get_running_loop().run_in_executor(
-        None, _catalogue_sources, request.app[CONFIG].database_url)
+        None, _catalogue_sources, request.config_dict[CONFIG].database_url)
     return _json({"sources": rows})
 
 
 async def heartbeat(request: web.Request) -> web.Response:
     caller = await _caller(request)
-    await request.app[HANDOFFS].accounts.heartbeat(caller.token)
+    await request.config_dict[HANDOFFS].accounts.heartbeat(caller.token)
     return web.Response(status=204)
 
 
@@ -259,7 +259,7 @@ async def list_handoffs(request: web.Request) -> web.Response:
         if not caller.advisor.sees(request.query["tenant"]):
             raise Refused(403, "other_tenant", OTHER_TENANT, "tenant not served by this advisor")
         tenants = (request.query["tenant"],)
-    handoffs = request.app[HANDOFFS]
+    handoffs = request.config_dict[HANDOFFS]
     now = handoffs.clock()
     cases = await handoffs.cases.listing(tenants, status)
     listed, positions = [], {}
@@ -280,7 +280,7 @@ async def get_handoff(request: web.Request) -> web.Response:
 async def claim(request: web.Request) -> web.Response:
     caller = await _caller(request)
     case = await _case(request, caller)
-    handoffs = request.app[HANDOFFS]
+    handoffs = request.config_dict[HANDOFFS]
     claimed = await handoffs.claim(case, caller.advisor) if case.status == "waiting" else None
     if claimed is None:
         now = await handoffs.cases.get(case.id)
@@ -309,7 +309,7 @@ async def post_message(request: web.Request) -> web.Response:
     body = await _body(request, "text")
     _own_active(case, caller.advisor)
     text = clean_user_text(body["text"], ADVISOR_MAX_CHARS)
-    message = await request.app[HANDOFFS].reply(case, caller.advisor, text)
+    message = await request.config_dict[HANDOFFS].reply(case, caller.advisor, text)
     return _json({"message": message.to_api()}, status=201)
 
 
@@ -318,7 +318,7 @@ async def post_note(request: web.Request) -> web.Response:
     case = await _case(request, caller)
     body = await _body(request, "text")
     text = clean_user_text(body["text"], ADVISOR_MAX_CHARS)
-    note = await request.app[HANDOFFS].add_note(case, caller.advisor, text)
+    note = await request.config_dict[HANDOFFS].add_note(case, caller.advisor, text)
     return _json({"note": {"id": note.id, "advisor": note.advisor_name, "text": note.text,
                            "created_at": iso(note.created_at)}}, status=201)
 
@@ -335,7 +335,7 @@ async def close(request: web.Request) -> web.Response:
     elif case.status not in ("waiting", "callback"):
         raise Refused(409, "not_open", "Dit gesprek is al afgesloten of niet bij een adviseur.",
                       f"handoff {case.id} is {case.status}")
-    closed = await request.app[HANDOFFS].close(case, caller.advisor, note)
+    closed = await request.config_dict[HANDOFFS].close(case, caller.advisor, note)
     if closed is None:
         raise Refused(409, "not_open", "Dit gesprek is intussen veranderd. Ververs de lijst.",
                       f"handoff {case.id} changed while closing")
@@ -345,7 +345,7 @@ async def close(request: web.Request) -> web.Response:
 # -- the console's websocket ------------------------------------------------------------------
 
 async def console_socket(request: web.Request) -> web.StreamResponse:
-    handoffs = request.app[HANDOFFS]
+    handoffs = request.config_dict[HANDOFFS]
     try:
         caller = await _caller(request)
         same_origin(request)
@@ -353,7 +353,7 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
         return error_response(refusal)
     ws = web.WebSocketResponse(heartbeat=25, max_msg_size=16 * 1024)
     await ws.prepare(request)
-    request.app[SOCKETS].add(ws)
+    request.config_dict[SOCKETS].add(ws)
     outbox: asyncio.Queue = asyncio.Queue()
     subscriptions = []  # (hub key, queue, pump task)
     watched: Dict[str, object] = {}
@@ -446,7 +446,7 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
         sender.cancel()
         for entry in list(subscriptions):
             unfollow(entry)
-        request.app[SOCKETS].discard(ws)
+        request.config_dict[SOCKETS].discard(ws)
         # Shielded: aiohttp cancels this handler when the client goes away, and the advisor
         # must still be marked offline.
         await asyncio.shield(go_offline())
@@ -463,11 +463,11 @@ async def _close_sockets(app: web.Application) -> None:
 async def user_typing(request: web.Request) -> web.Response:
     conversation = await find_conversation(request)
     body = validated("typing", await read_json(request))
-    retry_after = request.app[LIMITERS]["typing"].hit(conversation.id)
+    retry_after = request.config_dict[LIMITERS]["typing"].hit(conversation.id)
     if retry_after is not None:
         raise too_fast(retry_after)
     if conversation.mode != "bot":  # only an advisor cares
-        await request.app[HANDOFFS].hub.publish(conversation.id, {
+        await request.config_dict[HANDOFFS].hub.publish(conversation.id, {
             "type": "typing", "sender": "user", "on": body["on"]})
     return web.Response(status=204)
 
@@ -489,7 +489,10 @@ async def to_console(_request: web.Request) -> web.Response:
     raise web.HTTPMovedPermanently("/advisor/")
 
 
-def setup(app: web.Application, conversations: Conversations) -> Handoffs:
+def setup(app: web.Application, api: web.Application, advisor_api: web.Application,
+          conversations: Conversations) -> Handoffs:
+    """The handoff: its state and the console's pages in the gateway `app`, the console's JSON
+    API in `advisor_api` (/advisor/api), the user's typing signal in `api` (/api/v1)."""
     config = app[CONFIG]
     handoffs = Handoffs(conversations, config.handoff)
     conversations.bot_request_handlers["handoff"] = handoffs.on_bot_request
@@ -503,17 +506,17 @@ def setup(app: web.Application, conversations: Conversations) -> Handoffs:
     app.router.add_get("/advisor", to_console)
     for path in ASSETS:
         app.router.add_get(path, console_page)
-    app.router.add_post("/advisor/api/login", login)
-    app.router.add_post("/advisor/api/logout", logout)
-    app.router.add_get("/advisor/api/me", me)
-    app.router.add_post("/advisor/api/heartbeat", heartbeat)
-    app.router.add_get("/advisor/api/handoffs", list_handoffs)
-    app.router.add_get("/advisor/api/handoffs/{handoff_id}", get_handoff)
-    app.router.add_post("/advisor/api/handoffs/{handoff_id}/claim", claim)
-    app.router.add_post("/advisor/api/handoffs/{handoff_id}/messages", post_message)
-    app.router.add_post("/advisor/api/handoffs/{handoff_id}/notes", post_note)
-    app.router.add_post("/advisor/api/handoffs/{handoff_id}/close", close)
-    app.router.add_get("/advisor/api/ws", console_socket)
-    app.router.add_get("/advisor/api/catalogue/sources", catalogue_sources)
-    app.router.add_post("/api/v1/conversations/{conversation_id}/typing", user_typing)
+    advisor_api.router.add_post("/login", login)
+    advisor_api.router.add_post("/logout", logout)
+    advisor_api.router.add_get("/me", me)
+    advisor_api.router.add_post("/heartbeat", heartbeat)
+    advisor_api.router.add_get("/handoffs", list_handoffs)
+    advisor_api.router.add_get("/handoffs/{handoff_id}", get_handoff)
+    advisor_api.router.add_post("/handoffs/{handoff_id}/claim", claim)
+    advisor_api.router.add_post("/handoffs/{handoff_id}/messages", post_message)
+    advisor_api.router.add_post("/handoffs/{handoff_id}/notes", post_note)
+    advisor_api.router.add_post("/handoffs/{handoff_id}/close", close)
+    advisor_api.router.add_get("/ws", console_socket)
+    advisor_api.router.add_get("/catalogue/sources", catalogue_sources)
+    api.router.add_post("/v1/conversations/{conversation_id}/typing", user_typing)
     return handoffs

@@ -1,4 +1,4 @@
-"""The privacy work wired into the gateway (`setup(app, conversations)` from bot/app.py).
+"""The privacy work wired into the gateway (`setup(app, api, conversations)` from bot/app.py).
 
 - log records are masked (bot/privacy/logs.py);
 - "vergeet mij": the action server's action_forget_me answers with its confirmation and
@@ -132,13 +132,13 @@ class Privacy:
 PRIVACY = web.AppKey("privacy", Privacy)
 
 
-def setup(app: web.Application, conversations: Conversations,
+def setup(app: web.Application, api: web.Application, conversations: Conversations,
           settings: Optional[PrivacySettings] = None) -> Privacy:
     logs.install()
     settings = settings or getattr(app[CONFIG], "privacy", None) or PrivacySettings.from_env()
     privacy = Privacy(conversations, settings)
     app[PRIVACY] = privacy
     conversations.confirmed_request_handlers["forget_me"] = privacy.forget_me
-    app.router.add_delete("/api/v1/conversations/{conversation_id}", privacy.delete_conversation)
+    api.router.add_delete("/v1/conversations/{conversation_id}", privacy.delete_conversation)
     app.cleanup_ctx.append(privacy.lifecycle)
     return privacy
