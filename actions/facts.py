@@ -79,7 +79,10 @@ NUMBER_CORRECTION = re.compile(r"\b(\d{1,7})\b[^\d]{0,12}?\bniet\s+(\d{1,7})\b",
 NO_DIPLOMA = re.compile(r"\s*(?:diploma|opleiding|papieren|startkwalificatie|school)", re.IGNORECASE)
 # Someone with a job, in their own words.
 HAS_A_JOB = re.compile(r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:vaste )?baan|mijn baas|"
-                       r"mijn werkgever)\b", re.IGNORECASE)
+                       r"mijn werkgever|(?<!zoek )(?<!geen )(?<!naar )werk (?:als|bij|voor))\b", re.IGNORECASE)
+# The work someone does: "ik werk als loodgieter", "werkzaam als lasser", "ik ben timmerman".
+OCCUPATION = re.compile(r"\b(?:(?<!zoek )(?<!geen )(?<!naar )werk(?:zaam)? als|(?:ik )?ben(?: nu)?(?: een)?)"
+                        r"\s+([\w-]+(?: medewerker)?)", re.IGNORECASE)
 # Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
 CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie|wacht|oeps)\b"
                         rf"|\b{INSTEAD_OF}", re.IGNORECASE)
@@ -144,7 +147,8 @@ def check(slot: str, value: Any) -> Check:
     elif slot == "course_format":
         found = _choice(value, knowledge.FORMATS, p.FORMAT_WORDS)
     elif slot == "sector":
-        found = _choice(value, p.SECTORS, p.SECTOR_WORDS)
+        # "magazijnmedewerker" (the work, read as a sector): the sector of that work
+        found = _choice(value, p.SECTORS, p.SECTOR_WORDS) or p.match_words(value, p.OCCUPATION_SECTORS)
     elif slot == "benefit_type":
         found = _choice(value, p.BENEFIT_TYPES, p.BENEFIT_WORDS)
     elif slot == "age":
@@ -337,6 +341,12 @@ class ValidateSlotMappings(ValidationAction):
                 found["employment_status"] = "werkgever"  # "wij zijn een metaalbedrijf met 400 man"
             elif HAS_A_JOB.search(text):
                 found["employment_status"] = "werkend"  # "ik werk nu als buschauffeur"
+        if "sector" not in extracted and not entity_values(tracker, "sector") \
+                and tracker.get_slot("sector") is None:
+            sector = next(filter(None, (p.match_words(job.group(1), p.OCCUPATION_SECTORS)
+                                        for job in OCCUPATION.finditer(text))), None)
+            if sector:
+                found["sector"] = sector  # "werk als loodgieter": installatie, not asked again
         if "benefit_type" not in extracted and (tracker.get_slot("benefit_type") is None
                                                 or CORRECTION.search(text) or NEGATED_WORD.search(text)):
             # "ik heb bijstand", "zit in de ww", "geen ww maar bijstand"

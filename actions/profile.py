@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import knowledge
 from knowledge.vocabulary import (  # noqa: F401  (the actions read them as p.NAME)
     AGE_RANGE, BENEFIT_LABELS, BENEFIT_TYPES, BENEFIT_WORDS, EMPLOYMENT_LABELS, EMPLOYMENT_STATUSES,
-    EMPLOYMENT_WORDS, FORMAT_LABELS, FORMAT_WORDS, REGION_LABELS, REGIONS, SECTOR_LABELS, SECTOR_WORDS,
+    EMPLOYMENT_WORDS, FORMAT_LABELS, FORMAT_WORDS, OCCUPATION_SECTORS, REGION_LABELS, REGIONS, SECTOR_LABELS, SECTOR_WORDS,
     SECTORS, THEME_LABELS, THEME_WORDS, UNKNOWN_WORDS, match_words, parse_int, says_unknown)
 from knowledge.vocabulary import norm as _norm
 from rasa_sdk import Tracker

@@ -129,6 +129,24 @@ SECTOR_WORDS = [
     ("groen", "groen"), ("hovenier", "groen"), ("agrar", "groen"), ("logistiek", "logistiek"),
     ("transport", "logistiek"), ("anders", "overig"), ("overig", "overig"),
 ]
+# The sector of the work someone does ("ik werk als loodgieter"): occupations, not wishes.
+OCCUPATION_SECTORS = [
+    ("loodgieter", "installatie"), ("installateur", "installatie"), ("elektricien", "installatie"),
+    ("elektromonteur", "installatie"), ("cv-monteur", "installatie"), ("servicemonteur", "installatie"),
+    ("koeltechnicus", "installatie"), ("warmtepompmonteur", "installatie"), ("zonnepaneel", "installatie"),
+    ("timmerman", "bouw_infra"), ("metselaar", "bouw_infra"), ("stukadoor", "bouw_infra"),
+    ("dakdekker", "bouw_infra"), ("tegelzetter", "bouw_infra"), ("schilder", "bouw_infra"),
+    ("bouwvakker", "bouw_infra"), ("grondwerker", "bouw_infra"), ("stratenmaker", "bouw_infra"),
+    ("uitvoerder", "bouw_infra"), ("werkvoorbereider", "bouw_infra"), ("betonwerker", "bouw_infra"),
+    ("lasser", "metaal"), ("bankwerker", "metaal"), ("constructiewerker", "metaal"),
+    ("plaatwerker", "metaal"), (r"\bcnc\b", "metaal"), ("verspaner", "metaal"),
+    ("verpleegkundige", "zorg"), ("verzorgende", "zorg"), ("zorgmedewerker", "zorg"),
+    ("pedagogisch medewerker", "kinderopvang"), ("leraar", "onderwijs"), ("docent", "onderwijs"),
+    ("leerkracht", "onderwijs"), ("programmeur", "ict"), ("developer", "ict"), ("systeembeheerder", "ict"),
+    ("hovenier", "groen"), ("tuinder", "groen"), (r"\bkas(?:sen)?\b", "groen"), (r"\bboer\b", "groen"),
+    ("chauffeur", "logistiek"), ("vrachtwagen", "logistiek"), ("magazijn", "logistiek"),
+    ("orderpicker", "logistiek"), ("heftruck", "logistiek"), ("distributiecentrum", "logistiek"),
+]
 BENEFIT_WORDS = [
     (r"\bww\b", "ww"), ("werkloosheid", "ww"), (r"\bwia\b", "wia"), (r"\bwga\b", "wia"),
     ("wajong", "wajong"), ("bijstand", "bijstand"), ("participatiewet", "bijstand"),

@@ -99,8 +99,24 @@ def test_a_job_taken_for_a_sector_in_passing_is_dropped_without_a_note(domain):
         domain, text="ik wil zonnepanelen leren installeren en werk als magazijnmedewerker",
         intent="search_course", entities=[{"entity": "sector", "value": "magazijnmedewerker"}],
         candidates={"sector": "magazijnmedewerker"})
-    assert slots.get("sector") is None
+    assert slots.get("sector") == "logistiek"  # the work named, not the job word as a sector
     assert "herken ik niet" not in texts(messages)
+
+
+@pytest.mark.parametrize("text, employment, sector", [
+    ("hallo ik ben 44, werk als loodgieter in enschede en wil iets met warmtepompen leren. heb mbo 2",
+     "werkend", "installatie"),
+    ("werkzaam als lasser bij een constructiebedrijf", "werkend", "metaal"),
+    ("ik ben nu magazijn medewerker, wil iets anders", None, "logistiek"),
+    ("ik zoek werk als elektricien", None, None),  # a wish, not the work someone does
+    ("geen werk als timmerman meer sinds de zomer", None, None),
+])
+def test_the_work_someone_does_gives_the_job_and_its_sector(domain, text, employment, sector):
+    """Seen in make run (2026-12-07): "werk als loodgieter" in a first message, and the funding
+    answer then asked "Werk je nu …?" and "In welke sector werk je?"."""
+    _, slots = validate(domain, text=text, intent="search_course")
+    assert slots.get("employment_status") == employment
+    assert slots.get("sector") == sector
 
 
 def test_a_plain_answer_to_the_question_asked_is_read(domain):
