@@ -64,6 +64,25 @@ FAREWELL = re.compile(r"\b(doei|dag|daag|dagg|tot (ziens|later|straks|de volgend
                       r"stop|dat was (het|alles)|ik ga( weer)?|ik ben weg|afsluiten)\b", re.IGNORECASE)
 
 
+# Leaving, not only thanks: "dank je, doei" is a goodbye, "dank je!" asks for more.
+LEAVING = re.compile(r"\b(doei|dag|daag|tot (ziens|later|straks|de volgende)|bye|ciao|adios|houdoe|"
+                     r"fijne (avond|dag|middag|ochtend|weekend)|welterusten|groet(en|jes)|klaar|"
+                     r"dat was (het|alles)|ik ga( weer)?|ik ben weg|afsluiten)\b", re.IGNORECASE)
+
+
+class ActionThank(Action):
+    """"Graag gedaan" and an offer of more; a goodbye when the thanks say one ("dank je, doei")."""
+
+    def name(self) -> Text:
+        return "action_thank"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        leaving = LEAVING.search(facts.latest_text(tracker) or "")
+        dispatcher.utter_message(response="utter_goodbye" if leaving else "utter_thank")
+        return []
+
+
 class ActionGoodbye(Action):
     """A goodbye when the message says one; otherwise the conversation goes on."""
 

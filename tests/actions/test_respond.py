@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.fallback import CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR
-from actions.respond import ActionGoodbye, ActionOutOfScope, ActionRespondToFacts
+from actions.respond import ActionGoodbye, ActionOutOfScope, ActionRespondToFacts, ActionThank
 
 from .conftest import customs, make_tracker, run_action, slot_events, texts
 
@@ -214,3 +214,13 @@ def test_a_word_the_model_took_for_a_goodbye_does_not_end_the_conversation(text)
     messages, _ = run_action(ActionGoodbye(), make_tracker({"asked_slot": None}, intent="goodbye", text=text))
     assert all(m.get("response") != "utter_goodbye" for m in messages)
     assert "Waar kan ik je nog mee helpen?" in texts(messages)
+
+
+@pytest.mark.parametrize("text, leaving", [
+    ("dank je, doei", True), ("thanks, fijne dag nog", True), ("bedankt, dat was het", True),
+    ("dank je wel!", False), ("top, bedankt", False), ("dankjewel voor vandaag", False),
+])
+def test_thanks_that_say_goodbye_get_a_goodbye(text, leaving):
+    """Seen in make run: "dank je, doei" got "Graag gedaan! Kan ik nog iets voor je doen?"."""
+    messages, _ = run_action(ActionThank(), make_tracker({}, intent="thank", text=text))
+    assert messages[0]["response"] == ("utter_goodbye" if leaving else "utter_thank")
