@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from . import kb
 from .kb import named_schemes
 from .markup import md
-from .profile import SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
+from .profile import BENEFIT_LABELS, SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
 from .facts import changed_facts, noted_facts, previous_value, schemes_in_focus
@@ -33,6 +33,7 @@ from .recommend import (ADVISOR_BUTTON, ask_which_module, first_page, mentioned_
                         withdrawn_text)
 
 TOP = 3
+UWV_BENEFITS = ("ww", "wia", "zw", "wajong")  # UWV's, not the gemeente's (rules/uwv_scholing.yaml)
 ALL_SCHEMES = {"title": "Andere regelingen", "payload": payload("ask_funding", funding_scope="alle")}
 
 # knowledge's missing_facts (profile keys) -> the slot a follow-up question asks
@@ -113,7 +114,6 @@ def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
 def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     """One scheme in one or two short sentences: what it is or why not, the amount, who
     applies, and where it comes from."""
-    host = urlparse(item.source_url).netloc.replace("www.", "")
     if item.outcome == "ended":
         line = f"- {item.name} bestaat niet meer. {_sentence(item.reasons[0]) if item.reasons else ''}"
         if item.replaced_by:
@@ -129,10 +129,18 @@ def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
         condition = next(iter(_statements(item.reasons[0])), "")
         if re.search(r"\d|alleen|West-Brabant", condition):
             parts.append(condition)
+    parts.append(who_applies(item, employer))
+    return " ".join(parts)
+
+
+def who_applies(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
+    """"Je vraagt het zelf aan (duo.nl)."; where the source is not where one applies (an
+    article about UWV's rules), the rule says where: "… bij je werkcoach van UWV"."""
     who = ("Jij vraagt het als werkgever aan" if employer and item.applicant == "employer"
            else WHO_APPLIES.get(item.applicant, item.applicant))
-    parts.append(f"{who} ({host}).")
-    return " ".join(parts)
+    if item.apply_at:
+        return f"{who} {item.apply_at}."
+    return f"{who} ({urlparse(item.source_url).netloc.replace('www.', '')})."
 
 
 def _without_trailing_question(text: Text) -> Text:
@@ -157,10 +165,7 @@ def named_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     parts = [f"- {item.name}: {_first_sentence(item.summary)}"] + [f for f in facts if f][:8]
     if item.amount_text:
         parts.append(f"Bedrag: {_sentence(item.amount_text)}")
-    host = urlparse(item.source_url).netloc.replace("www.", "")
-    who = ("Jij vraagt het als werkgever aan" if employer and item.applicant == "employer"
-           else WHO_APPLIES.get(item.applicant, item.applicant))
-    parts.append(f"{who} ({host}).")
+    parts.append(who_applies(item, employer))
     return " ".join(parts)
 
 
@@ -357,6 +362,10 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if profile.get("benefit_type") == "bijstand":
         lines[0] = ("Met bijstand is de gemeente aan zet, niet UWV. Vraag je klantmanager bij de "
                     "gemeente naar scholing vóór je je aanmeldt.\n" + lines[0])
+    elif profile.get("benefit_type") in UWV_BENEFITS:
+        lines[0] = (f"Met {BENEFIT_LABELS[profile['benefit_type']]} kan UWV soms je opleiding betalen.\n"
+                    + lines[0])
+        events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
     elif profile.get("on_benefit"):
         lines[0] = ("Met een uitkering van UWV (WW, WIA, Ziektewet of Wajong) kan UWV soms je "
                     "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "

@@ -128,6 +128,7 @@ class FundingAdvice:
     missing_facts: List[str] = field(default_factory=list)
     summary: str = ""             # one or two Dutch sentences: what the scheme is
     amount_short: str = ""        # the amount in a few words, for a short answer
+    apply_at: str = ""            # where to ask for it ("bij je werkcoach van UWV"); else the source's site
 
 
 @dataclass

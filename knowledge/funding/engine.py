@@ -152,7 +152,7 @@ def _fail_text(cond, facts: Facts) -> str:
 def evaluate_rule(rule: Rule, facts: Facts) -> FundingAdvice:
     """One scheme for one set of facts."""
     base = dict(scheme_id=rule.id, name=rule.name, applicant=rule.applicant, source_url=rule.source_url,
-                source_date=rule.source_date, summary=rule.summary,
+                source_date=rule.source_date, summary=rule.summary, apply_at=rule.apply_at,
                 amount_short=_amount_text(rule, facts, "short"))
     if rule.valid_until and facts.as_of > rule.valid_until:
         ended = rule.ended

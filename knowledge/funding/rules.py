@@ -68,6 +68,7 @@ class Rule:
     caps: List[Cap] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
     ended: dict = field(default_factory=dict)
+    apply_at: str = ""  # where the applicant asks for it, when that is not the source's site
     not_yet: str = ""
     aliases: List[str] = field(default_factory=list)  # words people use for the scheme
     sha256: str = ""
@@ -150,7 +151,7 @@ def parse_rule(data: dict, path: str = "", sha: str = "") -> Rule:
         source_date=str(data["source_date"]), summary=data.get("summary", ""),
         valid_from=_date(data.get("valid_from"), where), valid_until=_date(data.get("valid_until"), where),
         amount=amount, conditions=conditions, caps=caps, notes=list(data.get("notes") or []),
-        ended=data.get("ended") or {}, not_yet=data.get("not_yet", ""),
+        ended=data.get("ended") or {}, not_yet=data.get("not_yet", ""), apply_at=data.get("apply_at", ""),
         aliases=[str(a).lower() for a in data.get("aliases") or []], sha256=sha, path=path)
 
 

@@ -126,8 +126,12 @@ def test_on_a_benefit_uwv_comes_first_and_the_advisor_is_offered():
         {"employment_status": "uitkering", "benefit_type": "ww", "age": "38"}, intent="ask_funding",
         text="betaalt het uwv een omscholing?"))
     text = texts(messages)
-    assert text.startswith("Met een uitkering van UWV")
+    assert text.startswith("Met WW kan UWV soms je opleiding betalen.")
+    assert "bijstand" not in text  # the user said WW: the gemeente's route is not theirs
     assert schemes_named(messages)[0].startswith("- Scholing via UWV")
+    # where to ask, not the site of the article the rule comes from (seen in make run)
+    assert "bij je werkcoach van UWV" in schemes_named(messages)[0]
+    assert "accountancyvanmorgen" not in text
     assert "Praat met een adviseur" in buttons(messages)
     assert slot_events(events)["handoff_reason"] == "uitkering_uwv_scholing"
     # Employer routes are not for someone without an employer.
