@@ -69,6 +69,17 @@ def bot_texts_of_last_turn(tracker: Tracker) -> List[Text]:
     return texts
 
 
+def bot_texts_of_this_turn(tracker: Tracker) -> List[Text]:
+    """What the bot said since the latest user message (the facts check speaks first)."""
+    texts: List[Text] = []
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot" and event.get("text"):
+            texts.append(event["text"])
+    return texts
+
+
 def _repeats_a_miss(tracker: Tracker) -> bool:
     said = bot_texts_of_last_turn(tracker)
     return any(t in said for t in (CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, OFF_TOPIC_AGAIN, LAST_RESORT))
@@ -97,7 +108,11 @@ def still_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 
 def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """An unclear message: likely meanings first, something new when it happens again."""
+    """An unclear message: likely meanings first, something new when it happens again. When
+    the message was answered already this turn ("kan dat ook s avonds" to "Hoe wil je het
+    liefst leren?" got the note about lesson times), no "Ik weet niet zeker …" after it."""
+    if bot_texts_of_this_turn(tracker):
+        return
     if _repeats_a_miss(tracker):
         still_not_understood(dispatcher, tracker)
     else:

@@ -438,6 +438,17 @@ EMPLOYER_PLACE_QUESTION = ("Waar zit je bedrijf? Dan zoek ik cursussen voor je m
                            "Typ de naam van de plaats.")
 
 
+EMPLOYER_ROUTES = (
+    "Als werkgever kun je op drie manieren hulp krijgen bij scholing van je mensen:",
+    "- SLIM-regeling: subsidie voor mkb-bedrijven (minder dan 250 mensen) voor advies, "
+    "een opleidingsplan of leren op de werkvloer. Niet voor de opleiding zelf.",
+    "- Je sectorfonds (O&O-fonds): veel branches hebben een fonds dat een deel van de "
+    "opleiding betaalt, bijvoorbeeld Wij Techniek voor de installatiebranche.",
+    "- SLIM-scholingssubsidie (Ontwikkelpaden): voor de opleiding zelf, in sectoren als "
+    "techniek, bouw, zorg en ICT. Je werknemer betaalt dan niets.",
+)
+
+
 def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """The employer path: what the company can apply for to train its people; with a theme
     known, the modules for their people too. Asked again, or told something that does not
@@ -451,17 +462,15 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     size, sector = profile.get("company_size"), profile.get("sector")
     about = ", ".join(filter(None, [f"{size} medewerkers" if size else "",
                                     f"sector {SECTOR_LABELS[sector]}" if sector else ""]))
-    lines = ["Als werkgever kun je op drie manieren hulp krijgen bij scholing van je mensen:",
-             "- SLIM-regeling: subsidie voor mkb-bedrijven (minder dan 250 mensen) voor advies, "
-             "een opleidingsplan of leren op de werkvloer. Niet voor de opleiding zelf.",
-             "- Je sectorfonds (O&O-fonds): veel branches hebben een fonds dat een deel van de "
-             "opleiding betaalt, bijvoorbeeld Wij Techniek voor de installatiebranche.",
-             "- SLIM-scholingssubsidie (Ontwikkelpaden): voor de opleiding zelf, in sectoren als "
-             "techniek, bouw, zorg en ICT. Je werknemer betaalt dan niets."]
     open_items = [a for a in advice if a.outcome in ("eligible", "maybe") and a.scheme_id != EMPLOYER_PAYS]
     if about and open_items:
-        lines.append(f"Voor jouw bedrijf ({about}):")
+        # the company is known: its schemes, not also the three routes in general (seen in make
+        # run: the same three schemes twice in one answer)
+        lines = ["Als werkgever kun je hulp krijgen bij de scholing van je mensen.",
+                 f"Voor jouw bedrijf ({about}):"]
         lines += [short_line(a, employer=True) for a in open_items[:TOP]]
+    else:
+        lines = list(EMPLOYER_ROUTES)
     closed = [a for a in advice if a.outcome == "not_eligible"]
     if about and closed:
         # said apart: a fund of another branch under "Voor jouw bedrijf" reads as one that fits

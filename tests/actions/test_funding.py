@@ -154,9 +154,17 @@ def test_employer_path_names_slim_the_sector_fund_and_the_amount_for_the_company
     text = texts(messages)
     assert "SLIM-regeling" in text and "Wij Techniek" in text
     assert "€ 3.150 per jaar" in text        # € 900 + 25 × € 90 (2024)
+    # each scheme once: the company's schemes, not also the three routes in general (make run)
+    assert text.count("SLIM-scholingssubsidie") == 1 and text.count("SLIM-regeling") == 1
     assert "Levenlanglerenkrediet" not in text  # a loan for a person, not an employer route
     assert "diploma" not in text
     assert slot_events(events).get("employment_status") == "werkgever"
+
+
+def test_an_employer_whose_company_is_not_known_yet_hears_the_three_routes():
+    messages, _ = run_action(ActionEmployerAdvice(), make_tracker({}, intent="employer_training"))
+    text = texts(messages)
+    assert "op drie manieren" in text and "Je sectorfonds (O&O-fonds)" in text
 
 
 def test_a_construction_company_does_not_see_the_installation_fund_among_its_schemes():

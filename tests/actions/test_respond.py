@@ -224,3 +224,18 @@ def test_thanks_that_say_goodbye_get_a_goodbye(text, leaving):
     """Seen in make run: "dank je, doei" got "Graag gedaan! Kan ik nog iets voor je doen?"."""
     messages, _ = run_action(ActionThank(), make_tracker({}, intent="thank", text=text))
     assert messages[0]["response"] == ("utter_goodbye" if leaving else "utter_thank")
+
+
+def test_a_question_answered_by_the_facts_check_gets_no_clarify_after_it():
+    """Seen in make run: "kan dat ook s avonds" to "Hoe wil je het liefst leren?" got the note
+    about lesson times and then "Ik weet niet zeker of ik je goed begrijp" in the same turn."""
+    from actions.facts import WHEN_NOTE
+    from actions.fallback import CLARIFY
+    tracker = make_tracker({"last_answer": "modules"}, intent="nlu_fallback", text="kan dat ook s avonds")
+    tracker.events.append({"event": "bot", "text": WHEN_NOTE})  # said by the facts check this turn
+    messages, _ = run_action(ActionRespondToFacts(), tracker)
+    assert CLARIFY not in texts(messages)
+    # without that note the same message is still unclear, and the bot says so
+    messages, _ = run_action(ActionRespondToFacts(), make_tracker(
+        {"last_answer": "modules"}, intent="nlu_fallback", text="kan dat ook s avonds"))
+    assert CLARIFY in texts(messages)
