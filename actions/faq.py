@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
+import knowledge
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -64,6 +65,15 @@ def confident_faq_of(parse: Dict[Text, Any]) -> Optional[Text]:
     return None
 
 
+def explain_term(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"wat is BIM eigenlijk?", "wat is een mbo niveau?": the word explained (a glossary in
+    knowledge/, so such a question needs no training data of its own)."""
+    explanation = knowledge.explain_term(latest_text(tracker))
+    if explanation:
+        dispatcher.utter_message(text=explanation)
+    return bool(explanation)
+
+
 def confident_faq(tracker: Tracker) -> Optional[Text]:
     return confident_faq_of(tracker.latest_message or {})
 
@@ -88,6 +98,8 @@ class ActionAnswerFaq(Action):
                 ask_which_module(dispatcher, tracker, "course_details")  # "en wat kost dat"
                 return []
             return funding_answer(dispatcher, tracker)
+        if (choice.get("confidence") or 0) < SURE and explain_term(dispatcher, tracker):
+            return []  # "wat is bim": the selector is unsure, the glossary knows the word
         if choice.get("utter_action"):
             dispatcher.utter_message(response=choice["utter_action"])
         else:

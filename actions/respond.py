@@ -17,7 +17,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
-from .faq import asks_price_of_shown, confident_faq, likeliest_intent
+from .faq import asks_price_of_shown, confident_faq, explain_term, likeliest_intent
 from .fallback import (MENU, OFF_TOPIC_AGAIN, OUT_OF_SCOPE, STILL_UNCLEAR, bot_texts_of_last_turn, not_understood,
                        off_topic)
 from .funding import MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer
@@ -173,6 +173,8 @@ class ActionRespondToFacts(Action):
             return search_or_ask(dispatcher, tracker)  # "toon maar cursussen", unclear to the model
         elif intent == "nlu_fallback" and asks_price_of_shown(tracker, facts.latest_text(tracker)):
             ask_which_module(dispatcher, tracker, "course_details")  # "en wat kost dat", unclear to the model
+        elif explain_term(dispatcher, tracker):
+            pass  # "wat is bim eigenlijk", unclear to the model: the word explained
         elif faq_answer := confident_faq(tracker):
             # "verdien ik daar meer mee dan als kok": below the threshold, but the FAQ answer is sure
             dispatcher.utter_message(response=faq_answer)
@@ -201,7 +203,8 @@ class ActionOutOfScope(Action):
         if tracker.get_slot("last_answer") and MONEY_WORDS.search(facts.latest_text(tracker)):
             # "mijn werkgever is een woningcorporatie, betalen die zoiets" after modules
             return funding_answer(dispatcher, tracker)
-        off_topic(dispatcher, tracker)
+        if not explain_term(dispatcher, tracker):  # "wat is een mbo niveau eigenlijk?"
+            off_topic(dispatcher, tracker)
         return []
 
 

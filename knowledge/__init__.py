@@ -9,6 +9,7 @@ Public API (stable; the action server codes against these names):
     resolve_place(text) -> Place | None
     nearest_hubs(place=None, region=None, limit=1) -> list[Hub]
     shortage_occupations(region=None, theme=None) -> list[Occupation]
+    explain_term(text) -> str | None   ("wat is BIM eigenlijk?": a short explanation)
     nlqf_for(education_level) -> int | None ; level_label(value, education_type=None) -> str
 
 Every function that needs the database uses the engine of the last init_db() call and calls
@@ -29,6 +30,7 @@ from typing import List, Optional
 
 from . import db as _db
 from . import funding as _funding
+from . import glossary as _glossary
 from . import hubs as _hubs
 from . import occupations as _occupations
 from . import places as _places
@@ -109,8 +111,14 @@ def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = No
     return _occupations.shortage_occupations(region, theme, engine=_db.get_engine(engine))
 
 
+def explain_term(text: Optional[str]) -> Optional[str]:
+    """The short Dutch explanation of the word a "wat is …" question asks about
+    (knowledge/data/glossary.yaml), or None."""
+    return _glossary.explain(text or "")
+
+
 __all__ = [
-    "init_db", "search_modules", "get_module", "evaluate_funding", "resolve_place",
+    "explain_term", "init_db", "search_modules", "get_module", "evaluate_funding", "resolve_place",
     "nearest_hubs", "shortage_occupations", "nlqf_for", "level_label", "canonical_level",
     "EDUCATION_LEVELS", "THEMES", "REGIONS", "FORMATS", "ProfileError",
     "SearchResult", "ModuleHit", "ModuleDetail", "Offering", "FundingAdvice", "Place", "Hub",

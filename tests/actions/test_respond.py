@@ -239,3 +239,21 @@ def test_a_question_answered_by_the_facts_check_gets_no_clarify_after_it():
     messages, _ = run_action(ActionRespondToFacts(), make_tracker(
         {"last_answer": "modules"}, intent="nlu_fallback", text="kan dat ook s avonds"))
     assert CLARIFY in texts(messages)
+
+
+@pytest.mark.parametrize("intent, text, expected", [
+    ("out_of_scope", "wat is een mbo niveau eigenlijk?", "startkwalificatie"),
+    ("nlu_fallback", "wat is bim eigenlijk", "3D-model"),
+])
+def test_what_a_word_means_is_explained_not_refused(intent, text, expected):
+    """Seen in make run: "wat is bim eigenlijk" got "Ik weet niet zeker of ik je goed begrijp",
+    "wat is een mbo niveau eigenlijk?" got "Daar kan ik je helaas niet mee helpen"."""
+    from actions.fallback import CLARIFY, OUT_OF_SCOPE
+    action = ActionOutOfScope() if intent == "out_of_scope" else ActionRespondToFacts()
+    messages, _ = run_action(action, make_tracker({"asked_slot": "theme"}, intent=intent, text=text))
+    assert expected in texts(messages)
+    assert CLARIFY not in texts(messages) and OUT_OF_SCOPE not in texts(messages)
+    # a question for courses that names the word is not a question about the word
+    messages, _ = run_action(ActionOutOfScope(), make_tracker(
+        {}, intent="out_of_scope", text="wat is een goede cursus voor de energietransitie"))
+    assert "De energietransitie is" not in texts(messages)
