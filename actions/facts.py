@@ -80,6 +80,9 @@ NO_DIPLOMA = re.compile(r"\s*(?:diploma|opleiding|papieren|startkwalificatie|sch
 # Someone with a job, in their own words.
 HAS_A_JOB = re.compile(r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:vaste )?baan|mijn baas|"
                        r"mijn werkgever|(?<!zoek )(?<!geen )(?<!naar )werk (?:als|bij|voor))\b", re.IGNORECASE)
+# "ik zoek werk", "heb geen baan": looking for work, whatever else the message says.
+LOOKING_FOR_WORK = re.compile("|".join(stem for stem, value in p.EMPLOYMENT_WORDS if value == "werkzoekend"),
+                              re.IGNORECASE)
 # The work someone does: "ik werk als loodgieter", "werkzaam als lasser", "ik ben timmerman".
 OCCUPATION = re.compile(r"\b(?:(?<!zoek )(?<!geen )(?<!naar )werk(?:zaam)? als|(?:ik )?ben(?: nu)?(?: een)?)"
                         r"\s+([\w-]+(?: medewerker)?)", re.IGNORECASE)
@@ -444,6 +447,9 @@ class ValidateSlotMappings(ValidationAction):
             if slot == "employment_status" and canonical == "werkgever" \
                     and MY_EMPLOYER.search(latest_text(tracker)):
                 canonical = "werkend"  # "mijn werkgever is een installateur met 40 man"
+            if slot == "employment_status" and canonical == "werkend" \
+                    and LOOKING_FOR_WORK.search(latest_text(tracker)):
+                canonical = "werkzoekend"  # "ik zoek werk": the model may tag only "werk"
             if canonical is not None:
                 if before not in (None, UNKNOWN, canonical) and canonical != UNKNOWN:
                     dispatcher.utter_message(text=f"Oké, aangepast: {fact_label(slot, canonical)}.")

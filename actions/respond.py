@@ -171,6 +171,9 @@ class ActionRespondToFacts(Action):
             return hub_follow_up(dispatcher, tracker) or await ActionFindHub().run(dispatcher, tracker, domain)
         elif intent == "nlu_fallback" and asks_for_courses(tracker):
             return search_or_ask(dispatcher, tracker)  # "toon maar cursussen", unclear to the model
+        elif intent == "nlu_fallback" and asks_who_pays(tracker):
+            # "wie betaalt dat als ik geen werk en geen uitkering heb", unclear to the model
+            return funding_answer(dispatcher, tracker)
         elif intent == "nlu_fallback" and asks_price_of_shown(tracker, facts.latest_text(tracker)):
             ask_which_module(dispatcher, tracker, "course_details")  # "en wat kost dat", unclear to the model
         elif explain_term(dispatcher, tracker):
@@ -215,6 +218,13 @@ def asks_for_courses(tracker: Tracker) -> bool:
     """An unclear message whose likeliest meaning is a search and that names courses."""
     return (likeliest_intent(tracker.latest_message or {}) in ("search_course", "more_results")
             and bool(COURSE_WORDS.search(facts.latest_text(tracker))))
+
+
+def asks_who_pays(tracker: Tracker) -> bool:
+    """An unclear message whose likeliest meaning is a funding question and that has money
+    words in it."""
+    return (likeliest_intent(tracker.latest_message or {}) == "ask_funding"
+            and bool(MONEY_WORDS.search(facts.latest_text(tracker))))
 
 
 def asked_failed_now(tracker: Tracker, asked: Text) -> bool:

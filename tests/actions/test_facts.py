@@ -347,3 +347,14 @@ def test_a_misspelt_place_is_kept_and_shown_as_it_is_spelled(domain):
 def test_electro_spelled_the_english_way_is_installation_work():
     from actions.profile import THEME_WORDS, match_words
     assert match_words("cursus electro", THEME_WORDS) == "installatietechniek"
+
+
+def test_looking_for_work_stays_looking_when_the_model_tags_only_the_word_werk(domain):
+    """Seen in the conversation suite after a retrain: "ik zoek werk, geen uitkering" with the
+    entity employment_status="werk" was noted as "je hebt een baan"."""
+    _, slots = validate(domain, text="ik zoek werk, geen uitkering. mbo 3 elektro. woon almelo",
+                        entities=[{"employment_status": "werk"}], candidates={"employment_status": "werk"})
+    assert slots["employment_status"] == "werkzoekend"
+    _, slots = validate(domain, text="ik heb werk, als monteur", entities=[{"employment_status": "werk"}],
+                        candidates={"employment_status": "werk"})
+    assert slots["employment_status"] == "werkend"

@@ -257,3 +257,16 @@ def test_what_a_word_means_is_explained_not_refused(intent, text, expected):
     messages, _ = run_action(ActionOutOfScope(), make_tracker(
         {}, intent="out_of_scope", text="wat is een goede cursus voor de energietransitie"))
     assert "De energietransitie is" not in texts(messages)
+
+
+def test_an_unclear_message_that_asks_who_pays_gets_the_funding_answer():
+    """Seen in the conversation suite after a retrain: "wie betaalt dat als ik geen werk en geen
+    uitkering heb" was below the threshold, ask_funding its likeliest meaning: the bot asked
+    "Bedoel je een van deze?" with "Wie betaalt mijn opleiding?" as the first button."""
+    tracker = make_tracker({"last_answer": "modules"}, intent="nlu_fallback",
+                           text="wie betaalt dat als ik geen werk en geen uitkering heb")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.7},
+                                                {"name": "ask_funding", "confidence": 0.5},
+                                                {"name": "employer_training", "confidence": 0.2}]
+    messages, _ = run_action(ActionRespondToFacts(), tracker)
+    assert "Wie kan je opleiding betalen?" in texts(messages)
