@@ -31,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from . import kb
 from .markup import md
 from .facts import changed_facts, noted_facts, previous_value
-from .profile import THEME_LABELS, UNKNOWN, build_profile, tenant_of
+from .profile import PROFILE_SLOTS, THEME_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
 
@@ -213,6 +213,9 @@ def first_page(dispatcher: CollectingDispatcher, tracker: Tracker,
     about = searched_for(profile)
     intro = (f"Deze {count} modules passen bij je" if count > 1 else "Deze module past bij je")
     intro += f" ({about}):" if about else ":"
+    person = noted_facts(tracker, leave_out=tuple(set(PROFILE_SLOTS) - PERSON_FACTS))
+    if person:  # "ik ben 44, werk als loodgieter … heb mbo 2": heard, not only used
+        intro = f"Dank je, dat onthoud ik: {person}.\n" + intro
     extra = []
     if not profile.get("theme") and not search_query(tracker, profile):
         intro = ("Je weet nog niet waar je over wilt leren; dat is goed. Hier zijn een paar "

@@ -270,3 +270,16 @@ def test_an_unclear_message_that_asks_who_pays_gets_the_funding_answer():
                                                 {"name": "employer_training", "confidence": 0.2}]
     messages, _ = run_action(ActionRespondToFacts(), tracker)
     assert "Wie kan je opleiding betalen?" in texts(messages)
+
+
+def test_facts_about_the_person_in_a_first_search_are_acknowledged():
+    """Seen in make run: "ik ben 44, werk als loodgieter in enschede en wil iets met warmtepompen
+    leren. heb mbo 2" showed modules without a word about the age, the work or the diploma."""
+    messages, _ = respond({"theme": "installatietechniek", "location": "Enschede", "age": "44",
+                           "education_level": "mbo2", "employment_status": "werkend", "sector": "installatie"},
+                          text="ik ben 44, werk als loodgieter in enschede en wil iets met warmtepompen leren. "
+                               "heb mbo 2")
+    text = texts(messages)
+    assert "dat onthoud ik: " in text and "44 jaar" in text and "mbo 2" in text
+    assert "Enschede" not in text.split("\n")[0]  # the place is in the search line, not twice
+    assert customs(messages, "module_cards")
