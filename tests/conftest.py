@@ -1,12 +1,12 @@
 """Shared fixtures: the real stack (action server + Rasa, and the gateway when bot/
-exists) on free ports, with its own tracker and knowledge databases.
+exists) on free ports, with its own tracker and knowledge databases; an empty database on
+SQLite and PostgreSQL (`empty_url`); and, as a plugin, tests/support/fixtures.py.
 
 `make test` trains the model before pytest runs; without a model the fixture fails
 with a clear message rather than testing a stub.
 """
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
@@ -14,16 +14,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The helpers in tests/support assert as tests do: pytest rewrites them for its messages.
+pytest.register_assert_rewrite("tests.support")
 
 from scripts.stack import Stack
 from database import engines
 from tests.support.databases import PG, create_pg_db, drop_pg_db
+from tests.support.network import free_port
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# Fixtures that tests in several folders use (pytest takes pytest_plugins only from here).
+pytest_plugins = ["tests.support.fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from benchmarks import load_bench as lb
 from bot.app import create_app
 from bot.config import GatewayConfig, load_tenants
-from tests.conftest import free_port
+from tests.support.network import free_port
 
 
 def msg(sender, text="x"):

@@ -22,9 +22,9 @@ from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
 from bot.schemas import OPENAPI_FILE
-from tests.bot.whatsapp.conftest import empty_tracker_store
-from tests.bot.conftest import GatewayProcess, gateway_env
-from tests.bot.fake_rasa import FakeRasa
+from tests.fakes.rasa import FakeRasa
+from tests.support.gateway import GatewayProcess, gateway_env
+from tests.support.whatsapp import empty_tracker_store
 
 # Unknown query parameters are ignored, as the spec says (and as a cache-buster needs).
 CONFIG = schemathesis.Config.from_dict({"generation": {"allow-extra-parameters": False}})

@@ -1,45 +1,15 @@
-"""The gateway's storage on both databases it supports: SQLite (default) and PostgreSQL."""
-import uuid
-
+"""The gateway's storage on both databases it supports: SQLite (default) and PostgreSQL (each
+test runs on both: `empty_url`, tests/conftest.py)."""
 import pytest
-import pytest_asyncio
 from sqlalchemy import create_engine, text
 
 from bot.store import Store
 
 pytestmark = pytest.mark.asyncio
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def postgres_database():
-    """A fresh PostgreSQL database, or None when no server runs here."""
-    try:
-        admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT", future=True)
-        name = f"gw_test_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as db:
-            db.execute(text(f"CREATE DATABASE {name}"))
-        return admin, name
-    except Exception:
-        return None
-
-
-@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
-async def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    created = postgres_database()
-    if created is None:
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
-    admin, name = created
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as db:
-        db.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
-
-
-async def test_conversations_and_messages_round_trip(database_url):
-    store = Store(database_url)
+async def test_conversations_and_messages_round_trip(empty_url):
+    store = Store(empty_url)
     await store.open()
     conversation = await store.create_conversation("twente", "web")
     await store.add_message(conversation.id, "bot", "Welkom!", buttons=[{"title": "Ja", "payload": "/affirm"}])
@@ -48,7 +18,7 @@ async def test_conversations_and_messages_round_trip(database_url):
     await store.set_mode(conversation.id, "waiting")
     await store.close()
 
-    again = Store(database_url)  # another process would see the same
+    again = Store(empty_url)  # another process would see the same
     await again.open()
     loaded = await again.get_conversation(conversation.id)
     messages = await again.messages(conversation.id)
@@ -63,8 +33,8 @@ async def test_conversations_and_messages_round_trip(database_url):
     assert messages[0].created_at.tzinfo is not None
 
 
-async def test_unknown_mode_or_sender_is_refused(database_url):
-    store = Store(database_url)
+async def test_unknown_mode_or_sender_is_refused(empty_url):
+    store = Store(empty_url)
     await store.open()
     conversation = await store.create_conversation("brabant", "web")
     with pytest.raises(ValueError):
@@ -75,19 +45,19 @@ async def test_unknown_mode_or_sender_is_refused(database_url):
     await store.close()
 
 
-async def test_a_database_of_an_older_version_gets_the_new_columns(database_url):
+async def test_a_database_of_an_older_version_gets_the_new_columns(empty_url):
     """gw_wa_inbox got user_key (forget me deletes a user's inbox rows): a gateway started on
     a database made before that adds it instead of failing on the first WhatsApp message."""
     import bot.channels.whatsapp.tables  # noqa: F401  (the WhatsApp tables are part of the store)
 
-    engine = create_engine(database_url, future=True)
+    engine = create_engine(empty_url, future=True)
     with engine.begin() as db:  # gw_wa_inbox as the previous version created it
         db.execute(text("CREATE TABLE gw_wa_inbox (wamid_hash VARCHAR(64) PRIMARY KEY, "
                         "received_at TIMESTAMP NOT NULL, claimed_at TIMESTAMP, "
                         "processed_at TIMESTAMP, event JSON)"))
         db.execute(text("INSERT INTO gw_wa_inbox (wamid_hash, received_at) "
                         "VALUES ('a', CURRENT_TIMESTAMP)"))
-    store = Store(database_url)
+    store = Store(empty_url)
     await store.open()
     await store.close()
     with engine.connect() as db:

@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.store import Store
-from tests.bot.conftest import GatewayProcess, gateway_env, watch
+from tests.support.browser import watch
+from tests.support.gateway import GatewayProcess, gateway_env
 
 LAUNCHER = ".lw-launcher"
 NOTICE = ".lw-msg.lw-system"

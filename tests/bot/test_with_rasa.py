@@ -4,7 +4,7 @@ import json
 import time
 import urllib.request
 
-from tests.bot.conftest import watch
+from tests.support.browser import watch
 
 
 def call(method, url, body=None):

@@ -9,12 +9,11 @@ from typing import List
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 
 from bot.app import create_app
 from bot.config import GatewayConfig
-from bot.store import conversations, messages
-from tests.bot.conftest import fake_rasa, gateway_env  # noqa: F401  (fake_rasa: a fixture)
+from tests.support.gateway import gateway_env
 
 
 class RasaTracker:
@@ -70,17 +69,3 @@ async def make_gateway():
     yield _make
     for client in clients:
         await client.close()
-
-
-def count_rows(database_url: str, table, **where) -> int:
-    engine = create_engine(database_url)
-    query = select(func.count()).select_from(table)
-    for column, value in where.items():
-        query = query.where(table.c[column] == value)
-    with engine.connect() as db:
-        count = db.execute(query).scalar()
-    engine.dispose()
-    return count
-
-
-__all__ = ["count_rows", "conversations", "messages"]

@@ -12,35 +12,9 @@ from bot.http import CONVERSATIONS
 from bot.replies import BotRequest
 from bot.schemas import validator
 from bot.store import conversations, messages
-from tests.privacy.conftest import count_rows
+from tests.privacy.helpers import add_handoff, count_rows, say, start
 
 pytestmark = pytest.mark.asyncio
-
-
-async def start(client, tenant="twente"):
-    response = await client.post("/api/v1/conversations", json={"tenant": tenant})
-    assert response.status == 201
-    return (await response.json())["conversation_id"]
-
-
-async def say(client, cid, text):
-    response = await client.post(f"/api/v1/conversations/{cid}/messages", json={"text": text})
-    assert response.status == 200, await response.text()
-    return await response.json()
-
-
-def add_handoff(database_url, cid, status="closed", callback="06 12345678"):
-    from datetime import datetime
-    engine = create_engine(database_url)
-    with engine.begin() as db:
-        case = db.execute(insert(handoffs).values(
-            conversation_id=cid, tenant="twente", channel="web", status=status,
-            reason="gebruiker_vraagt_adviseur", profile={"age": 45}, shown_modules=[],
-            callback_name="Anna", callback_contact=callback, callback_kind="phone",
-            created_at=datetime.utcnow(), closed_at=datetime.utcnow())).inserted_primary_key[0]
-        db.execute(insert(notes).values(handoff_id=case, text="belt morgen terug",
-                                        created_at=datetime.utcnow()))
-    engine.dispose()
 
 
 async def test_delete_call_removes_history_handoff_and_rasa_tracker(

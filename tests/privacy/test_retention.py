@@ -13,8 +13,7 @@ from sqlalchemy import create_engine, update
 from bot.handoff.tables import handoffs
 from bot.privacy.gateway import PRIVACY
 from bot.store import conversations, messages
-from tests.privacy.conftest import count_rows
-from tests.privacy.test_forget import add_handoff, say, start
+from tests.privacy.helpers import add_handoff, count_rows, say, start
 
 pytestmark = pytest.mark.asyncio
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -11,6 +11,3 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_sep("=", "robustness figures")
     for name, value in sorted(FIGURES.items()):
         terminalreporter.write_line(f"{name}: {value}")
-
-# The in-process gateway fixtures of the gateway tests (client, make_config, make_client).
-from tests.bot.conftest import client, make_client, make_config  # noqa: E402,F401  (fixtures)

@@ -22,6 +22,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.app import create_app
 from bot.config import GatewayConfig
+from tests.support.network import free_port
 
 ANSWER_TIMEOUT = 20.0  # seconds; longer means a hung connection
 FIGURES: Counter = Counter()  # printed at the end of the run (tests/robustness/conftest.py)
@@ -41,12 +42,6 @@ def fuzz_settings(default_examples: int = 150):
                     derandomize=not os.environ.get("FUZZ_RANDOM"),
                     phases=[Phase.explicit, Phase.generate],
                     suppress_health_check=list(HealthCheck))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class ErrorLog(logging.Handler):

@@ -9,20 +9,20 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from bot.store import RETRY_PAUSES
-from tests.bot.conftest import gateway_env
-from tests.bot.test_store import postgres_database
 from tests.robustness.harness import FIGURES, ThreadedGateway, request
+from tests.support.databases import PG, PG_ADMIN, create_pg_db, drop_pg_db
+from tests.support.gateway import gateway_env
 
 
 @pytest.fixture(scope="module")
 def postgres_gateway(tmp_path_factory):
-    created = postgres_database()
-    if created is None:
+    if not PG:
         pytest.skip("no PostgreSQL on 127.0.0.1:5432")
-    admin, name = created
+    name = create_pg_db()
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", future=True)
     env = gateway_env(tmp_path_factory.mktemp("fault-db"),
                       DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{name}")
     gateway = ThreadedGateway(env).start()
@@ -30,8 +30,8 @@ def postgres_gateway(tmp_path_factory):
     gateway.stop()
     with admin.connect() as db:
         db.execute(text(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
-        db.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
+    drop_pg_db(name)
 
 
 def outage(admin, name: str, seconds: float) -> threading.Thread:

@@ -24,9 +24,9 @@ import pytest
 
 from bot.conversations import BOT_SILENT_TEXT, RASA_DOWN_TEXT
 from scripts.stack import Stack
-from tests.conftest import ROOT, free_port
 from tests.robustness.harness import FIGURES
-from tests.support.network import public_address
+from tests.support.gateway import ROOT
+from tests.support.network import free_port, public_address
 
 TIMEOUT = 120  # a busy 2-core machine answers slowly
 

@@ -16,27 +16,14 @@ from hypothesis import strategies as st
 from bot.http import Refused
 from bot.limits import clean_user_text
 from bot.privacy import mask
-from tests.bot.conftest import gateway_env
 from tests.robustness.harness import (
     Tally, ThreadedGateway, check_answer, fuzz_settings, request,
 )
+from tests.robustness.strategies import ANY_CHAR, JSON, TEXT, deep
+from tests.support.gateway import gateway_env
 
 FUZZ = fuzz_settings(150)
 
-ANY_CHAR = st.characters(blacklist_categories=())  # includes control characters, surrogates
-TEXT = st.one_of(
-    st.text(ANY_CHAR, max_size=80),
-    st.text(st.characters(whitelist_categories=("Cc", "Cf", "Zs", "Zl", "Zp", "Cs")), max_size=40),
-    st.text(ANY_CHAR, min_size=1990, max_size=2100),  # around the 2,000-character limit
-    st.sampled_from(["", " ", "\n\t", "\x00", "😀" * 50, "<script>alert(1)</script>",
-                     "'; DROP TABLE gw_messages; --", "{{7*7}}", "../../etc/passwd", "\u202e",
-                     "BSN 123456782", "a" * 2001, "\ud800", "null", "🏳️‍🌈" * 300]),
-)
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | TEXT,
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(TEXT, children, max_size=5),
-    max_leaves=25,
-)
 CONTENT_TYPES = st.sampled_from([
     "application/json", "application/json; charset=utf-8", "application/json; charset=latin-1",
     "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
@@ -47,10 +34,6 @@ CONTENT_TYPES = st.one_of(st.just("application/json"), CONTENT_TYPES)
 
 def encode(value, ascii_only: bool) -> bytes:
     return json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
-
-
-def deep(n: int, open_="[", close="]") -> bytes:
-    return (open_ * n + close * n).encode()
 
 
 PAYLOADS = st.one_of(st.none(), st.none(), TEXT.map(lambda t: "/" + t[:900]), TEXT)

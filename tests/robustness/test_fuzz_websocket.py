@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.bot.conftest import gateway_env
 from tests.robustness.harness import (
     ANSWER_TIMEOUT, Tally, ThreadedGateway, fuzz_settings, request,
 )
-from tests.robustness.test_fuzz_http import JSON, TEXT, deep
+from tests.robustness.strategies import JSON, TEXT, deep
+from tests.support.gateway import gateway_env
 
 FUZZ = fuzz_settings(150)
 

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from bot.channels.whatsapp.channel import PATH, WHATSAPP
 from bot.channels.whatsapp.signature import sign
-from tests.bot.whatsapp.support import ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, wa_env
-from tests.bot.conftest import gateway_env
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.robustness.harness import Tally, ThreadedGateway, fuzz_settings, request
-from tests.robustness.test_fuzz_http import JSON, TEXT, deep
+from tests.robustness.strategies import JSON, TEXT, deep
+from tests.support.gateway import gateway_env
+from tests.support.whatsapp import ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, wa_env
 
 FUZZ = fuzz_settings(150)
 

@@ -11,8 +11,8 @@ import shutil
 import pytest
 
 from scripts.stack import ROOT, ScaledStack, SharedServicesMissing
-from tests.bot.handoff.conftest import always_open
-from tests.conftest import free_port
+from tests.support.handoff import always_open
+from tests.support.network import free_port
 
 # A database and a Redis database of their own, emptied at the start: nothing collides with
 # `make run-scaled` (leerwijzer_scaled, Redis db 5) or other tests.

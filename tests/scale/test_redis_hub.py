@@ -10,8 +10,8 @@ import uuid
 import redis
 
 from bot.redis_hub import RedisHub
-from tests.conftest import free_port
 from tests.scale.conftest import REDIS_URL
+from tests.support.network import free_port
 
 
 @contextlib.asynccontextmanager

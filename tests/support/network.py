@@ -1,8 +1,16 @@
-"""This machine's network address, for tests that check what listens beyond localhost."""
+"""Free local ports, and this machine's network address for tests that check what listens
+beyond localhost."""
 from __future__ import annotations
 
 import socket
 from typing import Optional
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def public_address() -> Optional[str]:

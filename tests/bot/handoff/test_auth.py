@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, select, update
 from bot.handoff.accounts import SCRYPT_N, AccountStore, check_password, hash_password
 from bot.handoff.tables import advisors, sessions
 from bot.store import Store
-from tests.bot.conftest import ROOT
-from tests.bot.handoff.conftest import PASSWORD
+from tests.support.gateway import ROOT
+from tests.support.handoff import PASSWORD
 
 pytestmark = pytest.mark.asyncio
 

@@ -5,7 +5,7 @@ import pytest_asyncio
 
 from bot.handoff import dialogue
 from bot.handoff.callback import email_address, person_name, phone_number, read_answer
-from tests.bot.handoff.conftest import never_open
+from tests.support.handoff import never_open
 
 pytestmark = pytest.mark.asyncio
 

@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, text
 from bot.http import CONFIG
 from knowledge.db import engine_for
 from knowledge.feeds import FeedReport, apply_feed
-from tests.bot.conftest import ROOT, GatewayProcess, dutch_context, gateway_env, watch
+from tests.support.browser import dutch_context, watch
+from tests.support.gateway import ROOT, GatewayProcess, gateway_env
 
 REFUSED = "crs-9: levelOfQualification '9' is geen NLQF-niveau 1-8"
 SOURCES = "/advisor/api/catalogue/sources"

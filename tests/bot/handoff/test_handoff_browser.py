@@ -14,8 +14,9 @@ import urllib.request
 import pytest
 
 from bot.handoff import dialogue
-from tests.bot.conftest import ROOT, GatewayProcess, dutch_context, gateway_env, watch
-from tests.bot.handoff.conftest import always_open
+from tests.support.browser import dutch_context, watch
+from tests.support.gateway import ROOT, GatewayProcess, gateway_env
+from tests.support.handoff import always_open
 
 CSP_PROBE = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
              "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")

@@ -7,10 +7,8 @@ import pytest
 from bot.handoff.cases import CaseStore
 from bot.store import Store
 from database.types import utcnow
-from tests.bot.handoff.conftest import Desk, always_open
-from tests.bot.test_store import database_url  # noqa: F401  (SQLite and PostgreSQL)
-from tests.bot.whatsapp.conftest import graph, make_whatsapp  # noqa: F401  (fixtures of the WhatsApp tests)
-from tests.bot.whatsapp.support import shown_text
+from tests.support.handoff import Desk, always_open
+from tests.support.whatsapp import shown_text
 
 pytestmark = pytest.mark.asyncio
 
@@ -120,7 +118,7 @@ async def test_the_widgets_typing_signal_is_checked(desk):
     assert other_site.status == 403
 
 
-async def test_on_whatsapp_the_advisor_reply_reaches_the_phone(make_whatsapp, tmp_path):  # noqa: F811  (fixture)
+async def test_on_whatsapp_the_advisor_reply_reaches_the_phone(make_whatsapp, tmp_path):
     wa = await make_whatsapp(GATEWAY_TENANTS_FILE=always_open(tmp_path))
     desk = Desk(wa.client)
     petra = await desk.advisor()
@@ -146,8 +144,8 @@ async def test_on_whatsapp_the_advisor_reply_reaches_the_phone(make_whatsapp, tm
     assert "Je praat weer met Leerwijzer" in shown_text(wa.phone()[-1])
 
 
-async def test_the_claim_is_atomic_on_both_databases(database_url):  # noqa: F811  (fixture)
-    store = Store(database_url, threads=8)
+async def test_the_claim_is_atomic_on_both_databases(empty_url):
+    store = Store(empty_url, threads=8)
     await store.open()
     try:
         cases = CaseStore(store)

@@ -9,7 +9,7 @@ import pytest
 
 from bot.handoff import dialogue
 from bot.replies import Outgoing
-from tests.bot.handoff.conftest import PROFILE, never_open
+from tests.support.handoff import PROFILE, never_open
 
 pytestmark = pytest.mark.asyncio
 

@@ -9,7 +9,7 @@ import pytest
 import pytest_asyncio
 
 from bot.handoff import dialogue
-from tests.bot.handoff.conftest import never_open
+from tests.support.handoff import never_open
 
 pytestmark = pytest.mark.asyncio
 

@@ -7,7 +7,7 @@ import pytest
 
 from bot.channels.whatsapp.channel import PATH, WHATSAPP
 from bot.conversations import RASA_DOWN_TEXT
-from tests.bot.whatsapp.support import SECRET, WhatsApp, shown_text, wa_env
+from tests.support.whatsapp import SECRET, WhatsApp, shown_text, wa_env
 
 pytestmark = pytest.mark.asyncio
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.replies import Outgoing
-from tests.bot.whatsapp.support import shown_text
+from tests.support.whatsapp import shown_text
 
 pytestmark = pytest.mark.asyncio
 

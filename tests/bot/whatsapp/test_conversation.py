@@ -11,7 +11,7 @@ from bot.channels.whatsapp.channel import MEDIA_TEXT
 from bot.channels.whatsapp.tables import contacts, inbox, sent
 from bot.conversations import RASA_DOWN_TEXT
 from bot.replies import BotRequest, Outgoing
-from tests.bot.whatsapp.support import USER, shown_text
+from tests.support.whatsapp import USER, shown_text
 
 pytestmark = pytest.mark.asyncio
 

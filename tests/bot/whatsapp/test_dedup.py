@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.bot.whatsapp.support import (
+from tests.support.whatsapp import (
     USER, delivery, new_wamid, signed_headers,
 )
 

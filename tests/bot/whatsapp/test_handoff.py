@@ -12,8 +12,8 @@ from bot.channels.whatsapp.channel import PATH, WHATSAPP
 from bot.conversations import RASA_DOWN_TEXT
 from bot.handoff import dialogue
 from bot.replies import BotRequest
-from tests.bot.whatsapp.support import SECRET, WhatsApp, shown_text, wa_env
-from tests.bot.handoff.conftest import PROFILE, Desk, always_open
+from tests.support.handoff import PROFILE, Desk, always_open
+from tests.support.whatsapp import SECRET, WhatsApp, shown_text, wa_env
 
 pytestmark = pytest.mark.asyncio
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, text, update
 from bot.channels.whatsapp.signature import user_key
 from bot.channels.whatsapp.tables import inbox
 from bot.replies import BotRequest
-from tests.bot.whatsapp.support import OTHER_USER, SECRET, USER, delivery
+from tests.support.whatsapp import OTHER_USER, SECRET, USER, delivery
 
 pytestmark = pytest.mark.asyncio
 

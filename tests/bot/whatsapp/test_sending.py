@@ -9,7 +9,7 @@ import pytest
 
 from bot.conversations import RASA_DOWN_TEXT
 from bot.replies import Outgoing
-from tests.bot.whatsapp.support import ACCESS_TOKEN, shown_text
+from tests.support.whatsapp import ACCESS_TOKEN, shown_text
 
 pytestmark = pytest.mark.asyncio
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.channels.whatsapp.channel import PATH, WHATSAPP
 from bot.conversations import RASA_DOWN_TEXT
-from tests.bot.whatsapp.support import (
+from tests.support.whatsapp import (
     OTHER_USER, USER, VERIFY_TOKEN, delivery, shown_text, signed_headers, wa_env,
 )
 

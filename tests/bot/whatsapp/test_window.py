@@ -9,7 +9,7 @@ import pytest
 
 from bot.conversations import RASA_DOWN_TEXT
 from bot.replies import Outgoing
-from tests.bot.whatsapp.support import TEMPLATE, USER, shown_text
+from tests.support.whatsapp import TEMPLATE, USER, shown_text
 
 pytestmark = pytest.mark.asyncio
 

@@ -1,9 +1,11 @@
-"""Helpers for the WhatsApp tests: webhook fixtures, signing, the channel under test."""
+"""The WhatsApp channel in tests: webhook fixtures (tests/fixtures/whatsapp), signing, an empty
+Rasa tracker store, and the gateway with the channel on next to the fake Graph API."""
 from __future__ import annotations
 
 import json
 import re
 import secrets
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ from bot.channels.whatsapp.signature import sign, user_key
 from bot.store import Conversation, Message
 from tests.fakes.graph_api import FakeGraphAPI
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "whatsapp"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 PHONE_NUMBER_ID = "106540352242922"
 USER = "31612345678"
 OTHER_USER = "31687654321"
@@ -39,6 +41,14 @@ def wa_env(graph_url: str, **overrides: str) -> Dict[str, str]:
     }
     env.update(overrides)
     return env
+
+
+def empty_tracker_store(path) -> str:
+    """An (empty) Rasa tracker store: forget me deletes from it, and refuses without one."""
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                   "type_name TEXT, timestamp REAL, data TEXT)")
+    return f"sqlite:///{path}"
 
 
 def new_wamid() -> str:
