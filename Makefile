@@ -45,9 +45,9 @@ run: train
 run-scaled: nginx train
 	@LEERWIJZER_DEMO=$(LEERWIJZER_DEMO) $(VENV)/python scripts/stack.py --scaled
 
-# Lint (ruff.toml: pyflakes, pycodestyle errors, bugbear); under a second.
+# Lint and format check (ruff.toml: pyflakes, pycodestyle errors, bugbear); under a second.
 lint: setup
-	@$(STAGE) lint $(VENV)/ruff check .
+	@$(STAGE) lint sh -c '$(VENV)/ruff check . && $(VENV)/ruff format --check .'
 
 validate: setup
 	@$(STAGE) validate $(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings

@@ -1,5 +1,6 @@
 """The user's view of the conversation: what the bot knows about them, and handing the
 conversation to a human advisor."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -17,21 +18,30 @@ class ActionShowProfile(Action):
     def name(self) -> Text:
         return "action_show_profile"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         lines = profile_lines(build_profile(tracker))
         if not lines:
             dispatcher.utter_message(
                 text="Ik weet nog niets over je. Vertel me bijvoorbeeld waar je meer over wilt "
-                     "leren en waar je woont, dan zoek ik cursussen die bij je passen.",
-                buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}])
+                "leren en waar je woont, dan zoek ik cursussen die bij je passen.",
+                buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}],
+            )
             return []
-        text = ("Dit weet ik van je:\n" + "\n".join(f"- {line}" for line in lines)
-                + "\nKlopt er iets niet? Zeg het gewoon, bijvoorbeeld: 'ik woon in Enschede'. "
-                  "Wil je dat ik alles vergeet? Zeg dan 'vergeet mij'.")
-        dispatcher.utter_message(text=text, buttons=[
-            {"title": "Cursus zoeken", "payload": "/search_course"},
-            {"title": "Vergeet mij", "payload": "/forget_me"}])
+        text = (
+            "Dit weet ik van je:\n"
+            + "\n".join(f"- {line}" for line in lines)
+            + "\nKlopt er iets niet? Zeg het gewoon, bijvoorbeeld: 'ik woon in Enschede'. "
+            "Wil je dat ik alles vergeet? Zeg dan 'vergeet mij'."
+        )
+        dispatcher.utter_message(
+            text=text,
+            buttons=[
+                {"title": "Cursus zoeken", "payload": "/search_course"},
+                {"title": "Vergeet mij", "payload": "/forget_me"},
+            ],
+        )
         return []
 
 
@@ -53,18 +63,22 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         profile = build_profile(tracker)
-        dispatcher.utter_message(json_message={
-            "type": "handoff",
-            "reason": tracker.get_slot("handoff_reason") or "gebruiker_vraagt_adviseur",
-            "profile": profile,
-            "shown_modules": list(tracker.get_slot("shown_modules") or []),
-        })
+        dispatcher.utter_message(
+            json_message={
+                "type": "handoff",
+                "reason": tracker.get_slot("handoff_reason") or "gebruiker_vraagt_adviseur",
+                "profile": profile,
+                "shown_modules": list(tracker.get_slot("shown_modules") or []),
+            }
+        )
         dispatcher.utter_message(
             # Neutral on purpose: the gateway says next whether an advisor is free, or offers
             # a callback when nobody is (bot/handoff/dialogue.py).
             text="Dank je. Ik kijk of er een adviseur is die het gesprek overneemt. Wat je me "
-                 "vertelde, gaat mee. Je hoeft het dus niet opnieuw te zeggen.")
+            "vertelde, gaat mee. Je hoeft het dus niet opnieuw te zeggen."
+        )
         return [SlotSet("handoff_reason", None)]

@@ -17,6 +17,7 @@ ValidationAction), which is this module's `ValidateSlotMappings`. It
 
 What the new facts change is decided by action_respond_to_facts (actions/respond.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,9 @@ MY_EMPLOYER = re.compile(r"\b(?:mijn|m'n|onze)\s+(?:werkgever|baas)\b", re.IGNOR
 EMPLOYER_SELF = re.compile(
     r"\b(?:voor|als) werkgevers?\b|\b(?:onze|mijn|m'n) (?:medewerkers|werknemers|mensen|personeel|monteurs|"
     r"jongens|vakmensen)\b|\b\d+\s*(?:medewerkers|werknemers|man personeel|mensen in dienst)\b|"
-    r"\bwij (?:zijn|hebben) een\b|\bons bedrijf\b", re.IGNORECASE)
+    r"\bwij (?:zijn|hebben) een\b|\bons bedrijf\b",
+    re.IGNORECASE,
+)
 # Place names that are also Dutch words ("iets met stroomnetten leek me wel wat"): a place
 # only after "in", "uit", "bij" and the like, or as the answer to the place question.
 WORD_PLACES = {"leek", "best", "son", "epe", "wijk", "born", "bergen", "vaals", "wehl", "haren"}
@@ -57,38 +60,59 @@ ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know"}
 # When someone can learn ("avond", "'s avonds", "twee avonden per week", "alleen in het
 # weekend"): not an answer to a question about a diploma, a place or a format. The catalogue
 # has no lesson times, so it is said what we can say about them.
-WHEN = re.compile(r"\bavond|\b'?s ?avonds\b|\bovers?dag\b|\bweekend|\bzaterdag|\bzondag|"
-                  r"\bochtend|\bmiddag|\bper week\b|\bin de week\b|\bdoordeweeks", re.IGNORECASE)
-WHEN_NOTE = ("Wanneer de lessen zijn, verschilt per cursus en school; dat zie je bij de aanmelding. "
-             "Veel cursussen kun je naast je werk volgen.")
+WHEN = re.compile(
+    r"\bavond|\b'?s ?avonds\b|\bovers?dag\b|\bweekend|\bzaterdag|\bzondag|"
+    r"\bochtend|\bmiddag|\bper week\b|\bin de week\b|\bdoordeweeks",
+    re.IGNORECASE,
+)
+WHEN_NOTE = (
+    "Wanneer de lessen zijn, verschilt per cursus en school; dat zie je bij de aanmelding. "
+    "Veel cursussen kun je naast je werk volgen."
+)
 
-STAFF_COUNT = re.compile(r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
-                         r"collega'?s|monteurs|vakmensen|fte|werknemer)\b", re.IGNORECASE)
+STAFF_COUNT = re.compile(
+    r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
+    r"collega'?s|monteurs|vakmensen|fte|werknemer)\b",
+    re.IGNORECASE,
+)
 # "Helmond ipv Eindhoven": a correction, and the value after it is not meant.
 INSTEAD_OF = r"(?:ipv\b|i\.p\.v\.|in\s+plaats\s+van\b)"
 # "niet Tilburg", "geen hbo", "Helmond ipv Eindhoven": the value after it is not meant.
 NOT_THIS = rf"(?:niet|geen|nee\s+niet|{INSTEAD_OF})"
 NEGATION_BEFORE = re.compile(rf"\b{NOT_THIS}\s*$", re.IGNORECASE)
 # A question back rather than an answer ("en mijn baas, moet die iets aanvragen").
-QUESTION = re.compile(r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
-                      r"heb|hebben|krijg|betaalt|kost|verdien|word|wordt|ga|gaat|levert|zou|zal|telt|valt|"
-                      r"klopt|bestaat|werkt)\b", re.IGNORECASE)
+QUESTION = re.compile(
+    r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
+    r"heb|hebben|krijg|betaalt|kost|verdien|word|wordt|ga|gaat|levert|zou|zal|telt|valt|"
+    r"klopt|bestaat|werkt)\b",
+    re.IGNORECASE,
+)
 # "het zijn er 140 niet 400", "45 niet 54": a number corrected, whatever fact it was.
 NUMBER_CORRECTION = re.compile(r"\b(\d{1,7})\b[^\d]{0,12}?\bniet\s+(\d{1,7})\b", re.IGNORECASE)
 # What follows "geen" when someone has no diploma.
 NO_DIPLOMA = re.compile(r"\s*(?:diploma|opleiding|papieren|startkwalificatie|school)", re.IGNORECASE)
 # Someone with a job, in their own words.
-HAS_A_JOB = re.compile(r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:vaste )?baan|mijn baas|"
-                       r"mijn werkgever|(?<!zoek )(?<!geen )(?<!naar )werk (?:als|bij|voor))\b", re.IGNORECASE)
+HAS_A_JOB = re.compile(
+    r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:vaste )?baan|mijn baas|"
+    r"mijn werkgever|(?<!zoek )(?<!geen )(?<!naar )werk (?:als|bij|voor))\b",
+    re.IGNORECASE,
+)
 # "ik zoek werk", "heb geen baan": looking for work, whatever else the message says.
-LOOKING_FOR_WORK = re.compile("|".join(stem for stem, value in p.EMPLOYMENT_WORDS if value == "werkzoekend"),
-                              re.IGNORECASE)
+LOOKING_FOR_WORK = re.compile(
+    "|".join(stem for stem, value in p.EMPLOYMENT_WORDS if value == "werkzoekend"), re.IGNORECASE
+)
 # The work someone does: "ik werk als loodgieter", "werkzaam als lasser", "ik ben timmerman".
-OCCUPATION = re.compile(r"\b(?:(?<!zoek )(?<!geen )(?<!naar )werk(?:zaam)? als|(?:ik )?ben(?: nu)?(?: een)?)"
-                        r"\s+([\w-]+(?: medewerker)?)", re.IGNORECASE)
+OCCUPATION = re.compile(
+    r"\b(?:(?<!zoek )(?<!geen )(?<!naar )werk(?:zaam)? als|(?:ik )?ben(?: nu)?(?: een)?)"
+    r"\s+([\w-]+(?: medewerker)?)",
+    re.IGNORECASE,
+)
 # Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
-CORRECTION = re.compile(r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie|wacht|oeps)\b"
-                        rf"|\b{INSTEAD_OF}", re.IGNORECASE)
+CORRECTION = re.compile(
+    r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie|wacht|oeps)\b"
+    rf"|\b{INSTEAD_OF}",
+    re.IGNORECASE,
+)
 # "ik woon in Assen, Emmen is waar ik werk": where someone lives wins over other places.
 LIVES_IN = re.compile(r"\bwoon\w*\s+(?:nu\s+|toch\s+|eigenlijk\s+)?(?:in|bij|vlakbij)\s+$", re.IGNORECASE)
 NEGATED_WORD = re.compile(rf"\b{NOT_THIS}\s+(?:in\s+|uit\s+)?[\w'-]+", re.IGNORECASE)
@@ -99,21 +123,25 @@ Check = Tuple[Optional[str], Dict[str, Any]]  # (canonical value or None, extra 
 
 # What the user hears when a value cannot be used: (problem, hint for the retry).
 PROBLEMS: Dict[str, Tuple[str, str]] = {
-    "theme": ("Ik weet niet welk onderwerp je bedoelt.",
-              "Typ bijvoorbeeld 'warmtepompen', 'isoleren' of 'BIM'."),
+    "theme": ("Ik weet niet welk onderwerp je bedoelt.", "Typ bijvoorbeeld 'warmtepompen', 'isoleren' of 'BIM'."),
     "education_level": ("Dat diploma herken ik niet.", "Typ bijvoorbeeld 'mbo 3', 'havo' of 'hbo'."),
-    "location": ("Ik ken die plaats niet in Nederland.",
-                 "Typ de naam van een Nederlandse plaats, bijvoorbeeld Tilburg of Enschede, "
-                 "of zeg 'maakt niet uit'."),
-    "employment_status": ("Dat begreep ik niet helemaal.",
-                          "Heb je een baan, ben je zzp'er, zoek je werk of heb je een uitkering?"),
+    "location": (
+        "Ik ken die plaats niet in Nederland.",
+        "Typ de naam van een Nederlandse plaats, bijvoorbeeld Tilburg of Enschede, of zeg 'maakt niet uit'.",
+    ),
+    "employment_status": (
+        "Dat begreep ik niet helemaal.",
+        "Heb je een baan, ben je zzp'er, zoek je werk of heb je een uitkering?",
+    ),
     "course_format": ("Dat begreep ik niet helemaal.", "Wil je online leren, in een klas, of allebei?"),
     "hours_per_week": ("Dat begreep ik niet als aantal uren.", "Typ een aantal uren per week, bijvoorbeeld 6."),
     "budget": ("Dat begreep ik niet als bedrag.", "Typ een bedrag in euro, bijvoorbeeld 500, of 'niets'."),
     "age": ("Ik zie geen leeftijd in je antwoord.", "Typ je leeftijd als getal, bijvoorbeeld 45."),
     "sector": ("Die sector herken ik niet.", "Typ bijvoorbeeld bouw, installatie, zorg of ICT."),
-    "company_size": ("Dat begreep ik niet als aantal mensen.",
-                     "Typ ongeveer hoeveel mensen er werken, bijvoorbeeld 12."),
+    "company_size": (
+        "Dat begreep ik niet als aantal mensen.",
+        "Typ ongeveer hoeveel mensen er werken, bijvoorbeeld 12.",
+    ),
     "benefit_type": ("Die uitkering herken ik niet.", "Kies WW, WIA, Wajong, bijstand of Ziektewet."),
 }
 
@@ -235,8 +263,13 @@ def entity_values(tracker: Tracker, slot: str) -> List[Any]:
         if isinstance(start, int) and NEGATION_BEFORE.search(text[:start]):
             continue
         end = entity.get("end")
-        if slot == "education_level" and isinstance(start, int) and isinstance(end, int) \
-                and text[start:end].lower() == "geen" and not NO_DIPLOMA.match(text[end:]):
+        if (
+            slot == "education_level"
+            and isinstance(start, int)
+            and isinstance(end, int)
+            and text[start:end].lower() == "geen"
+            and not NO_DIPLOMA.match(text[end:])
+        ):
             continue  # "geen ww maar bijstand": not "no diploma"
         if slot == "location" and isinstance(start, int) and LIVES_IN.search(text[:start]):
             home.append(entity["value"])
@@ -246,8 +279,7 @@ def entity_values(tracker: Tracker, slot: str) -> List[Any]:
 
 def negated_values(tracker: Tracker, slot: str) -> List[Any]:
     """Values of the slot's entity that the user negated."""
-    named = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
-             if e.get("entity") == slot]
+    named = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == slot]
     return [value for value in named if value not in entity_values(tracker, slot)]
 
 
@@ -256,7 +288,7 @@ def age_in_text(text: str) -> Optional[str]:
         start = match.start()
         if NEGATION_BEFORE.search(text[:start] + " "):
             continue
-        before = text[max(0, start - 12):start].lower()
+        before = text[max(0, start - 12) : start].lower()
         if "niet" in before.split()[-1:]:
             continue
         return match.group(1) or match.group(2)
@@ -272,24 +304,30 @@ def schemes_in_focus(text: str, before: Optional[List[str]]) -> Optional[List[st
     those named before (showing modules or a hub ends the focus: actions/recommend.py)."""
     if text.startswith("/"):
         return before
-    named = [scheme for scheme in named_schemes(text)
-             if scheme != "werkgever_betaalt" or ABOUT_EMPLOYER_PAYING.search(text)]
+    named = [
+        scheme for scheme in named_schemes(text) if scheme != "werkgever_betaalt" or ABOUT_EMPLOYER_PAYING.search(text)
+    ]
     return named or before
 
 
 def changed_facts(tracker: Tracker) -> Dict[str, Any]:
     """Profile slots whose value differs from before the latest user message."""
-    return {slot: tracker.get_slot(slot) for slot in p.PROFILE_SLOTS
-            if tracker.get_slot(slot) is not None
-            and tracker.get_slot(slot) != previous_value(tracker, slot)}
+    return {
+        slot: tracker.get_slot(slot)
+        for slot in p.PROFILE_SLOTS
+        if tracker.get_slot(slot) is not None and tracker.get_slot(slot) != previous_value(tracker, slot)
+    }
 
 
 def noted_facts(tracker: Tracker, leave_out: Tuple[str, ...] = ()) -> str:
     """The facts the latest message gave for the first time, as words ("je woont of werkt in
     Emmen; je bent 52 jaar; je hebt WW"), for "Dank je, dat onthoud ik: …"; a corrected fact
     was confirmed already ("Oké, aangepast")."""
-    new = {slot: value for slot, value in changed_facts(tracker).items()
-           if slot not in leave_out and value != UNKNOWN and previous_value(tracker, slot) in (None, UNKNOWN)}
+    new = {
+        slot: value
+        for slot, value in changed_facts(tracker).items()
+        if slot not in leave_out and value != UNKNOWN and previous_value(tracker, slot) in (None, UNKNOWN)
+    }
     if "benefit_type" in new:
         new.pop("employment_status", None)  # "je hebt WW" says it; "je hebt een uitkering" twice
     return "; ".join(fact_label(slot, value) for slot, value in new.items())
@@ -306,8 +344,9 @@ class ValidateSlotMappings(ValidationAction):
         return list(p.PROFILE_SLOTS)
 
     # -- extraction ----------------------------------------------------------------------
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         found: Dict[str, Any] = {}
         extracted = tracker.slots_to_validate()
         text = latest_text(tracker)
@@ -333,25 +372,34 @@ class ValidateSlotMappings(ValidationAction):
             place = p.place_in_text(NEGATED_WORD.sub(" ", text))
             if place:
                 found["location"] = p.place_name(*place)
-        if intent == "search_course" and "theme" not in extracted and not entity_values(tracker, "theme") \
-                and "theme" not in found:
+        if (
+            intent == "search_course"
+            and "theme" not in extracted
+            and not entity_values(tracker, "theme")
+            and "theme" not in found
+        ):
             theme = p.match_words(text, p.THEME_WORDS)  # "weer werken als elektricien"
             if theme:
                 found["theme"] = theme
-        if "employment_status" not in extracted and not entity_values(tracker, "employment_status") \
-                and tracker.get_slot("employment_status") is None:
+        if (
+            "employment_status" not in extracted
+            and not entity_values(tracker, "employment_status")
+            and tracker.get_slot("employment_status") is None
+        ):
             if speaks_as_employer(text):
                 found["employment_status"] = "werkgever"  # "wij zijn een metaalbedrijf met 400 man"
             elif HAS_A_JOB.search(text):
                 found["employment_status"] = "werkend"  # "ik werk nu als buschauffeur"
-        if "sector" not in extracted and not entity_values(tracker, "sector") \
-                and tracker.get_slot("sector") is None:
-            sector = next(filter(None, (p.match_words(job.group(1), p.OCCUPATION_SECTORS)
-                                        for job in OCCUPATION.finditer(text))), None)
+        if "sector" not in extracted and not entity_values(tracker, "sector") and tracker.get_slot("sector") is None:
+            sector = next(
+                filter(None, (p.match_words(job.group(1), p.OCCUPATION_SECTORS) for job in OCCUPATION.finditer(text))),
+                None,
+            )
             if sector:
                 found["sector"] = sector  # "werk als loodgieter": installatie, not asked again
-        if "benefit_type" not in extracted and (tracker.get_slot("benefit_type") is None
-                                                or CORRECTION.search(text) or NEGATED_WORD.search(text)):
+        if "benefit_type" not in extracted and (
+            tracker.get_slot("benefit_type") is None or CORRECTION.search(text) or NEGATED_WORD.search(text)
+        ):
             # "ik heb bijstand", "zit in de ww", "geen ww maar bijstand"
             benefit = p.match_words(NEGATED_WORD.sub(" ", text), p.BENEFIT_WORDS)
             if benefit:
@@ -388,12 +436,15 @@ class ValidateSlotMappings(ValidationAction):
     def _other_facts(tracker: Tracker, slot: str) -> bool:
         """The message names another fact (a bare number may have been read as one)."""
         ignored = NUMBER_SLOTS if p.looks_like_number(latest_text(tracker)) else set()
-        return any(e.get("entity") in p.PROFILE_SLOTS and e.get("entity") not in ignored | {slot}
-                   for e in (tracker.latest_message or {}).get("entities") or [])
+        return any(
+            e.get("entity") in p.PROFILE_SLOTS and e.get("entity") not in ignored | {slot}
+            for e in (tracker.latest_message or {}).get("entities") or []
+        )
 
     # -- validation ----------------------------------------------------------------------
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         candidates = tracker.slots_to_validate()
         result: Dict[str, Any] = {}
         for slot in (ASKED_SLOT, FOCUS_SLOT):  # set by the extraction above; kept as they are
@@ -410,8 +461,7 @@ class ValidateSlotMappings(ValidationAction):
         for slot in p.PROFILE_SLOTS:
             if slot not in candidates:
                 continue
-            result.update(self._validate(slot, candidates[slot], asked, bool(said - {slot}),
-                                         dispatcher, tracker))
+            result.update(self._validate(slot, candidates[slot], asked, bool(said - {slot}), dispatcher, tracker))
             tracker.slots.update(result)
         tenant = p.tenant_of(tracker)
         if tenant and tenant != tracker.get_slot("tenant"):
@@ -423,8 +473,15 @@ class ValidateSlotMappings(ValidationAction):
         """The slot whose question the latest message answers, if any."""
         return previous_value(tracker, ASKED_SLOT)
 
-    def _validate(self, slot: str, value: Any, asked: Optional[str], said_more: bool,
-                  dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+    def _validate(
+        self,
+        slot: str,
+        value: Any,
+        asked: Optional[str],
+        said_more: bool,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> Dict[str, Any]:
         before = previous_value(tracker, slot)
         if latest_intent(tracker) == "out_of_scope" and before not in (None, UNKNOWN):
             return {slot: before}  # "hoe laat gaat de bus naar Groningen" corrects nothing
@@ -437,18 +494,20 @@ class ValidateSlotMappings(ValidationAction):
             options.insert(0, NEGATED_WORD.sub(" ", latest_text(tracker)))  # "mbo 3" read as "mbo"
         if slot == "location" and asked != "location":
             text = latest_text(tracker)
-            options = [o for o in options if str(o).lower() not in WORD_PLACES
-                       or re.search(PLACE_WORDS_BEFORE + re.escape(str(o)), text, re.IGNORECASE)]
+            options = [
+                o
+                for o in options
+                if str(o).lower() not in WORD_PLACES
+                or re.search(PLACE_WORDS_BEFORE + re.escape(str(o)), text, re.IGNORECASE)
+            ]
             if not options:
                 return {slot: before}
         # the last valid value wins ("nee, ik bedoel Breda")
         for option in reversed(options):
             canonical, extra = check(slot, option)
-            if slot == "employment_status" and canonical == "werkgever" \
-                    and MY_EMPLOYER.search(latest_text(tracker)):
+            if slot == "employment_status" and canonical == "werkgever" and MY_EMPLOYER.search(latest_text(tracker)):
                 canonical = "werkend"  # "mijn werkgever is een installateur met 40 man"
-            if slot == "employment_status" and canonical == "werkend" \
-                    and LOOKING_FOR_WORK.search(latest_text(tracker)):
+            if slot == "employment_status" and canonical == "werkend" and LOOKING_FOR_WORK.search(latest_text(tracker)):
                 canonical = "werkzoekend"  # "ik zoek werk": the model may tag only "werk"
             if canonical is not None:
                 if before not in (None, UNKNOWN, canonical) and canonical != UNKNOWN:
@@ -463,8 +522,16 @@ class ValidateSlotMappings(ValidationAction):
             return {}
         return {"form_failures": failures}
 
-    def _reject(self, slot: str, value: Any, before: Any, asked: Optional[str], said_more: bool,
-                dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+    def _reject(
+        self,
+        slot: str,
+        value: Any,
+        before: Any,
+        asked: Optional[str],
+        said_more: bool,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> Dict[str, Any]:
         problem, _ = PROBLEMS[slot]
         if slot != asked:
             # said in passing: a bare number was meant for another fact; anything else
@@ -481,9 +548,13 @@ class ValidateSlotMappings(ValidationAction):
         if said_more:
             return {slot: None}  # the answer was about something else: ask again, no complaint
         if slot == "education_level" and p.level_is_ambiguous(value):
-            dispatcher.utter_message(text="Niveau 4 kan mbo 4 of havo zijn. Welke bedoel je?", buttons=[
-                {"title": "mbo 4", "payload": '/inform{"education_level": "mbo4"}'},
-                {"title": "havo", "payload": '/inform{"education_level": "havo"}'}])
+            dispatcher.utter_message(
+                text="Niveau 4 kan mbo 4 of havo zijn. Welke bedoel je?",
+                buttons=[
+                    {"title": "mbo 4", "payload": '/inform{"education_level": "mbo4"}'},
+                    {"title": "havo", "payload": '/inform{"education_level": "havo"}'},
+                ],
+            )
             return {slot: None}
         if slot == "age" and p.parse_int(value) is not None:
             problem = f"{p.parse_int(value)} jaar? Dat klopt vast niet helemaal."

@@ -5,6 +5,7 @@ built-in version asks in English with raw intent names). If the next message is 
 off-topic too, the bot offers something new: an advisor and what it can do. An off-topic
 message gets "daar kan ik niet mee helpen" once; a second one in a row gets that offer.
 """
+
 import json
 from typing import Dict, List, Text
 
@@ -40,19 +41,30 @@ INTENT_DESCRIPTIONS: Dict[Text, Text] = {
 SKIPPED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "dont_know", "forget_me"}
 
 CLARIFY = "Ik weet niet zeker of ik je goed begrijp. Bedoel je een van deze?"
-OUT_OF_SCOPE = ("Daar kan ik je helaas niet mee helpen. Ik weet veel over cursussen, opleidingen en "
-                "wie ze betaalt, vooral voor werk in de energietransitie. Zal ik daarmee helpen?")
-STILL_UNCLEAR = ("Sorry, dat snap ik nog steeds niet. Zal ik je met een adviseur laten praten? "
-                 "Of kies wat ik voor je kan doen.")
-OFF_TOPIC_AGAIN = ("Daar kan ik ook niet mee helpen, sorry. Zal ik je met een adviseur laten praten? "
-                   "Of kies wat ik wel voor je kan doen.")
-LAST_RESORT = ("Ik kan je hier niet goed mee helpen. Dit kan ik wel: een cursus zoeken, uitzoeken "
-               "wie je opleiding betaalt, een hub in de buurt vinden, of je doorverbinden met een adviseur.")
+OUT_OF_SCOPE = (
+    "Daar kan ik je helaas niet mee helpen. Ik weet veel over cursussen, opleidingen en "
+    "wie ze betaalt, vooral voor werk in de energietransitie. Zal ik daarmee helpen?"
+)
+STILL_UNCLEAR = (
+    "Sorry, dat snap ik nog steeds niet. Zal ik je met een adviseur laten praten? Of kies wat ik voor je kan doen."
+)
+OFF_TOPIC_AGAIN = (
+    "Daar kan ik ook niet mee helpen, sorry. Zal ik je met een adviseur laten praten? "
+    "Of kies wat ik wel voor je kan doen."
+)
+LAST_RESORT = (
+    "Ik kan je hier niet goed mee helpen. Dit kan ik wel: een cursus zoeken, uitzoeken "
+    "wie je opleiding betaalt, een hub in de buurt vinden, of je doorverbinden met een adviseur."
+)
 HELP_BUTTON = {"title": "Wat kan ik vragen?", "payload": "/help"}
 SEARCH_BUTTON = {"title": "Cursus zoeken", "payload": "/search_course"}
 ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"}
-MENU = [SEARCH_BUTTON, {"title": "Wie betaalt mijn opleiding?", "payload": "/ask_funding"},
-        {"title": "Hub in de buurt", "payload": "/find_hub"}, ADVISOR_BUTTON]
+MENU = [
+    SEARCH_BUTTON,
+    {"title": "Wie betaalt mijn opleiding?", "payload": "/ask_funding"},
+    {"title": "Hub in de buurt", "payload": "/find_hub"},
+    ADVISOR_BUTTON,
+]
 
 
 def bot_texts_of_last_turn(tracker: Tracker) -> List[Text]:
@@ -88,18 +100,21 @@ def _repeats_a_miss(tracker: Tracker) -> bool:
 def clarify_buttons(tracker: Tracker) -> List[Dict[Text, Text]]:
     """The two most likely meanings of the latest message, plus "Iets anders"."""
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    candidates = [r["name"] for r in ranking
-                  if r.get("name") in INTENT_DESCRIPTIONS and r.get("name") not in SKIPPED][:2]
-    entities = {e["entity"]: e["value"] for e in (tracker.latest_message or {}).get("entities") or []
-                if e.get("entity") and e.get("value") is not None}
+    candidates = [r["name"] for r in ranking if r.get("name") in INTENT_DESCRIPTIONS and r.get("name") not in SKIPPED][
+        :2
+    ]
+    entities = {
+        e["entity"]: e["value"]
+        for e in (tracker.latest_message or {}).get("entities") or []
+        if e.get("entity") and e.get("value") is not None
+    }
     suffix = json.dumps(entities, ensure_ascii=False) if entities else ""
     buttons = [{"title": INTENT_DESCRIPTIONS[name], "payload": f"/{name}{suffix}"} for name in candidates]
     buttons.append({"title": "Iets anders", "payload": "/out_of_scope"})
     return buttons
 
 
-def still_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker,
-                         text: Text = STILL_UNCLEAR) -> None:
+def still_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text = STILL_UNCLEAR) -> None:
     """The second miss in a row: something new, never the reply the user just read."""
     if text in bot_texts_of_last_turn(tracker):
         dispatcher.utter_message(text=LAST_RESORT, buttons=MENU)

@@ -13,6 +13,7 @@ just talked about decides first:
 An unclear message (nlu_fallback) whose FAQ answer the selector is sure of gets that answer
 too (confident_faq, used by actions/respond.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,15 +30,18 @@ from .recommend import ask_which_module
 # FAQ texts that are themselves about money: their answer stands.
 MONEY_FAQS = {"faq/kosten_bot", "faq/llo_krediet_uitleg", "faq/stap"}
 # FAQ texts about one scheme: a question naming that scheme gets the FAQ text.
-SCHEME_FAQS = {"faq/llo_krediet_uitleg": "levenlanglerenkrediet", "faq/stap": "stap",
-               "faq/brabant_leert": "brabant_leert_jtf"}
+SCHEME_FAQS = {
+    "faq/llo_krediet_uitleg": "levenlanglerenkrediet",
+    "faq/stap": "stap",
+    "faq/brabant_leert": "brabant_leert_jtf",
+}
 PRICE = re.compile(r"\bkost|\bprijs|hoe duur\b", re.IGNORECASE)
 NOT_ONLY_PRICE = re.compile(r"terug|subsid|betaalt|vergoed|regeling|lenen", re.IGNORECASE)
 SURE = 0.9  # a ResponseSelector confidence at which an unclear message gets the FAQ answer
 
 
 def asks_price_of_shown(tracker: Tracker, text: Text) -> bool:
-    """"en wat kost dat" after modules were shown: their prices, not who pays."""
+    """ "en wat kost dat" after modules were shown: their prices, not who pays."""
     return bool(tracker.get_slot("shown_modules") and PRICE.search(text) and not NOT_ONLY_PRICE.search(text))
 
 
@@ -52,8 +56,7 @@ def _selected(parse: Dict[Text, Any]) -> Dict[Text, Any]:
 
 def likeliest_intent(parse: Dict[Text, Any]) -> Optional[Text]:
     """The model's best intent other than nlu_fallback (what an unclear message most likely meant)."""
-    return next((i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"),
-                None)
+    return next((i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"), None)
 
 
 def confident_faq_of(parse: Dict[Text, Any]) -> Optional[Text]:
@@ -66,7 +69,7 @@ def confident_faq_of(parse: Dict[Text, Any]) -> Optional[Text]:
 
 
 def explain_term(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """"wat is BIM eigenlijk?", "wat is een mbo niveau?": the word explained (a glossary in
+    """ "wat is BIM eigenlijk?", "wat is een mbo niveau?": the word explained (a glossary in
     knowledge/, so such a question needs no training data of its own)."""
     explanation = knowledge.explain_term(latest_text(tracker))
     if explanation:
@@ -82,8 +85,9 @@ class ActionAnswerFaq(Action):
     def name(self) -> Text:
         return "action_answer_faq"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = latest_text(tracker)
         choice = selected_faq(tracker)
         key = choice.get("intent_response_key")

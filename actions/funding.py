@@ -10,6 +10,7 @@ in knowledge/ (evaluate_funding); here they are said in Dutch, short:
 - then at most one follow-up question: the fact that settles most of the schemes shown,
   never one asked before. Its answer (or a correction later) gives the answer again.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,9 +29,19 @@ from .profile import BENEFIT_LABELS, SECTOR_LABELS, UNKNOWN, build_profile, tena
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
 from .facts import changed_facts, noted_facts, previous_value, schemes_in_focus
-from .recommend import (ADVISOR_BUTTON, ask_which_module, first_page, mentioned_module, mentions_a_module,
-                        no_longer_offered, payload, search_need, search_or_ask, tenant_event,
-                        withdrawn_text)
+from .recommend import (
+    ADVISOR_BUTTON,
+    ask_which_module,
+    first_page,
+    mentioned_module,
+    mentions_a_module,
+    no_longer_offered,
+    payload,
+    search_need,
+    search_or_ask,
+    tenant_event,
+    withdrawn_text,
+)
 
 TOP = 3
 UWV_BENEFITS = ("ww", "wia", "zw", "wajong")  # UWV's, not the gemeente's (rules/uwv_scholing.yaml)
@@ -38,9 +49,15 @@ ALL_SCHEMES = {"title": "Andere regelingen", "payload": payload("ask_funding", f
 
 # knowledge's missing_facts (profile keys) -> the slot a follow-up question asks
 FACT_TO_SLOT = {
-    "age": "age", "employment_status": "employment_status", "on_benefit": "employment_status",
-    "education_level": "education_level", "sector": "sector", "company_size": "company_size",
-    "benefit_type": "benefit_type", "location": "location", "region": "location",
+    "age": "age",
+    "employment_status": "employment_status",
+    "on_benefit": "employment_status",
+    "education_level": "education_level",
+    "sector": "sector",
+    "company_size": "company_size",
+    "benefit_type": "benefit_type",
+    "location": "location",
+    "region": "location",
 }
 WHO_APPLIES = {"person": "Je vraagt het zelf aan", "employer": "Je werkgever vraagt het aan"}
 OUTCOME_ORDER = ("eligible", "maybe", "not_eligible", "ended")
@@ -77,11 +94,13 @@ def _statements(text: Text) -> List[Text]:
 EMPLOYER_PAYS = "werkgever_betaalt"
 
 
-def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
-             named: List[Text]) -> List["knowledge.FundingAdvice"]:
+def relevant(
+    advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any], named: List[Text]
+) -> List["knowledge.FundingAdvice"]:
     """The schemes for the short answer: those the user named, then the open ones, most
     likely first (for someone on a benefit UWV first; for an employer what the employer
     applies for)."""
+
     def rank(item):
         score = {"eligible": 0, "maybe": 1}.get(item.outcome, 5)
         if profile.get("on_benefit") and item.scheme_id == "uwv_scholing":
@@ -93,10 +112,12 @@ def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
         if item.scheme_id == "slim_regeling" and profile.get("employment_status") != "werkgever":
             score += 2  # SLIM pays for advice and a training plan, not for the course itself
         return score, len(item.missing_facts)
+
     if profile.get("tenant") and not profile.get("region"):
         # the place is unknown; on a region's own site, a scheme of another region is unlikely
-        unlikely = {a.scheme_id for a in evaluate(dict(profile, region=profile["tenant"]), None)
-                    if a.outcome == "not_eligible"}
+        unlikely = {
+            a.scheme_id for a in evaluate(dict(profile, region=profile["tenant"]), None) if a.outcome == "not_eligible"
+        }
         advice = [a for a in advice if a.scheme_id not in unlikely or a.scheme_id in named]
     if profile.get("employment_status") == "werkgever":
         # what the employer applies for, when any of it is open: not "your employer pays", and
@@ -106,9 +127,8 @@ def relevant(advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any],
             own = [a for a in advice if a.scheme_id != EMPLOYER_PAYS]
         advice = own + [a for a in advice if a.scheme_id in named and a not in own]
     first = [a for a in advice if a.scheme_id in named]
-    rest = sorted((a for a in advice if a.scheme_id not in named and a.outcome in ("eligible", "maybe")),
-                  key=rank)
-    return (first + rest)[:max(TOP, len(first))]
+    rest = sorted((a for a in advice if a.scheme_id not in named and a.outcome in ("eligible", "maybe")), key=rank)
+    return (first + rest)[: max(TOP, len(first))]
 
 
 def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
@@ -134,10 +154,13 @@ def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
 
 
 def who_applies(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
-    """"Je vraagt het zelf aan (duo.nl)."; where the source is not where one applies (an
+    """ "Je vraagt het zelf aan (duo.nl)."; where the source is not where one applies (an
     article about UWV's rules), the rule says where: "… bij je werkcoach van UWV"."""
-    who = ("Jij vraagt het als werkgever aan" if employer and item.applicant == "employer"
-           else WHO_APPLIES.get(item.applicant, item.applicant))
+    who = (
+        "Jij vraagt het als werkgever aan"
+        if employer and item.applicant == "employer"
+        else WHO_APPLIES.get(item.applicant, item.applicant)
+    )
     if item.apply_at:
         return f"{who} {item.apply_at}."
     return f"{who} ({urlparse(item.source_url).netloc.replace('www.', '')})."
@@ -194,7 +217,7 @@ def advice_messages(advice: List["knowledge.FundingAdvice"]) -> List[Text]:
 # How a follow-up question is put after a funding answer, where it differs from the usual one.
 FOLLOW_UP_TEXT = {
     "employment_status": "Werk je nu, ben je zzp'er, zoek je werk of heb je een uitkering? Dat maakt uit "
-                         "voor wie kan betalen.",
+    "voor wie kan betalen.",
     "location": "In welke plaats woon je? Dat telt mee voor een regeling in West-Brabant.",
     "age": "Hoe oud ben je? Dat telt mee voor het levenlanglerenkrediet. Typ een getal, bijvoorbeeld 45.",
 }
@@ -208,7 +231,11 @@ def follow_up_slot(tracker: Tracker, shown: List["knowledge.FundingAdvice"], emp
             slot = FACT_TO_SLOT.get(fact)
             if slot == "company_size" and not employer:
                 continue  # a worker rarely knows it
-            if slot == "location" and item.scheme_id == "brabant_leert_jtf" and tenant_of(tracker) not in (None, "brabant"):
+            if (
+                slot == "location"
+                and item.scheme_id == "brabant_leert_jtf"
+                and tenant_of(tracker) not in (None, "brabant")
+            ):
                 continue  # a Brabant scheme: not worth asking on another region's site
             if slot and can_follow_up(tracker, slot):
                 counts[slot] = counts.get(slot, 0) + 1
@@ -217,8 +244,7 @@ def follow_up_slot(tracker: Tracker, shown: List["knowledge.FundingAdvice"], emp
 
 
 def wants_all(tracker: Tracker) -> bool:
-    return any(e.get("entity") == "funding_scope"
-               for e in (tracker.latest_message or {}).get("entities") or [])
+    return any(e.get("entity") == "funding_scope" for e in (tracker.latest_message or {}).get("entities") or [])
 
 
 # -- a follow-up about the schemes in focus ------------------------------------------------
@@ -238,10 +264,37 @@ CONCEPTS = [
     (r"combiner|samen met|naast|ook nog", r"naast|samen|ook|deel"),
 ]
 # "jammer, wat dan wel", "wat is er nu dan": after a scheme that is closed to the user.
-WHAT_ELSE = re.compile(r"\bwel\b|jammer|wat nu|nu dan|wat dan|wat anders|andere? (?:mogelijkhe|manier|regeling)",
-                       re.IGNORECASE)
-STOPWORDS = {"voor", "maar", "deze", "die", "dat", "het", "een", "van", "wat", "hoe", "kan", "ook", "dan",
-             "mijn", "zijn", "moet", "nog", "wel", "niet", "met", "als", "mag", "bij", "naar", "heb", "ik"}
+WHAT_ELSE = re.compile(
+    r"\bwel\b|jammer|wat nu|nu dan|wat dan|wat anders|andere? (?:mogelijkhe|manier|regeling)", re.IGNORECASE
+)
+STOPWORDS = {
+    "voor",
+    "maar",
+    "deze",
+    "die",
+    "dat",
+    "het",
+    "een",
+    "van",
+    "wat",
+    "hoe",
+    "kan",
+    "ook",
+    "dan",
+    "mijn",
+    "zijn",
+    "moet",
+    "nog",
+    "wel",
+    "niet",
+    "met",
+    "als",
+    "mag",
+    "bij",
+    "naar",
+    "heb",
+    "ik",
+}
 
 
 def _stems(text: Text) -> set:
@@ -279,19 +332,27 @@ def follows_up_on_schemes(tracker: Tracker) -> bool:
     text = (tracker.latest_message or {}).get("text") or ""
     if not tracker.get_slot("scheme_in_focus") or text.startswith("/"):
         return False
-    return bool(named_schemes(text) or WHAT_ELSE.search(text)
-                or any(re.search(words, text, re.IGNORECASE) for words, _ in CONCEPTS))
+    return bool(
+        named_schemes(text)
+        or WHAT_ELSE.search(text)
+        or any(re.search(words, text, re.IGNORECASE) for words, _ in CONCEPTS)
+    )
 
 
-def focus_answer(dispatcher: CollectingDispatcher, tracker: Tracker, advice: List["knowledge.FundingAdvice"],
-                 profile: Dict[str, Any]) -> bool:
+def focus_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, advice: List["knowledge.FundingAdvice"], profile: Dict[str, Any]
+) -> bool:
     """Answer a follow-up about the schemes in focus (True when answered): the sentences
     that answer it, or, when those schemes are closed to the user, what is open instead."""
     text = (tracker.latest_message or {}).get("text") or ""
     focus = tracker.get_slot("scheme_in_focus") or []
     items = [a for a in advice if a.scheme_id in focus]
-    if not items or text.startswith("/") or named_schemes(text) \
-            or set(changed_facts(tracker)) & set(FACT_TO_SLOT.values()):
+    if (
+        not items
+        or text.startswith("/")
+        or named_schemes(text)
+        or set(changed_facts(tracker)) & set(FACT_TO_SLOT.values())
+    ):
         return False  # a new fact about the user: the whole answer again (funding_answer)
     picked = answering_sentences(text, items)
     if picked:
@@ -337,12 +398,20 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if detail and detail.price_eur == 0:
         dispatcher.utter_message(
             text=f"{md(detail.title)} is gratis: je hoeft er niets voor te betalen.",
-            buttons=[{"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
-                     ADVISOR_BUTTON])
+            buttons=[
+                {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
+                ADVISOR_BUTTON,
+            ],
+        )
         return events
     employer = profile.get("employment_status") == "werkgever"
-    about = (f"{md(detail.title)} ({detail.price_text})" if detail
-             else "de opleiding van je mensen" if employer else "je opleiding")
+    about = (
+        f"{md(detail.title)} ({detail.price_text})"
+        if detail
+        else "de opleiding van je mensen"
+        if employer
+        else "je opleiding"
+    )
     if wants_all(tracker):
         dispatcher.utter_message(text=f"Alle regelingen die ik ken, voor {about}:")
         for message in advice_messages(advice):
@@ -360,19 +429,24 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         asked_about = " en ".join(a.name for a in advice if a.scheme_id in named[:2])
         lines = [f"Over {asked_about}, en wat er verder kan voor {about}:"]
     if profile.get("benefit_type") == "bijstand":
-        lines[0] = ("Met bijstand is de gemeente aan zet, niet UWV. Vraag je klantmanager bij de "
-                    "gemeente naar scholing vóór je je aanmeldt.\n" + lines[0])
+        lines[0] = (
+            "Met bijstand is de gemeente aan zet, niet UWV. Vraag je klantmanager bij de "
+            "gemeente naar scholing vóór je je aanmeldt.\n" + lines[0]
+        )
     elif profile.get("benefit_type") in UWV_BENEFITS:
-        lines[0] = (f"Met {BENEFIT_LABELS[profile['benefit_type']]} kan UWV soms je opleiding betalen.\n"
-                    + lines[0])
+        lines[0] = f"Met {BENEFIT_LABELS[profile['benefit_type']]} kan UWV soms je opleiding betalen.\n" + lines[0]
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
     elif profile.get("on_benefit"):
-        lines[0] = ("Met een uitkering van UWV (WW, WIA, Ziektewet of Wajong) kan UWV soms je "
-                    "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
-                    "werkcoach vóór je je aanmeldt.\n" + lines[0])
+        lines[0] = (
+            "Met een uitkering van UWV (WW, WIA, Ziektewet of Wajong) kan UWV soms je "
+            "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
+            "werkcoach vóór je je aanmeldt.\n" + lines[0]
+        )
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
-    lines += [named_line(item, employer=employer) if item.scheme_id in named else short_line(item, employer=employer)
-              for item in shown]
+    lines += [
+        named_line(item, employer=employer) if item.scheme_id in named else short_line(item, employer=employer)
+        for item in shown
+    ]
     if not detail:
         lines.append("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus.")
     lines.append(DISCLAIMER)
@@ -382,24 +456,35 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         # a new fact that changes nothing: say so instead of the same answer again (a corrected
         # fact was confirmed already: "Oké, aangepast: ...", actions/facts.py)
         told = noted_facts(tracker)
-        lines = [(f"Dank je, dat onthoud ik: {told}. " if told else "")
-                 + "Dat verandert niets aan wie je opleiding kan betalen: "
-                 + ", ".join(item.name for item in shown) + "."]
+        lines = [
+            (f"Dank je, dat onthoud ik: {told}. " if told else "")
+            + "Dat verandert niets aan wie je opleiding kan betalen: "
+            + ", ".join(item.name for item in shown)
+            + "."
+        ]
     slot = follow_up_slot(tracker, shown, employer=False)
     if slot is None:
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         return events
     dispatcher.utter_message(text="\n".join(lines))
     extra = [ALL_SCHEMES] + ([ADVISOR_BUTTON] if profile.get("on_benefit") else [])
-    return events + ask_follow_up(dispatcher, tracker, slot, intro="Dan kan ik preciezer zijn.",
-                                  extra_buttons=extra, text=FOLLOW_UP_TEXT.get(slot))
+    return events + ask_follow_up(
+        dispatcher,
+        tracker,
+        slot,
+        intro="Dan kan ik preciezer zijn.",
+        extra_buttons=extra,
+        text=FOLLOW_UP_TEXT.get(slot),
+    )
 
 
 # Words of a money question; without them (and without a scheme's name) a "funding
 # question" that answers the bot's question is that answer ("groningen, en ik denk aan
 # warmtepompen" to "In welke plaats woon je?").
-_MONEY = (r"betaal|betalen|subsidie|geld|leen|lenen|vergoed|financ|regeling|krediet|budget|potje|terug|"
-          r"gratis|prijs|euro|€")
+_MONEY = (
+    r"betaal|betalen|subsidie|geld|leen|lenen|vergoed|financ|regeling|krediet|budget|potje|terug|"
+    r"gratis|prijs|euro|€"
+)
 MONEY_WORDS = re.compile(_MONEY + r"|kost", re.IGNORECASE)
 # "hoeveel uur per week kost dat?" asks for time, not money: "kost" is the one word for both.
 MONEY_ONLY_WORDS = re.compile(_MONEY, re.IGNORECASE)
@@ -412,13 +497,20 @@ class ActionFundingAdvice(Action):
     def name(self) -> Text:
         return "action_funding_advice"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         asked = previous_value(tracker, "asked_slot")
-        if text and not text.startswith("/") and not MONEY_WORDS.search(text) \
-                and asked in changed_facts(tracker) and not named_schemes(text):
+        if (
+            text
+            and not text.startswith("/")
+            and not MONEY_WORDS.search(text)
+            and asked in changed_facts(tracker)
+            and not named_schemes(text)
+        ):
             from .respond import ActionRespondToFacts
+
             return await ActionRespondToFacts().run(dispatcher, tracker, domain)
         return funding_answer(dispatcher, tracker)
 
@@ -427,15 +519,20 @@ def asks_for_time(tracker: Tracker) -> bool:
     """A question about the time the modules just shown take, with a money word in it ("kost");
     after a funding answer "hoe lang mag het duren" is about the scheme."""
     text = (tracker.latest_message or {}).get("text") or ""
-    return bool(TIME_WORDS.search(text) and not MONEY_ONLY_WORDS.search(text)
-                and tracker.get_slot("last_answer") == "modules" and tracker.get_slot("shown_modules")
-                and not mentions_a_module(tracker))
+    return bool(
+        TIME_WORDS.search(text)
+        and not MONEY_ONLY_WORDS.search(text)
+        and tracker.get_slot("last_answer") == "modules"
+        and tracker.get_slot("shown_modules")
+        and not mentions_a_module(tracker)
+    )
 
 
 # What the employer's schemes depend on: a change of one of these gives the schemes again.
 COMPANY_FACTS = {"company_size", "sector", "location"}
-EMPLOYER_PLACE_QUESTION = ("Waar zit je bedrijf? Dan zoek ik cursussen voor je mensen in de buurt. "
-                           "Typ de naam van de plaats.")
+EMPLOYER_PLACE_QUESTION = (
+    "Waar zit je bedrijf? Dan zoek ik cursussen voor je mensen in de buurt. Typ de naam van de plaats."
+)
 
 
 EMPLOYER_ROUTES = (
@@ -460,14 +557,14 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     profile["employment_status"] = "werkgever"
     advice = [a for a in evaluate(profile, None) if a.applicant == "employer"]
     size, sector = profile.get("company_size"), profile.get("sector")
-    about = ", ".join(filter(None, [f"{size} medewerkers" if size else "",
-                                    f"sector {SECTOR_LABELS[sector]}" if sector else ""]))
+    about = ", ".join(
+        filter(None, [f"{size} medewerkers" if size else "", f"sector {SECTOR_LABELS[sector]}" if sector else ""])
+    )
     open_items = [a for a in advice if a.outcome in ("eligible", "maybe") and a.scheme_id != EMPLOYER_PAYS]
     if about and open_items:
         # the company is known: its schemes, not also the three routes in general (seen in make
         # run: the same three schemes twice in one answer)
-        lines = ["Als werkgever kun je hulp krijgen bij de scholing van je mensen.",
-                 f"Voor jouw bedrijf ({about}):"]
+        lines = ["Als werkgever kun je hulp krijgen bij de scholing van je mensen.", f"Voor jouw bedrijf ({about}):"]
         lines += [short_line(a, employer=True) for a in open_items[:TOP]]
     else:
         lines = list(EMPLOYER_ROUTES)
@@ -510,7 +607,9 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
 EMPLOYER_WORDS = re.compile(
     r"personeel|medewerker|werknemer|werkgever|bedrijf|onderneming|mijn mensen|onze mensen|"
     r"\bteam\b|\bman\b|in dienst|\bmkb\b|eigenaar|directeur|\bzaak\b|\bbv\b|\bslim\b|jongens|"
-    r"monteurs|collega", re.IGNORECASE)
+    r"monteurs|collega",
+    re.IGNORECASE,
+)
 
 
 class ActionEmployerAdvice(Action):
@@ -519,13 +618,18 @@ class ActionEmployerAdvice(Action):
     def name(self) -> Text:
         return "action_employer_advice"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         if not text.startswith("/") and (schemes_in_focus(text, None) or follows_up_on_schemes(tracker)):
             # "kunnen we de slim regeling gebruiken", "moeten we de cursus voorschieten?"
             return funding_answer(dispatcher, tracker)
-        if text and not text.startswith("/") and not EMPLOYER_WORDS.search(text) \
-                and tracker.get_slot("employment_status") != "werkgever":
+        if (
+            text
+            and not text.startswith("/")
+            and not EMPLOYER_WORDS.search(text)
+            and tracker.get_slot("employment_status") != "werkgever"
+        ):
             return search_or_ask(dispatcher, tracker)
         return employer_answer(dispatcher, tracker)

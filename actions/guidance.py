@@ -1,5 +1,6 @@
 """Guidance beyond one course: hubs to visit, recognising experience (EVC), and
 shortage occupations in the energy transition (career orientation)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -49,15 +50,19 @@ def hub_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     if len(hubs) != 1:
         return []
     hub = hubs[0]
-    lines = [f"{md(hub.name)} is open: {md(hub.opening_hours)}." if hub.opening_hours
-             else f"De openingstijden van {md(hub.name)} weet ik niet.",
-             f"Adres: {md(hub.address)}"]
+    lines = [
+        f"{md(hub.name)} is open: {md(hub.opening_hours)}."
+        if hub.opening_hours
+        else f"De openingstijden van {md(hub.name)} weet ik niet.",
+        f"Adres: {md(hub.address)}",
+    ]
     if hub.url:
         lines.append(f"Check de tijden voor je gaat: {hub.url}")
     if hub.sample:
         lines.append(SAMPLE_HUB_NOTE)
-    dispatcher.utter_message(text="\n".join(lines), buttons=[
-        {"title": "Cursus zoeken", "payload": "/search_course"}, ADVISOR_BUTTON])
+    dispatcher.utter_message(
+        text="\n".join(lines), buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}, ADVISOR_BUTTON]
+    )
     return [SlotSet("last_answer", "hub")]
 
 
@@ -68,8 +73,9 @@ class ActionFindHub(Action):
     def name(self) -> Text:
         return "action_find_hub"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         profile = build_profile(tracker)
         hubs = hubs_for(profile)
         if not hubs:
@@ -79,8 +85,7 @@ class ActionFindHub(Action):
         elif profile.get("location") and hubs[0].distance_km is not None:
             intro = f"De hub die het dichtst bij {profile['location']} is:"
             if hubs[0].distance_km > 50:
-                intro += (" Dat is wel een eind weg. Een adviseur kan je ook online of aan de "
-                          "telefoon helpen.")
+                intro += " Dat is wel een eind weg. Een adviseur kan je ook online of aan de telefoon helpen."
         else:
             region = REGION_LABELS.get(profile.get("region") or profile.get("tenant") or "", "jouw regio")
             intro = f"Dit zijn de hubs in {region}:"
@@ -91,10 +96,14 @@ class ActionFindHub(Action):
         if not profile.get("location") and can_follow_up(tracker, "location"):
             dispatcher.utter_message(text="\n\n".join(texts))
             return events + ask_follow_up(
-                dispatcher, tracker, "location",
-                text="In welke plaats woon of werk je? Dan zoek ik de hub die het dichtst bij je is.")
-        dispatcher.utter_message(text="\n\n".join(texts), buttons=[
-            {"title": "Cursus zoeken", "payload": "/search_course"}, ADVISOR_BUTTON])
+                dispatcher,
+                tracker,
+                "location",
+                text="In welke plaats woon of werk je? Dan zoek ik de hub die het dichtst bij je is.",
+            )
+        dispatcher.utter_message(
+            text="\n\n".join(texts), buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}, ADVISOR_BUTTON]
+        )
         return events
 
 
@@ -104,9 +113,11 @@ class ActionRecognitionPriorLearning(Action):
     def name(self) -> Text:
         return "action_recognition_prior_learning"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         from .respond import facts_first
+
         redirected = await facts_first(dispatcher, tracker, domain)
         if redirected is not None:
             return redirected
@@ -121,12 +132,16 @@ class ActionRecognitionPriorLearning(Action):
         module_id = tracker.get_slot("last_module")
         detail = knowledge.get_module(module_id) if module_id else None
         if detail:
-            lines.append(f"Voor {md(detail.title)} (studielast {detail.study_load_text}) kun je aan de "
-                         f"school ({md(detail.provider)}) vragen welke delen je met een "
-                         "ervaringscertificaat niet hoeft te doen.")
-        lines.append("Wie betaalt: soms je werkgever of je sectorfonds. Wij Techniek gaf in 2024 "
-                     "tot € 1.400 voor een EVC-traject bij aangesloten installatiebedrijven "
-                     "(bron: wij-techniek.nl).")
+            lines.append(
+                f"Voor {md(detail.title)} (studielast {detail.study_load_text}) kun je aan de "
+                f"school ({md(detail.provider)}) vragen welke delen je met een "
+                "ervaringscertificaat niet hoeft te doen."
+            )
+        lines.append(
+            "Wie betaalt: soms je werkgever of je sectorfonds. Wij Techniek gaf in 2024 "
+            "tot € 1.400 voor een EVC-traject bij aangesloten installatiebedrijven "
+            "(bron: wij-techniek.nl)."
+        )
         lines.append("Bij een hub of leerwerkloket in de buurt helpen ze je op weg.")
         dispatcher.utter_message(text="\n".join(lines), buttons=[HUB_BUTTON, ADVISOR_BUTTON])
         return tenant_event(tracker)
@@ -139,9 +154,11 @@ class ActionCareerOrientation(Action):
     def name(self) -> Text:
         return "action_career_orientation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         from .respond import facts_first
+
         # "omscholing richting BIM, woon in Hengelo", "eigenlijk niet bim maar circulair":
         # someone who names what they want gets modules, not an orientation
         redirected = await facts_first(dispatcher, tracker, domain)
@@ -163,16 +180,18 @@ class ActionCareerOrientation(Action):
                 line += " Cursussen: " + ", ".join(m.title for m in modules) + "."
             lines.append(line)
             if occ.theme in knowledge.THEMES and len(buttons) < 2:
-                buttons.append({"title": f"Cursussen: {occ.name}",
-                                "payload": payload("search_course", theme=occ.theme)})
+                buttons.append(
+                    {"title": f"Cursussen: {occ.name}", "payload": payload("search_course", theme=occ.theme)}
+                )
         if not occupations:
             lines = ["Ik heb nog geen overzicht van beroepen voor jouw situatie."]
         if any(o.sample for o in occupations[:3]):
             lines.append("Let op: dit overzicht is een voorbeeld, nog geen officiële cijfers.")
         hubs = hubs_for(profile)
         if hubs:
-            lines.append(f"Wil je erover praten? Kom langs bij {hubs[0].name} in {hubs[0].city}, "
-                         "of praat met een adviseur.")
+            lines.append(
+                f"Wil je erover praten? Kom langs bij {hubs[0].name} in {hubs[0].city}, of praat met een adviseur."
+            )
         else:
             lines.append("Wil je erover praten? Kom langs bij een hub of praat met een adviseur.")
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons + [HUB_BUTTON, ADVISOR_BUTTON])

@@ -4,6 +4,7 @@ The action server runs with the repository root as working directory, so the
 `knowledge` package imports directly. DATABASE_URL (or knowledge's default SQLite
 file) chooses the database; tests call use_database() with their own URL.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,5 +50,8 @@ def named_schemes(text: str) -> List[str]:
     """Ids of the funding schemes a message names ("kan ik het levenlanglerenkrediet
     krijgen?", "betaalt uwv dat"), by the aliases in the rule files (no evaluation needed)."""
     low = " ".join((text or "").lower().split())
-    return [rule.id for rule in load_rules()
-            if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low) for alias in rule.aliases)]
+    return [
+        rule.id
+        for rule in load_rules()
+        if any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low) for alias in rule.aliases)
+    ]

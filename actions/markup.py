@@ -3,6 +3,7 @@
 (a provider's course title or description, a hub's name from an import) goes into a text
 through `md`, so "[Subsidie](https://…)" in a title stays text and never becomes a link.
 WhatsApp shows text as it is; bot/channels/whatsapp/formatting.py removes the escapes there."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ saved this turn: it deletes this tracker, the handoff record and the history, an
 confirmation only when all of them are gone; otherwise it tells the user it did not work
 (bot/privacy/gateway.py).
 """
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker

@@ -5,6 +5,7 @@ Slots hold canonical values (knowledge/vocabulary.yaml), or "onbekend" when the
 user said "weet ik niet" / "maakt niet uit" or an answer was skipped. The profile dict
 turns "onbekend" into None.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -13,9 +14,28 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import knowledge
 from knowledge.vocabulary import (  # noqa: F401  (the actions read them as p.NAME)
-    AGE_RANGE, BENEFIT_LABELS, BENEFIT_TYPES, BENEFIT_WORDS, EMPLOYMENT_LABELS, EMPLOYMENT_STATUSES,
-    EMPLOYMENT_WORDS, FORMAT_LABELS, FORMAT_WORDS, OCCUPATION_SECTORS, REGION_LABELS, REGIONS, SECTOR_LABELS, SECTOR_WORDS,
-    SECTORS, THEME_LABELS, THEME_WORDS, UNKNOWN_WORDS, match_words, parse_int, says_unknown)
+    AGE_RANGE,
+    BENEFIT_LABELS,
+    BENEFIT_TYPES,
+    BENEFIT_WORDS,
+    EMPLOYMENT_LABELS,
+    EMPLOYMENT_STATUSES,
+    EMPLOYMENT_WORDS,
+    FORMAT_LABELS,
+    FORMAT_WORDS,
+    OCCUPATION_SECTORS,
+    REGION_LABELS,
+    REGIONS,
+    SECTOR_LABELS,
+    SECTOR_WORDS,
+    SECTORS,
+    THEME_LABELS,
+    THEME_WORDS,
+    UNKNOWN_WORDS,
+    match_words,
+    parse_int,
+    says_unknown,
+)
 from knowledge.vocabulary import norm as _norm
 from rasa_sdk import Tracker
 
@@ -25,8 +45,17 @@ UNKNOWN = "onbekend"
 
 # Profile slots, in the order a user would tell about themselves.
 PROFILE_SLOTS = [
-    "theme", "education_level", "location", "employment_status", "course_format",
-    "hours_per_week", "budget", "age", "sector", "company_size", "benefit_type",
+    "theme",
+    "education_level",
+    "location",
+    "employment_status",
+    "course_format",
+    "hours_per_week",
+    "budget",
+    "age",
+    "sector",
+    "company_size",
+    "benefit_type",
 ]
 
 TENANTS = REGIONS  # the regional sites
@@ -40,7 +69,7 @@ def parse_level(text: Any) -> Optional[str]:
     tokens = re.findall(r"[a-z0-9-]+", _norm(text)[:200])
     for size in (3, 2, 1):
         for i in range(len(tokens) - size + 1):
-            canon = knowledge.canonical_level(" ".join(tokens[i:i + size]))
+            canon = knowledge.canonical_level(" ".join(tokens[i : i + size]))
             if canon:
                 return canon
     return None
@@ -69,7 +98,7 @@ def place_in_text(text: Any) -> Optional[Tuple["knowledge.Place", str]]:
     tokens = re.findall(r"[\w'()-]+", raw)
     for size in (3, 2, 1):
         for i in range(len(tokens) - size + 1):
-            words = tokens[i:i + size]
+            words = tokens[i : i + size]
             if size == 1 and (len(words[0]) < 3 or words[0].lower() in _NOT_PLACES):
                 continue
             found = kb.place(" ".join(words))
@@ -96,9 +125,36 @@ def place_name(place: "knowledge.Place", said: str) -> str:
 _ALIASES_OF_OFFICIAL_NAMES = {"den bosch", "s-hertogenbosch", "'s hertogenbosch"}
 
 # Common words that are never a place but might be tried as one.
-_NOT_PLACES = {"ik", "woon", "werk", "wonen", "werken", "bij", "in", "op", "de", "het", "een",
-               "en", "nee", "ja", "niet", "naar", "uit", "van", "voor", "buurt", "regio",
-               "omgeving", "dichtbij", "daar", "hier", "mijn", "ben", "heb"}
+_NOT_PLACES = {
+    "ik",
+    "woon",
+    "werk",
+    "wonen",
+    "werken",
+    "bij",
+    "in",
+    "op",
+    "de",
+    "het",
+    "een",
+    "en",
+    "nee",
+    "ja",
+    "niet",
+    "naar",
+    "uit",
+    "van",
+    "voor",
+    "buurt",
+    "regio",
+    "omgeving",
+    "dichtbij",
+    "daar",
+    "hier",
+    "mijn",
+    "ben",
+    "heb",
+}
 
 
 def looks_like_number(text: Any) -> bool:
@@ -192,5 +248,7 @@ def profile_lines(profile: Dict[str, Any]) -> List[str]:
         lines.append(f"Tijd om te leren: ongeveer {profile['hours_per_week']} uur per week")
     if profile.get("budget") is not None:
         budget = profile["budget"]
-        lines.append("Zelf betalen: liever niets" if budget == 0 else f"Zelf betalen: tot € {budget:,}".replace(",", "."))
+        lines.append(
+            "Zelf betalen: liever niets" if budget == 0 else f"Zelf betalen: tot € {budget:,}".replace(",", ".")
+        )
     return lines

@@ -9,6 +9,7 @@ A question is never said twice in a row in the same words: when it comes again (
 could not be used) it is rephrased with examples. The location question gives places of the
 user's own region as buttons.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,9 @@ QUESTIONS: Dict[Text, Dict[Text, Any]] = {
     },
     "employment_status": {
         "text": "Wat past het best bij jou?",
-        "buttons": _buttons("employment_status", vocabulary.buttons("employment_statuses"), unknown="Zeg ik liever niet"),
+        "buttons": _buttons(
+            "employment_status", vocabulary.buttons("employment_statuses"), unknown="Zeg ik liever niet"
+        ),
     },
     "course_format": {
         "text": "Hoe wil je het liefst leren?",
@@ -55,19 +58,33 @@ QUESTIONS: Dict[Text, Dict[Text, Any]] = {
     },
     "hours_per_week": {
         "text": "Hoeveel uur per week heb je om te leren, naast je werk?",
-        "buttons": _buttons("hours_per_week", [
-            ("Tot 4 uur", "4"), ("4 tot 8 uur", "8"), ("Meer dan 8 uur", "16"),
-        ], unknown="Weet ik niet"),
+        "buttons": _buttons(
+            "hours_per_week",
+            [
+                ("Tot 4 uur", "4"),
+                ("4 tot 8 uur", "8"),
+                ("Meer dan 8 uur", "16"),
+            ],
+            unknown="Weet ik niet",
+        ),
     },
     "budget": {
         "text": "Hoeveel kun of wil je zelf betalen voor een cursus?",
-        "buttons": _buttons("budget", [
-            ("Niets, iemand anders moet betalen", "0"), ("Tot € 500", "500"), ("Tot € 1.500", "1500"),
-        ], unknown="Maakt niet uit"),
+        "buttons": _buttons(
+            "budget",
+            [
+                ("Niets, iemand anders moet betalen", "0"),
+                ("Tot € 500", "500"),
+                ("Tot € 1.500", "1500"),
+            ],
+            unknown="Maakt niet uit",
+        ),
     },
     "age": {
-        "text": ("Hoe oud ben je? Dat telt mee bij sommige regelingen, zoals het "
-                 "levenlanglerenkrediet. Typ een getal, bijvoorbeeld 45. Liever niet zeggen mag ook."),
+        "text": (
+            "Hoe oud ben je? Dat telt mee bij sommige regelingen, zoals het "
+            "levenlanglerenkrediet. Typ een getal, bijvoorbeeld 45. Liever niet zeggen mag ook."
+        ),
         "buttons": [{"title": "Zeg ik liever niet", "payload": DONT_KNOW}],
     },
     "sector": {
@@ -76,9 +93,15 @@ QUESTIONS: Dict[Text, Dict[Text, Any]] = {
     },
     "company_size": {
         "text": "Hoeveel mensen werken er bij het bedrijf?",
-        "buttons": _buttons("company_size", [
-            ("1 tot 10", "5"), ("10 tot 50", "25"), ("50 tot 250", "100"), ("250 of meer", "250"),
-        ]),
+        "buttons": _buttons(
+            "company_size",
+            [
+                ("1 tot 10", "5"),
+                ("10 tot 50", "25"),
+                ("50 tot 250", "100"),
+                ("250 of meer", "250"),
+            ],
+        ),
     },
     "benefit_type": {
         "text": "Welke uitkering heb je?",
@@ -88,12 +111,17 @@ QUESTIONS: Dict[Text, Dict[Text, Any]] = {
 
 # The same question in other words, with examples: said when the question comes again.
 REPHRASED: Dict[Text, Text] = {
-    "theme": ("Over welk onderwerp wil je iets leren? Bijvoorbeeld warmtepompen, zonnepanelen, "
-              "isoleren, BIM of laadpalen. Weet je het nog niet? Dat mag ook."),
-    "education_level": ("Welk diploma heb je het laatst gehaald? Bijvoorbeeld 'mbo 2', 'havo' of "
-                        "'hbo'. Geen diploma mag ook."),
-    "location": ("Typ alleen de naam van je woonplaats of werkplaats, bijvoorbeeld Breda of "
-                 "Enschede. Maakt de plaats niet uit, omdat je online wilt leren? Kies dan de knop."),
+    "theme": (
+        "Over welk onderwerp wil je iets leren? Bijvoorbeeld warmtepompen, zonnepanelen, "
+        "isoleren, BIM of laadpalen. Weet je het nog niet? Dat mag ook."
+    ),
+    "education_level": (
+        "Welk diploma heb je het laatst gehaald? Bijvoorbeeld 'mbo 2', 'havo' of 'hbo'. Geen diploma mag ook."
+    ),
+    "location": (
+        "Typ alleen de naam van je woonplaats of werkplaats, bijvoorbeeld Breda of "
+        "Enschede. Maakt de plaats niet uit, omdat je online wilt leren? Kies dan de knop."
+    ),
     "employment_status": "Werk je nu, ben je zzp'er, zoek je werk of heb je een uitkering?",
     "course_format": "Leer je liever online, in een klas, of allebei?",
     "hours_per_week": "Hoeveel uur per week kun je ongeveer leren? Typ een getal, bijvoorbeeld 4.",
@@ -122,8 +150,7 @@ def question(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
 
 
 def _location_question(tracker: Tracker) -> Dict[Text, Any]:
-    text = ("In welke plaats woon of werk je? Dan zoek ik cursussen in de buurt. "
-            "Typ de naam van de plaats.")
+    text = "In welke plaats woon of werk je? Dan zoek ik cursussen in de buurt. Typ de naam van de plaats."
     places = TENANT_PLACES.get(tenant_of(tracker) or "", [])
     buttons = [{"title": place, "payload": _inform("location", place)} for place in places]
     buttons.append({"title": "Maakt niet uit (online)", "payload": DONT_KNOW})
@@ -135,9 +162,14 @@ def can_follow_up(tracker: Tracker, slot: Text) -> bool:
     return tracker.get_slot(slot) is None and slot not in (tracker.get_slot("asked_before") or [])
 
 
-def ask_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, slot: Text,
-                  intro: Text = "", extra_buttons: Optional[List[Dict]] = None,
-                  text: Optional[Text] = None) -> List[Dict[Text, Any]]:
+def ask_follow_up(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    slot: Text,
+    intro: Text = "",
+    extra_buttons: Optional[List[Dict]] = None,
+    text: Optional[Text] = None,
+) -> List[Dict[Text, Any]]:
     """Ask one follow-up question after an answer (`text` instead of the usual question);
     the user may also ignore it."""
     asked = question(tracker, slot)

@@ -15,6 +15,7 @@ niet uit") are known. It says what it searched for, so the user sees they were h
 offers one optional refinement (format, level, hours or budget: the first one not known
 and not asked before) as a follow-up question with buttons.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,13 @@ MORE_BUTTON = {"title": "Meer opties", "payload": "/more_results"}
 SUPERLATIVES = [
     (re.compile(r"goedkoopst", re.IGNORECASE), lambda m: m.price_eur, min),
     (re.compile(r"duurst", re.IGNORECASE), lambda m: m.price_eur, max),
-    (re.compile(r"(?:begin|start)\w*\s+(?:het\s+)?(?:eerst|snelst)|(?:eerst|snelst)\w*\s+(?:begin|start)",
-                re.IGNORECASE), lambda m: m.next_start, min),
+    (
+        re.compile(
+            r"(?:begin|start)\w*\s+(?:het\s+)?(?:eerst|snelst)|(?:eerst|snelst)\w*\s+(?:begin|start)", re.IGNORECASE
+        ),
+        lambda m: m.next_start,
+        min,
+    ),
 ]
 
 
@@ -90,8 +96,9 @@ def search_query(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
 def run_search(tracker: Tracker, offset: int) -> "knowledge.SearchResult":
     kb.ensure_db()
     profile = build_profile(tracker)
-    return knowledge.search_modules(profile, query=search_query(tracker, profile),
-                                    filters=search_filters(profile), limit=PAGE_SIZE, offset=offset)
+    return knowledge.search_modules(
+        profile, query=search_query(tracker, profile), filters=search_filters(profile), limit=PAGE_SIZE, offset=offset
+    )
 
 
 def card_line(number: int, hit: "knowledge.ModuleHit") -> Text:
@@ -135,13 +142,19 @@ def searched_for(profile: Dict[str, Any]) -> Text:
 
 
 def more_button(result: "knowledge.SearchResult", offset: int) -> List[Dict[str, Any]]:
-    """"Meer opties" when the search has more than this page."""
+    """ "Meer opties" when the search has more than this page."""
     return [MORE_BUTTON] if result.total > offset + len(result.hits) else []
 
 
-def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult", offset: int,
-              intro: Text, extra_buttons: Optional[List[Dict]] = None,
-              tracker: Optional[Tracker] = None, refine: Optional[Text] = None) -> List[Dict[str, Any]]:
+def show_page(
+    dispatcher: CollectingDispatcher,
+    result: "knowledge.SearchResult",
+    offset: int,
+    intro: Text,
+    extra_buttons: Optional[List[Dict]] = None,
+    tracker: Optional[Tracker] = None,
+    refine: Optional[Text] = None,
+) -> List[Dict[str, Any]]:
     """Send one page of results (text list, cards, and a question with buttons: a
     refinement when `refine` names one) and remember it."""
     hits = result.hits
@@ -153,16 +166,24 @@ def show_page(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult"
     dispatcher.utter_message(text=plain)
     # A channel that shows cards replaces the plain list with the heading plus the cards,
     # so the user does not read every module twice.
-    dispatcher.utter_message(json_message={
-        "type": "module_cards", "text": "\n".join(heading), "replaces_text": plain,
-        "cards": [card(h) for h in hits]})
+    dispatcher.utter_message(
+        json_message={
+            "type": "module_cards",
+            "text": "\n".join(heading),
+            "replaces_text": plain,
+            "cards": [card(h) for h in hits],
+        }
+    )
     more = more_button(result, offset)
-    events = [SlotSet("shown_modules", [h.module_id for h in hits]),
-              SlotSet("results_offset", float(offset)),
-              SlotSet("scheme_in_focus", None)]  # the talk is about modules now
+    events = [
+        SlotSet("shown_modules", [h.module_id for h in hits]),
+        SlotSet("results_offset", float(offset)),
+        SlotSet("scheme_in_focus", None),
+    ]  # the talk is about modules now
     if refine and tracker is not None:
-        events += ask_follow_up(dispatcher, tracker, refine, intro="Zal ik gerichter zoeken?",
-                                extra_buttons=more + (extra_buttons or []))
+        events += ask_follow_up(
+            dispatcher, tracker, refine, intro="Zal ik gerichter zoeken?", extra_buttons=more + (extra_buttons or [])
+        )
     else:
         buttons = more + (extra_buttons or []) + [FUNDING_BUTTON, ADVISOR_BUTTON]
         text = MORE_ABOUT
@@ -178,12 +199,18 @@ def no_results(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult
     lines = ["Ik vond geen modules die bij je wensen passen."] + list(result.relaxed)
     if result.message:
         lines.append(result.message)
-    lines.append("Een adviseur kan verder met je zoeken. Je kunt ook een wens aanpassen, "
-                 "bijvoorbeeld: 'online mag ook' of 'ik woon in Eindhoven'.")
-    dispatcher.utter_message(text="\n".join(lines), buttons=[
-        ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}])
-    return [SlotSet("shown_modules", []), SlotSet("results_offset", 0.0),
-            SlotSet("handoff_reason", "geen_passend_aanbod")]
+    lines.append(
+        "Een adviseur kan verder met je zoeken. Je kunt ook een wens aanpassen, "
+        "bijvoorbeeld: 'online mag ook' of 'ik woon in Eindhoven'."
+    )
+    dispatcher.utter_message(
+        text="\n".join(lines), buttons=[ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}]
+    )
+    return [
+        SlotSet("shown_modules", []),
+        SlotSet("results_offset", 0.0),
+        SlotSet("handoff_reason", "geen_passend_aanbod"),
+    ]
 
 
 def tenant_event(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -191,8 +218,7 @@ def tenant_event(tracker: Tracker) -> List[Dict[str, Any]]:
     return [SlotSet("tenant", tenant)] if tenant and tenant != tracker.get_slot("tenant") else []
 
 
-def first_page(dispatcher: CollectingDispatcher, tracker: Tracker,
-               refine: bool = True) -> List[Dict[Text, Any]]:
+def first_page(dispatcher: CollectingDispatcher, tracker: Tracker, refine: bool = True) -> List[Dict[Text, Any]]:
     """The first page of modules for the profile, saying what was searched for, and one
     optional refinement question (unless `refine` is False: another question follows)."""
     result = run_search(tracker, 0)
@@ -204,26 +230,28 @@ def first_page(dispatcher: CollectingDispatcher, tracker: Tracker,
         # A new fact about the person ("ik heb vmbo") that leaves the best modules as they were:
         # say so, do not show them again. A wish or a correction ("in Hengelo") shows them.
         dispatcher.utter_message(
-            text=f"Dank je, dat onthoud ik: {told}. De modules die ik je liet zien, passen nog steeds "
-                 "het best.",
-            buttons=more_button(result, 0) + [FUNDING_BUTTON, ADVISOR_BUTTON])
+            text=f"Dank je, dat onthoud ik: {told}. De modules die ik je liet zien, passen nog steeds het best.",
+            buttons=more_button(result, 0) + [FUNDING_BUTTON, ADVISOR_BUTTON],
+        )
         return events
     count = len(result.hits)
     profile = build_profile(tracker)
     about = searched_for(profile)
-    intro = (f"Deze {count} modules passen bij je" if count > 1 else "Deze module past bij je")
+    intro = f"Deze {count} modules passen bij je" if count > 1 else "Deze module past bij je"
     intro += f" ({about}):" if about else ":"
     person = noted_facts(tracker, leave_out=tuple(set(PROFILE_SLOTS) - PERSON_FACTS))
     if person:  # "ik ben 44, werk als loodgieter … heb mbo 2": heard, not only used
         intro = f"Dank je, dat onthoud ik: {person}.\n" + intro
     extra = []
     if not profile.get("theme") and not search_query(tracker, profile):
-        intro = ("Je weet nog niet waar je over wilt leren; dat is goed. Hier zijn een paar "
-                 "modules om te beginnen. Je kunt ook eerst kijken welk werk veel gevraagd wordt.\n"
-                 + intro)
+        intro = (
+            "Je weet nog niet waar je over wilt leren; dat is goed. Hier zijn een paar "
+            "modules om te beginnen. Je kunt ook eerst kijken welk werk veel gevraagd wordt.\n" + intro
+        )
         extra = [{"title": "Welk werk past bij mij?", "payload": "/career_orientation"}]
-    return events + show_page(dispatcher, result, 0, intro, extra, tracker=tracker,
-                              refine=refinement(tracker, profile) if refine else None)
+    return events + show_page(
+        dispatcher, result, 0, intro, extra, tracker=tracker, refine=refinement(tracker, profile) if refine else None
+    )
 
 
 # Facts about the person (not wishes about the course).
@@ -232,15 +260,19 @@ PERSON_FACTS = {"education_level", "age", "employment_status", "benefit_type", "
 
 def only_new_facts_about_the_person(tracker: Tracker) -> bool:
     changed = changed_facts(tracker)
-    return bool(changed) and set(changed) <= PERSON_FACTS and all(
-        previous_value(tracker, slot) in (None, UNKNOWN) for slot in changed)
+    return (
+        bool(changed)
+        and set(changed) <= PERSON_FACTS
+        and all(previous_value(tracker, slot) in (None, UNKNOWN) for slot in changed)
+    )
 
 
 def same_first_page(tracker: Tracker, result: "knowledge.SearchResult") -> bool:
     """The search gives the first page the user is looking at already."""
     shown = tracker.get_slot("shown_modules") or []
-    return (bool(shown) and not tracker.get_slot("results_offset")
-            and [hit.module_id for hit in result.hits] == list(shown))
+    return (
+        bool(shown) and not tracker.get_slot("results_offset") and [hit.module_id for hit in result.hits] == list(shown)
+    )
 
 
 def search_need(tracker: Tracker) -> Optional[Text]:
@@ -268,8 +300,12 @@ def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
     if need:
         told = noted_facts(tracker, leave_out=(need,))
         intro = f"Dank je, dat onthoud ik: {told}." if told else ""
-        return (skipped + [SlotSet("last_answer", "modules")] + tenant_event(tracker)
-                + ask_follow_up(dispatcher, tracker, need, intro=intro))
+        return (
+            skipped
+            + [SlotSet("last_answer", "modules")]
+            + tenant_event(tracker)
+            + ask_follow_up(dispatcher, tracker, need, intro=intro)
+        )
     return first_page(dispatcher, tracker)
 
 
@@ -279,20 +315,23 @@ class ActionMoreResults(Action):
     def name(self) -> Text:
         return "action_more_results"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         if tracker.get_slot("results_offset") is None:
             dispatcher.utter_message(
                 text="Ik heb je nog geen cursussen laten zien. Zal ik zoeken?",
-                buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}])
+                buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}],
+            )
             return []
         offset = int(tracker.get_slot("results_offset") or 0) + PAGE_SIZE
         result = run_search(tracker, offset)
         if not result.hits:
             dispatcher.utter_message(
                 text="Meer modules heb ik niet voor jouw wensen. Je kunt een wens aanpassen, "
-                     "bijvoorbeeld 'online mag ook', of een adviseur laten meezoeken.",
-                buttons=[ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}])
+                "bijvoorbeeld 'online mag ook', of een adviseur laten meezoeken.",
+                buttons=[ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}],
+            )
             return [SlotSet("handoff_reason", "geen_passend_aanbod")]
         return show_page(dispatcher, result, offset, "Hier zijn meer opties:", tracker=tracker)
 
@@ -323,13 +362,16 @@ def mentioned_module(tracker: Tracker) -> Optional[Text]:
 
 
 def superlative_module(tracker: Tracker, shown: List[Text]) -> Optional[Text]:
-    """"wat kost de goedkoopste": the cheapest (dearest, first to start) module shown."""
+    """ "wat kost de goedkoopste": the cheapest (dearest, first to start) module shown."""
     text = (tracker.latest_message or {}).get("text") or ""
     for words, key, pick in SUPERLATIVES:
         if words.search(text):
             kb.ensure_db()
-            modules = [m for m in (knowledge.get_module(module_id) for module_id in shown)
-                       if m is not None and key(m) is not None]
+            modules = [
+                m
+                for m in (knowledge.get_module(module_id) for module_id in shown)
+                if m is not None and key(m) is not None
+            ]
             return pick(modules, key=key).module_id if modules else None
     return None
 
@@ -337,9 +379,9 @@ def superlative_module(tracker: Tracker, shown: List[Text]) -> Optional[Text]:
 def mentions_a_module(tracker: Tracker) -> bool:
     """The message points at a module: a card button, "de tweede" or "de goedkoopste"."""
     text = (tracker.latest_message or {}).get("text") or ""
-    return any(e.get("entity") in ("module_id", "ordinal")
-               for e in (tracker.latest_message or {}).get("entities") or []) \
-        or any(words.search(text) for words, _, _ in SUPERLATIVES)
+    return any(
+        e.get("entity") in ("module_id", "ordinal") for e in (tracker.latest_message or {}).get("entities") or []
+    ) or any(words.search(text) for words, _, _ in SUPERLATIVES)
 
 
 def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> None:
@@ -352,16 +394,21 @@ def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent:
         detail = knowledge.get_module(module_id)
         if detail:
             c = detail.to_card()
-            lines.append(f"{number}. {md(detail.title)}: {detail.price_text}, start {c['next_start']}, "
-                         f"duur {detail.duration_text}.")
+            lines.append(
+                f"{number}. {md(detail.title)}: {detail.price_text}, start {c['next_start']}, "
+                f"duur {detail.duration_text}."
+            )
             buttons.append({"title": detail.title, "payload": payload(intent, module_id=module_id)})
     if buttons:
-        dispatcher.utter_message(text="\n".join(["Dit zijn de modules die ik je liet zien:"] + lines
-                                                + ["Over welke wil je meer weten?"]), buttons=buttons)
+        dispatcher.utter_message(
+            text="\n".join(["Dit zijn de modules die ik je liet zien:"] + lines + ["Over welke wil je meer weten?"]),
+            buttons=buttons,
+        )
     else:
         dispatcher.utter_message(
             text="Over welke cursus gaat het? Ik heb je nog geen cursussen laten zien. Zal ik zoeken?",
-            buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}])
+            buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}],
+        )
 
 
 def no_longer_offered(module_id: Optional[Text]) -> Optional[knowledge.ModuleDetail]:
@@ -378,7 +425,8 @@ def say_withdrawn(dispatcher: CollectingDispatcher, gone: knowledge.ModuleDetail
     similar = payload("search_course", theme=gone.themes[0]) if gone.themes else "/search_course"
     dispatcher.utter_message(
         text=withdrawn_text(gone) + " Zal ik andere cursussen voor je zoeken die erop lijken?",
-        buttons=[{"title": "Andere cursussen zoeken", "payload": similar}, ADVISOR_BUTTON])
+        buttons=[{"title": "Andere cursussen zoeken", "payload": similar}, ADVISOR_BUTTON],
+    )
 
 
 def find_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text):
@@ -402,9 +450,11 @@ class ActionCourseDetails(Action):
     def name(self) -> Text:
         return "action_course_details"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         from .respond import facts_first
+
         if not mentions_a_module(tracker):
             # "is er ook eentje in hengelo": the same search with the new place
             redirected = await facts_first(dispatcher, tracker, domain)
@@ -434,12 +484,15 @@ class ActionCourseDetails(Action):
         lines.append(f"Meer informatie: {detail.url}")
         if detail.sample:
             lines.append(SAMPLE_NOTE)
-        dispatcher.utter_message(text="\n".join(lines), buttons=[
-            {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
-            {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
-            MORE_BUTTON,
-            ADVISOR_BUTTON,
-        ])
+        dispatcher.utter_message(
+            text="\n".join(lines),
+            buttons=[
+                {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
+                {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
+                MORE_BUTTON,
+                ADVISOR_BUTTON,
+            ],
+        )
         return [SlotSet("last_module", detail.module_id)]
 
 
@@ -449,24 +502,32 @@ class ActionHowToEnroll(Action):
     def name(self) -> Text:
         return "action_how_to_enroll"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         detail = find_module(dispatcher, tracker, "how_to_enroll")
         if detail is None:
             return []
         c = detail.to_card()
-        lines = [f"Zo meld je je aan voor {md(detail.title)} bij {md(detail.provider)}:",
-                 f"1. Ga naar de aanmeldpagina: {detail.enroll_url or detail.url}"]
+        lines = [
+            f"Zo meld je je aan voor {md(detail.title)} bij {md(detail.provider)}:",
+            f"1. Ga naar de aanmeldpagina: {detail.enroll_url or detail.url}",
+        ]
         if detail.enroll_prepare:
             lines.append("2. Zorg dat je dit klaar hebt:")
             lines += [f"- {md(item)}" for item in detail.enroll_prepare]
         lines.append(f"De volgende start is {c['next_start']}.")
-        lines.append("Kan je werkgever of een regeling meebetalen? Regel dat vóór je je aanmeldt: "
-                     "sommige regelingen gelden niet als de cursus al betaald of begonnen is.")
+        lines.append(
+            "Kan je werkgever of een regeling meebetalen? Regel dat vóór je je aanmeldt: "
+            "sommige regelingen gelden niet als de cursus al betaald of begonnen is."
+        )
         if detail.sample:
             lines.append(SAMPLE_NOTE + " De link is een voorbeeld.")
-        dispatcher.utter_message(text="\n".join(lines), buttons=[
-            {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
-            ADVISOR_BUTTON,
-        ])
+        dispatcher.utter_message(
+            text="\n".join(lines),
+            buttons=[
+                {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
+                ADVISOR_BUTTON,
+            ],
+        )
         return [SlotSet("last_module", detail.module_id)]

@@ -7,6 +7,7 @@ The facts themselves were already read and checked by action_validate_slot_mappi
 facts change: the last answer is given again with them (modules, funding, employer, hub),
 a first search starts the intake, and a fact that changes nothing shown is just noted.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
 from .faq import asks_price_of_shown, confident_faq, explain_term, likeliest_intent
-from .fallback import (MENU, OFF_TOPIC_AGAIN, OUT_OF_SCOPE, STILL_UNCLEAR, bot_texts_of_last_turn, not_understood,
-                       off_topic)
+from .fallback import (
+    MENU,
+    OFF_TOPIC_AGAIN,
+    OUT_OF_SCOPE,
+    STILL_UNCLEAR,
+    bot_texts_of_last_turn,
+    not_understood,
+    off_topic,
+)
 from .funding import MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer
 from .guidance import ActionFindHub, hub_follow_up
 from .profile import UNKNOWN
@@ -27,24 +35,30 @@ from .questions import ask_follow_up
 from .recommend import ask_which_module, search_or_ask
 
 SEARCH_FACTS = {"theme", "location", "course_format", "hours_per_week", "budget", "education_level"}
-FUNDING_FACTS = {"age", "employment_status", "education_level", "location", "sector",
-                 "company_size", "benefit_type"}
+FUNDING_FACTS = {"age", "employment_status", "education_level", "location", "sector", "company_size", "benefit_type"}
 EMPLOYER_FACTS = {"company_size", "sector"}
 # "ik ben 61, ben ik niet te oud?": answered before anything else.
 TOO_OLD = re.compile(r"\bte\s+oud\b|\bop\s+mijn\s+leeftijd\b", re.IGNORECASE)
-NOT_TOO_OLD = ("Nee, je bent niet te oud: de cursussen zijn er voor elke leeftijd. Bij een paar "
-               "regelingen telt je leeftijd wel mee; daar let ik op als je vraagt wie je opleiding "
-               "kan betalen.")
+NOT_TOO_OLD = (
+    "Nee, je bent niet te oud: de cursussen zijn er voor elke leeftijd. Bij een paar "
+    "regelingen telt je leeftijd wel mee; daar let ik op als je vraagt wie je opleiding "
+    "kan betalen."
+)
 NO_START_QUALIFICATION = {"geen", "vmbo", "mbo1"}  # below a startkwalificatie (havo, vwo, mbo 2)
 # A question about the hub just shown: when it is open, where it is, how to get there.
-HUB_FOLLOW_UP = re.compile(r"\bopen\b|dicht|geopend|tijden|\buur\b|maandag|dinsdag|woensdag|donderdag|"
-                           r"vrijdag|zaterdag|zondag|weekend|avond|adres|waar is|parkeren|bus|trein|"
-                           r"afspraak|langs", re.IGNORECASE)
+HUB_FOLLOW_UP = re.compile(
+    r"\bopen\b|dicht|geopend|tijden|\buur\b|maandag|dinsdag|woensdag|donderdag|"
+    r"vrijdag|zaterdag|zondag|weekend|avond|adres|waar is|parkeren|bus|trein|"
+    r"afspraak|langs",
+    re.IGNORECASE,
+)
 WHAT_NEXT = "Oké. Waar kan ik je nog mee helpen?"
 WHAT_NEXT_AGAIN = "Goed. Zeg gerust wat je wilt weten, of kies een knop."
-HELP = ("Je kunt me bijvoorbeeld vragen welke cursussen er zijn (over warmtepompen, zonnepanelen "
-        "of BIM), wie je opleiding kan betalen, of waar een hub in de buurt is. Je kunt ook altijd "
-        "met een adviseur praten. Waar wil je mee beginnen?")
+HELP = (
+    "Je kunt me bijvoorbeeld vragen welke cursussen er zijn (over warmtepompen, zonnepanelen "
+    "of BIM), wie je opleiding kan betalen, of waar een hub in de buurt is. Je kunt ook altijd "
+    "met een adviseur praten. Waar wil je mee beginnen?"
+)
 
 
 def what_next(dispatcher: CollectingDispatcher, tracker: Tracker, before: Text = "") -> None:
@@ -58,26 +72,33 @@ def what_next(dispatcher: CollectingDispatcher, tracker: Tracker, before: Text =
 
 # A goodbye has a farewell in it; the model also hears one in "avond" (goedenavond, fijne
 # avond) when that is the answer to "Hoe wil je het liefst leren?".
-FAREWELL = re.compile(r"\b(doei|dag|daag|dagg|tot (ziens|later|straks|de volgende)|bye|ciao|adios|"
-                      r"houdoe|later|fijne (avond|dag|middag|ochtend|weekend)|goeden(avond|acht|dag)|"
-                      r"welterusten|groet(en|jes)|bedankt|dank( je| u|je|jewel)?|thanks|klaar|"
-                      r"stop|dat was (het|alles)|ik ga( weer)?|ik ben weg|afsluiten)\b", re.IGNORECASE)
+FAREWELL = re.compile(
+    r"\b(doei|dag|daag|dagg|tot (ziens|later|straks|de volgende)|bye|ciao|adios|"
+    r"houdoe|later|fijne (avond|dag|middag|ochtend|weekend)|goeden(avond|acht|dag)|"
+    r"welterusten|groet(en|jes)|bedankt|dank( je| u|je|jewel)?|thanks|klaar|"
+    r"stop|dat was (het|alles)|ik ga( weer)?|ik ben weg|afsluiten)\b",
+    re.IGNORECASE,
+)
 
 
 # Leaving, not only thanks: "dank je, doei" is a goodbye, "dank je!" asks for more.
-LEAVING = re.compile(r"\b(doei|dag|daag|tot (ziens|later|straks|de volgende)|bye|ciao|adios|houdoe|"
-                     r"fijne (avond|dag|middag|ochtend|weekend)|welterusten|groet(en|jes)|klaar|"
-                     r"dat was (het|alles)|ik ga( weer)?|ik ben weg|afsluiten)\b", re.IGNORECASE)
+LEAVING = re.compile(
+    r"\b(doei|dag|daag|tot (ziens|later|straks|de volgende)|bye|ciao|adios|houdoe|"
+    r"fijne (avond|dag|middag|ochtend|weekend)|welterusten|groet(en|jes)|klaar|"
+    r"dat was (het|alles)|ik ga( weer)?|ik ben weg|afsluiten)\b",
+    re.IGNORECASE,
+)
 
 
 class ActionThank(Action):
-    """"Graag gedaan" and an offer of more; a goodbye when the thanks say one ("dank je, doei")."""
+    """ "Graag gedaan" and an offer of more; a goodbye when the thanks say one ("dank je, doei")."""
 
     def name(self) -> Text:
         return "action_thank"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         leaving = LEAVING.search(facts.latest_text(tracker) or "")
         dispatcher.utter_message(response="utter_goodbye" if leaving else "utter_thank")
         return []
@@ -89,8 +110,9 @@ class ActionGoodbye(Action):
     def name(self) -> Text:
         return "action_goodbye"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = facts.latest_text(tracker)
         if not text or text.startswith("/") or FAREWELL.search(text):
             dispatcher.utter_message(response="utter_goodbye")
@@ -103,8 +125,9 @@ class ActionRespondToFacts(Action):
     def name(self) -> Text:
         return "action_respond_to_facts"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         changed = facts.changed_facts(tracker)
         known = {slot for slot, value in changed.items() if value != UNKNOWN}
         last = tracker.get_slot("last_answer")
@@ -117,8 +140,11 @@ class ActionRespondToFacts(Action):
                 return funding_answer(dispatcher, tracker)
             if known & (SEARCH_FACTS - FUNDING_FACTS):
                 return search_or_ask(dispatcher, tracker)  # a wish about the courses: search again
-            if "education_level" in known and changed["education_level"] in NO_START_QUALIFICATION \
-                    and facts.QUESTION.search(facts.latest_text(tracker)):
+            if (
+                "education_level" in known
+                and changed["education_level"] in NO_START_QUALIFICATION
+                and facts.QUESTION.search(facts.latest_text(tracker))
+            ):
                 # "geen diploma, alleen vmbo. kan ik toch iets leren?": that question first
                 dispatcher.utter_message(response="utter_faq/startkwalificatie")
             if "age" in known and TOO_OLD.search(facts.latest_text(tracker)):
@@ -196,8 +222,9 @@ class ActionOutOfScope(Action):
     def name(self) -> Text:
         return "action_out_of_scope"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         asked = facts.previous_value(tracker, "asked_slot")
         changed = facts.changed_facts(tracker)
         tried = asked and asked_failed_now(tracker, asked)  # "Parijs": "Ik ken die plaats niet"
@@ -216,15 +243,17 @@ COURSE_WORDS = re.compile(r"cursus|opleiding|module|training", re.IGNORECASE)
 
 def asks_for_courses(tracker: Tracker) -> bool:
     """An unclear message whose likeliest meaning is a search and that names courses."""
-    return (likeliest_intent(tracker.latest_message or {}) in ("search_course", "more_results")
-            and bool(COURSE_WORDS.search(facts.latest_text(tracker))))
+    return likeliest_intent(tracker.latest_message or {}) in ("search_course", "more_results") and bool(
+        COURSE_WORDS.search(facts.latest_text(tracker))
+    )
 
 
 def asks_who_pays(tracker: Tracker) -> bool:
     """An unclear message whose likeliest meaning is a funding question and that has money
     words in it."""
-    return (likeliest_intent(tracker.latest_message or {}) == "ask_funding"
-            and bool(MONEY_WORDS.search(facts.latest_text(tracker))))
+    return likeliest_intent(tracker.latest_message or {}) == "ask_funding" and bool(
+        MONEY_WORDS.search(facts.latest_text(tracker))
+    )
 
 
 def asked_failed_now(tracker: Tracker, asked: Text) -> bool:
@@ -255,8 +284,9 @@ class ActionSearchModules(Action):
     def name(self) -> Text:
         return "action_search_modules"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = facts.latest_text(tracker)
         if names_a_scheme(tracker) and not corrects_the_search(tracker):
             return funding_answer(dispatcher, tracker)
@@ -272,8 +302,9 @@ def corrects_the_search(tracker: Tracker) -> bool:
     return bool(set(facts.changed_facts(tracker)) & {"theme", "location", "course_format"})
 
 
-async def facts_first(dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any]) -> Optional[List[Dict[Text, Any]]]:
+async def facts_first(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+) -> Optional[List[Dict[Text, Any]]]:
     """For single answers (details, EVC, orientation): when the message really changed what
     the user is looking for, the new facts are answered instead (None: answer as asked)."""
     if corrects_the_search(tracker):

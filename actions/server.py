@@ -8,6 +8,7 @@ has `action_endpoint: token:` (rasa/utils/endpoints.py adds it as the query para
 Without ACTION_SERVER_TOKEN the server does not start. It binds to SANIC_HOST, default
 127.0.0.1 (rasa_sdk's own default is every interface).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,7 @@ def require_token(app: Sanic, token: str) -> Sanic:
         given = _given_token(request)
         if given is None or not hmac.compare_digest(given.encode("utf-8"), expected):
             logger.warning("refused %s %s: missing or wrong token", request.method, request.path)
-            return response.json({"error": "unauthorized",
-                                  "detail": "send the action server token"}, status=401)
+            return response.json({"error": "unauthorized", "detail": "send the action server token"}, status=401)
         return None
 
     return app
@@ -61,8 +61,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
-        print(f"{TOKEN_VARIABLE} is not set: the action server does not start without a token "
-              "(scripts/stack.py sets one).", file=sys.stderr)
+        print(
+            f"{TOKEN_VARIABLE} is not set: the action server does not start without a token "
+            "(scripts/stack.py sets one).",
+            file=sys.stderr,
+        )
         return 2
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()

@@ -9,6 +9,7 @@ p50/p95 of evaluating all funding rules for a profile (target p95 < 2 ms), and t
 size. Not a test: it prints figures. The machine's load average is printed too, since other
 work on a shared machine slows every figure down.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,17 +28,58 @@ from knowledge.catalogue import upsert_modules
 from knowledge.db import init_db
 from knowledge.sample_data import sample_modules
 
-QUERIES = [None, None, "warmtepomp", "monteur", "zonnepanelen", "BIM modelleur", "isolatie woning",
-           "laadpaal eindhoven", "circulair bouwen", "batterij", "netwerkmonteur", "energieadviseur",
-           "warmtepompmonteur bbl", "ik zoek een cursus over warmtepompen in de buurt van breda",
-           "middenspanning", "xylofoonreparatie", "drone inspectie", "f-gassen"]
+QUERIES = [
+    None,
+    None,
+    "warmtepomp",
+    "monteur",
+    "zonnepanelen",
+    "BIM modelleur",
+    "isolatie woning",
+    "laadpaal eindhoven",
+    "circulair bouwen",
+    "batterij",
+    "netwerkmonteur",
+    "energieadviseur",
+    "warmtepompmonteur bbl",
+    "ik zoek een cursus over warmtepompen in de buurt van breda",
+    "middenspanning",
+    "xylofoonreparatie",
+    "drone inspectie",
+    "f-gassen",
+]
 LEVELS = [None, "mbo2", "mbo3", "mbo4", "havo", "hbo_bachelor", "master"]
-PLACES = [None, "Eindhoven", "Breda", "Den Bosch", "Enschede", "Hengelo (O)", "Groningen", "Leeuwarden",
-          "Emmen", "Utrecht"]
-THEMES = [None, "installatietechniek", "verduurzaming_woningen", "infra_netwerken", "digitalisering_bouw",
-          "circulair_bouwen", "batterijtechnologie"]
-FILTERS = [None, None, None, {"region": "twente"}, {"format": "klassikaal", "region": "brabant"},
-           {"max_price": 1000}, {"start_within_days": 42}, {"theme": "installatietechniek", "format": "online"}]
+PLACES = [
+    None,
+    "Eindhoven",
+    "Breda",
+    "Den Bosch",
+    "Enschede",
+    "Hengelo (O)",
+    "Groningen",
+    "Leeuwarden",
+    "Emmen",
+    "Utrecht",
+]
+THEMES = [
+    None,
+    "installatietechniek",
+    "verduurzaming_woningen",
+    "infra_netwerken",
+    "digitalisering_bouw",
+    "circulair_bouwen",
+    "batterijtechnologie",
+]
+FILTERS = [
+    None,
+    None,
+    None,
+    {"region": "twente"},
+    {"format": "klassikaal", "region": "brabant"},
+    {"max_price": 1000},
+    {"start_within_days": 42},
+    {"theme": "installatietechniek", "format": "online"},
+]
 
 
 def pct(values, p):
@@ -47,8 +89,10 @@ def pct(values, p):
 
 def line(name, ms, target=None):
     extra = f" (target p95 < {target} ms)" if target else ""
-    return (f"{name} (n={len(ms)}): p50 {pct(ms, 50):.2f} ms, p95 {pct(ms, 95):.2f} ms, "
-            f"p99 {pct(ms, 99):.2f} ms, max {max(ms):.2f} ms{extra}")
+    return (
+        f"{name} (n={len(ms)}): p50 {pct(ms, 50):.2f} ms, p95 {pct(ms, 95):.2f} ms, "
+        f"p99 {pct(ms, 99):.2f} ms, max {max(ms):.2f} ms{extra}"
+    )
 
 
 def main() -> int:
@@ -77,15 +121,24 @@ def main() -> int:
     else:
         with engine.connect() as conn:
             size = f", database {conn.exec_driver_sql('SELECT pg_database_size(current_database())').scalar() / 1e6:.1f} MB"
-    print(f"catalogue: {args.modules} modules, {offerings} offerings, built in {build_s:.1f} s{size} "
-          f"[{engine.dialect.name}]")
+    print(
+        f"catalogue: {args.modules} modules, {offerings} offerings, built in {build_s:.1f} s{size} "
+        f"[{engine.dialect.name}]"
+    )
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
     rng = random.Random(42)
     workload = []
     for _ in range(args.searches + 20):
-        profile = {k: v for k, v in {"education_level": rng.choice(LEVELS), "location": rng.choice(PLACES),
-                                     "theme": rng.choice(THEMES)}.items() if v}
+        profile = {
+            k: v
+            for k, v in {
+                "education_level": rng.choice(LEVELS),
+                "location": rng.choice(PLACES),
+                "theme": rng.choice(THEMES),
+            }.items()
+            if v
+        }
         workload.append((profile, rng.choice(QUERIES), rng.choice(FILTERS)))
     for profile, query, filters in workload[:20]:  # warm-up: index build, caches
         search_modules(profile, query, filters, engine=engine, today=today)
@@ -99,9 +152,16 @@ def main() -> int:
     print(line("search_modules, limit 3", search_ms, 20) + f"; {relaxed} relaxed, {empty} empty")
 
     statuses = ["werkend", "werkzoekend", "zzp", "werkgever", "uitkering"]
-    people = [{"age": rng.randint(18, 70), "employment_status": rng.choice(statuses),
-               "education_level": rng.choice([lvl for lvl in LEVELS if lvl]), "company_size": rng.randint(1, 400),
-               "sector": rng.choice(["installatie", "bouw_infra", "zorg", "logistiek"])} for _ in range(args.fundings)]
+    people = [
+        {
+            "age": rng.randint(18, 70),
+            "employment_status": rng.choice(statuses),
+            "education_level": rng.choice([lvl for lvl in LEVELS if lvl]),
+            "company_size": rng.randint(1, 400),
+            "sector": rng.choice(["installatie", "bouw_infra", "zorg", "logistiek"]),
+        }
+        for _ in range(args.fundings)
+    ]
     fund_ms = []
     for p in people:
         t = time.perf_counter()

@@ -17,6 +17,7 @@ The conversation is scripts/demo_conversation.CONVERSATION, played --runs times 
 the other (one user at a time); the first run warms up and is not counted. Prints p50/p95
 per turn and overall. Target on this machine: p95 < 250 ms per turn.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,11 @@ class TimingProxy:
         body = await request.read()
         started = time.perf_counter()
         target = f"{self.target}?{request.query_string}" if request.query_string else self.target
-        async with self._session.post(target, data=body,  # the query has Rasa's token
-                                      headers={"Content-Type": "application/json"}) as response:
+        async with self._session.post(
+            target,
+            data=body,  # the query has Rasa's token
+            headers={"Content-Type": "application/json"},
+        ) as response:
             payload = await response.read()
             status = response.status
         self.seconds += time.perf_counter() - started
@@ -103,7 +107,9 @@ def parse_ms(stack: Stack, text: str) -> float:
     """Time of NLU alone for a text (Rasa's HTTP API, behind the token)."""
     request = urllib.request.Request(
         f"{stack.rasa_url}/model/parse?token={stack.env['RASA_TOKEN']}",
-        data=json.dumps({"text": text}).encode(), headers={"Content-Type": "application/json"})
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=30) as response:
         response.read()
@@ -139,24 +145,31 @@ def main() -> int:
     action_port = free_port()
     proxy = TimingProxy(f"http://127.0.0.1:{action_port}/webhook")
     proxy.start()
-    stack = Stack(rasa_port=free_port(), action_port=action_port, with_gateway=False,
-                  log_dir=data / "log", extra_env={
-                      "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{proxy.port}/webhook",
-                      "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
-                      "DATABASE_URL": f"sqlite:///{data / 'leerwijzer.db'}",
-                  })
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=action_port,
+        with_gateway=False,
+        log_dir=data / "log",
+        extra_env={
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{proxy.port}/webhook",
+            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
+            "DATABASE_URL": f"sqlite:///{data / 'leerwijzer.db'}",
+        },
+    )
     print("Starting action server and Rasa ...", flush=True)
     stack.start(timeout=600)  # a busy machine loads the model slowly
     per_turn: Dict[int, Dict[str, List[float]]] = {
-        i: {"total": [], "actions": [], "rasa": [], "nlu": [], "cpu": []} for i in range(len(CONVERSATION))}
+        i: {"total": [], "actions": [], "rasa": [], "nlu": [], "cpu": []} for i in range(len(CONVERSATION))
+    }
     pids = [service.process.pid for service in stack.services]
     try:
         for run in range(args.runs):
             for i, (text, note) in enumerate(CONVERSATION):
                 proxy.reset()
                 cpu_before = cpu_ms(pids)
-                turn = play(stack.rasa_url, args.tenant, sender=f"bench-{run}",
-                            conversation=[(text, note)], out=None)[0]
+                turn = play(stack.rasa_url, args.tenant, sender=f"bench-{run}", conversation=[(text, note)], out=None)[
+                    0
+                ]
                 if run == 0:
                     continue  # warm-up
                 per_turn[i]["total"].append(turn["seconds"] * 1000)
@@ -168,45 +181,66 @@ def main() -> int:
         stack.stop()
 
     counted = args.runs - 1
-    print(f"\nAdvice conversation over REST: {len(CONVERSATION)} turns x {counted} runs "
-          f"(one user; first run not counted). Times in ms.\n")
-    header = (f"{'#':>2}  {'user message':44} {'p50':>6} {'p95':>6} {'act p50':>8} {'act p95':>8} "
-              f"{'rasa p50':>9} {'nlu p50':>8} {'cpu p50':>8} {'cpu p95':>8}")
+    print(
+        f"\nAdvice conversation over REST: {len(CONVERSATION)} turns x {counted} runs "
+        f"(one user; first run not counted). Times in ms.\n"
+    )
+    header = (
+        f"{'#':>2}  {'user message':44} {'p50':>6} {'p95':>6} {'act p50':>8} {'act p95':>8} "
+        f"{'rasa p50':>9} {'nlu p50':>8} {'cpu p50':>8} {'cpu p95':>8}"
+    )
     print(header)
     print("-" * len(header))
     for i, (text, _) in enumerate(CONVERSATION):
         t, a, r, n, c = (per_turn[i][k] for k in ("total", "actions", "rasa", "nlu", "cpu"))
-        print(f"{i + 1:>2}  {text[:44]:44} {percentile(t, 50):6.0f} {percentile(t, 95):6.0f} "
-              f"{percentile(a, 50):8.0f} {percentile(a, 95):8.0f} {percentile(r, 50):9.0f} "
-              f"{percentile(n, 50):8.0f} {percentile(c, 50):8.0f} {percentile(c, 95):8.0f}")
+        print(
+            f"{i + 1:>2}  {text[:44]:44} {percentile(t, 50):6.0f} {percentile(t, 95):6.0f} "
+            f"{percentile(a, 50):8.0f} {percentile(a, 95):8.0f} {percentile(r, 50):9.0f} "
+            f"{percentile(n, 50):8.0f} {percentile(c, 50):8.0f} {percentile(c, 95):8.0f}"
+        )
     all_total = [v for d in per_turn.values() for v in d["total"]]
     all_actions = [v for d in per_turn.values() for v in d["actions"]]
     all_rasa = [v for d in per_turn.values() for v in d["rasa"]]
     all_nlu = [v for d in per_turn.values() for v in d["nlu"]]
     all_cpu = [v for d in per_turn.values() for v in d["cpu"]]
     summary = {
-        "turns": len(CONVERSATION), "runs_counted": counted,
-        "total_p50_ms": percentile(all_total, 50), "total_p95_ms": percentile(all_total, 95),
-        "total_max_ms": max(all_total), "actions_p50_ms": percentile(all_actions, 50),
-        "actions_p95_ms": percentile(all_actions, 95), "rasa_p50_ms": percentile(all_rasa, 50),
-        "rasa_p95_ms": percentile(all_rasa, 95), "nlu_p50_ms": percentile(all_nlu, 50),
-        "nlu_p95_ms": percentile(all_nlu, 95), "cpu_p50_ms": percentile(all_cpu, 50),
-        "cpu_p95_ms": percentile(all_cpu, 95), "mean_ms": statistics.mean(all_total),
+        "turns": len(CONVERSATION),
+        "runs_counted": counted,
+        "total_p50_ms": percentile(all_total, 50),
+        "total_p95_ms": percentile(all_total, 95),
+        "total_max_ms": max(all_total),
+        "actions_p50_ms": percentile(all_actions, 50),
+        "actions_p95_ms": percentile(all_actions, 95),
+        "rasa_p50_ms": percentile(all_rasa, 50),
+        "rasa_p95_ms": percentile(all_rasa, 95),
+        "nlu_p50_ms": percentile(all_nlu, 50),
+        "nlu_p95_ms": percentile(all_nlu, 95),
+        "cpu_p50_ms": percentile(all_cpu, 50),
+        "cpu_p95_ms": percentile(all_cpu, 95),
+        "mean_ms": statistics.mean(all_total),
     }
-    print(f"\nall turns: p50 {summary['total_p50_ms']:.0f} ms, p95 {summary['total_p95_ms']:.0f} ms, "
-          f"max {summary['total_max_ms']:.0f} ms | action server p50 {summary['actions_p50_ms']:.0f} ms, "
-          f"p95 {summary['actions_p95_ms']:.0f} ms | Rasa (NLU + policies + store) p50 "
-          f"{summary['rasa_p50_ms']:.0f} ms, p95 {summary['rasa_p95_ms']:.0f} ms, of which NLU alone "
-          f"p50 {summary['nlu_p50_ms']:.0f} ms, p95 {summary['nlu_p95_ms']:.0f} ms")
-    print(f"CPU per turn (Rasa + action server): p50 {summary['cpu_p50_ms']:.0f} ms, "
-          f"p95 {summary['cpu_p95_ms']:.0f} ms")
+    print(
+        f"\nall turns: p50 {summary['total_p50_ms']:.0f} ms, p95 {summary['total_p95_ms']:.0f} ms, "
+        f"max {summary['total_max_ms']:.0f} ms | action server p50 {summary['actions_p50_ms']:.0f} ms, "
+        f"p95 {summary['actions_p95_ms']:.0f} ms | Rasa (NLU + policies + store) p50 "
+        f"{summary['rasa_p50_ms']:.0f} ms, p95 {summary['rasa_p95_ms']:.0f} ms, of which NLU alone "
+        f"p50 {summary['nlu_p50_ms']:.0f} ms, p95 {summary['nlu_p95_ms']:.0f} ms"
+    )
+    print(
+        f"CPU per turn (Rasa + action server): p50 {summary['cpu_p50_ms']:.0f} ms, p95 {summary['cpu_p95_ms']:.0f} ms"
+    )
     print(f"target p95 < 250 ms: {'met' if summary['total_p95_ms'] < 250 else 'NOT met'} (wall time)")
     # Other work on the machine slows Rasa down; say how busy it was.
     summary["load_average_1m"] = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average (1 min) at the end: {summary['load_average_1m']:.1f}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"summary": summary, "per_turn": {
-            CONVERSATION[i][0]: v for i, v in per_turn.items()}}, indent=2, ensure_ascii=False))
+        Path(args.json).write_text(
+            json.dumps(
+                {"summary": summary, "per_turn": {CONVERSATION[i][0]: v for i, v in per_turn.items()}},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     return 0
 
 

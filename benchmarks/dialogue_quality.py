@@ -21,6 +21,7 @@ fresh SQLite databases in a temp directory, the way benchmarks/load_bench.py doe
 EmbeddedProfile, with the gateway's rate limits raised: one client plays everything). The JSON
 goes to benchmarks/results/dialogue_quality.json (--out to change).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,17 +37,19 @@ from typing import List, Optional, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conversations.player import (
-    ConversationResult, load_conversations, play)
+from tests.conversations.player import ConversationResult, load_conversations, play
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # The issue's targets ("Conversations that listen"), and the CI gate. The gate holds the
 # three targets in full; corrections honoured has a floor under today's figure (2026-12-03:
 # 93.8% with a freshly trained model), so the dialogue cannot get worse unnoticed.
-TARGET = {"repeated_questions_max": 0, "answered_same_turn_min_pct": 95.0,
-          "first_module_p50_max_turns": 2}
-GATE = {"repeated_questions_max": 0, "answered_same_turn_min_pct": 95.0,
-        "first_module_p50_max_turns": 2, "corrections_honoured_min_pct": 90.0}
+TARGET = {"repeated_questions_max": 0, "answered_same_turn_min_pct": 95.0, "first_module_p50_max_turns": 2}
+GATE = {
+    "repeated_questions_max": 0,
+    "answered_same_turn_min_pct": 95.0,
+    "first_module_p50_max_turns": 2,
+    "corrections_honoured_min_pct": 90.0,
+}
 
 
 def pct(part: int, whole: int) -> Optional[float]:
@@ -81,8 +84,7 @@ def summarise(results: Sequence[ConversationResult]) -> dict:
         "repeated_questions": sum(t.repeated_question for t in turns),
         "corrections": len(corrections),
         "corrections_honoured": sum(t.expectations_met for t in corrections),
-        "corrections_honoured_pct": pct(sum(t.expectations_met for t in corrections),
-                                        len(corrections)),
+        "corrections_honoured_pct": pct(sum(t.expectations_met for t in corrections), len(corrections)),
         "server_errors_or_empty": sum(any(f.startswith("(d)") for f in t.automatic) for t in turns),
         "stap_as_open": sum(any(f.startswith("(b)") for f in t.automatic) for t in turns),
         "give_up_twice": sum(any(f.startswith("(c)") for f in t.automatic) for t in turns),
@@ -95,8 +97,7 @@ def gate_failures(summary: dict, gate: dict = GATE) -> List[str]:
         failures.append(f"repeated questions {summary['repeated_questions']} (must be 0)")
     answered = summary["answered_same_turn_pct"]
     if answered is None or answered < gate["answered_same_turn_min_pct"]:
-        failures.append(f"answered in the same turn {answered}% "
-                        f"(must be >= {gate['answered_same_turn_min_pct']:g}%)")
+        failures.append(f"answered in the same turn {answered}% (must be >= {gate['answered_same_turn_min_pct']:g}%)")
     p50 = summary["first_module_p50_turns"]
     if p50 is None or p50 > gate["first_module_p50_max_turns"]:
         failures.append(f"first module p50 {'never' if p50 is None else p50} turns (must be <= 2)")
@@ -110,15 +111,27 @@ def gate_failures(summary: dict, gate: dict = GATE) -> List[str]:
 def result_json(result: ConversationResult) -> dict:
     c = result.conversation
     return {
-        "name": c.name, "file": c.file, "tenant": c.tenant, "person": c.person,
-        "passed": result.passed, "seconds": round(result.seconds, 2), "error": result.error,
+        "name": c.name,
+        "file": c.file,
+        "tenant": c.tenant,
+        "person": c.person,
+        "passed": result.passed,
+        "seconds": round(result.seconds, 2),
+        "error": result.error,
         "first_module_turn": result.first_module_turn,
-        "turns": [{
-            "user": t.spec.user, "question": t.spec.question, "correction": t.spec.correction,
-            "passed": t.passed, "failures": t.failures + t.automatic, "cards": len(t.reply.cards),
-            "bot": [m.get("text") or "" for m in t.reply.messages],
-            "buttons": [b.get("title") for m in t.reply.messages for b in m.get("buttons") or []],
-        } for t in result.turns],
+        "turns": [
+            {
+                "user": t.spec.user,
+                "question": t.spec.question,
+                "correction": t.spec.correction,
+                "passed": t.passed,
+                "failures": t.failures + t.automatic,
+                "cards": len(t.reply.cards),
+                "bot": [m.get("text") or "" for m in t.reply.messages],
+                "buttons": [b.get("title") for m in t.reply.messages for b in m.get("buttons") or []],
+            }
+            for t in result.turns
+        ],
     }
 
 
@@ -133,20 +146,26 @@ def print_report(summary: dict, results: Sequence[ConversationResult], seconds: 
     def turn_or_never(key: str) -> str:
         return str(s[key]) if s[key] is not None else "never"
 
-    first = "-" if not s["first_module_conversations"] else (
-        f"p50 {turn_or_never('first_module_p50_turns')}, "
-        f"max {turn_or_never('first_module_max_turns')} ({s['first_module_never']} of "
-        f"{s['first_module_conversations']} never showed cards)")
+    first = (
+        "-"
+        if not s["first_module_conversations"]
+        else (
+            f"p50 {turn_or_never('first_module_p50_turns')}, "
+            f"max {turn_or_never('first_module_max_turns')} ({s['first_module_never']} of "
+            f"{s['first_module_conversations']} never showed cards)"
+        )
+    )
     rows = [
         ("conversations passed", frac("conversations_passed", "conversations")),
         ("turns passed", frac("turns_passed", "turns")),
-        ("answered in the same turn", frac("questions_answered", "questions",
-                                           s["answered_same_turn_pct"])
-         + f"   gate >= {GATE['answered_same_turn_min_pct']:g}% (target 95%)"),
+        (
+            "answered in the same turn",
+            frac("questions_answered", "questions", s["answered_same_turn_pct"])
+            + f"   gate >= {GATE['answered_same_turn_min_pct']:g}% (target 95%)",
+        ),
         ("first module shown (turn)", first + "   gate p50 <= 2"),
         ("repeated questions", f"{s['repeated_questions']}   gate 0"),
-        ("corrections honoured", frac("corrections_honoured", "corrections",
-                                      s["corrections_honoured_pct"])),
+        ("corrections honoured", frac("corrections_honoured", "corrections", s["corrections_honoured_pct"])),
         ("STAP named as open", s["stap_as_open"]),
         ("'nog steeds niet' twice", s["give_up_twice"]),
         ("server errors / no answer", s["server_errors_or_empty"]),
@@ -172,9 +191,12 @@ def run(gateway_url: str, conversations, transcripts: bool) -> List[Conversation
         result = play(conversation, gateway_url)
         results.append(result)
         mark = "ok  " if result.passed else "FAIL"
-        print(f"[{number:2d}/{len(conversations)}] {mark} {conversation.name} "
-              f"({sum(t.passed for t in result.turns)}/{len(result.turns)} turns, "
-              f"{result.seconds:.1f} s)", flush=True)
+        print(
+            f"[{number:2d}/{len(conversations)}] {mark} {conversation.name} "
+            f"({sum(t.passed for t in result.turns)}/{len(result.turns)} turns, "
+            f"{result.seconds:.1f} s)",
+            flush=True,
+        )
         if transcripts and not result.passed:
             print(result.transcript() + "\n", flush=True)
     return results
@@ -182,12 +204,14 @@ def run(gateway_url: str, conversations, transcripts: bool) -> List[Conversation
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gateway-url", help="play against this running gateway instead of "
-                        "starting a stack (its rate limits must allow one fast client)")
+    parser.add_argument(
+        "--gateway-url",
+        help="play against this running gateway instead of "
+        "starting a stack (its rate limits must allow one fast client)",
+    )
     parser.add_argument("--gate", action="store_true", help="exit 1 when below the gate")
     parser.add_argument("-k", dest="select", help="only conversations whose name contains this")
-    parser.add_argument("--transcripts", action="store_true",
-                        help="print the transcript of every failed conversation")
+    parser.add_argument("--transcripts", action="store_true", help="print the transcript of every failed conversation")
     parser.add_argument("--out", default=str(RESULTS / "dialogue_quality.json"))
     args = parser.parse_args()
 
@@ -195,8 +219,10 @@ def main() -> int:
     if not conversations:
         print(f"no conversation matches {args.select!r}", file=sys.stderr)
         return 2
-    print(f"Dialogue quality: {len(conversations)} conversations, "
-          f"{sum(len(c.turns) for c in conversations)} user turns (tests/conversations/*.yml)")
+    print(
+        f"Dialogue quality: {len(conversations)} conversations, "
+        f"{sum(len(c.turns) for c in conversations)} user turns (tests/conversations/*.yml)"
+    )
     started = datetime.now(timezone.utc)
     profile = None
     if args.gateway_url:
@@ -228,10 +254,17 @@ def main() -> int:
     missed = gate_failures(summary, TARGET)
     print("issue targets: " + ("all met" if not missed else "not met yet: " + "; ".join(missed)))
     report = {
-        "benchmark": "dialogue_quality", "started": started.isoformat(timespec="seconds"),
-        "gateway_url": args.gateway_url or "own stack", "selection": args.select,
-        "seconds": round(seconds, 1), "summary": summary, "gate": GATE,
-        "gate_failures": failures, "target": TARGET, "targets_not_met": missed, "conversations": [result_json(r) for r in results],
+        "benchmark": "dialogue_quality",
+        "started": started.isoformat(timespec="seconds"),
+        "gateway_url": args.gateway_url or "own stack",
+        "selection": args.select,
+        "seconds": round(seconds, 1),
+        "summary": summary,
+        "gate": GATE,
+        "gate_failures": failures,
+        "target": TARGET,
+        "targets_not_met": missed,
+        "conversations": [result_json(r) for r in results],
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

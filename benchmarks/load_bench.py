@@ -28,6 +28,7 @@ and peak memory of every process (VmRSS sampled each second, VmHWM; /proc, Sanic
 included). The gateway's rate limits are raised for this stack only (one client address sends
 everything). The JSON goes to benchmarks/results/ (a --quick run to a *.tmp file).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,6 +75,7 @@ REQUEST_TIMEOUT = 90.0
 
 # -- the conversations ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Script:
     name: str
@@ -83,14 +85,14 @@ class Script:
 
 def load_scripts(path: Path = CONVERSATIONS_FILE) -> List[Script]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    scripts = [Script(c["name"], c["tenant"], tuple(str(t) for t in c["turns"]))
-               for c in raw["conversations"]]
+    scripts = [Script(c["name"], c["tenant"], tuple(str(t) for t in c["turns"])) for c in raw["conversations"]]
     if not scripts or any(not s.turns for s in scripts):
         raise ValueError(f"{path}: every conversation needs at least one turn")
     return scripts
 
 
 # -- statistics ----------------------------------------------------------------------------
+
 
 def percentile(values: Sequence[float], q: float) -> Optional[float]:
     """The q-th percentile with linear interpolation between ranks (numpy's default)."""
@@ -146,17 +148,22 @@ def check_history(sent: Sequence[str], history: Sequence[dict]) -> HistoryCheck:
             answered += 1
             waiting = False
     out_of_order = sum(1 for mine, stored in zip(sent, user_texts, strict=False) if mine.strip() != stored)
-    return HistoryCheck(sent=len(sent), stored=len(user_texts), answered=min(answered, len(sent)),
-                        out_of_order=out_of_order)
+    return HistoryCheck(
+        sent=len(sent), stored=len(user_texts), answered=min(answered, len(sent)), out_of_order=out_of_order
+    )
 
 
 def tracker_history(events: Sequence[dict]) -> List[dict]:
     """Rasa tracker events as history messages (for the Rasa-alone target)."""
-    return [{"sender": "user" if e["event"] == "user" else "bot", "text": e.get("text")}
-            for e in events if e.get("event") in ("user", "bot")]
+    return [
+        {"sender": "user" if e["event"] == "user" else "bot", "text": e.get("text")}
+        for e in events
+        if e.get("event") in ("user", "bot")
+    ]
 
 
 # -- targets: how a user talks to the system ------------------------------------------------
+
 
 @dataclass
 class Turn:
@@ -174,8 +181,7 @@ class GatewayTarget:
 
     async def open(self, session, script: Script) -> Tuple[str, float]:
         started = time.perf_counter()
-        async with session.post(f"{self.url}/api/v1/conversations",
-                                json={"tenant": script.tenant}) as response:
+        async with session.post(f"{self.url}/api/v1/conversations", json={"tenant": script.tenant}) as response:
             body = await response.json(content_type=None)
             if response.status != 201:
                 raise RuntimeError(f"new conversation: HTTP {response.status} {body}")
@@ -183,8 +189,9 @@ class GatewayTarget:
 
     async def say(self, session, conversation: str, _script: Script, text: str) -> Turn:
         started = time.perf_counter()
-        async with session.post(f"{self.url}/api/v1/conversations/{conversation}/messages",
-                                json={"text": text}) as response:
+        async with session.post(
+            f"{self.url}/api/v1/conversations/{conversation}/messages", json={"text": text}
+        ) as response:
             body = await response.json(content_type=None)
             ms = (time.perf_counter() - started) * 1000
             timing = parse_server_timing(response.headers.get("Server-Timing"))
@@ -193,8 +200,7 @@ class GatewayTarget:
         answers = body.get("messages") or []
         if not answers:
             return Turn(ms, False, "no answer", timing)
-        if any(m["sender"] == "system" and any(k in (m.get("text") or "") for k in FAULT_MARKERS)
-               for m in answers):
+        if any(m["sender"] == "system" and any(k in (m.get("text") or "") for k in FAULT_MARKERS) for m in answers):
             return Turn(ms, False, "fault message", timing)
         return Turn(ms, True, timing=timing)
 
@@ -216,8 +222,7 @@ class RasaTarget:
 
     async def say(self, session, conversation: str, script: Script, text: str) -> Turn:
         started = time.perf_counter()
-        body = {"sender": conversation, "message": text,
-                "metadata": {"tenant": script.tenant, "channel": "web"}}
+        body = {"sender": conversation, "message": text, "metadata": {"tenant": script.tenant, "channel": "web"}}
         async with session.post(f"{self.url}/webhooks/rest/webhook", json=body) as response:
             answers = await response.json(content_type=None)
             ms = (time.perf_counter() - started) * 1000
@@ -226,8 +231,7 @@ class RasaTarget:
         return Turn(ms, True) if answers else Turn(ms, False, "no answer")
 
     async def history(self, session, conversation: str) -> List[dict]:
-        async with session.get(f"{self.url}/conversations/{conversation}/tracker",
-                               params={"token": self.token}) as r:
+        async with session.get(f"{self.url}/conversations/{conversation}/tracker", params={"token": self.token}) as r:
             r.raise_for_status()
             return tracker_history((await r.json()).get("events") or [])
 
@@ -247,7 +251,7 @@ def _proc_table() -> Dict[int, Tuple[int, float]]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue  # ended meanwhile
-        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
         table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
     return table
 
@@ -288,8 +292,7 @@ class ProcessWatch:
         self._task: Optional[asyncio.Task] = None
 
     def _cpu(self, table) -> Dict[str, float]:
-        return {name: sum(table[p][1] for p in process_tree(root, table))
-                for name, root in self.roots.items()}
+        return {name: sum(table[p][1] for p in process_tree(root, table)) for name, root in self.roots.items()}
 
     def _sample(self) -> Dict[str, float]:
         table = _proc_table()
@@ -328,9 +331,11 @@ class ProcessWatch:
 
 # -- one level: N users for a while -----------------------------------------------------------
 
+
 @dataclass
 class Played:
     """One conversation as a user played it."""
+
     id: str
     script: Script
     sent: List[str] = field(default_factory=list)
@@ -355,8 +360,16 @@ class Budget:
         return time.monotonic() < self.deadline
 
 
-async def run_user(target, session, scripts: Sequence[Script], first: int, budget: Budget,
-                   turns: List[Turn], played: List[Played], think: float = 0.0) -> None:
+async def run_user(
+    target,
+    session,
+    scripts: Sequence[Script],
+    first: int,
+    budget: Budget,
+    turns: List[Turn],
+    played: List[Played],
+    think: float = 0.0,
+) -> None:
     """One user: conversation after conversation; before each message it reads and types
     for `think` seconds on average (uniformly 0.5x to 1.5x; 0: at once)."""
     index = first
@@ -385,23 +398,36 @@ async def run_user(target, session, scripts: Sequence[Script], first: int, budge
             turns.append(turn)
 
 
-async def run_level(target, session, scripts: Sequence[Script], users: int,
-                    budget: Budget, watch_roots: Dict[str, int], think: float = 0.0) -> dict:
+async def run_level(
+    target,
+    session,
+    scripts: Sequence[Script],
+    users: int,
+    budget: Budget,
+    watch_roots: Dict[str, int],
+    think: float = 0.0,
+) -> dict:
     turns: List[Turn] = []
     played: List[Played] = []
     watch = ProcessWatch(watch_roots)
     watch.start()
     cpu_client = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
-    await asyncio.gather(*(run_user(target, session, scripts, user, budget, turns, played, think)
-                           for user in range(users)))
+    await asyncio.gather(
+        *(run_user(target, session, scripts, user, budget, turns, played, think) for user in range(users))
+    )
     elapsed = time.monotonic() - started
     processes = await watch.stop()
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     checks = await asyncio.gather(*(_check(target, session, p) for p in played))
-    level = summarise(users, elapsed, turns, checks, processes,
-                      client_cpu_s=(cpu_after.ru_utime + cpu_after.ru_stime)
-                      - (cpu_client.ru_utime + cpu_client.ru_stime))
+    level = summarise(
+        users,
+        elapsed,
+        turns,
+        checks,
+        processes,
+        client_cpu_s=(cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_client.ru_utime + cpu_client.ru_stime),
+    )
     level["think_s"] = think
     return level
 
@@ -417,8 +443,14 @@ def _ms(value: Optional[float]) -> Optional[float]:
     return None if value is None else round(value, 1)
 
 
-def summarise(users: int, elapsed: float, turns: Sequence[Turn], checks: Sequence[HistoryCheck],
-              processes: Dict[str, dict], client_cpu_s: float = 0.0) -> dict:
+def summarise(
+    users: int,
+    elapsed: float,
+    turns: Sequence[Turn],
+    checks: Sequence[HistoryCheck],
+    processes: Dict[str, dict],
+    client_cpu_s: float = 0.0,
+) -> dict:
     latencies = [t.ms for t in turns if t.ok]
     timed = [t.timing for t in turns if "total" in t.timing and "rasa" in t.timing]
     overhead = [t["total"] - t["rasa"] for t in timed]
@@ -456,6 +488,7 @@ def summarise(users: int, elapsed: float, turns: Sequence[Turn], checks: Sequenc
 
 # -- profiles: which processes run -----------------------------------------------------------
 
+
 class EmbeddedProfile:
     """scripts/stack.py Stack: one gateway, Rasa and action server; SQLite in a temp dir."""
 
@@ -463,12 +496,18 @@ class EmbeddedProfile:
 
     def __init__(self, data: Path):
         from scripts.stack import Stack
+
         self.stack = Stack(
-            rasa_port=free_port(), action_port=free_port(), gateway_port=free_port(),
+            rasa_port=free_port(),
+            action_port=free_port(),
+            gateway_port=free_port(),
             log_dir=data / "log",
-            extra_env={"TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
-                       "DATABASE_URL": f"sqlite:///{data / 'leerwijzer.db'}",
-                       **BENCH_RATE_LIMITS})
+            extra_env={
+                "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
+                "DATABASE_URL": f"sqlite:///{data / 'leerwijzer.db'}",
+                **BENCH_RATE_LIMITS,
+            },
+        )
 
     def start(self) -> None:
         self.stack.start(timeout=600)
@@ -501,10 +540,15 @@ class ScaledProfile:
 
     def __init__(self, data: Path):
         from scripts.stack import ScaledStack
-        self.stack = ScaledStack(database="leerwijzer_load_bench",
-                                 redis_url="redis://127.0.0.1:6379/9", fresh=True,
-                                 log_dir=data / "log", nginx_dir=data / "nginx",
-                                 extra_env=dict(BENCH_RATE_LIMITS))
+
+        self.stack = ScaledStack(
+            database="leerwijzer_load_bench",
+            redis_url="redis://127.0.0.1:6379/9",
+            fresh=True,
+            log_dir=data / "log",
+            nginx_dir=data / "nginx",
+            extra_env=dict(BENCH_RATE_LIMITS),
+        )
 
     def start(self) -> None:
         self.stack.start(timeout=900)
@@ -530,36 +574,42 @@ class ScaledProfile:
 
 # -- the run ------------------------------------------------------------------------------------
 
+
 def machine_state() -> dict:
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    return {"load_average": [round(v, 2) for v in os.getloadavg()], "uptime": uptime,
-            "cpus": os.cpu_count()}
+    return {"load_average": [round(v, 2) for v in os.getloadavg()], "uptime": uptime, "cpus": os.cpu_count()}
 
 
 def print_level(target: str, level: dict) -> None:
     def f(value, width=6, digits=0):
         return f"{'-':>{width}}" if value is None else f"{value:{width}.{digits}f}"
 
-    line = (f"{target:9} N={level['users']:<3} {level['turns']:6d} {level['turns_per_s']:7.1f} "
-            f"{f(level['p50_ms'])} {f(level['p95_ms'])} {f(level['p99_ms'])} "
-            f"{level['errors']:6d} {level['lost']:5d} "
-            f"{f(level.get('gateway_overhead_p50_ms'), 7, 1)} "
-            f"{f(level.get('gateway_overhead_p95_ms'), 7, 1)}")
+    line = (
+        f"{target:9} N={level['users']:<3} {level['turns']:6d} {level['turns_per_s']:7.1f} "
+        f"{f(level['p50_ms'])} {f(level['p95_ms'])} {f(level['p99_ms'])} "
+        f"{level['errors']:6d} {level['lost']:5d} "
+        f"{f(level.get('gateway_overhead_p50_ms'), 7, 1)} "
+        f"{f(level.get('gateway_overhead_p95_ms'), 7, 1)}"
+    )
     print(line, flush=True)
     if level["error_kinds"]:
         print(f"{'':14}errors: {level['error_kinds']}", flush=True)
     memory = ", ".join(
         f"{name} {p['peak_rss_mb']:.0f} MB/{p['processes']}p cpu {p.get('cpu_ms_per_turn', 0):.0f} ms/turn"
-        for name, p in level["processes"].items())
+        for name, p in level["processes"].items()
+    )
     print(f"{'':14}peak RSS: {memory}", flush=True)
 
 
-HEADER = (f"{'target':9} {'N':5} {'turns':>6} {'turns/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} "
-          f"{'errors':>6} {'lost':>5} {'gw p50':>7} {'gw p95':>7}")
+HEADER = (
+    f"{'target':9} {'N':5} {'turns':>6} {'turns/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} "
+    f"{'errors':>6} {'lost':>5} {'gw p50':>7} {'gw p95':>7}"
+)
 
 
-async def bench_profile(profile, scripts, args, results: dict, capacity: dict,
-                        with_rasa: bool, with_gateway: bool) -> None:
+async def bench_profile(
+    profile, scripts, args, results: dict, capacity: dict, with_rasa: bool, with_gateway: bool
+) -> None:
     import aiohttp
 
     targets = []
@@ -571,21 +621,21 @@ async def bench_profile(profile, scripts, args, results: dict, capacity: dict,
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         for _name, target in targets:  # warm-up: first answers load lazy parts; not counted
-            await run_level(target, session, scripts, 2, Budget(0, args.warmup_turns),
-                            profile.pids())
+            await run_level(target, session, scripts, 2, Budget(0, args.warmup_turns), profile.pids())
         for users in args.users:
             for name, target in targets:  # the same N back to back: comparable machine load
-                level = await run_level(target, session, scripts, users,
-                                        Budget(args.seconds, args.turns), profile.pids(),
-                                        think=args.think)
+                level = await run_level(
+                    target, session, scripts, users, Budget(args.seconds, args.turns), profile.pids(), think=args.think
+                )
                 level["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
                 results.setdefault(name, []).append(level)
                 print_level(name, level)
         for name, target in targets:  # capacity: no pauses, as many turns as it can answer
             if not args.capacity_users:
                 break
-            level = await run_level(target, session, scripts, args.capacity_users,
-                                    Budget(args.capacity_seconds), profile.pids())
+            level = await run_level(
+                target, session, scripts, args.capacity_users, Budget(args.capacity_seconds), profile.pids()
+            )
             level["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
             capacity.setdefault(name, []).append(level)
             print_level(f"{name}*", level)
@@ -597,18 +647,21 @@ def verdict(results: Dict[str, List[dict]]) -> List[str]:
         at = next((lv for lv in levels if lv["users"] == TARGET_USERS), None)
         if at is None:
             continue
-        ok = (at["p95_ms"] is not None and at["p95_ms"] < TARGET_P95_MS and at["errors"] == 0
-              and at["lost"] == 0)
-        lines.append(f"{name}: N={TARGET_USERS} p95 {at['p95_ms']} ms, {at['errors']} errors, "
-                     f"{at['lost']} lost -> {'target met' if ok else 'target NOT met'} "
-                     f"(p95 < {TARGET_P95_MS:.0f} ms, 0 errors, 0 lost)")
+        ok = at["p95_ms"] is not None and at["p95_ms"] < TARGET_P95_MS and at["errors"] == 0 and at["lost"] == 0
+        lines.append(
+            f"{name}: N={TARGET_USERS} p95 {at['p95_ms']} ms, {at['errors']} errors, "
+            f"{at['lost']} lost -> {'target met' if ok else 'target NOT met'} "
+            f"(p95 < {TARGET_P95_MS:.0f} ms, 0 errors, 0 lost)"
+        )
     for name, levels in results.items():
         overheads = [lv["gateway_overhead_p50_ms"] for lv in levels if "gateway_overhead_p50_ms" in lv]
         if overheads:
             worst = max(overheads)
-            lines.append(f"{name}: gateway overhead p50 per level {overheads} ms -> "
-                         f"{'target met' if worst < TARGET_OVERHEAD_MS else 'target NOT met'} "
-                         f"(< {TARGET_OVERHEAD_MS:.0f} ms)")
+            lines.append(
+                f"{name}: gateway overhead p50 per level {overheads} ms -> "
+                f"{'target met' if worst < TARGET_OVERHEAD_MS else 'target NOT met'} "
+                f"(< {TARGET_OVERHEAD_MS:.0f} ms)"
+            )
     return lines
 
 
@@ -620,31 +673,44 @@ def client_side_overhead(results: Dict[str, List[dict]]) -> Dict[str, List[dict]
     for name, levels in results.items():
         if name == "rasa":
             continue
-        out[name] = [{"users": lv["users"],
-                      "p50_minus_rasa_ms": _ms(lv["p50_ms"] - rasa[lv["users"]]["p50_ms"]),
-                      "p95_minus_rasa_ms": _ms(lv["p95_ms"] - rasa[lv["users"]]["p95_ms"])}
-                     for lv in levels if lv["users"] in rasa
-                     and None not in (lv["p50_ms"], rasa[lv["users"]]["p50_ms"])]
+        out[name] = [
+            {
+                "users": lv["users"],
+                "p50_minus_rasa_ms": _ms(lv["p50_ms"] - rasa[lv["users"]]["p50_ms"]),
+                "p95_minus_rasa_ms": _ms(lv["p95_ms"] - rasa[lv["users"]]["p95_ms"]),
+            }
+            for lv in levels
+            if lv["users"] in rasa and None not in (lv["p50_ms"], rasa[lv["users"]]["p50_ms"])
+        ]
     return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", default=",".join(map(str, LEVELS)),
-                        help="concurrent users per level, comma-separated (default 1,5,10,20,50)")
+    parser.add_argument(
+        "--users",
+        default=",".join(map(str, LEVELS)),
+        help="concurrent users per level, comma-separated (default 1,5,10,20,50)",
+    )
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each level")
-    parser.add_argument("--think", type=float, default=4.0,
-                        help="mean seconds a user reads and types before each message "
-                             "(uniform 0.5x-1.5x; 0 = send at once)")
-    parser.add_argument("--capacity-users", type=int, default=20,
-                        help="after the levels: this many users without pauses (0: skip)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=4.0,
+        help="mean seconds a user reads and types before each message (uniform 0.5x-1.5x; 0 = send at once)",
+    )
+    parser.add_argument(
+        "--capacity-users", type=int, default=20, help="after the levels: this many users without pauses (0: skip)"
+    )
     parser.add_argument("--capacity-seconds", type=float, default=45.0)
     parser.add_argument("--turns", type=int, help="end each level after this many turns instead")
     parser.add_argument("--warmup-turns", type=int, default=12)
-    parser.add_argument("--profiles", default="rasa,embedded,scaled",
-                        help="which to run: rasa (Rasa alone), embedded, scaled")
-    parser.add_argument("--quick", action="store_true",
-                        help="development: N = 1,5, 10 s per level, result in a *.tmp file")
+    parser.add_argument(
+        "--profiles", default="rasa,embedded,scaled", help="which to run: rasa (Rasa alone), embedded, scaled"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="development: N = 1,5, 10 s per level, result in a *.tmp file"
+    )
     parser.add_argument("--out", help="JSON file (default benchmarks/results/load-...json)")
     args = parser.parse_args()
     if args.quick:
@@ -659,25 +725,36 @@ def main() -> int:
 
     started = datetime.now(timezone.utc)
     report = {
-        "benchmark": "load", "started": started.isoformat(timespec="seconds"),
+        "benchmark": "load",
+        "started": started.isoformat(timespec="seconds"),
         "machine_before": machine_state(),
-        "settings": {"users": args.users, "seconds_per_level": args.seconds,
-                     "think_s_mean": args.think, "capacity_users": args.capacity_users,
-                     "capacity_seconds": args.capacity_seconds,
-                     "turns_per_level": args.turns, "warmup_turns": args.warmup_turns,
-                     "conversations": [s.name for s in scripts],
-                     "rate_limits_raised": BENCH_RATE_LIMITS},
-        "targets": {"users": TARGET_USERS, "p95_ms": TARGET_P95_MS,
-                    "gateway_overhead_ms": TARGET_OVERHEAD_MS},
-        "results": {}, "capacity": {}, "notes": [],
+        "settings": {
+            "users": args.users,
+            "seconds_per_level": args.seconds,
+            "think_s_mean": args.think,
+            "capacity_users": args.capacity_users,
+            "capacity_seconds": args.capacity_seconds,
+            "turns_per_level": args.turns,
+            "warmup_turns": args.warmup_turns,
+            "conversations": [s.name for s in scripts],
+            "rate_limits_raised": BENCH_RATE_LIMITS,
+        },
+        "targets": {"users": TARGET_USERS, "p95_ms": TARGET_P95_MS, "gateway_overhead_ms": TARGET_OVERHEAD_MS},
+        "results": {},
+        "capacity": {},
+        "notes": [],
     }
-    print(f"Load benchmark: {len(scripts)} conversations, levels N={args.users}, "
-          f"{args.turns or args.seconds} {'turns' if args.turns else 's'} per level; each user "
-          f"pauses {args.think} s on average before a message (reading, typing). Then "
-          f"capacity (*): {args.capacity_users} users without pauses for "
-          f"{args.capacity_seconds} s.")
-    print("Gateway rate limits raised for this benchmark's stack only: "
-          + ", ".join(f"{k}={v}" for k, v in BENCH_RATE_LIMITS.items()))
+    print(
+        f"Load benchmark: {len(scripts)} conversations, levels N={args.users}, "
+        f"{args.turns or args.seconds} {'turns' if args.turns else 's'} per level; each user "
+        f"pauses {args.think} s on average before a message (reading, typing). Then "
+        f"capacity (*): {args.capacity_users} users without pauses for "
+        f"{args.capacity_seconds} s."
+    )
+    print(
+        "Gateway rate limits raised for this benchmark's stack only: "
+        + ", ".join(f"{k}={v}" for k, v in BENCH_RATE_LIMITS.items())
+    )
     print(f"Machine: {report['machine_before']['uptime']}\n")
     print(HEADER + "   (times in ms; gw = gateway's own time per turn, Server-Timing)")
     results: Dict[str, List[dict]] = report["results"]
@@ -698,8 +775,7 @@ def main() -> int:
             print(note, flush=True)
             continue
         try:
-            asyncio.run(bench_profile(profile, scripts, args, results, report["capacity"],
-                                      with_rasa, with_gateway))
+            asyncio.run(bench_profile(profile, scripts, args, results, report["capacity"], with_rasa, with_gateway))
         finally:
             profile.stop()
 
@@ -708,9 +784,10 @@ def main() -> int:
     report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     print()
     for line in verdict(results) + [
-            f"{name}: gateway p50 minus Rasa-alone p50 at the same N: "
-            f"{[(o['users'], o['p50_minus_rasa_ms']) for o in rows]} ms"
-            for name, rows in report["client_side_overhead"].items()]:
+        f"{name}: gateway p50 minus Rasa-alone p50 at the same N: "
+        f"{[(o['users'], o['p50_minus_rasa_ms']) for o in rows]} ms"
+        for name, rows in report["client_side_overhead"].items()
+    ]:
         print(line)
     print(f"Machine after: {report['machine_after']['uptime']}")
     print("Note: the load generator runs on the same 2 cores (its CPU time is in the JSON).")
@@ -718,8 +795,11 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = started.strftime("%Y%m%d-%H%M")
     kinds = "-".join(sorted(results)) or "none"
-    out = Path(args.out) if args.out else (
-        RESULTS / (f"load-quick-{stamp}.json.tmp" if args.quick else f"load-{kinds}-{stamp}.json"))
+    out = (
+        Path(args.out)
+        if args.out
+        else (RESULTS / (f"load-quick-{stamp}.json.tmp" if args.quick else f"load-{kinds}-{stamp}.json"))
+    )
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if not args.quick and not args.out:  # a stable name for the latest full run
         latest = RESULTS / "load-latest.json"

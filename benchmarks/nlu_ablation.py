@@ -6,6 +6,7 @@ benchmarks/results/nlu_ablation.json). Takes a few minutes per variant.
 
   python benchmarks/nlu_ablation.py [--variants full,with_use,diet_e50,no_char,no_lookup]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,22 +48,39 @@ VARIANTS = {
     "no_char": lambda p: without(p, lambda c: c.get("analyzer") == "char_wb"),
     # fewer DIET epochs: does the training time buy accuracy?
     "diet_e50": lambda p: [{**c, "epochs": 50} if c["name"] == "DIETClassifier" else c for c in p],
-    "no_lookup": lambda p: [
-        {**c, "use_lookup_tables": False} if c["name"] == "RegexFeaturizer" else c for c in p
-    ],
+    "no_lookup": lambda p: [{**c, "use_lookup_tables": False} if c["name"] == "RegexFeaturizer" else c for c in p],
 }
 
 
 def train(config_path: Path, out: Path, cache: Path) -> float:
     # A fresh cache per variant: Rasa would otherwise reuse trained components of an equal
     # configuration (e.g. `full` = the model `make train` built) and the time would mean nothing.
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
-           "RASA_CACHE_DIRECTORY": str(cache)}
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_CACHE_DIRECTORY": str(cache),
+    }
     started = time.monotonic()
     subprocess.run(
-        [str(ROOT / ".venv/bin/rasa"), "train", "nlu", "--nlu", "data/nlu", "--config",
-         str(config_path), "--domain", "domain", "--out", str(out), "--quiet"],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        [
+            str(ROOT / ".venv/bin/rasa"),
+            "train",
+            "nlu",
+            "--nlu",
+            "data/nlu",
+            "--config",
+            str(config_path),
+            "--domain",
+            "domain",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return time.monotonic() - started
 
@@ -99,8 +117,10 @@ def main() -> int:
     (results / "nlu_ablation.json").write_text(json.dumps(rows, indent=2))
     print(f"\n{'variant':<10} {'intent F1':>9} {'accuracy':>9} {'entity F1':>9} {'train s':>8}")
     for name, row in rows.items():
-        print(f"{name:<10} {row['intent_macro_f1']:>9.3f} {row['intent_accuracy']:>9.3f} "
-              f"{row['entity_micro_f1']:>9.3f} {row['train_seconds']:>8.1f}")
+        print(
+            f"{name:<10} {row['intent_macro_f1']:>9.3f} {row['intent_accuracy']:>9.3f} "
+            f"{row['entity_micro_f1']:>9.3f} {row['train_seconds']:>8.1f}"
+        )
     return 0
 
 

@@ -13,6 +13,7 @@ Prints the figures, writes results/nlu/summary.json and exits non-zero below a g
 
   python benchmarks/nlu_eval.py [--model models] [--min-macro-f1 0.90] [--min-safe-rate 0.90]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,6 +28,7 @@ from typing import Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model names its custom components (nlu_components.*)
 from actions.faq import confident_faq_of  # the bot's own rule for an unclear message
+
 HOLDOUT = "tests/nlu/holdout.yml"
 OUT_OF_SCOPE = "tests/nlu/out_of_scope.yml"
 # Intents whose answer does no harm to a message that is not ours: "daar kan ik niet mee
@@ -56,14 +58,23 @@ async def _evaluate(model: str, holdout: str, out_of_scope: str, out: Path) -> d
     from rasa.model import get_local_model
 
     agent = Agent.load(model_path=get_local_model(str(ROOT / model)))
-    await run_evaluation(str(ROOT / holdout), agent.processor, output_directory=str(out),
-                         errors=True, disable_plotting=True, report_as_dict=True)
+    await run_evaluation(
+        str(ROOT / holdout),
+        agent.processor,
+        output_directory=str(out),
+        errors=True,
+        disable_plotting=True,
+        report_as_dict=True,
+    )
     summary = summarise(out)
     if out_of_scope and (ROOT / out_of_scope).exists():
         texts = [m.get("text") for m in load_data(str(ROOT / out_of_scope)).intent_examples]
         parses = [await agent.parse_message(text) for text in texts]
-        unsafe = [(p["text"], (p.get("intent") or {}).get("name"), round((p.get("intent") or {}).get("confidence") or 0, 2))
-                  for p in parses if not is_safe(p)]
+        unsafe = [
+            (p["text"], (p.get("intent") or {}).get("name"), round((p.get("intent") or {}).get("confidence") or 0, 2))
+            for p in parses
+            if not is_safe(p)
+        ]
         summary["out_of_scope"] = {
             "examples": len(texts),
             "safe_rate": 1 - len(unsafe) / len(texts) if texts else None,
@@ -73,8 +84,12 @@ async def _evaluate(model: str, holdout: str, out_of_scope: str, out: Path) -> d
     return summary
 
 
-def evaluate(model: str = "models", holdout: str = HOLDOUT, out_of_scope: str = OUT_OF_SCOPE,
-             out: Path = ROOT / "results" / "nlu") -> dict:
+def evaluate(
+    model: str = "models",
+    holdout: str = HOLDOUT,
+    out_of_scope: str = OUT_OF_SCOPE,
+    out: Path = ROOT / "results" / "nlu",
+) -> dict:
     """Both evaluations with one model load; the summary dict (also results/nlu/summary.json)."""
     _quiet()
     out.mkdir(parents=True, exist_ok=True)
@@ -92,10 +107,14 @@ def summarise(out: Path) -> dict:
         "intent_accuracy": intents.get("accuracy"),
         "entity_micro_f1": entities["micro avg"]["f1-score"],
         "entity_macro_f1": entities["macro avg"]["f1-score"],
-        "per_intent_f1": {name: row["f1-score"] for name, row in intents.items()
-                          if isinstance(row, dict) and "support" in row and name not in averages},
-        "per_entity_f1": {name: row["f1-score"] for name, row in entities.items()
-                          if isinstance(row, dict) and name not in averages},
+        "per_intent_f1": {
+            name: row["f1-score"]
+            for name, row in intents.items()
+            if isinstance(row, dict) and "support" in row and name not in averages
+        },
+        "per_entity_f1": {
+            name: row["f1-score"] for name, row in entities.items() if isinstance(row, dict) and name not in averages
+        },
         "test_examples": int(intents["macro avg"]["support"]),
     }
     selector = out / "response_selection_report.json"
@@ -105,17 +124,20 @@ def summarise(out: Path) -> dict:
 
 
 def report(summary: dict) -> List[str]:
-    lines = [f"NLU held-out evaluation ({summary['test_examples']} examples, {HOLDOUT}):",
-             f"  intent macro-F1   {summary['intent_macro_f1']:.3f}",
-             f"  intent accuracy   {summary['intent_accuracy']:.3f}",
-             f"  entity micro-F1   {summary['entity_micro_f1']:.3f}",
-             f"  entity macro-F1   {summary['entity_macro_f1']:.3f}"]
+    lines = [
+        f"NLU held-out evaluation ({summary['test_examples']} examples, {HOLDOUT}):",
+        f"  intent macro-F1   {summary['intent_macro_f1']:.3f}",
+        f"  intent accuracy   {summary['intent_accuracy']:.3f}",
+        f"  entity micro-F1   {summary['entity_micro_f1']:.3f}",
+        f"  entity macro-F1   {summary['entity_macro_f1']:.3f}",
+    ]
     if "faq_response_accuracy" in summary:
         lines.append(f"  faq answer acc.   {summary['faq_response_accuracy']:.3f}")
     weakest = sorted(summary["per_intent_f1"].items(), key=lambda kv: kv[1])[:5]
     lines.append("  weakest intents   " + ", ".join(f"{n} {f:.2f}" for n, f in weakest))
-    lines.append("  entities          " + ", ".join(
-        f"{n} {f:.2f}" for n, f in sorted(summary["per_entity_f1"].items())))
+    lines.append(
+        "  entities          " + ", ".join(f"{n} {f:.2f}" for n, f in sorted(summary["per_entity_f1"].items()))
+    )
     oos: Dict = summary.get("out_of_scope") or {}
     if oos:
         taken = ", ".join(f"{k} {v}" for k, v in list(oos["taken_for"].items())[:6]) or "-"

@@ -9,6 +9,7 @@ requests, peak memory of the syncing process (max RSS, and the growth during the
 database size, the time of a second (unchanged) run (conditional requests: 304s), and search p50/p95 afterwards (target
 p95 < 20 ms). Not a test: it prints figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,9 +32,16 @@ from knowledge.importers.http import sync_over_http
 from knowledge.importers.ooapi_sync import fetch_catalogue, sync_ooapi
 from tests.fakes.ooapi_server import FakeOoapi, course, course_offerings
 
-TOPICS = [("Warmtepomp installeren", ["warmtepomp"]), ("Isoleren van woningen", ["isolatie"]),
-          ("BIM-modelleren", ["bim"]), ("Laadpalen aanleggen", ["laadinfra"]), ("Thuisbatterij plaatsen", ["batterij"]),
-          ("Circulair slopen", ["circulair"]), ("Leidinggeven op de bouwplaats", []), ("Veilig werken NEN 3140", [])]
+TOPICS = [
+    ("Warmtepomp installeren", ["warmtepomp"]),
+    ("Isoleren van woningen", ["isolatie"]),
+    ("BIM-modelleren", ["bim"]),
+    ("Laadpalen aanleggen", ["laadinfra"]),
+    ("Thuisbatterij plaatsen", ["batterij"]),
+    ("Circulair slopen", ["circulair"]),
+    ("Leidinggeven op de bouwplaats", []),
+    ("Veilig werken NEN 3140", []),
+]
 CITIES = ["Eindhoven", "Breda", "Tilburg", "Enschede", "Hengelo", "Groningen", "Leeuwarden", "Zwolle", "Utrecht"]
 QUERIES = [None, "warmtepomp", "isolatie woning", "bim", "laadpalen eindhoven", "batterij", "circulair", "nen 3140"]
 PLACES = [None, "Eindhoven", "Breda", "Enschede", "Groningen"]
@@ -47,8 +55,9 @@ def serve(n_courses: int, n_offerings: int, queue, stop) -> None:
         title, keywords = TOPICS[i % len(TOPICS)]
         cid = f"bench-{i:05d}"
         courses.append(course(cid, f"{title} {i}", keywords=keywords))
-        offerings[cid] = course_offerings(cid, n_offerings, start + timedelta(days=rng.randint(0, 200)),
-                                          city=rng.choice(CITIES))
+        offerings[cid] = course_offerings(
+            cid, n_offerings, start + timedelta(days=rng.randint(0, 200)), city=rng.choice(CITIES)
+        )
     with FakeOoapi(courses, [], offerings) as srv:
         queue.put(srv.base_url)
         stop.wait()
@@ -87,24 +96,31 @@ def main() -> int:
         fetched["s"] = time.perf_counter() - t0
         return records
 
-    report = sync_over_http(FeedReport(feed="Bench ROC", kind="ooapi", origin=base_url), timed_fetch,
-                            engine=engine, token_env="OOAPI_TOKEN")
+    report = sync_over_http(
+        FeedReport(feed="Bench ROC", kind="ooapi", origin=base_url), timed_fetch, engine=engine, token_env="OOAPI_TOKEN"
+    )
     sync_s, fetch_s = time.perf_counter() - t0, fetched["s"]
     c = report.counts()
-    print(f"first sync: {sync_s:.1f} s for {args.courses} courses x {args.offerings} offerings "
-          f"(fetching {fetch_s:.1f} s, {report.requests} requests; writing {sync_s - fetch_s:.1f} s); "
-          f"{c}; complete={report.complete}")
+    print(
+        f"first sync: {sync_s:.1f} s for {args.courses} courses x {args.offerings} offerings "
+        f"(fetching {fetch_s:.1f} s, {report.requests} requests; writing {sync_s - fetch_s:.1f} s); "
+        f"{c}; complete={report.complete}"
+    )
     print(f"peak memory (max RSS) of the syncing process: {rss_mb():.0f} MB (before the sync {rss_before:.0f} MB)")
-    engine.dispose()                                 # checkpoints the WAL into the file
+    engine.dispose()  # checkpoints the WAL into the file
     print(f"database size: {path.stat().st_size / 1e6:.1f} MB")
     t0 = time.perf_counter()
     again = sync_ooapi(base_url, "Bench ROC", engine=engine)
-    print(f"second sync (nothing changed): {time.perf_counter() - t0:.1f} s; {again.counts()}; "
-          f"{again.not_modified} of {again.requests} requests answered 304")
+    print(
+        f"second sync (nothing changed): {time.perf_counter() - t0:.1f} s; {again.counts()}; "
+        f"{again.not_modified} of {again.requests} requests answered 304"
+    )
 
     rng = random.Random(42)
-    work = [({k: v for k, v in {"location": rng.choice(PLACES)}.items() if v}, rng.choice(QUERIES))
-            for _ in range(args.searches + 20)]
+    work = [
+        ({k: v for k, v in {"location": rng.choice(PLACES)}.items() if v}, rng.choice(QUERIES))
+        for _ in range(args.searches + 20)
+    ]
     for profile, query in work[:20]:
         search_modules(profile, query, engine=engine)
     ms = []
@@ -112,8 +128,9 @@ def main() -> int:
         t = time.perf_counter()
         search_modules(profile, query, engine=engine)
         ms.append((time.perf_counter() - t) * 1000)
-    print(f"search after the sync (n={len(ms)}): p50 {pct(ms, 50):.2f} ms, p95 {pct(ms, 95):.2f} ms "
-          f"(target p95 < 20 ms)")
+    print(
+        f"search after the sync (n={len(ms)}): p50 {pct(ms, 50):.2f} ms, p95 {pct(ms, 95):.2f} ms (target p95 < 20 ms)"
+    )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     stop.set()
     server.join(10)

@@ -21,6 +21,7 @@
 Prints p50/p95 per bot and the ratios; the goal of issue 14 is project p95 <= 1.5x moodbot p95
 and the gateway adding < 10 ms at p95.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,17 +49,34 @@ from scripts.stack import VENV_BIN, Service, Stack, free_port, start_services
 # 12 turns: the intake, a search, details, a correction, funding, enrolling (no handoff)
 ADVICE = [text for text, _ in CONVERSATION if "adviseur" not in text][:12]
 # what comes after the intake in a long advice conversation, in a loop
-ADVICE_LOOP = ADVICE[4:] + ["wat is het stap-budget?", "zoek iets over zonnepanelen",
-                            "vertel meer over de eerste", "wat kost dat?"]
+ADVICE_LOOP = ADVICE[4:] + [
+    "wat is het stap-budget?",
+    "zoek iets over zonnepanelen",
+    "vertel meer over de eerste",
+    "wat kost dat?",
+]
 # the moodbot's own stories and rules (happy path, both sad paths, bot challenge, goodbye)
-MOODBOT = ["hi", "I am great", "hello", "I am sad", "yes", "hey", "not good", "no",
-           "are you a bot?", "good morning", "very good", "bye"]
+MOODBOT = [
+    "hi",
+    "I am great",
+    "hello",
+    "I am sad",
+    "yes",
+    "hey",
+    "not good",
+    "no",
+    "are you a bot?",
+    "good morning",
+    "very good",
+    "bye",
+]
 LONG_AT = (5, 20, 50)
 
 
 def post_json(url: str, body: Dict[str, Any]) -> Tuple[Any, Dict[str, str]]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read().decode() or "null"), dict(response.headers)
 
@@ -82,8 +100,7 @@ class GatewayUser:
 
     def say(self, text: str) -> Tuple[float, Dict[str, float]]:
         started = time.perf_counter()
-        body, headers = post_json(f"{self.url}/api/v1/conversations/{self.id}/messages",
-                                  {"text": text})
+        body, headers = post_json(f"{self.url}/api/v1/conversations/{self.id}/messages", {"text": text})
         ms = (time.perf_counter() - started) * 1000
         if not body.get("messages"):
             raise RuntimeError(f"no answer from the gateway to {text!r}")
@@ -111,9 +128,14 @@ def tree_peak_rss_mb(pid: int) -> float:
 
 def build_moodbot(folder: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
-                   cwd=folder, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"})
+    subprocess.run(
+        [str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
+        cwd=folder,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
     return time.perf_counter() - started
 
 
@@ -144,19 +166,37 @@ def main() -> int:
     moodbot_train_s = build_moodbot(moodbot_dir)
     mood_port = free_port()
     moodbot = Service(
-        "moodbot", [str(VENV_BIN / "rasa"), "run", "--enable-api", "-m", str(moodbot_dir / "models"),
-                    "-i", "127.0.0.1", "-p", str(mood_port),
-                    # its own (empty) endpoints: in-memory tracker store, no action server
-                    "--endpoints", str(moodbot_dir / "endpoints.yml"),
-                    "--credentials", str(moodbot_dir / "credentials.yml")],
-        f"http://127.0.0.1:{mood_port}/", {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-                                            "TF_CPP_MIN_LOG_LEVEL": "2"},
-        work / "log" / "moodbot.log")
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), gateway_port=free_port(),
-                  log_dir=work / "log", extra_env={
-                      "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
-                      "DATABASE_URL": f"sqlite:///{work / 'leerwijzer.db'}",
-                  })
+        "moodbot",
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--enable-api",
+            "-m",
+            str(moodbot_dir / "models"),
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(mood_port),
+            # its own (empty) endpoints: in-memory tracker store, no action server
+            "--endpoints",
+            str(moodbot_dir / "endpoints.yml"),
+            "--credentials",
+            str(moodbot_dir / "credentials.yml"),
+        ],
+        f"http://127.0.0.1:{mood_port}/",
+        {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+        work / "log" / "moodbot.log",
+    )
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        gateway_port=free_port(),
+        log_dir=work / "log",
+        extra_env={
+            "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+            "DATABASE_URL": f"sqlite:///{work / 'leerwijzer.db'}",
+        },
+    )
     rasa_service = next(s for s in stack.services if s.name == "Rasa server")
     mood_url = f"http://127.0.0.1:{mood_port}"
     try:
@@ -193,8 +233,7 @@ def main() -> int:
             long_turns["project"].append(project_run)
             long_turns["moodbot"].append(mood_run)
 
-        rss = {"project": tree_peak_rss_mb(rasa_service.process.pid),
-               "moodbot": tree_peak_rss_mb(moodbot.process.pid)}
+        rss = {"project": tree_peak_rss_mb(rasa_service.process.pid), "moodbot": tree_peak_rss_mb(moodbot.process.pid)}
     finally:
         stack.stop()
         moodbot.stop()
@@ -210,27 +249,41 @@ def main() -> int:
             at[bot][turn] = statistics.median(window)
     ratio50 = result["project"]["p50"] / result["moodbot"]["p50"]
     ratio95 = result["project"]["p95"] / result["moodbot"]["p95"]
-    result.update({"ratio_p50": ratio50, "ratio_p95": ratio95, "long": at, "peak_rss_mb": rss,
-                   "start_s": {"project": project_start_s, "moodbot": moodbot_start_s},
-                   "moodbot_build_s": moodbot_train_s, "load_average_1m": os.getloadavg()[0]})
+    result.update(
+        {
+            "ratio_p50": ratio50,
+            "ratio_p95": ratio95,
+            "long": at,
+            "peak_rss_mb": rss,
+            "start_s": {"project": project_start_s, "moodbot": moodbot_start_s},
+            "moodbot_build_s": moodbot_train_s,
+            "load_average_1m": os.getloadavg()[0],
+        }
+    )
 
     counted = args.rounds - 1
-    print(f"\nOne turn over Rasa's REST channel, one user, {counted} x 12 turns each "
-          f"(interleaved; first round not counted). Times in ms.\n")
+    print(
+        f"\nOne turn over Rasa's REST channel, one user, {counted} x 12 turns each "
+        f"(interleaved; first round not counted). Times in ms.\n"
+    )
     print(f"{'':34} {'p50':>7} {'p95':>7}")
     print(f"{'Leerwijzer Rasa (REST)':34} {result['project']['p50']:7.0f} {result['project']['p95']:7.0f}")
     print(f"{'moodbot (rasa init, REST)':34} {result['moodbot']['p50']:7.0f} {result['moodbot']['p95']:7.0f}")
     print(f"{'ratio':34} {ratio50:7.2f} {ratio95:7.2f}   (goal p95 <= 1.5)")
     print(f"{'Leerwijzer through the gateway':34} {result['gateway']['p50']:7.0f} {result['gateway']['p95']:7.0f}")
-    print(f"{'  of which the gateway itself (gw)':34} {result['gw']['p50']:7.1f} {result['gw']['p95']:7.1f}"
-          "   (goal p95 < 10)")
+    print(
+        f"{'  of which the gateway itself (gw)':34} {result['gw']['p50']:7.1f} {result['gw']['p95']:7.1f}"
+        "   (goal p95 < 10)"
+    )
     print(f"\nLong conversation ({args.long} turns, 3 runs; median of turns n-1..n+1), ms:")
     for bot in at:
         print(f"  {bot:10} " + "  ".join(f"turn {t}: {v:5.0f}" for t, v in at[bot].items()))
     print(f"\nPeak RSS of the Rasa server: Leerwijzer {rss['project']:.0f} MB, moodbot {rss['moodbot']:.0f} MB")
-    print(f"Start-up until the HTTP server answers (model loaded): Leerwijzer {project_start_s:.1f} s "
-          f"(three processes, in parallel), moodbot {moodbot_start_s:.1f} s; moodbot built and "
-          f"trained in {moodbot_train_s:.0f} s")
+    print(
+        f"Start-up until the HTTP server answers (model loaded): Leerwijzer {project_start_s:.1f} s "
+        f"(three processes, in parallel), moodbot {moodbot_start_s:.1f} s; moodbot built and "
+        f"trained in {moodbot_train_s:.0f} s"
+    )
     print(f"machine: {os.cpu_count()} CPUs, load average (1 min) at the end: {result['load_average_1m']:.1f}")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))

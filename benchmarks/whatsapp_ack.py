@@ -14,6 +14,7 @@ message, none for the duplicates. Meta expects the 200 within a few seconds.
 
     .venv/bin/python benchmarks/whatsapp_ack.py [--messages 200] [--concurrency 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,27 +51,48 @@ def free_port() -> int:
 
 
 def delivery(user: str, text: str) -> bytes:
-    return json.dumps({"object": "whatsapp_business_account", "entry": [{
-        "id": "102290129340398", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "31850001234", "phone_number_id": PHONE_NUMBER_ID},
-            "contacts": [{"profile": {"name": "Bench"}, "wa_id": user}],
-            "messages": [{"from": user, "id": "wamid.BENCH" + secrets.token_urlsafe(24),
-                          "timestamp": str(int(time.time())), "type": "text",
-                          "text": {"body": text}}]}}]}]}).encode()
+    return json.dumps(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "102290129340398",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {"display_phone_number": "31850001234", "phone_number_id": PHONE_NUMBER_ID},
+                                "contacts": [{"profile": {"name": "Bench"}, "wa_id": user}],
+                                "messages": [
+                                    {
+                                        "from": user,
+                                        "id": "wamid.BENCH" + secrets.token_urlsafe(24),
+                                        "timestamp": str(int(time.time())),
+                                        "type": "text",
+                                        "text": {"body": text},
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
 
 
 def figures(name: str, seconds: List[float]) -> str:
     ms = sorted(s * 1000 for s in seconds)
     p95 = ms[max(0, int(len(ms) * 0.95) - 1)]
-    return (f"{name:<12} n={len(ms):<4} p50 {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms"
-            f"   max {ms[-1]:7.1f} ms")
+    return f"{name:<12} n={len(ms):<4} p50 {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   max {ms[-1]:7.1f} ms"
 
 
 async def post(session, url: str, raw: bytes) -> float:
     started = time.perf_counter()
-    async with session.post(url, data=raw, headers={
-            "Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, raw)}) as r:
+    async with session.post(
+        url, data=raw, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, raw)}
+    ) as r:
         await r.read()
         if r.status != 200:
             raise RuntimeError(f"webhook answered {r.status}")
@@ -91,16 +113,22 @@ async def main(args) -> None:
     await graph.start()
     workdir = tempfile.mkdtemp(prefix="wa-bench-")
     port = free_port()
-    env = {**os.environ, "GATEWAY_PORT": str(port), "GATEWAY_HOST": "127.0.0.1",
-           "DATABASE_URL": args.database_url or f"sqlite:///{workdir}/bench.db",
-           "RASA_URL": args.rasa_url or f"http://127.0.0.1:{free_port()}",
-           "GATEWAY_RATE_CONVERSATION": "100000/60",
-           "WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": "bench",
-           "WHATSAPP_ACCESS_TOKEN": TOKEN, "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-           "WHATSAPP_TENANT": "twente", "WHATSAPP_GRAPH_URL": graph.url}
+    env = {
+        **os.environ,
+        "GATEWAY_PORT": str(port),
+        "GATEWAY_HOST": "127.0.0.1",
+        "DATABASE_URL": args.database_url or f"sqlite:///{workdir}/bench.db",
+        "RASA_URL": args.rasa_url or f"http://127.0.0.1:{free_port()}",
+        "GATEWAY_RATE_CONVERSATION": "100000/60",
+        "WHATSAPP_APP_SECRET": SECRET,
+        "WHATSAPP_VERIFY_TOKEN": "bench",
+        "WHATSAPP_ACCESS_TOKEN": TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "WHATSAPP_TENANT": "twente",
+        "WHATSAPP_GRAPH_URL": graph.url,
+    }
     log = open(Path(workdir) / "gateway.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/webhooks/whatsapp"
     users = [f"3161{n:07d}" for n in range(args.users)]
     try:
@@ -117,14 +145,14 @@ async def main(args) -> None:
 
             bodies = [delivery(users[n % len(users)], f"vraag {n}") for n in range(args.messages)]
             sequential = [await post(session, url, raw) for raw in bodies]
-            answered = await wait_for(
-                lambda: len(graph.delivered()) >= 1 + args.messages, 120)
+            answered = await wait_for(lambda: len(graph.delivered()) >= 1 + args.messages, 120)
 
             burst = [delivery(users[n % len(users)], f"tegelijk {n}") for n in range(args.messages)]
             concurrent: List[float] = []
             for start in range(0, len(burst), args.concurrency):
                 concurrent += await asyncio.gather(
-                    *(post(session, url, raw) for raw in burst[start:start + args.concurrency]))
+                    *(post(session, url, raw) for raw in burst[start : start + args.concurrency])
+                )
             await wait_for(lambda: len(graph.delivered()) >= 1 + 2 * args.messages, 120)
 
             duplicates = [await post(session, url, raw) for raw in bodies]
@@ -135,16 +163,22 @@ async def main(args) -> None:
         process.wait(timeout=15)
         await graph.close()
 
-    print(f"WhatsApp webhook acknowledgement ({args.messages} deliveries, {args.users} users, "
-          f"{'PostgreSQL' if (args.database_url or '').startswith('postgres') else 'SQLite'}, "
-          f"Rasa {'at ' + args.rasa_url if args.rasa_url else 'down'})")
+    print(
+        f"WhatsApp webhook acknowledgement ({args.messages} deliveries, {args.users} users, "
+        f"{'PostgreSQL' if (args.database_url or '').startswith('postgres') else 'SQLite'}, "
+        f"Rasa {'at ' + args.rasa_url if args.rasa_url else 'down'})"
+    )
     print(figures("sequential", sequential))
     print(figures(f"concurrent{args.concurrency}", concurrent))
     print(figures("duplicates", duplicates))
-    print(f"all {args.messages} sequential answers at the fake Graph API "
-          f"{answered * 1000:.0f} ms after the last acknowledgement")
-    print(f"answers: {answers} for {2 * args.messages} messages and {args.messages} duplicates "
-          f"({'OK' if answers == 2 * args.messages else 'WRONG'})")
+    print(
+        f"all {args.messages} sequential answers at the fake Graph API "
+        f"{answered * 1000:.0f} ms after the last acknowledgement"
+    )
+    print(
+        f"answers: {answers} for {2 * args.messages} messages and {args.messages} duplicates "
+        f"({'OK' if answers == 2 * args.messages else 'WRONG'})"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ and the bytes transferred for widget.js, widget.css and the API calls.
 
     .venv/bin/python benchmarks/widget_first_message.py [--runs 10] [--rasa-url URL]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,16 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -36,11 +45,17 @@ def free_port() -> int:
 
 def start_gateway(rasa_url: str, workdir: str):
     port = free_port()
-    env = {**os.environ, "GATEWAY_PORT": str(port), "RASA_URL": rasa_url,
-           "DATABASE_URL": f"sqlite:///{workdir}/bench.db",
-           "GATEWAY_RATE_NEW_CONVERSATIONS": "1000/60", "GATEWAY_RATE_CLIENT": "1000/60"}
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "GATEWAY_PORT": str(port),
+        "RASA_URL": rasa_url,
+        "DATABASE_URL": f"sqlite:///{workdir}/bench.db",
+        "GATEWAY_RATE_NEW_CONVERSATIONS": "1000/60",
+        "GATEWAY_RATE_CLIENT": "1000/60",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://localhost:{port}"
     for _ in range(100):
         try:
@@ -55,8 +70,10 @@ def start_gateway(rasa_url: str, workdir: str):
 def summary(name: str, values: list) -> str:
     values = sorted(values)
     p90 = values[min(len(values) - 1, int(round(0.9 * (len(values) - 1))))]
-    return (f"{name:<7} median {statistics.median(values):7.0f} ms   p90 {p90:7.0f} ms   "
-            f"min {values[0]:6.0f} ms   max {values[-1]:6.0f} ms")
+    return (
+        f"{name:<7} median {statistics.median(values):7.0f} ms   p90 {p90:7.0f} ms   "
+        f"min {values[0]:6.0f} ms   max {values[-1]:6.0f} ms"
+    )
 
 
 def main() -> int:
@@ -64,8 +81,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--tenant", default="brabant")
     parser.add_argument("--gateway-url", help="use a running gateway instead of starting one")
-    parser.add_argument("--rasa-url", default=f"http://127.0.0.1:{free_port()}",
-                        help="Rasa for the started gateway (default: none, i.e. Rasa down)")
+    parser.add_argument(
+        "--rasa-url",
+        default=f"http://127.0.0.1:{free_port()}",
+        help="Rasa for the started gateway (default: none, i.e. Rasa down)",
+    )
     parser.add_argument("--message", default="Hallo, ik zoek een opleiding")
     args = parser.parse_args()
 
@@ -81,8 +101,12 @@ def main() -> int:
                 context = browser.new_context()
                 page = context.new_page()
                 sizes = []
-                page.on("requestfinished", lambda r, sizes=sizes: sizes.append(
-                    (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
+                page.on(
+                    "requestfinished",
+                    lambda r, sizes=sizes: sizes.append(
+                        (r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])
+                    ),
+                )
                 t0 = time.perf_counter()
                 page.goto(f"{url}/demo/{args.tenant}")
                 page.locator(".lw-launcher").wait_for()
@@ -100,8 +124,7 @@ def main() -> int:
                 ready.append(1000 * (t1 - t0))
                 first.append(1000 * (t2 - t1))
                 reply.append(1000 * (t4 - t3))
-                transferred.append(sum(size for u, size in sizes
-                                       if "/widget." in u or "/api/v1/" in u))
+                transferred.append(sum(size for u, size in sizes if "/widget." in u or "/api/v1/" in u))
                 context.close()
             browser.close()
     finally:
@@ -112,8 +135,10 @@ def main() -> int:
     print(summary("ready", ready))
     print(summary("first", first))
     print(summary("reply", reply))
-    print(f"widget + API bytes transferred per first visit: median {statistics.median(transferred):,.0f} B "
-          f"(widget.js, widget.css, tenant settings, new conversation; headers included)")
+    print(
+        f"widget + API bytes transferred per first visit: median {statistics.median(transferred):,.0f} B "
+        f"(widget.js, widget.css, tenant settings, new conversation; headers included)"
+    )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 Run it with `python -m bot` (GATEWAY_PORT, default 8000; see bot/config.py for the rest).
 """
+
 from __future__ import annotations
 
 import logging
@@ -58,8 +59,7 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
         await rasa.session.close()
 
     # Several gateways share live events through Redis; one gateway keeps them in-process.
-    hub = (RedisHub(config.hub_redis_url, config.hub_channel_prefix) if config.hub_redis_url
-           else Hub())
+    hub = RedisHub(config.hub_redis_url, config.hub_channel_prefix) if config.hub_redis_url else Hub()
     conversations = Conversations(store, hub, rasa, config.tenants, config.rasa_startup_seconds)
     app.cleanup_ctx.extend([database, rasa_session, hub.lifecycle, conversations.lifecycle])
     app.on_response_prepare.append(security_headers)
@@ -85,8 +85,9 @@ async def database_answers(request: web.Request) -> bool:
 
 async def healthz(request: web.Request) -> web.Response:
     database = await database_answers(request)
-    return web.json_response({"status": "ok" if database else "degraded", "database": database},
-                             status=200 if database else 503)
+    return web.json_response(
+        {"status": "ok" if database else "degraded", "database": database}, status=200 if database else 503
+    )
 
 
 async def readyz(request: web.Request) -> web.Response:
@@ -95,19 +96,19 @@ async def readyz(request: web.Request) -> web.Response:
     database = await database_answers(request)
     rasa = await request.config_dict[RASA].check_ready()
     ready = database and rasa
-    return web.json_response({"status": "ready" if ready else "not ready", "database": database,
-                              "rasa": rasa}, status=200 if ready else 503)
+    return web.json_response(
+        {"status": "ready" if ready else "not ready", "database": database, "rasa": rasa}, status=200 if ready else 503
+    )
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, stream=sys.stdout,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     config = GatewayConfig.from_env()
 
     def announce(_message: str) -> None:
-        print(f"Leerwijzer gateway: http://localhost:{config.port}/ "
-              f"(Rasa at {config.rasa_url})", flush=True)
+        print(f"Leerwijzer gateway: http://localhost:{config.port}/ (Rasa at {config.rasa_url})", flush=True)
 
-    web.run_app(create_app(config), host=config.host, port=config.port, print=announce,
-                shutdown_timeout=config.rasa_timeout + 5)  # answers on their way are stored
+    web.run_app(
+        create_app(config), host=config.host, port=config.port, print=announce, shutdown_timeout=config.rasa_timeout + 5
+    )  # answers on their way are stored

@@ -5,6 +5,7 @@
 calls the chooser with the conversation's last reply in the transaction that stores the user's
 message, so the lookup costs no extra database round trip.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -39,8 +40,11 @@ def typed_choice(text: str, reply: Optional[Message]) -> Optional[str]:
     typed = normalise(text)
     if reply is None or not typed:
         return None
-    payloads = {button["payload"] for button in reply.buttons
-                if normalise(button.get("title", "")) == typed and button.get("payload")}
+    payloads = {
+        button["payload"]
+        for button in reply.buttons
+        if normalise(button.get("title", "")) == typed and button.get("payload")
+    }
     return payloads.pop() if len(payloads) == 1 else None
 
 

@@ -1,4 +1,5 @@
 """Gateway configuration: environment variables (bot/settings.py) plus the tenants in tenants.yml."""
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ Hooks for the handoff work: `mode` is stored per conversation; while it is not "
 messages go to `advisor_relay` instead of Rasa, and bot requests such as
 json_message {"type": "handoff"} go to `bot_request_handlers[type]`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,7 @@ BOT_SILENT_TEXT = (
 )
 # Rasa is still loading its model (the first minutes after a start): the message is kept and
 # answered once Rasa is ready.
-STARTING_TEXT = ("Ik ben net opgestart en lees nog even in. Je bericht is bewaard; ik antwoord "
-                 "zo.")
+STARTING_TEXT = "Ik ben net opgestart en lees nog even in. Je bericht is bewaard; ik antwoord zo."
 READY_POLL_SECONDS = 1.0  # how often the gateway asks Rasa "ready?" while messages wait
 ADVISOR_BUTTON = {"title": "Met een adviseur praten", "payload": "/request_human"}
 
@@ -52,14 +52,14 @@ class OutputChannel(Protocol):
 # Both may return the messages they delivered to the user (or None).
 BotRequestHandler = Callable[[Conversation, BotRequest], Awaitable[Optional[List[Message]]]]
 # Gets the bot's answer as well and delivers it only once it did its work (or says it failed).
-ConfirmedRequestHandler = Callable[[Conversation, BotRequest, List[Outgoing]],
-                                   Awaitable[List[Message]]]
+ConfirmedRequestHandler = Callable[[Conversation, BotRequest, List[Outgoing]], Awaitable[List[Message]]]
 AdvisorRelay = Callable[[Conversation, Message], Awaitable[Optional[List[Message]]]]
 
 
 class Conversations:
-    def __init__(self, store: Store, hub: Hub, rasa: RasaClient, tenants: Dict[str, Tenant],
-                 startup_seconds: float = 0.0):
+    def __init__(
+        self, store: Store, hub: Hub, rasa: RasaClient, tenants: Dict[str, Tenant], startup_seconds: float = 0.0
+    ):
         self.store = store
         self.hub = hub
         self.rasa = rasa
@@ -97,23 +97,21 @@ class Conversations:
             self._locks[conversation_id] = lock
         return lock
 
-    async def start(self, tenant: Tenant, channel: str,
-                    external_id: Optional[str] = None) -> Conversation:
+    async def start(self, tenant: Tenant, channel: str, external_id: Optional[str] = None) -> Conversation:
         """A new conversation, opened with the tenant's welcome message."""
         conversation = await self.store.create_conversation(tenant.name, channel, external_id)
-        await self.deliver_to_user(
-            conversation, Outgoing(text=tenant.welcome, buttons=list(tenant.welcome_buttons)))
+        await self.deliver_to_user(conversation, Outgoing(text=tenant.welcome, buttons=list(tenant.welcome_buttons)))
         return conversation
 
-    async def receive(self, conversation: Conversation, text: str,
-                      payload: Optional[str] = None) -> List[Message]:
+    async def receive(self, conversation: Conversation, text: str, payload: Optional[str] = None) -> List[Message]:
         """Store what the user said (text as shown; payload of a clicked button if any) and
         return the answers delivered to the user. Typing the title of a button of the last
         reply is clicking it (bot/choices.py): its payload goes on, the typed text is stored."""
         lock = self.lock(conversation.id)
         async with lock:
             said, current = await self.store.add_user_message(
-                conversation.id, text, payload, None if payload else choices.chooser(text))
+                conversation.id, text, payload, None if payload else choices.chooser(text)
+            )
             payload = payload or said.payload
             current = current or conversation
             await self.hub.publish(conversation.id, {"type": "message", "message": said.to_api()})
@@ -129,11 +127,14 @@ class Conversations:
         handoff = self.bot_request_handlers.get("handoff")
         if conversation.id in self._bot_failed and text == ADVISOR_BUTTON["payload"] and handoff:
             self._bot_failed.discard(conversation.id)
-            return list(await handoff(conversation, BotRequest("handoff", {
-                "type": "handoff", "reason": "bot_storing", "profile": {}})) or [])
+            return list(
+                await handoff(
+                    conversation, BotRequest("handoff", {"type": "handoff", "reason": "bot_storing", "profile": {}})
+                )
+                or []
+            )
         # Rasa still loading its model? Asked only until its first yes: no cost per turn after.
-        if (not self.rasa.ready and time.monotonic() < self.starting_until
-                and not await self.rasa.check_ready()):
+        if not self.rasa.ready and time.monotonic() < self.starting_until and not await self.rasa.check_ready():
             return await self._keep(conversation, text)
         delivered = []
         if self.rasa.ready and conversation.id in self._kept:  # what was said before, first
@@ -163,8 +164,7 @@ class Conversations:
                     else:
                         await self._answer_kept(conversation)
             except Exception:  # one conversation's failure does not keep the others waiting
-                log.exception("could not answer the kept messages of conversation %s",
-                              conversation_id)
+                log.exception("could not answer the kept messages of conversation %s", conversation_id)
 
     async def _answer_kept(self, conversation: Conversation) -> List[Message]:
         """Answer the messages kept at start-up (callers hold the conversation's turn)."""
@@ -172,8 +172,7 @@ class Conversations:
         if not texts or conversation.mode != "bot":
             return []
         if not self.rasa.ready:  # the start-up time is over and Rasa never answered
-            return await self.deliver_all(conversation, [Outgoing(sender="system",
-                                                                  text=RASA_DOWN_TEXT)])
+            return await self.deliver_all(conversation, [Outgoing(sender="system", text=RASA_DOWN_TEXT)])
         delivered: List[Message] = []
         for text in texts:
             delivered.extend(await self._ask_rasa(conversation, text))
@@ -185,18 +184,16 @@ class Conversations:
             try:
                 # Rasa (and its tracker store) gets the text with identifiers masked.
                 responses = await self.rasa.send(
-                    conversation.id, mask(text),
-                    {"tenant": conversation.tenant, "channel": conversation.channel})
+                    conversation.id, mask(text), {"tenant": conversation.tenant, "channel": conversation.channel}
+                )
                 outgoing, requests = from_rasa(responses)
                 self._bot_failed.discard(conversation.id)
                 if not outgoing and not requests:
-                    log.warning("Rasa gave no answer in conversation %s (did an action fail?)",
-                                conversation.id)
+                    log.warning("Rasa gave no answer in conversation %s (did an action fail?)", conversation.id)
                     if len(self._bot_failed) > 10_000:  # in memory only; a long outage
                         self._bot_failed.clear()
                     self._bot_failed.add(conversation.id)
-                    outgoing = [Outgoing(sender="system", text=BOT_SILENT_TEXT,
-                                         buttons=[dict(ADVISOR_BUTTON)])]
+                    outgoing = [Outgoing(sender="system", text=BOT_SILENT_TEXT, buttons=[dict(ADVISOR_BUTTON)])]
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable for a %s message: %s", conversation.channel, error)
                 outgoing, requests = [Outgoing(sender="system", text=RASA_DOWN_TEXT)], []
@@ -204,7 +201,8 @@ class Conversations:
             if confirmed:
                 requests.remove(confirmed[0])
                 delivered = await self.confirmed_request_handlers[confirmed[0].type](
-                    conversation, confirmed[0], outgoing)
+                    conversation, confirmed[0], outgoing
+                )
             else:
                 delivered = await self.deliver_all(conversation, outgoing)
         finally:  # typing stops after the answers arrived, so the indicator does not flicker
@@ -223,13 +221,12 @@ class Conversations:
         channel when that channel is not a live socket."""
         return (await self.deliver_all(conversation, [outgoing]))[0]
 
-    async def deliver_all(self, conversation: Conversation,
-                          outgoing: List[Outgoing]) -> List[Message]:
+    async def deliver_all(self, conversation: Conversation, outgoing: List[Outgoing]) -> List[Message]:
         """deliver_to_user for several messages in order (a bot turn's answers), stored in
         one transaction."""
-        stored = await self.store.add_messages(conversation.id, [
-            dict(sender=m.sender, text=m.text, buttons=m.buttons, cards=m.cards)
-            for m in outgoing])
+        stored = await self.store.add_messages(
+            conversation.id, [dict(sender=m.sender, text=m.text, buttons=m.buttons, cards=m.cards) for m in outgoing]
+        )
         output = self.outputs.get(conversation.channel)
         for message in stored:
             await self.hub.publish(conversation.id, {"type": "message", "message": message.to_api()})

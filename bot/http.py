@@ -3,6 +3,7 @@ problem by one middleware, bot/security.py), JSON in and out, the origin check, 
 web conversation a URL names. The API, the widget's websocket, the advisor console and the
 privacy routes all use these; nothing here depends on them.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,15 @@ UNKNOWN_TENANT_TEXT = "Deze chat is niet goed ingesteld. Probeer het later nog e
 class Refused(Exception):
     """A user's request the gateway will not carry out; `message` is Dutch for the user."""
 
-    def __init__(self, status: int, code: str, message: str, detail: str = "",
-                 retry_after: Optional[int] = None, problems: Optional[list] = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        detail: str = "",
+        retry_after: Optional[int] = None,
+        problems: Optional[list] = None,
+    ):
         super().__init__(detail or code)
         self.status = status
         self.code = code
@@ -63,21 +71,28 @@ def origin_allowed(request: web.Request, tenant: Tenant) -> bool:
 
 def check_origin(request: web.Request, tenant: Tenant) -> None:
     if not origin_allowed(request, tenant):
-        raise Refused(403, "origin_not_allowed",
-                      "Deze chat hoort bij een andere website en werkt hier niet.",
-                      f"origin {request.headers.get('Origin')} is not allowed for tenant {tenant.name}")
+        raise Refused(
+            403,
+            "origin_not_allowed",
+            "Deze chat hoort bij een andere website en werkt hier niet.",
+            f"origin {request.headers.get('Origin')} is not allowed for tenant {tenant.name}",
+        )
 
 
 async def read_json(request: web.Request) -> Any:
     if request.content_type != "application/json":
-        raise Refused(415, "unsupported_media_type", INVALID_TEXT,
-                      "send a JSON body with Content-Type: application/json")
+        raise Refused(
+            415, "unsupported_media_type", INVALID_TEXT, "send a JSON body with Content-Type: application/json"
+        )
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge as error:
-        raise Refused(413, "body_too_large",
-                      "Je bericht is te lang. Kun je het korter zeggen, of in twee berichten?",
-                      f"request body is larger than {request.config_dict[CONFIG].max_body_bytes} bytes") from error
+        raise Refused(
+            413,
+            "body_too_large",
+            "Je bericht is te lang. Kun je het korter zeggen, of in twee berichten?",
+            f"request body is larger than {request.config_dict[CONFIG].max_body_bytes} bytes",
+        ) from error
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[...
@@ -93,7 +108,8 @@ async def find_conversation(request: web.Request) -> Conversation:
         raise Refused(404, "conversation_not_found", NOT_FOUND_TEXT, "no such conversation")
     tenant = request.config_dict[CONFIG].tenants.get(conversation.tenant)
     if tenant is None:
-        raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
-                      f"tenant {conversation.tenant} is no longer configured")
+        raise Refused(
+            404, "unknown_tenant", UNKNOWN_TENANT_TEXT, f"tenant {conversation.tenant} is no longer configured"
+        )
     check_origin(request, tenant)
     return conversation

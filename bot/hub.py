@@ -4,6 +4,7 @@ In-process fan-out to the user's open websockets (several tabs) and the advisor 
 (keys "advisors:<tenant>"). bot/redis_hub.py is the same interface over Redis pub/sub, so
 several gateway instances share conversations (HUB_REDIS_URL; README "Scale-out").
 """
+
 from __future__ import annotations
 
 import asyncio

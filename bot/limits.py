@@ -5,6 +5,7 @@ Each refusal carries a short Dutch sentence the channel can show the user as is.
 Rates and sockets are counted in this process: with several gateway instances each one
 applies the limits to what reaches it.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,7 +25,7 @@ def dutch_number(n: int) -> str:
 
 
 def dutch_wait(seconds: int) -> str:
-    """"45 seconden", "1 minuut", "40 minuten": how long to wait, in words a user reads easily."""
+    """ "45 seconden", "1 minuut", "40 minuten": how long to wait, in words a user reads easily."""
     if seconds < 120:
         return f"{seconds} seconden"
     minutes = math.ceil(seconds / 60)
@@ -35,21 +36,23 @@ def clean_user_text(text: str, max_chars: int) -> str:
     """Normalise what a user typed; refuse empty or too long text."""
     text = unicodedata.normalize("NFC", text)
     # Control characters and lone surrogates can't be shown or stored; newlines stay.
-    text = "".join(
-        ch for ch in text
-        if ch in KEEP_CONTROL or unicodedata.category(ch) not in ("Cc", "Cs")
-    ).strip()
+    text = "".join(ch for ch in text if ch in KEEP_CONTROL or unicodedata.category(ch) not in ("Cc", "Cs")).strip()
     if not text:
-        raise Refused(422, "empty_message",
-                      "Je bericht is leeg. Typ je vraag en verstuur die opnieuw.",
-                      "text is empty after removing whitespace and control characters")
+        raise Refused(
+            422,
+            "empty_message",
+            "Je bericht is leeg. Typ je vraag en verstuur die opnieuw.",
+            "text is empty after removing whitespace and control characters",
+        )
     if len(text) > max_chars:
         raise Refused(
-            413, "message_too_long",
+            413,
+            "message_too_long",
             f"Je bericht is te lang ({dutch_number(len(text))} tekens). Er passen maximaal "
             f"{dutch_number(max_chars)} tekens in één bericht. Kun je het korter zeggen, of in "
             "twee berichten?",
-            f"text has {len(text)} characters; the maximum is {max_chars}")
+            f"text has {len(text)} characters; the maximum is {max_chars}",
+        )
     return text
 
 
@@ -133,18 +136,22 @@ class FailureBackoff:
 
 def too_fast(retry_after: int) -> Refused:
     return Refused(
-        429, "rate_limited",
-        f"Je stuurt veel berichten kort na elkaar. Wacht {retry_after} seconden en probeer het "
-        "dan opnieuw.",
-        f"too many requests; retry after {retry_after} s", retry_after=retry_after)
+        429,
+        "rate_limited",
+        f"Je stuurt veel berichten kort na elkaar. Wacht {retry_after} seconden en probeer het dan opnieuw.",
+        f"too many requests; retry after {retry_after} s",
+        retry_after=retry_after,
+    )
 
 
 def reading_too_fast(retry_after: int) -> Refused:
     return Refused(
-        429, "rate_limited",
-        f"Dit gesprek wordt te vaak opgehaald. Wacht {retry_after} seconden en probeer het dan "
-        "opnieuw.",
-        f"too many reads; retry after {retry_after} s", retry_after=retry_after)
+        429,
+        "rate_limited",
+        f"Dit gesprek wordt te vaak opgehaald. Wacht {retry_after} seconden en probeer het dan opnieuw.",
+        f"too many reads; retry after {retry_after} s",
+        retry_after=retry_after,
+    )
 
 
 class OpenLimit:
@@ -170,12 +177,17 @@ class OpenLimit:
 def too_many_sockets(per_conversation: bool) -> Refused:
     if per_conversation:
         return Refused(
-            429, "too_many_connections",
-            "Dit gesprek is al open in te veel vensters of tabbladen. Sluit er een paar en "
-            "probeer het dan opnieuw.",
-            "too many open websockets for this conversation", retry_after=30)
+            429,
+            "too_many_connections",
+            "Dit gesprek is al open in te veel vensters of tabbladen. Sluit er een paar en probeer het dan opnieuw.",
+            "too many open websockets for this conversation",
+            retry_after=30,
+        )
     return Refused(
-        429, "too_many_connections",
+        429,
+        "too_many_connections",
         "Er zijn vanaf jouw internetverbinding te veel gesprekken tegelijk open. Sluit een "
         "paar vensters en probeer het later opnieuw.",
-        "too many open websockets from this client address", retry_after=30)
+        "too many open websockets from this client address",
+        retry_after=30,
+    )

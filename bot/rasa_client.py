@@ -1,4 +1,5 @@
 """Talks to the Rasa server's REST channel (localhost only)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,7 @@ class RasaClient:
             return False
         started = time.perf_counter()
         try:
-            async with self.session.get(self.status_url, params=self.status_params,
-                                        timeout=READY_TIMEOUT) as resp:
+            async with self.session.get(self.status_url, params=self.status_params, timeout=READY_TIMEOUT) as resp:
                 self.ready = resp.status == 200
         except (aiohttp.ClientError, asyncio.TimeoutError):
             return False  # not listening yet: Rasa binds its port after loading the model

@@ -14,6 +14,7 @@ Redis going away: publishing falls back to this gateway's own watchers (logged),
 listener reconnects with back-off. Events of other gateways in that gap are not pushed live;
 they are in the database, and clients see them in the history when they reconnect.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,13 @@ MAX_BACKOFF_SECONDS = 10.0
 
 
 class RedisHub(Hub):
-    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, name: str = "leerwijzer-hub",
-                 first_connect_seconds: float = FIRST_CONNECT_SECONDS) -> None:
+    def __init__(
+        self,
+        url: str,
+        prefix: str = DEFAULT_PREFIX,
+        name: str = "leerwijzer-hub",
+        first_connect_seconds: float = FIRST_CONNECT_SECONDS,
+    ) -> None:
         super().__init__()
         self.url = url
         self.prefix = prefix
@@ -55,15 +61,19 @@ class RedisHub(Hub):
         # socket_timeout: a hanging Redis must not hold a user's answer for long. One retry
         # on a broken connection: after a Redis restart the pooled connections are stale.
         self._redis = redis.Redis.from_url(
-            self.url, client_name=self.name, socket_connect_timeout=2, socket_timeout=2,
-            health_check_interval=15, retry=Retry(NoBackoff(), 1),
-            retry_on_error=[RedisConnectionError])
+            self.url,
+            client_name=self.name,
+            socket_connect_timeout=2,
+            socket_timeout=2,
+            health_check_interval=15,
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
+        )
         listener = asyncio.get_running_loop().create_task(self._listen())
         try:
             await asyncio.wait_for(self._listening.wait(), self.first_connect_seconds)
         except asyncio.TimeoutError:
-            log.warning("event hub: Redis not reachable yet; events stay on this gateway "
-                        "until it is")
+            log.warning("event hub: Redis not reachable yet; events stay on this gateway until it is")
         yield
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
@@ -72,12 +82,13 @@ class RedisHub(Hub):
     async def publish(self, conversation_id: str, event: dict) -> None:
         published = False
         try:
-            await self._redis.publish(self.prefix + conversation_id,
-                                      json.dumps(event, ensure_ascii=False))
+            await self._redis.publish(self.prefix + conversation_id, json.dumps(event, ensure_ascii=False))
             published = True
         except (RedisError, OSError) as error:
-            log.warning("event hub: publishing to Redis failed (%s); only this gateway's "
-                        "watchers get the event", type(error).__name__)
+            log.warning(
+                "event hub: publishing to Redis failed (%s); only this gateway's watchers get the event",
+                type(error).__name__,
+            )
         # Our own watchers hear the event back through the subscription; without one (Redis
         # was away) they get it directly.
         if not (published and self.listening):
@@ -105,8 +116,7 @@ class RedisHub(Hub):
                 raise
             except (RedisError, OSError) as error:
                 if self.listening:
-                    log.warning("event hub: lost Redis (%s); reconnecting",
-                                type(error).__name__)
+                    log.warning("event hub: lost Redis (%s); reconnecting", type(error).__name__)
                 self._listening.clear()
             finally:
                 self._listening.clear()
@@ -118,7 +128,7 @@ class RedisHub(Hub):
             backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
     def _on_message(self, channel: bytes, data: bytes) -> None:
-        key = channel.decode("utf-8")[len(self.prefix):]
+        key = channel.decode("utf-8")[len(self.prefix) :]
         if not self.watchers(key):
             return  # nobody here watches this conversation (most events, with many gateways)
         try:

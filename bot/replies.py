@@ -7,6 +7,7 @@ show the same modules); json_message
 {"type": "handoff", ...} asks the gateway to hand the conversation to an advisor.
 Only known fields pass, as plain strings, so channels never render unexpected data.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,20 @@ from typing import List, Optional, Tuple
 
 log = logging.getLogger(__name__)
 
-CARD_TEXT_FIELDS = ("module_id", "title", "provider", "level", "format", "location", "duration",
-                    "study_load", "price", "next_start", "why", "url")
+CARD_TEXT_FIELDS = (
+    "module_id",
+    "title",
+    "provider",
+    "level",
+    "format",
+    "location",
+    "duration",
+    "study_load",
+    "price",
+    "next_start",
+    "why",
+    "url",
+)
 
 
 @dataclass
@@ -68,12 +81,16 @@ def from_rasa(responses: List[dict]) -> Tuple[List[Outgoing], List[BotRequest]]:
                 cards = [c for c in map(clean_card, custom.get("cards") or []) if c]
                 text = custom.get("text") if isinstance(custom.get("text"), str) else None
                 replaces = custom.get("replaces_text")
-                if (cards and outgoing and isinstance(replaces, str)
-                        and outgoing[-1].text == replaces and not outgoing[-1].buttons):
+                if (
+                    cards
+                    and outgoing
+                    and isinstance(replaces, str)
+                    and outgoing[-1].text == replaces
+                    and not outgoing[-1].buttons
+                ):
                     outgoing.pop()  # the plain-text list of these cards: shown once, as cards
                 if cards or text:
-                    outgoing.append(Outgoing(text=text, cards=cards,
-                                             buttons=clean_buttons(custom.get("buttons"))))
+                    outgoing.append(Outgoing(text=text, cards=cards, buttons=clean_buttons(custom.get("buttons"))))
             elif kind:
                 requests.append(BotRequest(type=str(kind), data=custom))
             continue

@@ -1,4 +1,5 @@
 """Request validation against the schemas in openapi.yaml (one source for docs and checks)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -21,8 +22,7 @@ def openapi() -> dict:
 @lru_cache(maxsize=None)
 def validator(name: str) -> Draft202012Validator:
     document = openapi()
-    return Draft202012Validator({"$ref": f"#/components/schemas/{name}"},
-                                resolver=RefResolver.from_schema(document))
+    return Draft202012Validator({"$ref": f"#/components/schemas/{name}"}, resolver=RefResolver.from_schema(document))
 
 
 def validate(name: str, data: Any) -> dict:
@@ -31,10 +31,13 @@ def validate(name: str, data: Any) -> dict:
     if not errors:
         return data
     problems = [
-        {"field": "/".join(str(p) for p in error.absolute_path) or "(body)",
-         "problem": error.message}
+        {"field": "/".join(str(p) for p in error.absolute_path) or "(body)", "problem": error.message}
         for error in errors
     ]
-    raise Refused(422, "invalid_request", INVALID_TEXT,
-                  "; ".join(f"{p['field']}: {p['problem']}" for p in problems),
-                  problems=problems)
+    raise Refused(
+        422,
+        "invalid_request",
+        INVALID_TEXT,
+        "; ".join(f"{p['field']}: {p['problem']}" for p in problems),
+        problems=problems,
+    )

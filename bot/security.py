@@ -1,4 +1,5 @@
 """Cross-cutting HTTP safety: JSON errors, security headers, CORS and origin checks, client address."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -14,14 +15,15 @@ from bot.http import CONFIG, Refused, own_origin
 log = logging.getLogger(__name__)
 
 
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-            "form-action 'self'; frame-ancestors {ancestors}")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
+)
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 HSTS = "max-age=31536000"
 SERVER_ERROR_TEXT = "Er ging bij ons iets mis. Probeer het zo nog eens."
-DATABASE_DOWN_TEXT = ("Je bericht kon nu niet worden bewaard door een storing. Probeer het over "
-                      "een minuut nog eens.")
+DATABASE_DOWN_TEXT = "Je bericht kon nu niet worden bewaard door een storing. Probeer het over een minuut nog eens."
 
 
 def error_response(refusal: Refused) -> web.Response:
@@ -44,25 +46,35 @@ async def api_errors(request: web.Request, handler):
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        return error_response(Refused(error.status, error.reason.lower().replace(" ", "_"),
-                                      "Dit adres of verzoek kennen we niet.",
-                                      f"{error.status} {error.reason}: {request.method} {request.path}"))
+        return error_response(
+            Refused(
+                error.status,
+                error.reason.lower().replace(" ", "_"),
+                "Dit adres of verzoek kennen we niet.",
+                f"{error.status} {error.reason}: {request.method} {request.path}",
+            )
+        )
     except (OperationalError, InterfaceError) as error:  # still away after bot/store.py's retries
-        log.error("database unavailable on %s %s: %s", request.method, request.path,
-                  type(error.orig or error).__name__)
-        return error_response(Refused(503, "database_unavailable", DATABASE_DOWN_TEXT,
-                                      "the database is unavailable; try again later",
-                                      retry_after=30))
+        log.error("database unavailable on %s %s: %s", request.method, request.path, type(error.orig or error).__name__)
+        return error_response(
+            Refused(
+                503,
+                "database_unavailable",
+                DATABASE_DOWN_TEXT,
+                "the database is unavailable; try again later",
+                retry_after=30,
+            )
+        )
     except Exception:  # never a stack trace to the user; the log has it
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return error_response(Refused(500, "server_error", SERVER_ERROR_TEXT,
-                                      "unexpected server error; see the gateway log"))
+        return error_response(
+            Refused(500, "server_error", SERVER_ERROR_TEXT, "unexpected server error; see the gateway log")
+        )
 
 
 def _known_origin(request: web.Request, tenants: Iterable[Tenant]) -> Optional[str]:
     origin = request.headers.get("Origin")
-    if origin and (own_origin(request, origin)
-                   or any(origin.rstrip("/") in t.allowed_origins for t in tenants)):
+    if origin and (own_origin(request, origin) or any(origin.rstrip("/") in t.allowed_origins for t in tenants)):
         return origin
     return None
 
@@ -74,15 +86,22 @@ async def cors(request: web.Request, handler):
     origin = _known_origin(request, request.config_dict[CONFIG].tenants.values())
     if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
         if origin is None:
-            return error_response(Refused(403, "origin_not_allowed",
-                                          "Deze chat werkt niet op deze website.",
-                                          f"origin {request.headers.get('Origin')} is not allowed"))
+            return error_response(
+                Refused(
+                    403,
+                    "origin_not_allowed",
+                    "Deze chat werkt niet op deze website.",
+                    f"origin {request.headers.get('Origin')} is not allowed",
+                )
+            )
         response = web.Response(status=204)
-        response.headers.update({
-            "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type",
-            "Access-Control-Max-Age": "600",
-        })
+        response.headers.update(
+            {
+                "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Max-Age": "600",
+            }
+        )
     else:
         response = await handler(request)
     if origin is not None and not response.prepared:

@@ -8,6 +8,7 @@ processes, a dict in tests. A variable that is unset, empty or only spaces gives
 field's default; a value that does not parse is an error at start-up, with its name.
 Settings never read the environment behind the caller's back: only `from_env` does.
 """
+
 from __future__ import annotations
 
 import os
@@ -70,8 +71,11 @@ class EnvSettings(BaseSettings):
             for problem in error.errors():
                 name = problem["loc"][0]
                 where = cls.variable(name) if name in values else name
-                problems.append(f"{where}={values.get(name, '')!r}: {problem['msg']}" if name in values
-                                else f"{where}: {problem['msg']}")
+                problems.append(
+                    f"{where}={values.get(name, '')!r}: {problem['msg']}"
+                    if name in values
+                    else f"{where}: {problem['msg']}"
+                )
             raise ValueError("; ".join(problems)) from None
 
     @classmethod

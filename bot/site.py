@@ -1,4 +1,5 @@
 """Pages and files the gateway serves: demo sites per tenant, privacy note, widget, OpenAPI."""
+
 from __future__ import annotations
 
 import gzip
@@ -62,8 +63,7 @@ async def serve_asset(request: web.Request) -> web.Response:
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         body = asset.gzipped
         headers["Content-Encoding"] = "gzip"
-    return web.Response(body=body, headers=headers, content_type=asset.content_type,
-                        charset="utf-8")
+    return web.Response(body=body, headers=headers, content_type=asset.content_type, charset="utf-8")
 
 
 def render(name: str, **values: str) -> str:
@@ -85,7 +85,9 @@ async def index(request: web.Request) -> web.Response:
     tenants = request.config_dict[CONFIG].tenants.values()
     links = "\n".join(
         f'    <li><a href="/demo/{escape(t.name)}">{escape(t.display_name)}</a> – '
-        f'{escape(t.site.get("tagline", ""))}</li>' for t in tenants)
+        f'{escape(t.site.get("tagline", ""))}</li>'
+        for t in tenants
+    )
     return html_page(render("index.html", links=links, base=escape(_base(request))))
 
 
@@ -96,13 +98,23 @@ async def demo(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="Deze regio kennen we niet.")
     sections = "\n".join(
         f'    <section class="block"><h2>{escape(s["title"])}</h2><p>{escape(s["text"])}</p></section>'
-        for s in tenant.site.get("sections", []))
-    others = ", ".join(f'<a href="/demo/{escape(t.name)}">{escape(t.display_name)}</a>'
-                       for t in tenants.values() if t.name != tenant.name)
+        for s in tenant.site.get("sections", [])
+    )
+    others = ", ".join(
+        f'<a href="/demo/{escape(t.name)}">{escape(t.display_name)}</a>'
+        for t in tenants.values()
+        if t.name != tenant.name
+    )
     page = render(
-        "demo.html", tenant=escape(tenant.name), display_name=escape(tenant.display_name),
-        tagline=escape(tenant.site.get("tagline", "")), intro=escape(tenant.site.get("intro", "")),
-        sections=sections, other_demos=others, base=escape(_base(request)))
+        "demo.html",
+        tenant=escape(tenant.name),
+        display_name=escape(tenant.display_name),
+        tagline=escape(tenant.site.get("tagline", "")),
+        intro=escape(tenant.site.get("intro", "")),
+        sections=sections,
+        other_demos=others,
+        base=escape(_base(request)),
+    )
     return html_page(page, frame_ancestors=tenant.allowed_origins)
 
 

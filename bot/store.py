@@ -4,6 +4,7 @@ The gateway's own tables carry the `gw_` prefix, so they can live in the same da
 as knowledge/. SQLAlchemy is synchronous here; every call runs in a small thread pool so
 the event loop stays free.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,17 @@ from functools import partial
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import (
-    JSON, Column, ForeignKey, Index, Integer, String, Table, Text, bindparam, insert, select,
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    select,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -39,7 +50,8 @@ SENDERS = ("user", "bot", "advisor", "system")
 
 
 conversations = Table(
-    "gw_conversations", metadata,
+    "gw_conversations",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("tenant", String(32), nullable=False),
     Column("channel", String(16), nullable=False),  # web | whatsapp
@@ -51,7 +63,8 @@ conversations = Table(
 )
 
 messages = Table(
-    "gw_messages", metadata,
+    "gw_messages",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("conversation_id", String(64), ForeignKey("gw_conversations.id"), nullable=False),
     Column("sender", String(16), nullable=False),  # see SENDERS
@@ -67,20 +80,22 @@ messages = Table(
 # compiled SQL instead of building and hashing a new statement per call (load bench: a
 # quarter of the gateway's CPU time per turn went into building statements).
 INSERT_MESSAGE = insert(messages)
-TOUCH_CONVERSATION = (update(conversations)
-                      .where(conversations.c.id == bindparam("conversation_id"))
-                      .values(updated_at=bindparam("now")))
+TOUCH_CONVERSATION = (
+    update(conversations).where(conversations.c.id == bindparam("conversation_id")).values(updated_at=bindparam("now"))
+)
 GET_CONVERSATION = select(conversations).where(conversations.c.id == bindparam("conversation_id"))
-LIST_MESSAGES = (select(messages)
-                 .where(messages.c.conversation_id == bindparam("conversation_id"),
-                        messages.c.id > bindparam("after_id"))
-                 .order_by(messages.c.id))
+LIST_MESSAGES = (
+    select(messages)
+    .where(messages.c.conversation_id == bindparam("conversation_id"), messages.c.id > bindparam("after_id"))
+    .order_by(messages.c.id)
+)
 # The newest message that is not the user's: what the user answers (bot/choices.py).
-LAST_REPLY = (select(messages)
-              .where(messages.c.conversation_id == bindparam("conversation_id"),
-                     messages.c.sender != "user")
-              .order_by(messages.c.id.desc())
-              .limit(1))
+LAST_REPLY = (
+    select(messages)
+    .where(messages.c.conversation_id == bindparam("conversation_id"), messages.c.sender != "user")
+    .order_by(messages.c.id.desc())
+    .limit(1)
+)
 
 
 def new_conversation_id() -> str:
@@ -126,8 +141,12 @@ class Message:
 
 def _conversation(row) -> Conversation:
     return Conversation(
-        id=row.id, tenant=row.tenant, channel=row.channel, mode=row.mode,
-        external_id=row.external_id, created_at=row.created_at,
+        id=row.id,
+        tenant=row.tenant,
+        channel=row.channel,
+        mode=row.mode,
+        external_id=row.external_id,
+        created_at=row.created_at,
         updated_at=row.updated_at,
     )
 
@@ -135,14 +154,24 @@ def _conversation(row) -> Conversation:
 def _message(row) -> Message:
     data = row.data or {}
     return Message(
-        id=row.id, conversation_id=row.conversation_id, sender=row.sender, text=row.text,
-        created_at=row.created_at, buttons=data.get("buttons", []),
-        cards=data.get("cards", []), payload=data.get("payload"),
+        id=row.id,
+        conversation_id=row.conversation_id,
+        sender=row.sender,
+        text=row.text,
+        created_at=row.created_at,
+        buttons=data.get("buttons", []),
+        cards=data.get("cards", []),
+        payload=data.get("payload"),
     )
 
 
-def _draft(sender: str, text: Optional[str] = None, buttons: Sequence[dict] = (),
-           cards: Sequence[dict] = (), payload: Optional[str] = None):
+def _draft(
+    sender: str,
+    text: Optional[str] = None,
+    buttons: Sequence[dict] = (),
+    cards: Sequence[dict] = (),
+    payload: Optional[str] = None,
+):
     """A message's column values (user text masked) and what the user typed (memory only)."""
     if sender not in SENDERS:
         raise ValueError(f"unknown sender {sender!r}")
@@ -165,14 +194,21 @@ def _insert_messages(db, conversation_id: str, drafts) -> List[Message]:
     now = utcnow()
     stored = []
     for values, typed in drafts:
-        result = db.execute(INSERT_MESSAGE, dict(
-            conversation_id=conversation_id, created_at=now, **values))
+        result = db.execute(INSERT_MESSAGE, dict(conversation_id=conversation_id, created_at=now, **values))
         data = values["data"]
-        stored.append(Message(
-            id=result.inserted_primary_key[0], conversation_id=conversation_id,
-            sender=values["sender"], text=values["text"], created_at=now,
-            buttons=data.get("buttons", []), cards=data.get("cards", []),
-            payload=data.get("payload"), typed=typed))
+        stored.append(
+            Message(
+                id=result.inserted_primary_key[0],
+                conversation_id=conversation_id,
+                sender=values["sender"],
+                text=values["text"],
+                created_at=now,
+                buttons=data.get("buttons", []),
+                cards=data.get("cards", []),
+                payload=data.get("payload"),
+                typed=typed,
+            )
+        )
     db.execute(TOUCH_CONVERSATION, {"conversation_id": conversation_id, "now": now})
     return stored
 
@@ -194,8 +230,7 @@ class Store:
         """Run `fn` (one transaction) on this store's database thread(s), without retries."""
         started = time.perf_counter()
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self._executor, partial(fn, *args, **kwargs))
+            return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args, **kwargs))
         finally:  # a request's time spent on the database (bot/timing.py)
             spent("db", time.perf_counter() - started)
 
@@ -206,8 +241,7 @@ class Store:
             except (OperationalError, InterfaceError) as error:  # each call is one transaction
                 if pause is None:
                     raise
-                log.warning("database unavailable (%s); retrying in %.1f s",
-                            type(error.orig or error).__name__, pause)
+                log.warning("database unavailable (%s); retrying in %.1f s", type(error.orig or error).__name__, pause)
                 await asyncio.sleep(pause)
 
     async def open(self) -> None:
@@ -231,12 +265,18 @@ class Store:
 
     # -- conversations ----------------------------------------------------------------
 
-    async def create_conversation(self, tenant: str, channel: str,
-                                  external_id: Optional[str] = None) -> Conversation:
+    async def create_conversation(self, tenant: str, channel: str, external_id: Optional[str] = None) -> Conversation:
         def _create():
             now = utcnow()
-            values = dict(id=new_conversation_id(), tenant=tenant, channel=channel,
-                          mode="bot", external_id=external_id, created_at=now, updated_at=now)
+            values = dict(
+                id=new_conversation_id(),
+                tenant=tenant,
+                channel=channel,
+                mode="bot",
+                external_id=external_id,
+                created_at=now,
+                updated_at=now,
+            )
             with self.engine.begin() as db:
                 db.execute(insert(conversations).values(**values))
             return Conversation(**{**values, "created_at": now, "updated_at": now})
@@ -257,20 +297,31 @@ class Store:
 
         def _set():
             with self.engine.begin() as db:
-                db.execute(update(conversations)
-                           .where(conversations.c.id == conversation_id)
-                           .values(mode=mode, updated_at=utcnow()))
+                db.execute(
+                    update(conversations)
+                    .where(conversations.c.id == conversation_id)
+                    .values(mode=mode, updated_at=utcnow())
+                )
 
         await self._run(_set)
 
     # -- messages ---------------------------------------------------------------------
 
-    async def add_message(self, conversation_id: str, sender: str, text: Optional[str] = None,
-                          buttons: Sequence[dict] = (), cards: Sequence[dict] = (),
-                          payload: Optional[str] = None) -> Message:
+    async def add_message(
+        self,
+        conversation_id: str,
+        sender: str,
+        text: Optional[str] = None,
+        buttons: Sequence[dict] = (),
+        cards: Sequence[dict] = (),
+        payload: Optional[str] = None,
+    ) -> Message:
         """Store one message. The only writer of message text (user text is masked here)."""
-        return (await self.add_messages(conversation_id, [dict(
-            sender=sender, text=text, buttons=buttons, cards=cards, payload=payload)]))[0]
+        return (
+            await self.add_messages(
+                conversation_id, [dict(sender=sender, text=text, buttons=buttons, cards=cards, payload=payload)]
+            )
+        )[0]
 
     async def add_messages(self, conversation_id: str, new: Sequence[dict]) -> List[Message]:
         """Store messages of one conversation in one transaction, in this order (a bot turn's
@@ -285,8 +336,11 @@ class Store:
         return await self._run(_add) if drafts else []
 
     async def add_user_message(
-            self, conversation_id: str, text: str, payload: Optional[str] = None,
-            choose: Optional[Callable[[Optional[Message]], Optional[str]]] = None,
+        self,
+        conversation_id: str,
+        text: str,
+        payload: Optional[str] = None,
+        choose: Optional[Callable[[Optional[Message]], Optional[str]]] = None,
     ) -> Tuple[Message, Optional[Conversation]]:
         """Store what the user said and read the conversation as it is now (its mode decides
         who answers), in one round trip. `choose` (bot/choices.py), for a message without a
@@ -310,10 +364,10 @@ class Store:
 
     async def messages(self, conversation_id: str, after_id: int = 0) -> List[Message]:
         """The conversation's messages in the order they were stored."""
+
         def _list():
             with self.engine.connect() as db:
-                rows = db.execute(LIST_MESSAGES, {"conversation_id": conversation_id,
-                                                  "after_id": after_id}).all()
+                rows = db.execute(LIST_MESSAGES, {"conversation_id": conversation_id, "after_id": after_id}).all()
             return [_message(row) for row in rows]
 
         return await self._run(_list)

@@ -6,6 +6,7 @@ figure benchmarks/load_bench.py reports as gateway overhead. Context variables f
 request into tasks it starts (asyncio.shield), and outside a timed request `spent` does
 nothing, so the cost is two clock reads per call.
 """
+
 from __future__ import annotations
 
 import time

@@ -3,6 +3,7 @@
 DATABASE_URL picks the database (e.g. postgresql://postgres@127.0.0.1:5432/leerwijzer);
 without it, the embedded default is the SQLite file var/leerwijzer.db in the repository.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,8 +64,7 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(url, parsed.database)
     connect_args = {"options": "-c synchronous_commit=off"} if backend == "postgresql" else {}
-    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True,
-                         connect_args=connect_args)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
 
 
 def _sqlite_engine(url: str, path: Optional[str]) -> Engine:
@@ -85,9 +85,14 @@ def _sqlite_engine(url: str, path: Optional[str]) -> Engine:
     in_memory = not path or path == ":memory:" or path.startswith("file:")
     if not in_memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, poolclass=QueuePool, pool_size=5,
-                           hide_parameters=True,
-                           connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url,
+        future=True,
+        poolclass=QueuePool,
+        pool_size=5,
+        hide_parameters=True,
+        connect_args={"timeout": 30, "check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):

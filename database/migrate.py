@@ -7,6 +7,7 @@ new version starts (deploy/k8s/migrate-job.yaml).
 A database made before Alembic (up to 2026-12-07: the knowledge base's own `schema_version`
 and the gateway's create_all) is adopted by the first revision without losing a row.
 """
+
 from __future__ import annotations
 
 import functools
@@ -77,5 +78,6 @@ def upgrade(engine: Optional[Engine] = None) -> None:
         except CommandError as error:  # e.g. a revision this code does not know
             raise SchemaError(
                 f"De database heeft een schema dat deze code niet kent ({error}). Werk de code "
-                "bij; de database wordt niet aangepast.") from error
+                "bij; de database wordt niet aangepast."
+            ) from error
     log.info("database schema at revision %s", head())

@@ -3,6 +3,7 @@
 Alembic (migrations/env.py), `Store.open()` and "vergeet mij" (bot/privacy/forget.py) read the
 schema from here, so no table is missing because some module was not imported yet.
 """
+
 from __future__ import annotations
 
 from typing import Optional

@@ -4,6 +4,7 @@ Stored naive, always UTC (SQLite has no time zones; PostgreSQL's `timestamp with
 zone` is what the tables have used from the start). Written values may be aware (any zone,
 converted to UTC) or naive (taken as UTC); read values are always aware, in UTC.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -23,6 +23,7 @@ raises ProfileError (a ValueError) with a Dutch message that names the key.
 
 Catalogue content is SAMPLE data (every hit has sample=True) unless imported from a real feed.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,10 +37,8 @@ from . import occupations as _occupations
 from . import places as _places
 from . import search as _search
 from .levels import EDUCATION_LEVELS, canonical_level, level_label, nlqf_for
-from .types import (FundingAdvice, Hub, ModuleDetail, ModuleHit, Occupation, Offering, Place,
-                    ProfileError, SearchResult)
+from .types import FundingAdvice, Hub, ModuleDetail, ModuleHit, Occupation, Offering, Place, ProfileError, SearchResult
 from .vocabulary import FORMATS, REGIONS, THEMES
-
 
 
 def init_db(url: Optional[str] = None):
@@ -52,9 +51,16 @@ def init_db(url: Optional[str] = None):
     return _db.init_db(url)
 
 
-def search_modules(profile: Optional[dict], query: Optional[str] = None,
-                   filters: Optional[dict] = None, limit: int = 3, offset: int = 0,
-                   *, engine=None, today: Optional[date] = None) -> SearchResult:
+def search_modules(
+    profile: Optional[dict],
+    query: Optional[str] = None,
+    filters: Optional[dict] = None,
+    limit: int = 3,
+    offset: int = 0,
+    *,
+    engine=None,
+    today: Optional[date] = None,
+) -> SearchResult:
     """Ranked modules for a profile, an optional free-text Dutch query and hard filters.
 
     filters keys: theme, level (canonical education_level or NLQF int: the module's level),
@@ -64,22 +70,28 @@ def search_modules(profile: Optional[dict], query: Optional[str] = None,
     Dutch which wish was let go. Empty or over-long queries never crash: the result is
     empty or profile-ranked with a `message`.
     """
-    return _search.search_modules(profile, query, filters, limit, offset, engine=_db.get_engine(engine),
-                                  today=today)
+    return _search.search_modules(profile, query, filters, limit, offset, engine=_db.get_engine(engine), today=today)
 
 
-def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
-               include_withdrawn: bool = False) -> Optional[ModuleDetail]:
+def get_module(
+    module_id: str, *, engine=None, today: Optional[date] = None, include_withdrawn: bool = False
+) -> Optional[ModuleDetail]:
     """All about one module (with its upcoming offerings), or None when it does not exist or
     its feed withdrew it (no longer offered). include_withdrawn=True also returns a withdrawn
     module, with `withdrawn_at` set, so a caller can say it is no longer offered."""
-    return _search.get_module(module_id, engine=_db.get_engine(engine), today=today,
-                              include_withdrawn=include_withdrawn)
+    return _search.get_module(
+        module_id, engine=_db.get_engine(engine), today=today, include_withdrawn=include_withdrawn
+    )
 
 
-def evaluate_funding(profile: Optional[dict], module_id: Optional[str] = None,
-                     as_of: Optional[date] = None, *, engine=None,
-                     schemes: Optional[List[str]] = None) -> List[FundingAdvice]:
+def evaluate_funding(
+    profile: Optional[dict],
+    module_id: Optional[str] = None,
+    as_of: Optional[date] = None,
+    *,
+    engine=None,
+    schemes: Optional[List[str]] = None,
+) -> List[FundingAdvice]:
     """Evaluate every funding scheme (YAML rules in knowledge/funding/rules/) as of a date.
 
     Returns one FundingAdvice per scheme, best outcome first (eligible, maybe, not_eligible,
@@ -99,14 +111,14 @@ def resolve_place(text: Optional[str], *, engine=None) -> Optional[Place]:
     return _places.resolve_place(text, engine=_db.get_engine(engine))
 
 
-def nearest_hubs(place: Optional[Place] = None, region: Optional[str] = None, limit: int = 1,
-                 *, engine=None) -> List[Hub]:
+def nearest_hubs(
+    place: Optional[Place] = None, region: Optional[str] = None, limit: int = 1, *, engine=None
+) -> List[Hub]:
     """Hubs nearest to a place (distance_km filled), or the hubs of a region (alphabetical)."""
     return _hubs.nearest_hubs(place, region, limit, engine=_db.get_engine(engine))
 
 
-def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = None,
-                         *, engine=None) -> List[Occupation]:
+def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = None, *, engine=None) -> List[Occupation]:
     """Energy-transition shortage occupations for a region and/or theme (indicative sample)."""
     return _occupations.shortage_occupations(region, theme, engine=_db.get_engine(engine))
 
@@ -118,9 +130,28 @@ def explain_term(text: Optional[str]) -> Optional[str]:
 
 
 __all__ = [
-    "explain_term", "init_db", "search_modules", "get_module", "evaluate_funding", "resolve_place",
-    "nearest_hubs", "shortage_occupations", "nlqf_for", "level_label", "canonical_level",
-    "EDUCATION_LEVELS", "THEMES", "REGIONS", "FORMATS", "ProfileError",
-    "SearchResult", "ModuleHit", "ModuleDetail", "Offering", "FundingAdvice", "Place", "Hub",
+    "explain_term",
+    "init_db",
+    "search_modules",
+    "get_module",
+    "evaluate_funding",
+    "resolve_place",
+    "nearest_hubs",
+    "shortage_occupations",
+    "nlqf_for",
+    "level_label",
+    "canonical_level",
+    "EDUCATION_LEVELS",
+    "THEMES",
+    "REGIONS",
+    "FORMATS",
+    "ProfileError",
+    "SearchResult",
+    "ModuleHit",
+    "ModuleDetail",
+    "Offering",
+    "FundingAdvice",
+    "Place",
+    "Hub",
     "Occupation",
 ]

@@ -3,6 +3,7 @@
 Used by the sample seeding and by the OOAPI / EDU-DEX importers. The caller owns the
 transaction, so a whole file is written or nothing is.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,28 +30,76 @@ MAX_PRICE = 100_000
 
 # words that put a module in a theme when a feed does not say (imports)
 THEME_KEYWORDS = {
-    "installatietechniek": ["warmtepomp", "installatie", "installateur", "elektrotechn", "ventilatie",
-                            "koeltechn", "cv", "sanitair", "klimaattechn", "f-gassen", "nen 3140",
-                            "zonnepane", "pv-", "monteur"],
-    "verduurzaming_woningen": ["isolatie", "isoleren", "energielabel", "energieadvies", "verduurzam",
-                               "woning", "renovatie", "epa", "energiecoach", "aardgasvrij"],
+    "installatietechniek": [
+        "warmtepomp",
+        "installatie",
+        "installateur",
+        "elektrotechn",
+        "ventilatie",
+        "koeltechn",
+        "cv",
+        "sanitair",
+        "klimaattechn",
+        "f-gassen",
+        "nen 3140",
+        "zonnepane",
+        "pv-",
+        "monteur",
+    ],
+    "verduurzaming_woningen": [
+        "isolatie",
+        "isoleren",
+        "energielabel",
+        "energieadvies",
+        "verduurzam",
+        "woning",
+        "renovatie",
+        "epa",
+        "energiecoach",
+        "aardgasvrij",
+    ],
     "circulair_bouwen": ["circulair", "biobased", "hergebruik", "demontage", "houtbouw", "materiaalpaspoort"],
     "batterijtechnologie": ["batterij", "accu", "energieopslag", "thuisbatterij", "battery"],
-    "digitalisering_bouw": ["bim", "revit", "digitaal bouwen", "digitalisering", "3d", "drone",
-                            "puntenwolk", "parametrisch", "data in de bouw"],
-    "infra_netwerken": ["netwerk", "kabel", "leiding", "middenspanning", "laagspanning", "infra",
-                        "warmtenet", "grondwerk", "laadinfra", "laadpa", "netbeheer"],
+    "digitalisering_bouw": [
+        "bim",
+        "revit",
+        "digitaal bouwen",
+        "digitalisering",
+        "3d",
+        "drone",
+        "puntenwolk",
+        "parametrisch",
+        "data in de bouw",
+    ],
+    "infra_netwerken": [
+        "netwerk",
+        "kabel",
+        "leiding",
+        "middenspanning",
+        "laagspanning",
+        "infra",
+        "warmtenet",
+        "grondwerk",
+        "laadinfra",
+        "laadpa",
+        "netbeheer",
+    ],
 }
 
 
 # "wat heb je nodig bij aanmelden" when a feed does not say
 PREPARE = {
-    "mbo_bbl": ["Een leerbedrijf dat erkend is door SBB (de school helpt je zoeken)",
-                "Je hoogste diploma of cijferlijst", "Een geldig identiteitsbewijs"],
-    "mbo_bol": ["Je hoogste diploma of cijferlijst", "Een geldig identiteitsbewijs",
-                "Een intakegesprek met de school"],
-    "hbo": ["Een eduID-account (daarmee krijg je ook je edubadge of cijfers)",
-            "Je hoogste diploma", "Een geldig identiteitsbewijs"],
+    "mbo_bbl": [
+        "Een leerbedrijf dat erkend is door SBB (de school helpt je zoeken)",
+        "Je hoogste diploma of cijferlijst",
+        "Een geldig identiteitsbewijs",
+    ],
+    "mbo_bol": ["Je hoogste diploma of cijferlijst", "Een geldig identiteitsbewijs", "Een intakegesprek met de school"],
+    "hbo": [
+        "Een eduID-account (daarmee krijg je ook je edubadge of cijfers)",
+        "Je hoogste diploma",
+        "Een geldig identiteitsbewijs",
+    ],
     "wo": ["Een eduID-account", "Je bachelordiploma en cijferlijst"],
     "post-hbo": ["Je cv met werkervaring", "Een korte motivatie"],
     "branche": ["Je naam en contactgegevens", "De naam van je werkgever als die de cursus betaalt"],
@@ -177,10 +226,13 @@ def validate(rec: dict) -> dict:
         raise RecordError("veld 'provider' ontbreekt (object met minstens 'name')")
     pname = _str(prov, "name", required=True, max_len=200)
     out["provider"] = {
-        "id": _str(prov, "id", max_len=80) or slug(pname), "name": pname,
-        "kind": _str(prov, "kind", max_len=40), "city": _str(prov, "city", max_len=100) or None,
+        "id": _str(prov, "id", max_len=80) or slug(pname),
+        "name": pname,
+        "kind": _str(prov, "kind", max_len=40),
+        "city": _str(prov, "city", max_len=100) or None,
         "region": prov.get("region") if prov.get("region") in REGIONS else None,
-        "url": _url(prov, "url"), "sample": out["sample"],
+        "url": _url(prov, "url"),
+        "sample": out["sample"],
     }
     themes = rec.get("themes")
     if themes is None:
@@ -210,21 +262,37 @@ def _validate_offering(o, i: int) -> dict:
         if not location:
             raise RecordError("veld 'location' ontbreekt (plaats, of 'online')")
         price = o.get("price_eur")
-        if price is not None and (isinstance(price, bool) or not isinstance(price, (int, float))
-                                  or not 0 <= price <= MAX_PRICE):
+        if price is not None and (
+            isinstance(price, bool) or not isinstance(price, (int, float)) or not 0 <= price <= MAX_PRICE
+        ):
             raise RecordError(f"veld 'price_eur' = {price!r} is geen prijs tussen 0 en {MAX_PRICE}")
         start, end = _date(o.get("start_date"), "start_date"), _date(o.get("end_date"), "end_date")
         if start and end and end < start:
             raise RecordError("einddatum ligt voor de startdatum")
         lat, lon = o.get("lat"), o.get("lon")
-        if not (isinstance(lat, (int, float)) and isinstance(lon, (int, float))
-                and -90 <= lat <= 90 and -180 <= lon <= 180) or isinstance(lat, bool) or isinstance(lon, bool):
+        if (
+            not (
+                isinstance(lat, (int, float))
+                and isinstance(lon, (int, float))
+                and -90 <= lat <= 90
+                and -180 <= lon <= 180
+            )
+            or isinstance(lat, bool)
+            or isinstance(lon, bool)
+        ):
             lat = lon = None
-        return {"source_id": _str(o, "source_id", max_len=120) or str(i + 1), "format": fmt,
-                "location": location, "start_date": start, "end_date": end,
-                "price_eur": float(price) if price is not None else None,
-                "schedule": _str(o, "schedule", max_len=200), "hub_id": o.get("hub_id") or None,
-                "lat": lat, "lon": lon}
+        return {
+            "source_id": _str(o, "source_id", max_len=120) or str(i + 1),
+            "format": fmt,
+            "location": location,
+            "start_date": start,
+            "end_date": end,
+            "price_eur": float(price) if price is not None else None,
+            "schedule": _str(o, "schedule", max_len=200),
+            "hub_id": o.get("hub_id") or None,
+            "lat": lat,
+            "lon": lon,
+        }
     except RecordError as err:
         raise RecordError(where + str(err)) from None
 
@@ -235,8 +303,9 @@ def content_hash(cleaned: dict) -> str:
     return hashlib.sha256(json.dumps(keep, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def offering_rows(conn, module_id: str, offerings: List[dict], sample: bool, provider_region: Optional[str],
-                  places=None, hubs=None) -> List[dict]:
+def offering_rows(
+    conn, module_id: str, offerings: List[dict], sample: bool, provider_region: Optional[str], places=None, hubs=None
+) -> List[dict]:
     """Validated offerings of one module -> offering table rows (place, region and coordinates
     from our place list; a feed's own coordinates when the place is not in it)."""
     places = places or place_index(conn)
@@ -245,23 +314,34 @@ def offering_rows(conn, module_id: str, offerings: List[dict], sample: bool, pro
     rows = []
     for o in offerings:
         place = None if o["format"] == "online" else places.lookup(o["location"])
-        rows.append({
-            "id": f"{module_id}@{o['source_id']}", "module_id": module_id, "start_date": o["start_date"],
-            "end_date": o["end_date"], "location": place.name if place else o["location"],
-            "hub_id": o["hub_id"] if o["hub_id"] in hubs else None, "format": o["format"],
-            "price_eur": o["price_eur"], "schedule": o["schedule"], "sample": sample,
-            "region": place.region if place else provider_region,
-            "lat": place.lat if place else o.get("lat"), "lon": place.lon if place else o.get("lon"),
-        })
+        rows.append(
+            {
+                "id": f"{module_id}@{o['source_id']}",
+                "module_id": module_id,
+                "start_date": o["start_date"],
+                "end_date": o["end_date"],
+                "location": place.name if place else o["location"],
+                "hub_id": o["hub_id"] if o["hub_id"] in hubs else None,
+                "format": o["format"],
+                "price_eur": o["price_eur"],
+                "schedule": o["schedule"],
+                "sample": sample,
+                "region": place.region if place else provider_region,
+                "lat": place.lat if place else o.get("lat"),
+                "lon": place.lon if place else o.get("lon"),
+            }
+        )
     return rows
 
 
 def replace_offerings(conn, source: str, source_id: str, offerings: List[dict]) -> str:
     """Replace the offerings of an existing module (a page of offerings for a known parent).
     Returns the module id; RecordError when the module is unknown or an offering is bad."""
-    m = conn.execute(select(S.module.c.id, S.module.c.sample, S.provider.c.region)
-                     .join(S.provider, S.provider.c.id == S.module.c.provider_id)
-                     .where(S.module.c.source == source, S.module.c.source_id == source_id)).first()
+    m = conn.execute(
+        select(S.module.c.id, S.module.c.sample, S.provider.c.region)
+        .join(S.provider, S.provider.c.id == S.module.c.provider_id)
+        .where(S.module.c.source == source, S.module.c.source_id == source_id)
+    ).first()
     if m is None:
         raise RecordError(f"de cursus of opleiding '{source_id}' is nog niet geïmporteerd; importeer die eerst")
     cleaned = [_validate_offering(o, i) for i, o in enumerate(offerings)]
@@ -323,37 +403,71 @@ def upsert_modules(conn, records: List[dict], source_name: str = "", feed: Optio
     for src in {c["source"] for c in cleaned}:
         wanted = [c["source_id"] for c in cleaned if c["source"] == src]
         for i in range(0, len(wanted), 500):
-            for r in conn.execute(select(S.module.c.id, S.module.c.source_id).where(
-                    S.module.c.source == src, S.module.c.source_id.in_(wanted[i:i + 500]))):
+            for r in conn.execute(
+                select(S.module.c.id, S.module.c.source_id).where(
+                    S.module.c.source == src, S.module.c.source_id.in_(wanted[i : i + 500])
+                )
+            ):
                 id_of[(src, r.source_id)] = r.id
     for c in cleaned:
         key = (c["source"], c["source_id"])
         c["existing"] = key in id_of
         sid = slug(c["source_id"])
-        c["id"] = id_of.get(key) or c.get("id") or (sid if sid.startswith(c["source"] + "-") else f"{c['source']}-{sid}")
+        c["id"] = (
+            id_of.get(key) or c.get("id") or (sid if sid.startswith(c["source"] + "-") else f"{c['source']}-{sid}")
+        )
     new_ids = [c["id"] for c in cleaned if not c["existing"]]
     for i in range(0, len(new_ids), 500):
-        taken = conn.execute(select(S.module.c.id).where(S.module.c.id.in_(new_ids[i:i + 500]))).first()
+        taken = conn.execute(select(S.module.c.id).where(S.module.c.id.in_(new_ids[i : i + 500]))).first()
         if taken:
             raise RecordError(f"module-id {taken[0]} bestaat al voor een andere bron")
     ids = [c["id"] for c in cleaned]
 
     # replace children of updated modules
     for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+        chunk = ids[i : i + 500]
         conn.execute(delete(S.offering).where(S.offering.c.module_id.in_(chunk)))
         conn.execute(delete(S.module_theme).where(S.module_theme.c.module_id.in_(chunk)))
 
     module_rows, theme_rows, offering_batch = [], [], []
     for c in cleaned:
-        row = {k: c[k] for k in (
-            "id", "source", "source_id", "title", "description", "nlqf_level", "education_type",
-            "level_label", "credential", "study_load_text", "study_load_hours", "duration_weeks",
-            "duration_text", "hours_per_week", "mode", "bol_bbl", "recognised", "nlqf_registered",
-            "ontwikkelpad", "url", "enroll_url", "keywords", "sample")}
-        row.update(provider_id=c["provider"]["id"], enroll_prepare=json.dumps(c["enroll_prepare"]),
-                   funding_tags=json.dumps(c["funding_tags"]), tags=json.dumps(c["tags"]), updated_at=now,
-                   content_hash=content_hash(c), withdrawn_at=None)
+        row = {
+            k: c[k]
+            for k in (
+                "id",
+                "source",
+                "source_id",
+                "title",
+                "description",
+                "nlqf_level",
+                "education_type",
+                "level_label",
+                "credential",
+                "study_load_text",
+                "study_load_hours",
+                "duration_weeks",
+                "duration_text",
+                "hours_per_week",
+                "mode",
+                "bol_bbl",
+                "recognised",
+                "nlqf_registered",
+                "ontwikkelpad",
+                "url",
+                "enroll_url",
+                "keywords",
+                "sample",
+            )
+        }
+        row.update(
+            provider_id=c["provider"]["id"],
+            enroll_prepare=json.dumps(c["enroll_prepare"]),
+            funding_tags=json.dumps(c["funding_tags"]),
+            tags=json.dumps(c["tags"]),
+            updated_at=now,
+            content_hash=content_hash(c),
+            withdrawn_at=None,
+        )
         if feed is not None:
             row["feed"] = feed
         if c["existing"]:
@@ -361,8 +475,9 @@ def upsert_modules(conn, records: List[dict], source_name: str = "", feed: Optio
         else:
             module_rows.append(row)
         theme_rows += [{"module_id": c["id"], "theme": t} for t in c["themes"]]
-        offering_batch += offering_rows(conn, c["id"], c["offerings"], c["sample"], c["provider"]["region"],
-                                        places, hubs)
+        offering_batch += offering_rows(
+            conn, c["id"], c["offerings"], c["sample"], c["provider"]["region"], places, hubs
+        )
     if module_rows:
         conn.execute(insert(S.module), module_rows)
     if theme_rows:

@@ -2,6 +2,7 @@
 
 Uses DATABASE_URL (default var/leerwijzer.db). Errors are printed in Dutch with exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,8 +14,18 @@ from sqlalchemy import func, select
 
 from database import migrate
 
-from . import (FORMATS, REGIONS, THEMES, ProfileError, evaluate_funding, get_module, init_db,
-               nearest_hubs, resolve_place, search_modules)
+from . import (
+    FORMATS,
+    REGIONS,
+    THEMES,
+    ProfileError,
+    evaluate_funding,
+    get_module,
+    init_db,
+    nearest_hubs,
+    resolve_place,
+    search_modules,
+)
 from . import schema as S
 from .feeds import sources
 from .importers import CatalogueImportError, import_file
@@ -28,8 +39,21 @@ OUTCOME_NL = {"eligible": "JA", "maybe": "MISSCHIEN", "not_eligible": "NEE", "en
 
 
 def _profile(a) -> dict:
-    keys = ("theme", "location", "region", "employment_status", "age", "sector", "course_format",
-            "hours_per_week", "budget", "on_benefit", "benefit_type", "company_size", "tenant")
+    keys = (
+        "theme",
+        "location",
+        "region",
+        "employment_status",
+        "age",
+        "sector",
+        "course_format",
+        "hours_per_week",
+        "budget",
+        "on_benefit",
+        "benefit_type",
+        "company_size",
+        "tenant",
+    )
     p = {k: getattr(a, k, None) for k in keys}
     if getattr(a, "level", None):
         p["education_level"] = a.level
@@ -41,8 +65,11 @@ def _add_profile_args(sp, with_format=True):
     sp.add_argument("--location", help="woonplaats")
     sp.add_argument("--region", choices=REGIONS)
     sp.add_argument("--age", type=int)
-    sp.add_argument("--status", dest="employment_status",
-                    choices=("werkend", "werkzoekend", "zzp", "werkgever", "uitkering", "student"))
+    sp.add_argument(
+        "--status",
+        dest="employment_status",
+        choices=("werkend", "werkzoekend", "zzp", "werkgever", "uitkering", "student"),
+    )
     sp.add_argument("--sector")
     sp.add_argument("--theme", choices=THEMES)
     sp.add_argument("--budget", type=int)
@@ -55,9 +82,18 @@ def _add_profile_args(sp, with_format=True):
 
 
 def cmd_search(a) -> int:
-    filters = {k: v for k, v in {"format": a.format, "max_price": a.max_price, "start_within_days": a.within_days,
-                                  "level": a.module_level, "region": a.only_region, "theme": a.only_theme}.items()
-               if v is not None}
+    filters = {
+        k: v
+        for k, v in {
+            "format": a.format,
+            "max_price": a.max_price,
+            "start_within_days": a.within_days,
+            "level": a.module_level,
+            "region": a.only_region,
+            "theme": a.only_theme,
+        }.items()
+        if v is not None
+    }
     r = search_modules(_profile(a), a.query, filters, limit=a.limit, today=a.today)
     if r.message:
         print(r.message)
@@ -74,7 +110,9 @@ def cmd_search(a) -> int:
 
 def cmd_funding(a) -> int:
     for adv in evaluate_funding(_profile(a), a.module, a.as_of):
-        print(f"[{OUTCOME_NL[adv.outcome]}] {adv.name} (aanvrager: {'jij' if adv.applicant == 'person' else 'werkgever'})")
+        print(
+            f"[{OUTCOME_NL[adv.outcome]}] {adv.name} (aanvrager: {'jij' if adv.applicant == 'person' else 'werkgever'})"
+        )
         for reason in adv.reasons:
             print(f"   - {reason}")
         print(f"   bedrag: {adv.amount_text}")
@@ -109,10 +147,14 @@ def cmd_sources(a) -> int:
     for r in rows:
         run, mods = r["last_run"], r["modules"]
         print(f"{r['feed']} ({r['kind']}, {r['origin']})")
-        print(f"   laatste sync: {r['last_sync']} | status: {r['status']} | modules: {mods['active']} actief, "
-              f"{mods['withdrawn']} ingetrokken")
-        print(f"   laatste run: {run['new']} nieuw, {run['updated']} bijgewerkt, {run['unchanged']} ongewijzigd, "
-              f"{run['withdrawn']} ingetrokken, {run['refused']} geweigerd")
+        print(
+            f"   laatste sync: {r['last_sync']} | status: {r['status']} | modules: {mods['active']} actief, "
+            f"{mods['withdrawn']} ingetrokken"
+        )
+        print(
+            f"   laatste run: {run['new']} nieuw, {run['updated']} bijgewerkt, {run['unchanged']} ongewijzigd, "
+            f"{run['withdrawn']} ingetrokken, {run['refused']} geweigerd"
+        )
         for e in r["last_errors"]:
             print(f"   fout: {e}")
     return 0
@@ -121,6 +163,7 @@ def cmd_sources(a) -> int:
 def cmd_stats(a) -> int:
     engine = init_db()
     with engine.connect() as conn:
+
         def count(table, *where):
             return conn.execute(select(func.count()).select_from(table).where(*where)).scalar()
 
@@ -128,19 +171,26 @@ def cmd_stats(a) -> int:
         print(f"schemaversie (Alembic): {migrate.current(engine)}")
         n, n_sample = count(S.module), count(S.module, S.module.c.sample.is_(True))
         n_withdrawn = count(S.module, S.module.c.withdrawn_at.isnot(None))
-        print(f"modules: {n} (waarvan {n_sample} voorbeeldgegevens, sample: true; {n_withdrawn} ingetrokken, "
-              "niet in zoeken)")
+        print(
+            f"modules: {n} (waarvan {n_sample} voorbeeldgegevens, sample: true; {n_withdrawn} ingetrokken, "
+            "niet in zoeken)"
+        )
         for src, c in conn.execute(select(S.module.c.source, func.count()).group_by(S.module.c.source)):
             print(f"  bron {src}: {c}")
         upcoming = count(S.offering, (S.offering.c.start_date.is_(None)) | (S.offering.c.start_date >= date.today()))
         print(f"uitvoeringen: {count(S.offering)} (waarvan {upcoming} nog te starten)")
-        for lvl, c in conn.execute(select(S.module.c.level_label, func.count()).group_by(S.module.c.level_label)
-                                   .order_by(S.module.c.level_label)):
+        for lvl, c in conn.execute(
+            select(S.module.c.level_label, func.count())
+            .group_by(S.module.c.level_label)
+            .order_by(S.module.c.level_label)
+        ):
             print(f"  niveau {lvl}: {c}")
         for theme, c in conn.execute(select(S.module_theme.c.theme, func.count()).group_by(S.module_theme.c.theme)):
             print(f"  thema {theme}: {c}")
-        print(f"aanbieders: {count(S.provider)}, plaatsen: {count(S.place)}, hubs: {count(S.hub)} (adressen: voorbeeld), "
-              f"knelpuntberoepen: {count(S.occupation)} (indicatief voorbeeld), regelingen: {count(S.funding_scheme)}")
+        print(
+            f"aanbieders: {count(S.provider)}, plaatsen: {count(S.place)}, hubs: {count(S.hub)} (adressen: voorbeeld), "
+            f"knelpuntberoepen: {count(S.occupation)} (indicatief voorbeeld), regelingen: {count(S.funding_scheme)}"
+        )
         print(f"voorbeeldcatalogus gemaakt op: {get_meta(conn, 'sample_seed_date') or '-'}")
     return 0
 
@@ -179,7 +229,9 @@ def cmd_module(a) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m knowledge", description="Leerwijzer kennisbank (catalogus, regelingen, hubs)")
+    p = argparse.ArgumentParser(
+        prog="python -m knowledge", description="Leerwijzer kennisbank (catalogus, regelingen, hubs)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="database maken/bijwerken en voorbeeldcatalogus laden")
     sp = sub.add_parser("import", help="catalogus importeren (OOAPI JSON of EDU-DEX XML)")
@@ -192,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("kind", choices=("ooapi", "edudex"))
     sp.add_argument("url", help="OOAPI: de basis-URL; EDU-DEX: een directory of programmadocument")
     sp.add_argument("--provider", required=True, help="naam van de bron (de aanbieder)")
-    sp.add_argument("--token-env", help="omgevingsvariabele met het bearer-token (standaard OOAPI_TOKEN of EDUDEX_TOKEN)")
+    sp.add_argument(
+        "--token-env", help="omgevingsvariabele met het bearer-token (standaard OOAPI_TOKEN of EDUDEX_TOKEN)"
+    )
     sp.add_argument("--timeout", type=float, help=f"seconden per verzoek (standaard {DEFAULT_TIMEOUT:g})")
     sp.add_argument("--page-size", type=int, help=f"alleen OOAPI (standaard {PAGE_SIZE})")
     sp.set_defaults(func=cmd_sync)

@@ -1,5 +1,6 @@
 """The engine the knowledge functions use when they are given none: the one of the last
 init_db() call in this process (knowledge/db.py sets it)."""
+
 from __future__ import annotations
 
 from typing import Optional

@@ -3,6 +3,7 @@
 The database, its engine and its schema are the data layer's (database/): DATABASE_URL or the
 SQLite file var/leerwijzer.db, migrated by Alembic.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,7 @@ from .occupations import seed_occupations
 from .places import DATA as PLACES_FILE
 from .places import seed_places
 from .sample_data import sample_modules
-from .vocabulary import (REGION_DESCRIPTIONS, REGION_LABELS, REGIONS, THEME_NAMES, THEMES,
-                         VOCABULARY_FILE)
+from .vocabulary import REGION_DESCRIPTIONS, REGION_LABELS, REGIONS, THEME_NAMES, THEMES, VOCABULARY_FILE
 
 REFERENCE = Path(__file__).parent / "data" / "reference.yaml"
 # Sample start dates are generated relative to the seed date; older seeds are refreshed so a
@@ -85,14 +85,22 @@ def seed_reference(conn) -> None:
     the files in knowledge/, so it is refreshed whenever the files changed."""
 
     ref_text = REFERENCE.read_text(encoding="utf-8")
-    fingerprint = hashlib.sha256("\n".join(
-        [ref_text, VOCABULARY_FILE.read_text(encoding="utf-8"), PLACES_FILE.read_text(encoding="utf-8"),
-         rules_fingerprint()]).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        "\n".join(
+            [
+                ref_text,
+                VOCABULARY_FILE.read_text(encoding="utf-8"),
+                PLACES_FILE.read_text(encoding="utf-8"),
+                rules_fingerprint(),
+            ]
+        ).encode()
+    ).hexdigest()
     if get_meta(conn, "reference_fingerprint") == fingerprint:
         return
     ref = yaml.safe_load(ref_text)
-    regions = [{"code": code, "name": REGION_LABELS[code], "description": REGION_DESCRIPTIONS[code]}
-               for code in REGIONS]
+    regions = [
+        {"code": code, "name": REGION_LABELS[code], "description": REGION_DESCRIPTIONS[code]} for code in REGIONS
+    ]
     for r in regions:
         if conn.execute(select(S.region.c.code).where(S.region.c.code == r["code"])).first():
             conn.execute(update(S.region).where(S.region.c.code == r["code"]).values(**r))
@@ -108,10 +116,22 @@ def seed_reference(conn) -> None:
     conn.execute(delete(S.hub))
     conn.execute(insert(S.hub), ref["hubs"])
     conn.execute(delete(S.funding_scheme))
-    conn.execute(insert(S.funding_scheme), [
-        {"id": r.id, "name": r.name, "applicant": r.applicant, "source_url": r.source_url,
-         "source_date": r.source_date, "valid_from": r.valid_from, "valid_until": r.valid_until,
-         "rules_sha256": r.sha256} for r in load_rules()])
+    conn.execute(
+        insert(S.funding_scheme),
+        [
+            {
+                "id": r.id,
+                "name": r.name,
+                "applicant": r.applicant,
+                "source_url": r.source_url,
+                "source_date": r.source_date,
+                "valid_from": r.valid_from,
+                "valid_until": r.valid_until,
+                "rules_sha256": r.sha256,
+            }
+            for r in load_rules()
+        ],
+    )
     set_meta(conn, "reference_fingerprint", fingerprint)
 
 

@@ -1,5 +1,6 @@
 """Short explanations of words people ask about ("wat is BIM eigenlijk?"), from
 knowledge/data/glossary.yaml."""
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,12 @@ import yaml
 
 GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "glossary.yaml"
 # A question about what a word means; the word follows it.
-WHAT_IS = re.compile(r"\b(?:wat (?:is|zijn|betekent|betekenen|bedoel(?:en)? (?:je|jullie|ze) met)|wat's|"
-                     r"waar staat|uitleg over|leg (?:eens )?uit wat)\b\s*"
-                     r"(?:(?:nou|nu|precies|eigenlijk|dan|toch|zo'?n|een|de|het|dat|die)\s+)*(.*)",
-                     re.IGNORECASE)
+WHAT_IS = re.compile(
+    r"\b(?:wat (?:is|zijn|betekent|betekenen|bedoel(?:en)? (?:je|jullie|ze) met)|wat's|"
+    r"waar staat|uitleg over|leg (?:eens )?uit wat)\b\s*"
+    r"(?:(?:nou|nu|precies|eigenlijk|dan|toch|zo'?n|een|de|het|dat|die)\s+)*(.*)",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -23,8 +26,7 @@ def _terms() -> List[Tuple[re.Pattern, str]]:
     terms = []
     for term in data["terms"]:
         words = sorted(term["words"], key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w&-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w&-])",
-                             re.IGNORECASE)
+        pattern = re.compile(r"(?<![\w&-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w&-])", re.IGNORECASE)
         terms.append((pattern, " ".join(term["text"].split())))
     return terms
 

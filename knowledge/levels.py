@@ -4,6 +4,7 @@ Canonical education_level values and their Dutch labels are in knowledge/vocabul
 `nlqf_for` also accepts common spellings ("mbo 3", "mbo-III", "niveau 3", "havo", "MTS") so a
 slot value that skipped synonym mapping still works.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,22 +36,67 @@ assert tuple(EDUCATION_LEVELS) == EDUCATION_LEVEL_VALUES == tuple(LABELS), "leve
 
 # free spellings -> canonical value (keys are normalised: lower case, no punctuation/spaces)
 _ALIASES = {
-    "geendiploma": "geen", "geen": "geen", "basisschool": "geen",
-    "vmbo": "vmbo", "mavo": "vmbo", "vmbot": "vmbo", "vmbotl": "vmbo", "vmbogl": "vmbo",
-    "vmbokb": "vmbo", "theoretischeleerweg": "vmbo", "lbo": "vmbo", "vbo": "vmbo",
-    "vmbobb": "mbo1", "basisberoeps": "mbo1", "basisberoepsgerichteleerweg": "mbo1",
-    "entree": "mbo1", "mbo1": "mbo1", "mboi": "mbo1", "mboniveau1": "mbo1", "niveau1": "mbo1",
-    "mbo2": "mbo2", "mboii": "mbo2", "mboniveau2": "mbo2", "niveau2": "mbo2",
-    "mbo3": "mbo3", "mboiii": "mbo3", "mboniveau3": "mbo3", "niveau3": "mbo3",
-    "mbo4": "mbo4", "mboiv": "mbo4", "mboniveau4": "mbo4", "mts": "mbo4", "meao": "mbo4",
-    "havo": "havo", "vwo": "vwo", "gymnasium": "vwo", "atheneum": "vwo",
-    "ad": "associate_degree", "associatedegree": "associate_degree",
-    "hbo": "hbo_bachelor", "hbobachelor": "hbo_bachelor", "hts": "hbo_bachelor", "heao": "hbo_bachelor",
-    "bachelor": "hbo_bachelor", "bsc": "hbo_bachelor", "ba": "hbo_bachelor",
-    "wo": "wo_bachelor", "wobachelor": "wo_bachelor", "universiteit": "wo_bachelor",
-    "master": "master", "msc": "master", "ma": "master", "womaster": "master", "hbomaster": "master",
-    "drs": "master", "ir": "master", "mr": "master",
-    "doctoraat": "doctoraat", "phd": "doctoraat", "gepromoveerd": "doctoraat", "dr": "doctoraat",
+    "geendiploma": "geen",
+    "geen": "geen",
+    "basisschool": "geen",
+    "vmbo": "vmbo",
+    "mavo": "vmbo",
+    "vmbot": "vmbo",
+    "vmbotl": "vmbo",
+    "vmbogl": "vmbo",
+    "vmbokb": "vmbo",
+    "theoretischeleerweg": "vmbo",
+    "lbo": "vmbo",
+    "vbo": "vmbo",
+    "vmbobb": "mbo1",
+    "basisberoeps": "mbo1",
+    "basisberoepsgerichteleerweg": "mbo1",
+    "entree": "mbo1",
+    "mbo1": "mbo1",
+    "mboi": "mbo1",
+    "mboniveau1": "mbo1",
+    "niveau1": "mbo1",
+    "mbo2": "mbo2",
+    "mboii": "mbo2",
+    "mboniveau2": "mbo2",
+    "niveau2": "mbo2",
+    "mbo3": "mbo3",
+    "mboiii": "mbo3",
+    "mboniveau3": "mbo3",
+    "niveau3": "mbo3",
+    "mbo4": "mbo4",
+    "mboiv": "mbo4",
+    "mboniveau4": "mbo4",
+    "mts": "mbo4",
+    "meao": "mbo4",
+    "havo": "havo",
+    "vwo": "vwo",
+    "gymnasium": "vwo",
+    "atheneum": "vwo",
+    "ad": "associate_degree",
+    "associatedegree": "associate_degree",
+    "hbo": "hbo_bachelor",
+    "hbobachelor": "hbo_bachelor",
+    "hts": "hbo_bachelor",
+    "heao": "hbo_bachelor",
+    "bachelor": "hbo_bachelor",
+    "bsc": "hbo_bachelor",
+    "ba": "hbo_bachelor",
+    "wo": "wo_bachelor",
+    "wobachelor": "wo_bachelor",
+    "universiteit": "wo_bachelor",
+    "master": "master",
+    "msc": "master",
+    "ma": "master",
+    "womaster": "master",
+    "hbomaster": "master",
+    "drs": "master",
+    "ir": "master",
+    "mr": "master",
+    "doctoraat": "doctoraat",
+    "phd": "doctoraat",
+    "gepromoveerd": "doctoraat",
+    "dr": "doctoraat",
 }
 
 
@@ -96,5 +142,13 @@ def level_label(value: Union[str, int, None], education_type: Optional[str] = No
         return f"vakcursus (niveau {n})" if n else "vakcursus (geen niveau)"
     if n is None:
         return "geen niveau"
-    return {1: "mbo 1", 2: "mbo 2", 3: "mbo 3", 4: "mbo 4", 5: "associate degree",
-            6: "bachelor", 7: "master", 8: "doctoraat"}.get(n, f"niveau {n}")
+    return {
+        1: "mbo 1",
+        2: "mbo 2",
+        3: "mbo 3",
+        4: "mbo 4",
+        5: "associate degree",
+        6: "bachelor",
+        7: "master",
+        8: "doctoraat",
+    }.get(n, f"niveau {n}")

@@ -1,5 +1,6 @@
 """Small helpers on a connection: the key/value facts of the database (table meta) and the
 JSON lists stored in text columns."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Shortage occupations (indicative sample) and their links to modules."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,10 +24,23 @@ def seed_occupations(conn) -> None:
     occs = yaml.safe_load(DATA.read_text(encoding="utf-8"))["occupations"]
     conn.execute(delete(S.occupation_module))
     conn.execute(delete(S.occupation))
-    conn.execute(insert(S.occupation), [
-        {"id": o["id"], "name": o["name"], "theme": o["theme"], "region": o["region"], "why": o["why"],
-         "typical_level": o["level"], "nlqf_level": o.get("nlqf"),
-         "keywords": "|".join(o["module_keywords"]), "sample": True} for o in occs])
+    conn.execute(
+        insert(S.occupation),
+        [
+            {
+                "id": o["id"],
+                "name": o["name"],
+                "theme": o["theme"],
+                "region": o["region"],
+                "why": o["why"],
+                "typical_level": o["level"],
+                "nlqf_level": o.get("nlqf"),
+                "keywords": "|".join(o["module_keywords"]),
+                "sample": True,
+            }
+            for o in occs
+        ],
+    )
     modules = conn.execute(select(S.module.c.id, S.module.c.title, S.module.c.keywords)).all()
     regions = defaultdict(set)
     for r in conn.execute(select(S.offering.c.module_id, S.offering.c.region, S.offering.c.format)):
@@ -44,8 +58,7 @@ def seed_occupations(conn) -> None:
         conn.execute(insert(S.occupation_module), links)
 
 
-def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = None, *,
-                         engine=None) -> List[Occupation]:
+def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = None, *, engine=None) -> List[Occupation]:
     """See knowledge.shortage_occupations. National occupations count for every region."""
     if region is not None and region not in REGIONS:
         raise ProfileError("region", f"Ik ken de regio '{region}' niet. Kies uit: {', '.join(REGIONS)}.")
@@ -60,20 +73,37 @@ def shortage_occupations(region: Optional[str] = None, theme: Optional[str] = No
         rows = conn.execute(q).mappings().all()
         links = defaultdict(list)
         if rows:
-            for r in conn.execute(select(S.occupation_module).where(
-                    S.occupation_module.c.occupation_id.in_([r["id"] for r in rows]))
-                    .order_by(S.occupation_module.c.module_id)):
+            for r in conn.execute(
+                select(S.occupation_module)
+                .where(S.occupation_module.c.occupation_id.in_([r["id"] for r in rows]))
+                .order_by(S.occupation_module.c.module_id)
+            ):
                 links[r.occupation_id].append(r.module_id)
         in_region = None
         if region and links:  # only modules someone in the region can follow: offered there or online
             all_ids = sorted({m for ids in links.values() for m in ids})
-            in_region = {r[0] for r in conn.execute(select(S.offering.c.module_id).where(
-                S.offering.c.module_id.in_(all_ids),
-                or_(S.offering.c.region == region, S.offering.c.format == "online")))}
+            in_region = {
+                r[0]
+                for r in conn.execute(
+                    select(S.offering.c.module_id).where(
+                        S.offering.c.module_id.in_(all_ids),
+                        or_(S.offering.c.region == region, S.offering.c.format == "online"),
+                    )
+                )
+            }
     out = []
     for r in rows:
         mids = [m for m in links[r["id"]] if in_region is None or m in in_region]
-        out.append(Occupation(name=r["name"], theme=r["theme"], region=r["region"], why=r["why"],
-                              typical_level=r["typical_level"], module_ids=mids,
-                              nlqf_level=r["nlqf_level"], sample=r["sample"]))
+        out.append(
+            Occupation(
+                name=r["name"],
+                theme=r["theme"],
+                region=r["region"],
+                why=r["why"],
+                typical_level=r["typical_level"],
+                module_ids=mids,
+                nlqf_level=r["nlqf_level"],
+                sample=r["sample"],
+            )
+        )
     return out

@@ -3,6 +3,7 @@
 The data comes from knowledge/data/places.csv (seeded into the `place` and `place_alias`
 tables); lookups use an in-memory index built once per database.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,21 @@ DATA = Path(__file__).parent / "data" / "places.csv"
 EARTH_RADIUS_KM = 6371.0
 MAX_PLACE_TEXT = 80
 # words people put around a place name ("in Eindhoven", "regio Twente", "gemeente Oss")
-_FILLERS = ("in de buurt van ", "omgeving ", "in ", "bij ", "rond ", "rondom ", "regio ", "gemeente ",
-            "de ", "het ", "stad ", "uit ", "te ")
+_FILLERS = (
+    "in de buurt van ",
+    "omgeving ",
+    "in ",
+    "bij ",
+    "rond ",
+    "rondom ",
+    "regio ",
+    "gemeente ",
+    "de ",
+    "het ",
+    "stad ",
+    "uit ",
+    "te ",
+)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -55,9 +69,14 @@ def read_places_file(path: Path = DATA):
         lines = [ln for ln in fh if ln.strip() and not ln.startswith("#")]
     for row in csv.DictReader(lines):
         yield {
-            "name": row["name"], "kind": row["kind"], "municipality": row["municipality"] or None,
-            "province": row["province"] or None, "region": row["region"] or None,
-            "subregion": row["subregion"] or None, "lat": float(row["lat"]), "lon": float(row["lon"]),
+            "name": row["name"],
+            "kind": row["kind"],
+            "municipality": row["municipality"] or None,
+            "province": row["province"] or None,
+            "region": row["region"] or None,
+            "subregion": row["subregion"] or None,
+            "lat": float(row["lat"]),
+            "lon": float(row["lon"]),
             "aliases": [a.strip() for a in (row["aliases"] or "").split("|") if a.strip()],
         }
 
@@ -84,8 +103,14 @@ class _PlaceIndex:
         self.places: Dict[str, Place] = {}
         for r in conn.execute(select(S.place)).mappings():
             self.places[r["name"]] = Place(
-                name=r["name"], municipality=r["municipality"], region=r["region"], lat=r["lat"],
-                lon=r["lon"], province=r["province"], subregion=r["subregion"])
+                name=r["name"],
+                municipality=r["municipality"],
+                region=r["region"],
+                lat=r["lat"],
+                lon=r["lon"],
+                province=r["province"],
+                subregion=r["subregion"],
+            )
         self.aliases = {r.alias: r.place_name for r in conn.execute(select(S.place_alias))}
 
     def lookup(self, text: str) -> Optional[Place]:
@@ -95,8 +120,8 @@ class _PlaceIndex:
         candidates = [key]
         for filler in _FILLERS:  # "in de buurt van Breda" -> "breda"
             if key.startswith(filler):
-                candidates.append(key[len(filler):])
-                key = key[len(filler):]
+                candidates.append(key[len(filler) :])
+                key = key[len(filler) :]
         for k in candidates:
             if k in self.aliases:
                 return self.places[self.aliases[k]]
@@ -114,7 +139,7 @@ def _swaps(word: str):
     """The word with two neighbouring letters swapped, at each place."""
     for i in range(len(word) - 1):
         if word[i] != word[i + 1]:
-            yield word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 _INDEX: Dict[str, _PlaceIndex] = {}

@@ -1,4 +1,5 @@
 """Checking and normalising the profile dict (knowledge/__init__.py, "The profile")."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,19 @@ from .vocabulary import FORMATS, REGIONS, THEMES
 from .levels import LABELS, canonical_level, nlqf_for
 
 EMPLOYMENT = ("werkend", "werkzoekend", "zzp", "werkgever", "uitkering", "student")
-SECTORS = ("installatie", "bouw_infra", "energie", "metaal", "zorg", "kinderopvang", "onderwijs", "ict",
-           "groen", "logistiek", "overig")
+SECTORS = (
+    "installatie",
+    "bouw_infra",
+    "energie",
+    "metaal",
+    "zorg",
+    "kinderopvang",
+    "onderwijs",
+    "ict",
+    "groen",
+    "logistiek",
+    "overig",
+)
 BENEFITS = ("ww", "wia", "wajong", "bijstand", "zw")
 _YES = {"ja", "yes", "true", "1", "j", "klopt"}
 _NO = {"nee", "no", "false", "0", "n"}
@@ -62,9 +74,10 @@ def normalise_profile(profile: Optional[dict], *, resolve=None) -> dict:
     if "education_level" in p:
         canon = canonical_level(p["education_level"])
         if canon is None:
-            raise ProfileError("education_level",
-                               f"Ik ken het opleidingsniveau '{str(p['education_level'])[:40]}' niet. "
-                               f"Kies uit: {', '.join(LABELS)}.")
+            raise ProfileError(
+                "education_level",
+                f"Ik ken het opleidingsniveau '{str(p['education_level'])[:40]}' niet. Kies uit: {', '.join(LABELS)}.",
+            )
         out["education_level"], out["nlqf"] = canon, nlqf_for(canon)
     if "employment_status" in p:
         out["employment_status"] = _choice("employment_status", p["employment_status"], EMPLOYMENT, "de situatie")

@@ -5,6 +5,7 @@ over arrays take a few milliseconds. The database stays the source of truth: the
 rebuilt whenever meta.catalogue_version changes (every catalogue write bumps it), so several
 processes stay consistent. Full-text matching still runs in the database (FTS5 / tsvector).
 """
+
 from __future__ import annotations
 
 import threading
@@ -58,8 +59,10 @@ class RankIndex:
         self.row = np.arange(len(offering_ids))
         # same title (the same course from another provider or place) -> same number
         title_ids: Dict[str, int] = {}
-        self.title = np.array([title_ids.setdefault(titles.get(m, m).strip().lower(), len(title_ids))
-                               for m in self.module_ids], dtype=np.int64)
+        self.title = np.array(
+            [title_ids.setdefault(titles.get(m, m).strip().lower(), len(title_ids)) for m in self.module_ids],
+            dtype=np.int64,
+        )
         # full-text doc_id -> module position (-1: no upcoming offering, so not searchable)
         top = max((d for d, _ in docs), default=0)
         self.doc_pos = np.full(top + 1, -1, dtype=np.int64)
@@ -90,9 +93,21 @@ def rank_index(conn) -> RankIndex:
             idx = _CACHE.get(key)
             if idx is None or idx.version != version:
                 se = S.search_entry.c
-                rows = conn.execute(select(se.module_id, se.offering_id, se.theme_mask, se.nlqf, se.fmt, se.region,
-                                           se.x_km, se.y_km, se.start_date, se.price, se.hours_pw)
-                                    .order_by(se.module_id, se.offering_id)).all()
+                rows = conn.execute(
+                    select(
+                        se.module_id,
+                        se.offering_id,
+                        se.theme_mask,
+                        se.nlqf,
+                        se.fmt,
+                        se.region,
+                        se.x_km,
+                        se.y_km,
+                        se.start_date,
+                        se.price,
+                        se.hours_pw,
+                    ).order_by(se.module_id, se.offering_id)
+                ).all()
                 docs = conn.execute(select(S.module_text.c.doc_id, S.module_text.c.module_id)).all()
                 titles = dict(conn.execute(select(S.module.c.id, S.module.c.title)).all())
                 idx = RankIndex(rows, docs, titles, version)
@@ -127,8 +142,18 @@ class Ranked:
     page: List[Tuple[str, float, str]]  # (module_id, score, offering_id)
 
 
-def rank(idx: RankIndex, *, weights: dict, today: date, soon_days: int, filters: dict, soft: dict,
-         text: Optional[List[Tuple[np.ndarray, np.ndarray]]], limit: int, offset: int) -> Ranked:
+def rank(
+    idx: RankIndex,
+    *,
+    weights: dict,
+    today: date,
+    soon_days: int,
+    filters: dict,
+    soft: dict,
+    text: Optional[List[Tuple[np.ndarray, np.ndarray]]],
+    limit: int,
+    offset: int,
+) -> Ranked:
     """Filter, score and page. filters/soft hold already-checked values (see search.py)."""
     if len(idx) == 0:
         return Ranked(0, [])
@@ -173,8 +198,9 @@ def rank(idx: RankIndex, *, weights: dict, today: date, soon_days: int, filters:
         return a[rows]
 
     start, online = col(idx.start), col(idx.online)
-    score = weights["start"] * _case(0.2, (col(idx.flex), 0.8), (start <= t + soon_days, 1.0),
-                                     (start <= t + 90, 0.7), (start <= t + 180, 0.4))
+    score = weights["start"] * _case(
+        0.2, (col(idx.flex), 0.8), (start <= t + soon_days, 1.0), (start <= t + 90, 0.7), (start <= t + 180, 0.4)
+    )
     if rel is not None:
         score = score + weights["text"] * rel[col(idx.mod)]
     if "theme_bit" in soft:
@@ -182,22 +208,32 @@ def rank(idx: RankIndex, *, weights: dict, today: date, soon_days: int, filters:
     if "nlqf" in soft:
         n = col(idx.nlqf)
         d = n - soft["nlqf"]
-        score = score + weights["level"] * _case(0.1, (np.isnan(n), 0.4), ((d >= 0) & (d <= 1), 1.0),
-                                                 (d == -1, 0.6), (d == 2, 0.5))
+        score = score + weights["level"] * _case(
+            0.1, (np.isnan(n), 0.4), ((d >= 0) & (d <= 1), 1.0), (d == -1, 0.6), (d == 2, 0.5)
+        )
     if "xy" in soft:
         x, y = soft["xy"]
         xs = col(idx.x)
         with np.errstate(invalid="ignore"):
             d2 = (xs - x) ** 2 + (col(idx.y) - y) ** 2
-            score = score + weights["place"] * _case(0.0, (online, 0.7), (np.isnan(xs), 0.2), (d2 <= 225, 1.0),
-                                                     (d2 <= 900, 0.8), (d2 <= 3600, 0.5), (d2 <= 10000, 0.1))
+            score = score + weights["place"] * _case(
+                0.0,
+                (online, 0.7),
+                (np.isnan(xs), 0.2),
+                (d2 <= 225, 1.0),
+                (d2 <= 900, 0.8),
+                (d2 <= 3600, 0.5),
+                (d2 <= 10000, 0.1),
+            )
     elif "region" in soft:
-        score = score + weights["place"] * _case(0.1, (col(idx.region) == REGION_CODE[soft["region"]], 1.0),
-                                                 (online, 0.7))
+        score = score + weights["place"] * _case(
+            0.1, (col(idx.region) == REGION_CODE[soft["region"]], 1.0), (online, 0.7)
+        )
     if "format" in soft:
         f = col(idx.fmt)
-        score = score + weights["format"] * _case(0.0, (f == FORMAT_CODE[soft["format"]], 1.0),
-                                                  (f == FORMAT_CODE["hybride"], 0.5))
+        score = score + weights["format"] * _case(
+            0.0, (f == FORMAT_CODE[soft["format"]], 1.0), (f == FORMAT_CODE["hybride"], 0.5)
+        )
     if "budget" in soft:
         p, b = col(idx.price), soft["budget"]
         with np.errstate(invalid="ignore"):
@@ -222,11 +258,11 @@ def rank(idx: RankIndex, *, weights: dict, today: date, soon_days: int, filters:
     # best offering per module: highest score, then earliest start, then row order
     order = cand[np.lexsort((rows[cand], start[cand], -score[cand]))]
     _, first = np.unique(mods_all[order], return_index=True)
-    best = order[first]                           # one row (position in `rows`) per module
+    best = order[first]  # one row (position in `rows`) per module
     best = best[np.lexsort((mods_all[best], -score[best]))]  # score desc, then module id
     # variety: the same course title from another provider comes after the other titles
     dup = _repeat_count(idx.title[mods_all[best]])
     page_order = np.lexsort((np.arange(best.size), dup))
-    chosen = best[page_order][offset:offset + limit]
+    chosen = best[page_order][offset : offset + limit]
     page = [(idx.module_ids[idx.mod[rows[i]]], float(score[i]), idx.offering_ids[rows[i]]) for i in chosen]
     return Ranked(total, page)

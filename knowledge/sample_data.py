@@ -4,6 +4,7 @@ Deterministic: each module has its own seeded RNG, and start dates are offsets f
 date, so tests are stable and a demo never shows only past starts. `count` makes a larger
 catalogue for the benchmark by adding numbered variants.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,16 +19,34 @@ from .vocabulary import REGIONS
 
 DATA = Path(__file__).parent / "data"
 ALL_REGIONS = list(REGIONS)
-PROVIDER_KIND = {"mbo": "roc", "hbo": "hogeschool", "post-hbo": "hogeschool", "wo": "universiteit",
-                 "branche": "opleider"}
-HUB_BY_CITY = {"Breda": "th-breda", "'s-Hertogenbosch": "th-den-bosch", "Eindhoven": "th-eindhoven",
-               "Enschede": "tw-enschede", "Hengelo": "tw-hengelo", "Almelo": "tw-almelo",
-               "Oldenzaal": "tw-oldenzaal", "Rijssen": "tw-rijssen", "Groningen": "nw-groningen",
-               "Leeuwarden": "nw-leeuwarden", "Assen": "nw-assen", "Emmen": "nw-emmen",
-               "Drachten": "nw-drachten"}
-HUBS_OF_REGION = {"brabant": ["Breda", "'s-Hertogenbosch", "Eindhoven"],
-                  "twente": ["Enschede", "Hengelo", "Almelo", "Oldenzaal", "Rijssen"],
-                  "noord": ["Groningen", "Leeuwarden", "Assen", "Emmen", "Drachten"]}
+PROVIDER_KIND = {
+    "mbo": "roc",
+    "hbo": "hogeschool",
+    "post-hbo": "hogeschool",
+    "wo": "universiteit",
+    "branche": "opleider",
+}
+HUB_BY_CITY = {
+    "Breda": "th-breda",
+    "'s-Hertogenbosch": "th-den-bosch",
+    "Eindhoven": "th-eindhoven",
+    "Enschede": "tw-enschede",
+    "Hengelo": "tw-hengelo",
+    "Almelo": "tw-almelo",
+    "Oldenzaal": "tw-oldenzaal",
+    "Rijssen": "tw-rijssen",
+    "Groningen": "nw-groningen",
+    "Leeuwarden": "nw-leeuwarden",
+    "Assen": "nw-assen",
+    "Emmen": "nw-emmen",
+    "Drachten": "nw-drachten",
+}
+HUBS_OF_REGION = {
+    "brabant": ["Breda", "'s-Hertogenbosch", "Eindhoven"],
+    "twente": ["Enschede", "Hengelo", "Almelo", "Oldenzaal", "Rijssen"],
+    "noord": ["Groningen", "Leeuwarden", "Assen", "Emmen", "Drachten"],
+}
+
 
 def load_templates() -> List[dict]:
     return yaml.safe_load((DATA / "sample_modules.yaml").read_text(encoding="utf-8"))["modules"]
@@ -94,28 +113,57 @@ def build_module(t: dict, region: str, today: date, providers: List[dict], varia
             city = HUBS_OF_REGION[region][(hash_index(t["id"]) + variant) % len(HUBS_OF_REGION[region])]
             hub_id = HUB_BY_CITY[city]
         end = start + timedelta(days=t["weeks"] * 7 - 3) if start else None
-        offerings.append({"source_id": str(i + 1), "format": fmt, "location": city, "start_date": start,
-                          "end_date": end, "price_eur": price if fmt != "online" else round(price * 0.95 / 5) * 5.0,
-                          "schedule": t.get("schedule", ""), "hub_id": hub_id})
+        offerings.append(
+            {
+                "source_id": str(i + 1),
+                "format": fmt,
+                "location": city,
+                "start_date": start,
+                "end_date": end,
+                "price_eur": price if fmt != "online" else round(price * 0.95 / 5) * 5.0,
+                "schedule": t.get("schedule", ""),
+                "hub_id": hub_id,
+            }
+        )
     title = t["title"] + (f" - groep {variant + 1}" if variant else "")
     tags = list(t.get("tags") or [])
     if t.get("per_year"):
         tags.append("prijs_per_jaar")
     return {
-        "id": mid, "source": "sample", "source_id": mid, "title": title,
-        "provider": {"id": prov["id"], "name": prov["name"], "kind": prov["kind"],
-                     "city": prov["campuses"][0] if prov["campuses"] else None, "region": prov["region"],
-                     "url": f"https://example.org/{prov['id']}"},
-        "description": t["description"], "nlqf_level": t.get("nlqf"), "education_type": t["type"],
-        "credential": t["credential"], "study_load_text": t["load"], "study_load_hours": t.get("hours"),
-        "duration_weeks": t["weeks"], "duration_text": t["duration"], "hours_per_week": t.get("hpw"),
-        "mode": t.get("mode", "deeltijd" if t["type"] != "branche" else ""), "bol_bbl": t.get("bolbbl"),
-        "recognised": bool(t.get("recognised")), "nlqf_registered": bool(t.get("registered")),
-        "ontwikkelpad": t.get("ontwikkelpad"), "themes": t["themes"],
+        "id": mid,
+        "source": "sample",
+        "source_id": mid,
+        "title": title,
+        "provider": {
+            "id": prov["id"],
+            "name": prov["name"],
+            "kind": prov["kind"],
+            "city": prov["campuses"][0] if prov["campuses"] else None,
+            "region": prov["region"],
+            "url": f"https://example.org/{prov['id']}",
+        },
+        "description": t["description"],
+        "nlqf_level": t.get("nlqf"),
+        "education_type": t["type"],
+        "credential": t["credential"],
+        "study_load_text": t["load"],
+        "study_load_hours": t.get("hours"),
+        "duration_weeks": t["weeks"],
+        "duration_text": t["duration"],
+        "hours_per_week": t.get("hpw"),
+        "mode": t.get("mode", "deeltijd" if t["type"] != "branche" else ""),
+        "bol_bbl": t.get("bolbbl"),
+        "recognised": bool(t.get("recognised")),
+        "nlqf_registered": bool(t.get("registered")),
+        "ontwikkelpad": t.get("ontwikkelpad"),
+        "themes": t["themes"],
         "url": f"https://example.org/{prov['id']}/{t['id']}",
         "enroll_url": f"https://example.org/{prov['id']}/{t['id']}/aanmelden",
-        "enroll_prepare": _prepare(t), "tags": tags, "keywords": t.get("keywords", ""),
-        "sample": True, "offerings": offerings,
+        "enroll_prepare": _prepare(t),
+        "tags": tags,
+        "keywords": t.get("keywords", ""),
+        "sample": True,
+        "offerings": offerings,
     }
 
 
@@ -130,5 +178,4 @@ def sample_modules(today: date, count: Optional[int] = None) -> List[dict]:
     base = [(t, r) for t in templates for r in (t.get("regions") or ALL_REGIONS)]
     if count is None:
         return [build_module(t, r, today, providers) for t, r in base]
-    return [build_module(*base[i % len(base)], today, providers, variant=i // len(base))
-            for i in range(count)]
+    return [build_module(*base[i % len(base)], today, providers, variant=i // len(base)) for i in range(count)]

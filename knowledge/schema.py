@@ -2,30 +2,33 @@
 
 Their migrations are Alembic's, with every other table of the database (database/migrations).
 """
+
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 
 from database.metadata import metadata
 
 meta = Table(  # small key/value facts about this database (seed date, catalogue version)
-    "meta", metadata,
+    "meta",
+    metadata,
     Column("key", String(60), primary_key=True),
     Column("value", String(200), nullable=False),
 )
 
 region = Table(  # a regional tenant
-    "region", metadata,
+    "region",
+    metadata,
     Column("code", String(20), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("description", Text, nullable=False, default=""),
 )
 
 place = Table(  # municipality, town or region name with an approximate centre
-    "place", metadata,
+    "place",
+    metadata,
     Column("name", String(100), primary_key=True),
-    Column("kind", String(20), nullable=False),          # gemeente | plaats | regio
+    Column("kind", String(20), nullable=False),  # gemeente | plaats | regio
     Column("municipality", String(100)),
     Column("province", String(40)),
     Column("region", String(20), ForeignKey("region.code")),
@@ -35,20 +38,23 @@ place = Table(  # municipality, town or region name with an approximate centre
 )
 
 place_alias = Table(
-    "place_alias", metadata,
-    Column("alias", String(120), primary_key=True),      # normalised spelling
+    "place_alias",
+    metadata,
+    Column("alias", String(120), primary_key=True),  # normalised spelling
     Column("place_name", String(100), ForeignKey("place.name"), nullable=False),
 )
 
 theme = Table(
-    "theme", metadata,
+    "theme",
+    metadata,
     Column("code", String(40), primary_key=True),
-    Column("name", String(100), nullable=False),         # Dutch
-    Column("bit", Integer, nullable=False),              # bit in search_entry.theme_mask
+    Column("name", String(100), nullable=False),  # Dutch
+    Column("bit", Integer, nullable=False),  # bit in search_entry.theme_mask
 )
 
 provider = Table(
-    "provider", metadata,
+    "provider",
+    metadata,
     Column("id", String(80), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("kind", String(40), nullable=False, default=""),  # roc | hogeschool | universiteit | opleider
@@ -59,9 +65,10 @@ provider = Table(
 )
 
 module = Table(
-    "module", metadata,
+    "module",
+    metadata,
     Column("id", String(120), primary_key=True),
-    Column("source", String(20), nullable=False),        # sample | ooapi | edudex
+    Column("source", String(20), nullable=False),  # sample | ooapi | edudex
     Column("source_id", String(200), nullable=False),
     Column("provider_id", String(80), ForeignKey("provider.id"), nullable=False),
     Column("title", String(300), nullable=False),
@@ -75,16 +82,16 @@ module = Table(
     Column("duration_weeks", Integer),
     Column("duration_text", String(60), nullable=False, default=""),
     Column("hours_per_week", Integer),
-    Column("mode", String(20), nullable=False, default=""),    # voltijd|deeltijd|duaal|zelfstudie
+    Column("mode", String(20), nullable=False, default=""),  # voltijd|deeltijd|duaal|zelfstudie
     Column("bol_bbl", String(3)),
     Column("recognised", Boolean, nullable=False, default=False),
     Column("nlqf_registered", Boolean, nullable=False, default=False),
-    Column("ontwikkelpad", String(40)),                  # sector Ontwikkelpad it belongs to, if any
+    Column("ontwikkelpad", String(40)),  # sector Ontwikkelpad it belongs to, if any
     Column("url", String(400), nullable=False, default=""),
     Column("enroll_url", String(400), nullable=False, default=""),
     Column("enroll_prepare", Text, nullable=False, default="[]"),  # JSON list of Dutch lines
-    Column("funding_tags", Text, nullable=False, default="[]"),    # JSON list
-    Column("tags", Text, nullable=False, default="[]"),            # JSON list (vca, bhv, ...)
+    Column("funding_tags", Text, nullable=False, default="[]"),  # JSON list
+    Column("tags", Text, nullable=False, default="[]"),  # JSON list (vca, bhv, ...)
     Column("keywords", Text, nullable=False, default=""),
     Column("sample", Boolean, nullable=False, default=True),
     Column("updated_at", String(40), nullable=False, default=""),
@@ -98,31 +105,34 @@ module = Table(
 )
 
 module_theme = Table(
-    "module_theme", metadata,
+    "module_theme",
+    metadata,
     Column("module_id", String(120), ForeignKey("module.id", ondelete="CASCADE"), primary_key=True),
     Column("theme", String(40), ForeignKey("theme.code"), primary_key=True),
 )
 
 offering = Table(
-    "offering", metadata,
+    "offering",
+    metadata,
     Column("id", String(160), primary_key=True),
     Column("module_id", String(120), ForeignKey("module.id", ondelete="CASCADE"), nullable=False),
-    Column("start_date", Date),                          # NULL = start whenever you like
+    Column("start_date", Date),  # NULL = start whenever you like
     Column("end_date", Date),
-    Column("location", String(100), nullable=False),     # city or "online"
+    Column("location", String(100), nullable=False),  # city or "online"
     Column("hub_id", String(60)),
     Column("region", String(20)),
     Column("lat", Float),
     Column("lon", Float),
-    Column("format", String(20), nullable=False),        # online | klassikaal | hybride
-    Column("price_eur", Float),                          # incl. btw
+    Column("format", String(20), nullable=False),  # online | klassikaal | hybride
+    Column("price_eur", Float),  # incl. btw
     Column("schedule", String(200), nullable=False, default=""),
     Column("sample", Boolean, nullable=False, default=True),
     Index("ix_offering_module", "module_id"),
 )
 
 hub = Table(
-    "hub", metadata,
+    "hub",
+    metadata,
     Column("id", String(60), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("region", String(20), ForeignKey("region.code"), nullable=False),
@@ -137,7 +147,8 @@ hub = Table(
 )
 
 funding_scheme = Table(  # metadata of each YAML rule file (the rules themselves stay in YAML)
-    "funding_scheme", metadata,
+    "funding_scheme",
+    metadata,
     Column("id", String(60), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("applicant", String(20), nullable=False),
@@ -150,11 +161,12 @@ funding_scheme = Table(  # metadata of each YAML rule file (the rules themselves
 
 # --- shortage occupations ---------------------------------------------------------------------
 occupation = Table(
-    "occupation", metadata,
+    "occupation",
+    metadata,
     Column("id", String(80), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("theme", String(40), ForeignKey("theme.code"), nullable=False),
-    Column("region", String(20)),                        # NULL = national
+    Column("region", String(20)),  # NULL = national
     Column("why", Text, nullable=False),
     Column("typical_level", String(40), nullable=False),
     Column("nlqf_level", Integer),
@@ -163,21 +175,23 @@ occupation = Table(
 )
 
 occupation_module = Table(
-    "occupation_module", metadata,
+    "occupation_module",
+    metadata,
     Column("occupation_id", String(80), ForeignKey("occupation.id", ondelete="CASCADE"), primary_key=True),
     Column("module_id", String(120), ForeignKey("module.id", ondelete="CASCADE"), primary_key=True),
 )
 
 # --- search index (derived from module/offering; rebuilt by indexing.py) -----------------------
 search_entry = Table(  # one row per offering with everything ranking needs, no joins
-    "search_entry", metadata,
+    "search_entry",
+    metadata,
     Column("offering_id", String(160), primary_key=True),
     Column("module_id", String(120), nullable=False),
     Column("theme_mask", Integer, nullable=False),
     Column("nlqf", Integer),
     Column("fmt", String(20), nullable=False),
     Column("region", String(20)),
-    Column("x_km", Float),                               # flat-earth km, see places.to_xy
+    Column("x_km", Float),  # flat-earth km, see places.to_xy
     Column("y_km", Float),
     Column("start_date", Date),
     Column("price", Float),
@@ -188,7 +202,8 @@ search_entry = Table(  # one row per offering with everything ranking needs, no 
 )
 
 module_text = Table(  # text fed to full-text search; on PostgreSQL it also holds the tsvector
-    "module_text", metadata,
+    "module_text",
+    metadata,
     Column("doc_id", Integer, primary_key=True, autoincrement=True),  # = module_fts rowid
     Column("module_id", String(120), nullable=False, unique=True),
     Column("title", Text, nullable=False),
@@ -196,14 +211,15 @@ module_text = Table(  # text fed to full-text search; on PostgreSQL it also hold
 )
 
 feed_run = Table(  # one row per sync or import run, with its report
-    "feed_run", metadata,
+    "feed_run",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("feed", String(80), nullable=False),          # --provider name of a sync, or "bestand NAME"
-    Column("kind", String(20), nullable=False),          # ooapi | edudex
+    Column("feed", String(80), nullable=False),  # --provider name of a sync, or "bestand NAME"
+    Column("kind", String(20), nullable=False),  # ooapi | edudex
     Column("origin", String(400), nullable=False, default=""),  # base URL or file path
     Column("started_at", String(40), nullable=False),
     Column("finished_at", String(40)),
-    Column("status", String(20), nullable=False),        # ok | fouten (refused records) | onvolledig
+    Column("status", String(20), nullable=False),  # ok | fouten (refused records) | onvolledig
     Column("n_new", Integer, nullable=False, default=0),
     Column("n_updated", Integer, nullable=False, default=0),
     Column("n_unchanged", Integer, nullable=False, default=0),
@@ -214,12 +230,13 @@ feed_run = Table(  # one row per sync or import run, with its report
 )
 
 feed_http_cache = Table(  # per feed and URL: ETag / Last-Modified and the body they belong to
-    "feed_http_cache", metadata,
+    "feed_http_cache",
+    metadata,
     Column("feed", String(80), primary_key=True),
-    Column("url_hash", String(64), primary_key=True),    # SHA-256 of the URL (URLs can be long)
+    Column("url_hash", String(64), primary_key=True),  # SHA-256 of the URL (URLs can be long)
     Column("url", Text, nullable=False),
     Column("etag", Text),
     Column("last_modified", String(60)),
-    Column("body", Text, nullable=False),                # given back when the server says 304
+    Column("body", Text, nullable=False),  # given back when the server says 304
     Column("fetched_at", String(40), nullable=False),
 )

@@ -5,6 +5,7 @@ per upcoming offering), the score is a weighted sum of CASE expressions, and onl
 full-text part differs (FTS5 bm25 vs. ts_rank with the 'dutch' configuration). Reasons
 ("waarom past dit") are written in Python for the few hits shown.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,28 +36,51 @@ from .vocabulary import REGION_LABELS, THEME_NAMES
 MAX_QUERY_CHARS = 300
 MAX_LIMIT = 50
 DEFAULT_RADIUS_KM = 30
-SOON_DAYS = 42                  # "start binnen 6 weken"
-FAR_KM = 60                     # further away is said as a caveat, not as a reason
+SOON_DAYS = 42  # "start binnen 6 weken"
+FAR_KM = 60  # further away is said as a caveat, not as a reason
 # weights of the score parts (each part is 0..1)
-W = {"text": 4.0, "theme": 3.0, "level": 2.0, "place": 2.5, "format": 1.0, "start": 1.0, "price": 1.0,
-     "hours": 0.5}
-RELAX_ORDER = ["start_within_days", "hours_per_week", "max_price", "format", "location", "region", "level",
-               "theme"]
+W = {"text": 4.0, "theme": 3.0, "level": 2.0, "place": 2.5, "format": 1.0, "start": 1.0, "price": 1.0, "hours": 0.5}
+RELAX_ORDER = ["start_within_days", "hours_per_week", "max_price", "format", "location", "region", "level", "theme"]
 FILTER_KEYS = set(RELAX_ORDER) | {"radius_km"}
 # single words that are also Dutch places but usually mean something else in a query
-_NOT_PLACES = {"best", "son", "mill", "made", "enter", "haren", "grave", "vries", "goor", "nes", "balk", "leek",
-               "gieten", "rijen", "hoeven", "beek", "delden", "hasselt", "leiden", "goes", "weert", "hoorn", "ede",
-               "noorden", "het noorden"}
+_NOT_PLACES = {
+    "best",
+    "son",
+    "mill",
+    "made",
+    "enter",
+    "haren",
+    "grave",
+    "vries",
+    "goor",
+    "nes",
+    "balk",
+    "leek",
+    "gieten",
+    "rijen",
+    "hoeven",
+    "beek",
+    "delden",
+    "hasselt",
+    "leiden",
+    "goes",
+    "weert",
+    "hoorn",
+    "ede",
+    "noorden",
+    "het noorden",
+}
 
 
 @dataclass
 class Wish:
     """Everything one search wants, after checking."""
+
     person: dict
-    filters: dict                       # checked hard filters (key -> value)
+    filters: dict  # checked hard filters (key -> value)
     words: List[str]
-    place: Optional[object]             # Place for distance (filter location, else profile/query place)
-    theme: Optional[str]                # soft theme from the profile
+    place: Optional[object]  # Place for distance (filter location, else profile/query place)
+    theme: Optional[str]  # soft theme from the profile
     today: date
     messages: List[str] = field(default_factory=list)
 
@@ -99,8 +123,12 @@ def _check_filters(filters: Optional[dict], conn) -> Tuple[dict, List[str]]:
             else:
                 out[key] = place
         else:
-            limits = {"max_price": (0, 1_000_000), "start_within_days": (0, 3650), "hours_per_week": (0, 80),
-                      "radius_km": (1, 400)}[key]
+            limits = {
+                "max_price": (0, 1_000_000),
+                "start_within_days": (0, 3650),
+                "hours_per_week": (0, 80),
+                "radius_km": (1, 400),
+            }[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not limits[0] <= value <= limits[1]:
                 raise ProfileError(key, f"Filter '{key}' moet een getal tussen {limits[0]} en {limits[1]} zijn.")
             out[key] = value
@@ -112,12 +140,12 @@ def _place_from_query(words: List[str], conn) -> Tuple[Optional[object], List[st
     index = place_index(conn)
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
-            phrase = " ".join(words[i:i + n])
+            phrase = " ".join(words[i : i + n])
             if phrase in _NOT_PLACES or (n == 1 and len(phrase) < 3):
                 continue
             name = index.aliases.get(phrase)
             if name:
-                return index.places[name], words[:i] + words[i + n:]
+                return index.places[name], words[:i] + words[i + n :]
     return None, words
 
 
@@ -127,11 +155,18 @@ def _place_from_query(words: List[str], conn) -> Tuple[Optional[object], List[st
 # PostgreSQL: ts_rank with the 'dutch' configuration, squashed as r / (r + 0.05).
 # Matches come back as one comma-joined string per query: thousands of ids parse in microseconds.
 _FTS_SQL = {
-    "sqlite": [("SELECT group_concat(rowid), NULL FROM module_fts WHERE module_fts MATCH ?", 0.6),
-               ("SELECT group_concat(rowid), NULL FROM module_fts WHERE module_fts MATCH 'title : (' || ? || ')'", 1.0)],
-    "postgresql": [("SELECT string_agg(doc_id::text, ','), string_agg((r / (r + 0.05))::text, ',') FROM ("
-                    "SELECT doc_id, ts_rank(tsv, query, 1) AS r FROM module_text, to_tsquery('dutch', %s) AS query "
-                    "WHERE tsv @@ query) AS m", None)],
+    "sqlite": [
+        ("SELECT group_concat(rowid), NULL FROM module_fts WHERE module_fts MATCH ?", 0.6),
+        ("SELECT group_concat(rowid), NULL FROM module_fts WHERE module_fts MATCH 'title : (' || ? || ')'", 1.0),
+    ],
+    "postgresql": [
+        (
+            "SELECT string_agg(doc_id::text, ','), string_agg((r / (r + 0.05))::text, ',') FROM ("
+            "SELECT doc_id, ts_rank(tsv, query, 1) AS r FROM module_text, to_tsquery('dutch', %s) AS query "
+            "WHERE tsv @@ query) AS m",
+            None,
+        )
+    ],
 }
 
 
@@ -160,8 +195,13 @@ def _attempt(conn, idx, w: Wish, f: dict, text_mode: Optional[str], limit: int, 
     filters, soft = {}, {}
     if "theme" in f:
         filters["theme_bit"] = theme_bit(f["theme"])
-    for key, name in (("level", "level"), ("region", "region"), ("format", "format"), ("max_price", "max_price"),
-                      ("hours_per_week", "hours")):
+    for key, name in (
+        ("level", "level"),
+        ("region", "region"),
+        ("format", "format"),
+        ("max_price", "max_price"),
+        ("hours_per_week", "hours"),
+    ):
         if key in f:
             filters[name] = f[key]
     if "location" in f:
@@ -184,8 +224,17 @@ def _attempt(conn, idx, w: Wish, f: dict, text_mode: Optional[str], limit: int, 
     if p.get("hours_per_week") is not None:
         soft["hours"] = p["hours_per_week"]
     text_rel = _text_matches(conn, w.words, text_mode == "and") if text_mode else None
-    return rank(idx, weights=W, today=w.today, soon_days=SOON_DAYS, filters=filters, soft=soft,
-                text=text_rel, limit=limit, offset=offset)
+    return rank(
+        idx,
+        weights=W,
+        today=w.today,
+        soon_days=SOON_DAYS,
+        filters=filters,
+        soft=soft,
+        text=text_rel,
+        limit=limit,
+        offset=offset,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,8 +252,10 @@ def _relax_message(key: str, w: Wish, f: dict, hits: List[ModuleHit]) -> str:
     if key == "region":
         return f"Ik vond niets in {REGION_LABELS[f['region']]}; dit zijn opties elders of online."
     if key == "location":
-        return (f"Ik vond niets binnen {f.get('radius_km', DEFAULT_RADIUS_KM)} km van {f['location'].name}; "
-                f"dit zijn opties verder weg of online.")
+        return (
+            f"Ik vond niets binnen {f.get('radius_km', DEFAULT_RADIUS_KM)} km van {f['location'].name}; "
+            f"dit zijn opties verder weg of online."
+        )
     if key == "start_within_days":
         days = int(f["start_within_days"])
         span = f"{days // 7} weken" if days % 7 == 0 and days >= 14 else f"{days} dagen"
@@ -234,8 +285,16 @@ def _plans(filters: dict, words: List[str]):
             yield dropped, None
 
 
-def search_modules(profile: Optional[dict], query: Optional[str] = None, filters: Optional[dict] = None,
-                   limit: int = 3, offset: int = 0, *, engine=None, today: Optional[date] = None) -> SearchResult:
+def search_modules(
+    profile: Optional[dict],
+    query: Optional[str] = None,
+    filters: Optional[dict] = None,
+    limit: int = 3,
+    offset: int = 0,
+    *,
+    engine=None,
+    today: Optional[date] = None,
+) -> SearchResult:
     """See knowledge.search_modules."""
     for name, value, _most in (("limit", limit, MAX_LIMIT), ("offset", offset, 10_000)):
         if isinstance(value, bool) or not isinstance(value, int) or value < (1 if name == "limit" else 0):
@@ -248,7 +307,9 @@ def search_modules(profile: Optional[dict], query: Optional[str] = None, filters
         person = normalise_profile(profile, resolve=lambda t: resolve_place(t, conn=conn))
         f, messages = _check_filters(filters, conn)
         if person.get("unknown_location"):
-            messages.append(f"Ik ken de plaats '{person['unknown_location'][:40]}' niet, dus ik kijk niet naar afstand.")
+            messages.append(
+                f"Ik ken de plaats '{person['unknown_location'][:40]}' niet, dus ik kijk niet naar afstand."
+            )
         words = []
         if query and query.strip():
             if len(query) > MAX_QUERY_CHARS:
@@ -268,8 +329,15 @@ def search_modules(profile: Optional[dict], query: Optional[str] = None, filters
         place = f.get("location") or person.get("place") or query_place
         if query_place is not None and "location" not in f and person.get("place") is None and query_place.region:
             person.setdefault("region", query_place.region)
-        w = Wish(person=person, filters=f, words=words, place=place, theme=person.get("theme"), today=today,
-                 messages=messages)
+        w = Wish(
+            person=person,
+            filters=f,
+            words=words,
+            place=place,
+            theme=person.get("theme"),
+            today=today,
+            messages=messages,
+        )
 
         idx = rank_index(conn)
         for dropped, mode in _plans(f, words):
@@ -282,12 +350,19 @@ def search_modules(profile: Optional[dict], query: Optional[str] = None, filters
                 if words and mode == "or":
                     relaxed.insert(0, "Ik vond niets met al je zoekwoorden samen; dit zijn opties met een deel ervan.")
                 if words and mode is None:
-                    relaxed.insert(0, f"Ik vond niets over '{' '.join(words)}'; dit zijn opties die passen bij je andere wensen.")
-                return SearchResult(hits=hits, total=total, relaxed=relaxed,
-                                    relaxed_filters=list(dropped) + (["query"] if words and mode is None else []),
-                                    message=" ".join(messages) or None)
-        return SearchResult(hits=[], total=0, relaxed=[],
-                            message=" ".join(messages + ["Ik vond geen passende modules."]))
+                    relaxed.insert(
+                        0, f"Ik vond niets over '{' '.join(words)}'; dit zijn opties die passen bij je andere wensen."
+                    )
+                return SearchResult(
+                    hits=hits,
+                    total=total,
+                    relaxed=relaxed,
+                    relaxed_filters=list(dropped) + (["query"] if words and mode is None else []),
+                    message=" ".join(messages) or None,
+                )
+        return SearchResult(
+            hits=[], total=0, relaxed=[], message=" ".join(messages + ["Ik vond geen passende modules."])
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,8 +372,7 @@ def price_text(price: Optional[float], tags: List[str]) -> str:
     return format_price(price)
 
 
-def _reasons(w: Wish, m: dict, o: dict, themes: List[str], distance: Optional[float],
-             text_used: bool) -> List[str]:
+def _reasons(w: Wish, m: dict, o: dict, themes: List[str], distance: Optional[float], text_used: bool) -> List[str]:
     out = []
     if w.words and text_used:
         out.append(f"past bij je zoekvraag '{' '.join(w.words)}'")
@@ -357,38 +431,69 @@ def _reasons(w: Wish, m: dict, o: dict, themes: List[str], distance: Optional[fl
 
 
 def _load(conn, module_ids: List[str]):
-    mods = {r["id"]: r for r in conn.execute(
-        select(S.module, S.provider.c.name.label("provider_name"))
-        .join(S.provider, S.provider.c.id == S.module.c.provider_id)
-        .where(S.module.c.id.in_(module_ids))).mappings()}
+    mods = {
+        r["id"]: r
+        for r in conn.execute(
+            select(S.module, S.provider.c.name.label("provider_name"))
+            .join(S.provider, S.provider.c.id == S.module.c.provider_id)
+            .where(S.module.c.id.in_(module_ids))
+        ).mappings()
+    }
     themes: Dict[str, List[str]] = {}
     for r in conn.execute(select(S.module_theme).where(S.module_theme.c.module_id.in_(module_ids))):
         themes.setdefault(r.module_id, []).append(r.theme)
     return mods, themes
 
 
-def _make_hit(cls, m: dict, o: Optional[dict], themes: List[str], reasons: List[str], score: float,
-              distance: Optional[float], **extra):
+def _make_hit(
+    cls,
+    m: dict,
+    o: Optional[dict],
+    themes: List[str],
+    reasons: List[str],
+    score: float,
+    distance: Optional[float],
+    **extra,
+):
     tags = json_list(m["tags"])
     return cls(
-        module_id=m["id"], offering_id=o["id"] if o else None, title=m["title"], provider=m["provider_name"],
-        nlqf_level=m["nlqf_level"], level_label=m["level_label"] or level_label(m["nlqf_level"], m["education_type"]),
-        format=o["format"] if o else "", location=o["location"] if o else "",
-        duration_text=m["duration_text"], study_load_text=m["study_load_text"],
-        price_eur=o["price_eur"] if o else None, price_text=price_text(o["price_eur"] if o else None, tags),
-        next_start=o["start_date"] if o else None, credential=m["credential"], url=m["url"],
-        enroll_url=m["enroll_url"] or m["url"], reasons=reasons, sample=bool(m["sample"]), score=round(score, 3),
-        themes=sorted(themes), distance_km=round(distance, 1) if distance is not None else None,
-        hours_per_week=m["hours_per_week"], **extra)
+        module_id=m["id"],
+        offering_id=o["id"] if o else None,
+        title=m["title"],
+        provider=m["provider_name"],
+        nlqf_level=m["nlqf_level"],
+        level_label=m["level_label"] or level_label(m["nlqf_level"], m["education_type"]),
+        format=o["format"] if o else "",
+        location=o["location"] if o else "",
+        duration_text=m["duration_text"],
+        study_load_text=m["study_load_text"],
+        price_eur=o["price_eur"] if o else None,
+        price_text=price_text(o["price_eur"] if o else None, tags),
+        next_start=o["start_date"] if o else None,
+        credential=m["credential"],
+        url=m["url"],
+        enroll_url=m["enroll_url"] or m["url"],
+        reasons=reasons,
+        sample=bool(m["sample"]),
+        score=round(score, 3),
+        themes=sorted(themes),
+        distance_km=round(distance, 1) if distance is not None else None,
+        hours_per_week=m["hours_per_week"],
+        **extra,
+    )
 
 
-_HITS_SQL = text(
-    "SELECT m.*, p.name AS provider_name, o.id AS o_id, o.format AS o_format, o.location AS o_location, "
-    "o.region AS o_region, o.lat AS o_lat, o.lon AS o_lon, o.start_date AS o_start_date, "
-    "o.price_eur AS o_price_eur, h.name AS o_hub_name, se.theme_mask AS theme_mask "
-    "FROM offering o JOIN module m ON m.id = o.module_id JOIN provider p ON p.id = m.provider_id "
-    "JOIN search_entry se ON se.offering_id = o.id LEFT JOIN hub h ON h.id = o.hub_id WHERE o.id IN :ids"
-).bindparams(bindparam("ids", expanding=True)).columns(o_start_date=Date)
+_HITS_SQL = (
+    text(
+        "SELECT m.*, p.name AS provider_name, o.id AS o_id, o.format AS o_format, o.location AS o_location, "
+        "o.region AS o_region, o.lat AS o_lat, o.lon AS o_lon, o.start_date AS o_start_date, "
+        "o.price_eur AS o_price_eur, h.name AS o_hub_name, se.theme_mask AS theme_mask "
+        "FROM offering o JOIN module m ON m.id = o.module_id JOIN provider p ON p.id = m.provider_id "
+        "JOIN search_entry se ON se.offering_id = o.id LEFT JOIN hub h ON h.id = o.hub_id WHERE o.id IN :ids"
+    )
+    .bindparams(bindparam("ids", expanding=True))
+    .columns(o_start_date=Date)
+)
 
 
 def _hits(conn, w: Wish, ranked, text_used: bool) -> List[ModuleHit]:
@@ -398,19 +503,23 @@ def _hits(conn, w: Wish, ranked, text_used: bool) -> List[ModuleHit]:
     hits = []
     for _mid, score, oid in ranked:
         r = by_offering[oid]
-        off = {k: r["o_" + k] for k in ("id", "format", "location", "region", "lat", "lon", "start_date", "price_eur",
-                                        "hub_name")}
+        off = {
+            k: r["o_" + k]
+            for k in ("id", "format", "location", "region", "lat", "lon", "start_date", "price_eur", "hub_name")
+        }
         themes = [t for t in THEMES if r["theme_mask"] & theme_bit(t)]
         distance = None
         if w.place is not None and off["lat"] is not None and off["format"] != "online":
             distance = haversine_km(w.place.lat, w.place.lon, off["lat"], off["lon"])
-        hits.append(_make_hit(ModuleHit, r, off, themes, _reasons(w, r, off, themes, distance, text_used),
-                              score, distance))
+        hits.append(
+            _make_hit(ModuleHit, r, off, themes, _reasons(w, r, off, themes, distance, text_used), score, distance)
+        )
     return hits
 
 
-def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
-               include_withdrawn: bool = False) -> Optional[ModuleDetail]:
+def get_module(
+    module_id: str, *, engine=None, today: Optional[date] = None, include_withdrawn: bool = False
+) -> Optional[ModuleDetail]:
     """See knowledge.get_module. Offerings are the upcoming ones (all, when none is upcoming)."""
     if not isinstance(module_id, str) or not module_id or len(module_id) > 120:
         return None
@@ -420,14 +529,32 @@ def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
         if module_id not in mods or (mods[module_id]["withdrawn_at"] and not include_withdrawn):
             return None
         m = mods[module_id]
-        rows = conn.execute(select(S.offering).where(S.offering.c.module_id == module_id)
-                            .order_by(S.offering.c.start_date, S.offering.c.id)).mappings().all()
+        rows = (
+            conn.execute(
+                select(S.offering)
+                .where(S.offering.c.module_id == module_id)
+                .order_by(S.offering.c.start_date, S.offering.c.id)
+            )
+            .mappings()
+            .all()
+        )
         upcoming = [r for r in rows if r["start_date"] is None or r["start_date"] >= today] or list(rows)
         tags = json_list(m["tags"])
-        offerings = [Offering(offering_id=r["id"], start_date=r["start_date"], end_date=r["end_date"],
-                              location=r["location"], region=r["region"], format=r["format"],
-                              price_eur=r["price_eur"], price_text=price_text(r["price_eur"], tags),
-                              schedule=r["schedule"], hub_id=r["hub_id"]) for r in upcoming]
+        offerings = [
+            Offering(
+                offering_id=r["id"],
+                start_date=r["start_date"],
+                end_date=r["end_date"],
+                location=r["location"],
+                region=r["region"],
+                format=r["format"],
+                price_eur=r["price_eur"],
+                price_text=price_text(r["price_eur"], tags),
+                schedule=r["schedule"],
+                hub_id=r["hub_id"],
+            )
+            for r in upcoming
+        ]
         facts = Facts({}, course_facts(conn, module_id, today), today)
     first = upcoming[0] if upcoming else None
     funding = json_list(m["funding_tags"])
@@ -435,11 +562,29 @@ def get_module(module_id: str, *, engine=None, today: Optional[date] = None,
         if (rule.valid_until and today > rule.valid_until) or (rule.valid_from and today < rule.valid_from):
             continue
         course_conds = [c for c in rule.conditions if any(f.startswith("course.") for f in facts_in(c.test))]
-        if course_conds and rule.id not in funding and all(
-                c.if_fail != "not_eligible" or evaluate_test(c.test, facts, []) is not False for c in course_conds):
+        if (
+            course_conds
+            and rule.id not in funding
+            and all(c.if_fail != "not_eligible" or evaluate_test(c.test, facts, []) is not False for c in course_conds)
+        ):
             funding.append(rule.id)
-    return _make_hit(ModuleDetail, m, first, themes.get(module_id, []), [], 0.0, None,
-                     description=m["description"], offerings=offerings, enroll_prepare=json_list(m["enroll_prepare"]),
-                     funding_tags=funding, education_type=m["education_type"], mode=m["mode"], bol_bbl=m["bol_bbl"],
-                     recognised=bool(m["recognised"]), nlqf_registered=bool(m["nlqf_registered"]), source=m["source"],
-                     withdrawn_at=m["withdrawn_at"])
+    return _make_hit(
+        ModuleDetail,
+        m,
+        first,
+        themes.get(module_id, []),
+        [],
+        0.0,
+        None,
+        description=m["description"],
+        offerings=offerings,
+        enroll_prepare=json_list(m["enroll_prepare"]),
+        funding_tags=funding,
+        education_type=m["education_type"],
+        mode=m["mode"],
+        bol_bbl=m["bol_bbl"],
+        recognised=bool(m["recognised"]),
+        nlqf_registered=bool(m["nlqf_registered"]),
+        source=m["source"],
+        withdrawn_at=m["withdrawn_at"],
+    )

@@ -1,4 +1,5 @@
 """Small Dutch text helpers: dates, prices, durations, and search tokens."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,20 @@ from datetime import date
 from functools import lru_cache
 from typing import Optional
 
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def format_date_nl(d: Optional[date]) -> str:
@@ -45,7 +58,8 @@ def strip_accents(text: str) -> str:
 # Dutch glues words together (warmtepompmonteur, zonnepaneelinstallateur). We split compounds
 # into known parts so "monteur" finds "warmtepompmonteur"; prefix matching does the rest
 # ("warmtepomp" finds "warmtepompen"). Parts are domain words; unknown words stay whole.
-_LEXICON = set("""
+_LEXICON = set(
+    """
 warmte pomp pompen monteur monteurs installatie installaties installateur installateurs techniek
 technicus technici elektro elektrisch elektrische elektricien elektrotechniek zonne zon paneel panelen
 laad paal palen punt punten infra infrastructuur netwerk netwerken net netten kabel kabels leiding leidingen
@@ -60,7 +74,8 @@ lasser sanitair ketel regel regeling domotica auto mobiliteit voertuig voertuige
 vak bekwaam bekwaamheid persoon personen brand beveiliging licht verlichting meter meters machine
 machines kraan ontwerp ontwerpen ontwerper keten beheer beheerder asset management plan planner
 calculatie calculator tekening tekeningen bron bronnen boor boren bodem lijn lijnen straat
-""".split())
+""".split()
+)
 _LINKS = ("", "s", "e", "en")  # linking sounds between compound parts (zonnepaneel, energielabel)
 _MIN_PART = 3
 
@@ -106,6 +121,7 @@ def term_key(word: str) -> str:
     global _stemmer
     if _stemmer is None:
         import snowballstemmer
+
         _stemmer = snowballstemmer.stemmer("dutch")
     stem = _stemmer.stemWord(word) if len(word) > 3 else word
     return re.sub(r"([aeou])\1", r"\1", stem)
@@ -125,14 +141,16 @@ def compound_parts_text(text: str) -> str:
     return " ".join(p for w in normalise(text).split() for p in split_compound(w))
 
 
-STOPWORDS = set("""
+STOPWORDS = set(
+    """
 de het een en of in op aan van voor met bij naar over om te tot uit als dat die dit deze ik je jij
 u wij we ze zij mijn me mij ons onze is zijn ben was wil willen wilt zou graag kan kunnen kun mag
 moet iets wat welke hoe waar wie er ook nog niet geen wel maar dan al meer veel zoek zoeken zoekt
 vind vinden graag alsjeblieft aub please hallo hoi hey ja nee heb hebt heeft hebben doen gaan
 cursus cursussen opleiding opleidingen training trainingen module modules les lessen scholing
 leren studie studeren iemand mensen richting gebied vlak sector omgeving buurt regio
-""".split())
+""".split()
+)
 
 MAX_QUERY_WORDS = 12
 

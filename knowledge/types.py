@@ -3,6 +3,7 @@
 They are dataclasses so actions can read attributes and turn them into dicts with
 dataclasses.asdict(); `ModuleHit.to_card()` gives the module card of the REST contract.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,19 +31,19 @@ class ModuleHit:
     title: str
     provider: str
     nlqf_level: Optional[int]
-    level_label: str              # "mbo 4", "hbo", "post-hbo", "vakcursus (geen niveau)"
-    format: str                   # online | klassikaal | hybride
-    location: str                 # city, or "online"
-    duration_text: str            # "10 weken", "2 jaar"
-    study_load_text: str          # "5 EC", "ca. 40 uur"
-    price_eur: Optional[float]    # incl. btw
-    price_text: str               # "€ 1.250 incl. btw"
-    next_start: Optional[date]    # None = start whenever you like (self-paced)
-    credential: str               # diploma | certificaat | microcredential | bewijs van deelname
-    url: str                      # information page (sample: example.org)
+    level_label: str  # "mbo 4", "hbo", "post-hbo", "vakcursus (geen niveau)"
+    format: str  # online | klassikaal | hybride
+    location: str  # city, or "online"
+    duration_text: str  # "10 weken", "2 jaar"
+    study_load_text: str  # "5 EC", "ca. 40 uur"
+    price_eur: Optional[float]  # incl. btw
+    price_text: str  # "€ 1.250 incl. btw"
+    next_start: Optional[date]  # None = start whenever you like (self-paced)
+    credential: str  # diploma | certificaat | microcredential | bewijs van deelname
+    url: str  # information page (sample: example.org)
     enroll_url: str
     reasons: List[str] = field(default_factory=list)  # Dutch "waarom past dit"
-    sample: bool = True           # True = sample data, not a real course
+    sample: bool = True  # True = sample data, not a real course
     score: float = 0.0
     themes: List[str] = field(default_factory=list)
     distance_km: Optional[float] = None
@@ -79,7 +80,7 @@ class Offering:
     format: str
     price_eur: Optional[float]
     price_text: str
-    schedule: str                 # Dutch, e.g. "dinsdagavond 18.30-21.30"
+    schedule: str  # Dutch, e.g. "dinsdagavond 18.30-21.30"
     hub_id: Optional[str] = None
 
 
@@ -91,12 +92,12 @@ class ModuleDetail(ModuleHit):
     offerings: List[Offering] = field(default_factory=list)
     enroll_prepare: List[str] = field(default_factory=list)  # "wat heb je nodig bij aanmelden"
     funding_tags: List[str] = field(default_factory=list)  # schemes whose COURSE conditions this module
-                                                          # meets (the person is not checked here)
-    education_type: str = ""      # mbo | hbo | wo | post-hbo | branche
-    mode: str = ""                # voltijd | deeltijd | duaal | zelfstudie
-    bol_bbl: Optional[str] = None # bol | bbl | None
-    recognised: bool = False      # OCW-erkend / geaccrediteerd
-    nlqf_registered: bool = False # formally NLQF-ingeschaald
+    # meets (the person is not checked here)
+    education_type: str = ""  # mbo | hbo | wo | post-hbo | branche
+    mode: str = ""  # voltijd | deeltijd | duaal | zelfstudie
+    bol_bbl: Optional[str] = None  # bol | bbl | None
+    recognised: bool = False  # OCW-erkend / geaccrediteerd
+    nlqf_registered: bool = False  # formally NLQF-ingeschaald
     source: str = "sample"
     withdrawn_at: Optional[str] = None  # set only with get_module(..., include_withdrawn=True)
 
@@ -118,26 +119,26 @@ class FundingAdvice:
 
     scheme_id: str
     name: str
-    outcome: str                  # eligible | maybe | not_eligible | ended
-    reasons: List[str]            # Dutch
+    outcome: str  # eligible | maybe | not_eligible | ended
+    reasons: List[str]  # Dutch
     amount_text: str
-    applicant: str                # person | employer
+    applicant: str  # person | employer
     source_url: str
-    source_date: str              # ISO date of the source
+    source_date: str  # ISO date of the source
     replaced_by: Optional[str] = None
     missing_facts: List[str] = field(default_factory=list)
-    summary: str = ""             # one or two Dutch sentences: what the scheme is
-    amount_short: str = ""        # the amount in a few words, for a short answer
-    apply_at: str = ""            # where to ask for it ("bij je werkcoach van UWV"); else the source's site
+    summary: str = ""  # one or two Dutch sentences: what the scheme is
+    amount_short: str = ""  # the amount in a few words, for a short answer
+    apply_at: str = ""  # where to ask for it ("bij je werkcoach van UWV"); else the source's site
 
 
 @dataclass
 class Place:
     """A Dutch place (municipality, town or region) with an approximate centre."""
 
-    name: str                     # official spelling, e.g. "'s-Hertogenbosch"
-    municipality: Optional[str]   # None for a region such as "Twente"
-    region: Optional[str]         # brabant | twente | noord | None (elsewhere in NL)
+    name: str  # official spelling, e.g. "'s-Hertogenbosch"
+    municipality: Optional[str]  # None for a region such as "Twente"
+    region: Optional[str]  # brabant | twente | noord | None (elsewhere in NL)
     lat: float
     lon: float
     province: Optional[str] = None
@@ -153,11 +154,11 @@ class Hub:
     region: str
     address: str
     city: str
-    what_you_can_do: str          # Dutch
+    what_you_can_do: str  # Dutch
     url: str
     opening_hours: str
     distance_km: Optional[float] = None
-    sample: bool = True           # True = sample address, not verified
+    sample: bool = True  # True = sample address, not verified
     lat: Optional[float] = None
     lon: Optional[float] = None
 
@@ -168,9 +169,9 @@ class Occupation:
 
     name: str
     theme: str
-    region: Optional[str]         # None = everywhere in NL
-    why: str                      # Dutch, about demand
-    typical_level: str            # label, e.g. "mbo 3"
+    region: Optional[str]  # None = everywhere in NL
+    why: str  # Dutch, about demand
+    typical_level: str  # label, e.g. "mbo 3"
     module_ids: List[str] = field(default_factory=list)
     nlqf_level: Optional[int] = None
     sample: bool = True

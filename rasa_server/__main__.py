@@ -18,6 +18,7 @@ says so in Rasa's log (measured in benchmarks/README.md, "Per-turn cost"):
 Rasa's own command line (`rasa run`, `rasa test`, so `make stories`) runs without them; they
 change only the time, not what Rasa does.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,13 +31,18 @@ TOKEN_VARIABLE = "RASA_TOKEN"
 def main(argv: List[str]) -> int:
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if not token:
-        print(f"{TOKEN_VARIABLE} is not set: Rasa does not start without a token for its HTTP "
-              "API (anyone could read every conversation). Set it in the environment.",
-              file=sys.stderr)
+        print(
+            f"{TOKEN_VARIABLE} is not set: Rasa does not start without a token for its HTTP "
+            "API (anyone could read every conversation). Set it in the environment.",
+            file=sys.stderr,
+        )
         return 2
     if any(arg.startswith("--auth-token") for arg in argv):
-        print("--auth-token puts the token where every user sees it (ps); set "
-              f"{TOKEN_VARIABLE} in the environment instead.", file=sys.stderr)
+        print(
+            "--auth-token puts the token where every user sees it (ps); set "
+            f"{TOKEN_VARIABLE} in the environment instead.",
+            file=sys.stderr,
+        )
         return 2
 
     import rasa.__main__

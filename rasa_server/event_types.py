@@ -16,6 +16,7 @@ or None for the old "topic" events, as before).
 Applied explicitly, by `apply()`, from our Rasa launcher (rasa_server/__main__.py), which logs
 ACTIVE_MESSAGE; importing this module changes nothing.
 """
+
 from __future__ import annotations
 
 import logging

@@ -18,6 +18,7 @@ it before Rasa starts and it logs "fast action-response validation: active". Ras
 command line (`rasa run`, `rasa test`, so `make stories`) does not go through the launcher:
 there Rasa's slower check is used. It validates the same way, so only the time differs.
 """
+
 from __future__ import annotations
 
 import logging

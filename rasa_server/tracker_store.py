@@ -18,6 +18,7 @@ At most `cached_conversations` conversations are kept (least recently used leave
 Named in endpoints.yml (type: rasa_server.tracker_store.CachingSQLTrackerStore, with the
 same url as Rasa's SQL store); it logs ACTIVE_MESSAGE when Rasa creates it.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
             ids = [row_id for (row_id,) in query.with_entities(self.SQLEvent.id)]
             kept_ids, kept_events = self._known.pop(sender_id, ([], []))
-            if not kept_ids or ids[:len(kept_ids)] != kept_ids:
+            if not kept_ids or ids[: len(kept_ids)] != kept_ids:
                 kept_ids, kept_events = [], []  # changed under us, or new here: read it whole
             new_rows = []
             if len(ids) > len(kept_ids):

@@ -8,6 +8,7 @@ right after one that died with its Rasa server, Rasa's check compares with "no t
 waits for ever (until the gateway gives up after RASA_TIMEOUT). Here a waiting turn goes as
 soon as no live ticket is ahead of it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,8 +23,7 @@ class RedisLockStore(RasaRedisLockStore):
         # The same settings as Rasa's `type: redis` (url = host, port, db, key_prefix, ...).
         super().__init__(host=endpoint_config.url, **endpoint_config.kwargs)
 
-    async def _acquire_lock(self, conversation_id: str, ticket: int,
-                            wait_time_in_seconds: float) -> TicketLock:
+    async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
         while True:
             lock = self.get_lock(conversation_id)
             if lock is None:  # every ticket expired and the lock was cleaned up

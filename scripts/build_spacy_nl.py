@@ -5,6 +5,7 @@ with internet may add it); otherwise a blank Dutch pipeline with the lookup
 lemmatizer, whose tables ship in the spacy-lookups-data package. Nothing is
 downloaded. Prints which pipeline is used.
 """
+
 import sys
 from pathlib import Path
 

@@ -9,6 +9,7 @@ which asserts what the user sees, and by benchmarks/conversation_bench.py for la
 A transcript line per message: the user's text, the bot's text, its buttons as
 [title], module cards as numbered card lines, other custom payloads (handoff) as JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,15 +46,17 @@ CONVERSATION = [
 ]
 
 
-def send(url: str, sender: str, text: str, tenant: Optional[str] = None,
-         timeout: float = 30) -> List[Dict[str, Any]]:
+def send(url: str, sender: str, text: str, tenant: Optional[str] = None, timeout: float = 30) -> List[Dict[str, Any]]:
     """POST one message to the REST channel; the bot's messages."""
     body: Dict[str, Any] = {"sender": sender, "message": text}
     if tenant:
         body["metadata"] = {"tenant": tenant, "channel": "web"}
     request = urllib.request.Request(
-        f"{url.rstrip('/')}/webhooks/rest/webhook", data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"}, method="POST")
+        f"{url.rstrip('/')}/webhooks/rest/webhook",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode() or "[]")
 
@@ -72,7 +75,8 @@ def render(messages: List[Dict[str, Any]]) -> List[str]:
                 lines.append(
                     f"  [kaart {number}] {card['title']} | {card['provider']} | {card['level']} | "
                     f"{card['format']} | {card['location']} | {card['duration']} | {card['price']} | "
-                    f"start {card['next_start']}")
+                    f"start {card['next_start']}"
+                )
                 lines.append(f"            waarom: {card['why']}")
         elif custom:
             lines.append(f"  [{custom.get('type', 'custom')}] {json.dumps(custom, ensure_ascii=False)}")
@@ -83,8 +87,9 @@ def render(messages: List[Dict[str, Any]]) -> List[str]:
     return lines
 
 
-def play(url: str, tenant: Optional[str] = None, sender: Optional[str] = None,
-         conversation=CONVERSATION, out=sys.stdout) -> List[Dict[str, Any]]:
+def play(
+    url: str, tenant: Optional[str] = None, sender: Optional[str] = None, conversation=CONVERSATION, out=sys.stdout
+) -> List[Dict[str, Any]]:
     """Play the conversation; returns one record per turn (user text, bot messages, seconds)."""
     sender = sender or f"demo-{uuid.uuid4().hex[:8]}"
     turns = []
@@ -102,6 +107,7 @@ def play(url: str, tenant: Optional[str] = None, sender: Optional[str] = None,
 
 def free_port() -> int:
     import socket
+
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -111,14 +117,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="Rasa server")
     parser.add_argument("--tenant", default="brabant", choices=[*REGIONS, "none"])
-    parser.add_argument("--start", action="store_true",
-                        help="start the action server and Rasa (trained model in models/) first")
+    parser.add_argument(
+        "--start", action="store_true", help="start the action server and Rasa (trained model in models/) first"
+    )
     args = parser.parse_args()
     tenant = None if args.tenant == "none" else args.tenant
     stack = None
     url = args.url
     if args.start:
         from scripts.stack import Stack  # only here: it starts processes
+
         stack = Stack(rasa_port=free_port(), action_port=free_port(), with_gateway=False)
         print("Starting action server and Rasa (about 30 s) ...", flush=True)
         stack.start(timeout=600)
@@ -127,8 +135,7 @@ def main() -> int:
         print(f"Leerwijzer advice conversation over REST ({url}, tenant {args.tenant})")
         play(url, tenant)
     except OSError as error:
-        print(f"Cannot reach Rasa at {url}: {error}. Start it with `make run`, or use --start.",
-              file=sys.stderr)
+        print(f"Cannot reach Rasa at {url}: {error}. Start it with `make run`, or use --start.", file=sys.stderr)
         return 1
     finally:
         if stack:

@@ -7,6 +7,7 @@ one after the other. Idempotent: an existing database is left as it is.
 
   .venv/bin/python scripts/prepare_shared_db.py postgresql://postgres@127.0.0.1:5432/leerwijzer_scaled
 """
+
 from __future__ import annotations
 
 import logging

@@ -12,6 +12,7 @@ Used by `make run` (python scripts/stack.py) and by the test fixtures
 `--scaled` (make run-scaled, class ScaledStack): two of each behind nginx on :8080, with
 PostgreSQL and Redis shared (README "Scale-out").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,11 @@ class Service:
         log = open(self.log_path, "ab")
         # Own process group, so stopping also ends Sanic's worker children.
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -85,8 +90,7 @@ def start_services(services: List[Service], timeout: float = 420) -> None:
             elif service.process.poll() is not None:
                 stop_services(services)
                 raise RuntimeError(
-                    f"{service.name} stopped at start-up; see {service.log_path}:\n"
-                    + _tail(service.log_path)
+                    f"{service.name} stopped at start-up; see {service.log_path}:\n" + _tail(service.log_path)
                 )
         if waiting and time.monotonic() > deadline:
             stop_services(services)
@@ -130,30 +134,47 @@ class Stack:
             Service(
                 "action server",
                 # rasa_sdk behind a token (actions/server.py)
-                [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions",
-                 "-p", str(self.action_port)],
-                f"http://127.0.0.1:{self.action_port}/health", env,
+                [str(VENV_BIN / "python"), "-m", "actions.server", "--actions", "actions", "-p", str(self.action_port)],
+                f"http://127.0.0.1:{self.action_port}/health",
+                env,
                 self.log_dir / f"actions-{self.action_port}.log",
             ),
             Service(
                 "Rasa server",
                 # `rasa run` with the HTTP API token from RASA_TOKEN, not on the command line
                 # (rasa_server/__main__.py)
-                [str(VENV_BIN / "python"), "-m", "rasa_server", "-m", self.model, "--enable-api",
-                 "-i", "127.0.0.1", "-p", str(self.rasa_port), "--endpoints", "endpoints.yml",
-                 "--credentials", "credentials.yml"],
-                f"http://127.0.0.1:{self.rasa_port}/", env,
+                [
+                    str(VENV_BIN / "python"),
+                    "-m",
+                    "rasa_server",
+                    "-m",
+                    self.model,
+                    "--enable-api",
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.rasa_port),
+                    "--endpoints",
+                    "endpoints.yml",
+                    "--credentials",
+                    "credentials.yml",
+                ],
+                f"http://127.0.0.1:{self.rasa_port}/",
+                env,
                 self.log_dir / f"rasa-{self.rasa_port}.log",
             ),
         ]
         if self.with_gateway and (ROOT / "bot" / "__main__.py").exists():
-            self.services.append(Service(
-                "gateway",
-                [str(VENV_BIN / "python"), "-m", "bot"],
-                # ready = its database answers and Rasa has loaded its model
-                f"http://127.0.0.1:{self.gateway_port}/readyz", env,
-                self.log_dir / f"gateway-{self.gateway_port}.log",
-            ))
+            self.services.append(
+                Service(
+                    "gateway",
+                    [str(VENV_BIN / "python"), "-m", "bot"],
+                    # ready = its database answers and Rasa has loaded its model
+                    f"http://127.0.0.1:{self.gateway_port}/readyz",
+                    env,
+                    self.log_dir / f"gateway-{self.gateway_port}.log",
+                )
+            )
 
     @property
     def rasa_url(self) -> str:
@@ -212,9 +233,9 @@ class ScaledStack:
 
     instances: int = 2
     gateway_port: Optional[int] = None  # nginx: widget, API, websockets, advisor console
-    rasa_port: Optional[int] = None     # nginx, 127.0.0.1 only: the Rasa servers
-    action_port: Optional[int] = None   # nginx, 127.0.0.1 only: the action servers
-    listen: str = "127.0.0.1"           # where the gateway port listens (0.0.0.0: the LAN)
+    rasa_port: Optional[int] = None  # nginx, 127.0.0.1 only: the Rasa servers
+    action_port: Optional[int] = None  # nginx, 127.0.0.1 only: the action servers
+    listen: str = "127.0.0.1"  # where the gateway port listens (0.0.0.0: the LAN)
     postgres_url: str = os.environ.get("SCALED_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
     database: str = "leerwijzer_scaled"
     redis_url: str = os.environ.get("SCALED_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -239,56 +260,97 @@ class ScaledStack:
         env = dict(os.environ)
         env.setdefault("RASA_TOKEN", secrets.token_urlsafe(24))
         env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(24))
-        env.update({
-            "TRACKER_STORE_URL": self.database_url,
-            "DATABASE_URL": self.database_url,
-            "LOCK_STORE_REDIS_HOST": redis.hostname or "127.0.0.1",  # endpoints-scaled.yml
-            "LOCK_STORE_REDIS_PORT": str(redis.port or 6379),
-            "LOCK_STORE_REDIS_DB": str(self.redis_db),
-            "LOCK_STORE_KEY_PREFIX": "".join(c for c in self.database if c.isalnum()),
-            "HUB_REDIS_URL": self.redis_url,  # bot/redis_hub.py
-            "HUB_CHANNEL_PREFIX": f"{self.database}:hub:",
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "RASA_URL": self.rasa_url,
-            "GATEWAY_HOST": "127.0.0.1",
-            "GATEWAY_TRUSTED_PROXIES": "127.0.0.1",  # nginx passes the user's address on
-            # Rasa's lock on a conversation (Redis) outlives a Rasa server that died while
-            # holding it; after this many seconds the other server takes the conversation.
-            # Longer than any normal turn, shorter than the gateway's RASA_TIMEOUT (30 s).
-            "TICKET_LOCK_LIFETIME": env.get("TICKET_LOCK_LIFETIME", "20"),
-            "SANIC_HOST": "127.0.0.1",
-            "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
-            "RASA_TELEMETRY_ENABLED": "false",
-        })
+        env.update(
+            {
+                "TRACKER_STORE_URL": self.database_url,
+                "DATABASE_URL": self.database_url,
+                "LOCK_STORE_REDIS_HOST": redis.hostname or "127.0.0.1",  # endpoints-scaled.yml
+                "LOCK_STORE_REDIS_PORT": str(redis.port or 6379),
+                "LOCK_STORE_REDIS_DB": str(self.redis_db),
+                "LOCK_STORE_KEY_PREFIX": "".join(c for c in self.database if c.isalnum()),
+                "HUB_REDIS_URL": self.redis_url,  # bot/redis_hub.py
+                "HUB_CHANNEL_PREFIX": f"{self.database}:hub:",
+                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+                "RASA_URL": self.rasa_url,
+                "GATEWAY_HOST": "127.0.0.1",
+                "GATEWAY_TRUSTED_PROXIES": "127.0.0.1",  # nginx passes the user's address on
+                # Rasa's lock on a conversation (Redis) outlives a Rasa server that died while
+                # holding it; after this many seconds the other server takes the conversation.
+                # Longer than any normal turn, shorter than the gateway's RASA_TIMEOUT (30 s).
+                "TICKET_LOCK_LIFETIME": env.get("TICKET_LOCK_LIFETIME", "20"),
+                "SANIC_HOST": "127.0.0.1",
+                "TF_CPP_MIN_LOG_LEVEL": env.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+                "RASA_TELEMETRY_ENABLED": "false",
+            }
+        )
         env.update(self.extra_env)
         self.env = env
         python = str(VENV_BIN / "python")
         self.instance_ports: Dict[str, List[int]] = {
-            kind: [free_port() for _ in range(self.instances)]
-            for kind in ("actions", "rasa", "gateway")}
+            kind: [free_port() for _ in range(self.instances)] for kind in ("actions", "rasa", "gateway")
+        }
         for number, port in enumerate(self.instance_ports["actions"], 1):
-            self.services.append(Service(
-                f"actions-{number}",
-                [python, "-m", "actions.server", "--actions", "actions", "-p", str(port)],
-                f"http://127.0.0.1:{port}/health", env, self.log_dir / f"actions-{port}.log"))
+            self.services.append(
+                Service(
+                    f"actions-{number}",
+                    [python, "-m", "actions.server", "--actions", "actions", "-p", str(port)],
+                    f"http://127.0.0.1:{port}/health",
+                    env,
+                    self.log_dir / f"actions-{port}.log",
+                )
+            )
         for number, port in enumerate(self.instance_ports["rasa"], 1):
-            self.services.append(Service(
-                f"rasa-{number}",
-                [python, "-m", "rasa_server", "-m", self.model, "--enable-api",
-                 "-i", "127.0.0.1", "-p", str(port),
-                 "--endpoints", "endpoints-scaled.yml", "--credentials", "credentials.yml"],
-                f"http://127.0.0.1:{port}/", env, self.log_dir / f"rasa-{port}.log"))
+            self.services.append(
+                Service(
+                    f"rasa-{number}",
+                    [
+                        python,
+                        "-m",
+                        "rasa_server",
+                        "-m",
+                        self.model,
+                        "--enable-api",
+                        "-i",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "--endpoints",
+                        "endpoints-scaled.yml",
+                        "--credentials",
+                        "credentials.yml",
+                    ],
+                    f"http://127.0.0.1:{port}/",
+                    env,
+                    self.log_dir / f"rasa-{port}.log",
+                )
+            )
         for number, port in enumerate(self.instance_ports["gateway"], 1):
-            self.services.append(Service(
-                f"gateway-{number}", [python, "-m", "bot"],
-                f"http://127.0.0.1:{port}/readyz", {**env, "GATEWAY_PORT": str(port)},
-                self.log_dir / f"gateway-{port}.log"))
-        self.services.append(Service(
-            "nginx",
-            [_nginx_binary() or "nginx", "-p", str(self.nginx_prefix),
-             "-c", str(self.nginx_prefix / "nginx.conf"), "-e", str(self.nginx_prefix / "error.log")],
-            f"http://127.0.0.1:{self.gateway_port}/healthz", env,
-            self.log_dir / f"nginx-{self.gateway_port}.log"))
+            self.services.append(
+                Service(
+                    f"gateway-{number}",
+                    [python, "-m", "bot"],
+                    f"http://127.0.0.1:{port}/readyz",
+                    {**env, "GATEWAY_PORT": str(port)},
+                    self.log_dir / f"gateway-{port}.log",
+                )
+            )
+        self.services.append(
+            Service(
+                "nginx",
+                [
+                    _nginx_binary() or "nginx",
+                    "-p",
+                    str(self.nginx_prefix),
+                    "-c",
+                    str(self.nginx_prefix / "nginx.conf"),
+                    "-e",
+                    str(self.nginx_prefix / "error.log"),
+                ],
+                f"http://127.0.0.1:{self.gateway_port}/healthz",
+                env,
+                self.log_dir / f"nginx-{self.gateway_port}.log",
+            )
+        )
 
     # -- addresses ----------------------------------------------------------------------------
     @property
@@ -319,8 +381,7 @@ class ScaledStack:
     def processes(self) -> Dict[str, int]:
         """name -> pid of every running process ("gateway-1", "rasa-2", "nginx", ...). Each
         is the leader of its own process group (nginx: the master; its worker is a child)."""
-        return {s.name: s.process.pid for s in self.services
-                if s.process is not None and s.process.poll() is None}
+        return {s.name: s.process.pid for s in self.services if s.process is not None and s.process.poll() is None}
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self, timeout: float = 420) -> None:
@@ -344,36 +405,37 @@ class ScaledStack:
 
     def describe(self) -> str:
         ports = self.instance_ports
-        return "\n".join([
-            f"  gateways       {self.gateway_url}/  (nginx; instances on "
-            f"{', '.join(map(str, ports['gateway']))})",
-            f"  Rasa servers   {self.rasa_url}  (nginx, localhost only; instances on "
-            f"{', '.join(map(str, ports['rasa']))}; HTTP API token in var/rasa_token)",
-            f"  action servers http://127.0.0.1:{self.action_port}  (nginx, localhost only; "
-            f"instances on {', '.join(map(str, ports['actions']))})",
-            f"  PostgreSQL     {self.database_url}",
-            f"  Redis          {self.redis_url}  (lock store, event hub)",
-            f"  logs           {self.log_dir}/ and {self.nginx_prefix}/error.log",
-        ])
+        return "\n".join(
+            [
+                f"  gateways       {self.gateway_url}/  (nginx; instances on {', '.join(map(str, ports['gateway']))})",
+                f"  Rasa servers   {self.rasa_url}  (nginx, localhost only; instances on "
+                f"{', '.join(map(str, ports['rasa']))}; HTTP API token in var/rasa_token)",
+                f"  action servers http://127.0.0.1:{self.action_port}  (nginx, localhost only; "
+                f"instances on {', '.join(map(str, ports['actions']))})",
+                f"  PostgreSQL     {self.database_url}",
+                f"  Redis          {self.redis_url}  (lock store, event hub)",
+                f"  logs           {self.log_dir}/ and {self.nginx_prefix}/error.log",
+            ]
+        )
 
     def _check_shared_services(self) -> None:
         import psycopg2
         import redis
 
         if _nginx_binary() is None:
-            raise SharedServicesMissing(
-                "nginx is not installed: run `make nginx` (apt-get install nginx-light)")
+            raise SharedServicesMissing("nginx is not installed: run `make nginx` (apt-get install nginx-light)")
         try:
             psycopg2.connect(f"{self.postgres_url.rstrip('/')}/postgres", connect_timeout=3).close()
         except psycopg2.Error as error:
             raise SharedServicesMissing(
-                f"PostgreSQL is not reachable at {self.postgres_url} ({error}); "
-                "set SCALED_POSTGRES_URL") from error
+                f"PostgreSQL is not reachable at {self.postgres_url} ({error}); set SCALED_POSTGRES_URL"
+            ) from error
         try:
             redis.Redis.from_url(self.redis_url, socket_connect_timeout=3).ping()
         except redis.RedisError as error:
             raise SharedServicesMissing(
-                f"Redis is not reachable at {self.redis_url} ({error}); set SCALED_REDIS_URL") from error
+                f"Redis is not reachable at {self.redis_url} ({error}); set SCALED_REDIS_URL"
+            ) from error
 
     def _prepare_database(self) -> None:
         import psycopg2
@@ -397,29 +459,40 @@ class ScaledStack:
         with open(self.log_dir / "prepare.log", "ab") as log:
             done = subprocess.run(
                 [str(VENV_BIN / "python"), "scripts/prepare_shared_db.py", self.database_url],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         if done.returncode != 0:
-            raise RuntimeError("preparing the shared database failed; see "
-                               f"{self.log_dir / 'prepare.log'}:\n" + _tail(self.log_dir / "prepare.log"))
+            raise RuntimeError(
+                "preparing the shared database failed; see "
+                f"{self.log_dir / 'prepare.log'}:\n" + _tail(self.log_dir / "prepare.log")
+            )
 
     def _write_nginx_conf(self) -> None:
         def servers(kind: str) -> str:
             # max_fails/fail_timeout: after one refused connection an instance is left
             # alone for 5 s, then tried again (it may have been restarted).
-            return "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
-                             for port in self.instance_ports[kind])
+            return "\n".join(
+                f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in self.instance_ports[kind]
+            )
 
         values = {
-            "prefix": str(self.nginx_prefix), "listen": self.listen,
-            "gateway_port": str(self.gateway_port), "rasa_port": str(self.rasa_port),
-            "action_port": str(self.action_port), "gateway_servers": servers("gateway"),
-            "rasa_servers": servers("rasa"), "action_servers": servers("actions"),
+            "prefix": str(self.nginx_prefix),
+            "listen": self.listen,
+            "gateway_port": str(self.gateway_port),
+            "rasa_port": str(self.rasa_port),
+            "action_port": str(self.action_port),
+            "gateway_servers": servers("gateway"),
+            "rasa_servers": servers("rasa"),
+            "action_servers": servers("actions"),
         }
         text = NGINX_TEMPLATE.read_text(encoding="utf-8")
         for key, value in values.items():
             text = text.replace("{{%s}}" % key, value)
         if "{{" in text:
-            raise RuntimeError(f"unfilled place in {NGINX_TEMPLATE}: {text[text.index('{{'):][:40]}")
+            raise RuntimeError(f"unfilled place in {NGINX_TEMPLATE}: {text[text.index('{{') :][:40]}")
         (self.nginx_prefix / "tmp").mkdir(parents=True, exist_ok=True)
         (self.nginx_prefix / "nginx.conf").write_text(text, encoding="utf-8")
 
@@ -430,7 +503,8 @@ NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "leerwijzer.conf.template"
 def _nginx_binary() -> Optional[str]:
     """Debian installs nginx in /usr/sbin, which is not on every user's PATH."""
     return shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None)
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
+    )
 
 
 def write_secret(path: Path, secret: str) -> None:
@@ -453,14 +527,17 @@ def _tail(path: Path, lines: int = 30) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-gateway", action="store_true")
-    parser.add_argument("--scaled", action="store_true",
-                        help="the scale-out profile: 2x each process behind nginx, "
-                             "PostgreSQL and Redis (make run-scaled)")
+    parser.add_argument(
+        "--scaled",
+        action="store_true",
+        help="the scale-out profile: 2x each process behind nginx, PostgreSQL and Redis (make run-scaled)",
+    )
     parser.add_argument("--instances", type=int, default=2)
     args = parser.parse_args()
     if args.scaled:
-        stack = ScaledStack(instances=args.instances, gateway_port=8080, rasa_port=5080,
-                            action_port=5085, listen="0.0.0.0")
+        stack = ScaledStack(
+            instances=args.instances, gateway_port=8080, rasa_port=5080, action_port=5085, listen="0.0.0.0"
+        )
     else:
         stack = Stack(with_gateway=not args.no_gateway)
     write_secret(VAR / "rasa_token", stack.env["RASA_TOKEN"])
@@ -474,12 +551,18 @@ def main() -> int:
     if args.scaled or stack.has_gateway:
         # The demo advisor's login, in demo mode (LEERWIJZER_DEMO=1, as `make run` sets it);
         # otherwise the command says how to add advisors.
-        subprocess.run([str(VENV_BIN / "python"), "-m", "bot.handoff", "create-demo-advisor"],
-                       cwd=ROOT, env={**stack.env, "GATEWAY_PORT": str(stack.gateway_port)})
+        subprocess.run(
+            [str(VENV_BIN / "python"), "-m", "bot.handoff", "create-demo-advisor"],
+            cwd=ROOT,
+            env={**stack.env, "GATEWAY_PORT": str(stack.gateway_port)},
+        )
         print(f"\nDemo page: {stack.gateway_url}/\n", flush=True)
     else:
-        print("\nTalk to the bot: curl -s localhost:%d/webhooks/rest/webhook "
-              "-d '{\"sender\":\"demo\",\"message\":\"hoi\"}'\n" % stack.rasa_port, flush=True)
+        print(
+            "\nTalk to the bot: curl -s localhost:%d/webhooks/rest/webhook "
+            "-d '{\"sender\":\"demo\",\"message\":\"hoi\"}'\n" % stack.rasa_port,
+            flush=True,
+        )
     print("Press Ctrl-C to stop everything.", flush=True)
     stopping = False
 
@@ -492,8 +575,7 @@ def main() -> int:
     while not stopping:
         for service in stack.services:
             if service.process.poll() is not None:
-                print(f"{service.name} stopped unexpectedly; see {service.log_path}",
-                      file=sys.stderr)
+                print(f"{service.name} stopped unexpectedly; see {service.log_path}", file=sys.stderr)
                 stopping = True
         time.sleep(0.5)
     print("Stopping ...", flush=True)

@@ -9,6 +9,7 @@ model and stops; any change trains (Rasa's cache still makes a small change fast
 
   python scripts/train.py [rasa train arguments ...]     (Makefile: make train)
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -5,6 +5,7 @@ SQLite and PostgreSQL (`empty_url`); and, as a plugin, tests/support/fixtures.py
 `make test` trains the model before pytest runs; without a model the fixture fails
 with a clear message rather than testing a stub.
 """
+
 from __future__ import annotations
 
 import sys
@@ -34,7 +35,9 @@ def rasa_stack(tmp_path_factory):
         pytest.fail("No trained model in models/: run `make train` first (make test does).")
     data = tmp_path_factory.mktemp("stack")
     stack = Stack(
-        rasa_port=free_port(), action_port=free_port(), gateway_port=free_port(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        gateway_port=free_port(),
         log_dir=data / "log",
         extra_env={
             "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",

@@ -1,6 +1,7 @@
 """The tracker store that reads only new events (rasa_server/tracker_store.py) gives Rasa the
 same conversation as Rasa's own SQL store, also when another server wrote to it, when
 "vergeet mij" deleted it, or when a new session started; and it really reads only new rows."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +12,7 @@ from pathlib import Path
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, BotUttered, Event, SessionStarted, SlotSet,
-                                     UserUttered)
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from rasa_server.tracker_store import CachingSQLTrackerStore
@@ -27,10 +27,13 @@ def run(coroutine):
 
 def turn(text: str, place: str):
     # made when the turn happens: Rasa finds the session by timestamps
-    return lambda: [UserUttered(text, {"name": "inform", "confidence": 0.97},
-                        [{"entity": "location", "value": place}]),
-            SlotSet("location", place), ActionExecuted("action_respond_to_facts"),
-            BotUttered(f"Je woont in {place}.", {"buttons": None}), ActionExecuted("action_listen")]
+    return lambda: [
+        UserUttered(text, {"name": "inform", "confidence": 0.97}, [{"entity": "location", "value": place}]),
+        SlotSet("location", place),
+        ActionExecuted("action_respond_to_facts"),
+        BotUttered(f"Je woont in {place}.", {"buttons": None}),
+        ActionExecuted("action_listen"),
+    ]
 
 
 def save_turns(store, sender: str, *turns: list) -> None:
@@ -92,7 +95,9 @@ def test_rows_another_server_wrote_are_read(url):
     tracker = run(one.retrieve("anna"))
     assert tracker.get_slot("location") == "Emmen"
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == [
-        "ik woon in Tilburg", "nee, ik woon in Emmen"]
+        "ik woon in Tilburg",
+        "nee, ik woon in Emmen",
+    ]
 
 
 def test_a_forgotten_conversation_stays_forgotten(url, tmp_path):
@@ -111,8 +116,12 @@ def test_a_new_session_starts_clean(url):
     save_turns(store, "anna", turn("ik woon in Tilburg", "Tilburg"))
     time.sleep(0.01)  # Rasa finds the session start by its timestamp
     tracker = run(store.retrieve("anna"))
-    for event in (ActionExecuted("action_session_start"), SessionStarted(),
-                  SlotSet("location", "Tilburg"), ActionExecuted("action_listen")):
+    for event in (
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        SlotSet("location", "Tilburg"),
+        ActionExecuted("action_listen"),
+    ):
         tracker.update(event)
     run(store.save(tracker))
     ours = run(store.retrieve("anna"))

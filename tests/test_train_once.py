@@ -1,4 +1,5 @@
 """`make train` trains only when an input changed (scripts/train.py)."""
+
 from __future__ import annotations
 
 import shutil
@@ -36,12 +37,12 @@ def test_the_digest_changes_with_data_domain_config_and_components_and_nothing_e
 
 
 def test_a_model_counts_as_up_to_date_only_with_the_stamp_of_todays_inputs(tmp_path):
-    assert train.up_to_date(tmp_path, "abc") is None                 # no model
+    assert train.up_to_date(tmp_path, "abc") is None  # no model
     (tmp_path / "20261203-100000-x.tar.gz").write_bytes(b"model")
-    assert train.up_to_date(tmp_path, "abc") is None                 # a model without a stamp
+    assert train.up_to_date(tmp_path, "abc") is None  # a model without a stamp
     (tmp_path / "20261203-100000-x.inputs").write_text("abc\n")
     assert train.up_to_date(tmp_path, "abc").name == "20261203-100000-x.tar.gz"
-    assert train.up_to_date(tmp_path, "other") is None               # inputs changed since
+    assert train.up_to_date(tmp_path, "other") is None  # inputs changed since
 
 
 def test_make_train_after_make_test_trains_nothing():
@@ -49,8 +50,9 @@ def test_make_train_after_make_test_trains_nothing():
     if train.up_to_date() is None:
         pytest.fail("models/ holds no model stamped with today's inputs: run `make train` first")
     models_before = sorted(p.name for p in (ROOT / "models").iterdir())
-    done = subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "train"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Model up to date" in done.stdout
     assert sorted(p.name for p in (ROOT / "models").iterdir()) == models_before

@@ -3,6 +3,7 @@
 Input side only: what users send goes to `Conversations.receive`; what they get arrives
 through the hub (websocket) or in the HTTP response. Nothing here talks to Rasa.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -14,11 +15,25 @@ from aiohttp import WSMsgType, web
 
 from bot.conversations import Conversations
 from bot.http import (
-    CONFIG, CONVERSATIONS, INVALID_TEXT, UNKNOWN_TENANT_TEXT, WEB, Refused, check_origin, dumps,
-    find_conversation, json_response, read_json,
+    CONFIG,
+    CONVERSATIONS,
+    INVALID_TEXT,
+    UNKNOWN_TENANT_TEXT,
+    WEB,
+    Refused,
+    check_origin,
+    dumps,
+    find_conversation,
+    json_response,
+    read_json,
 )
 from bot.limits import (
-    OpenLimit, RateLimiter, clean_user_text, reading_too_fast, too_fast, too_many_sockets,
+    OpenLimit,
+    RateLimiter,
+    clean_user_text,
+    reading_too_fast,
+    too_fast,
+    too_many_sockets,
 )
 from bot.schemas import validate
 from bot.security import client_key
@@ -32,7 +47,6 @@ OPEN_SOCKETS = web.AppKey("web_open_sockets", dict)  # OpenLimit per conversatio
 SOCKETS = web.AppKey("web_sockets", weakref.WeakSet)
 WORKERS = web.AppKey("web_workers", set)  # per socket: hands its messages to the core
 AFTER_PATTERN = re.compile(r"^[0-9]{1,18}$")  # a message id (found by fuzzing)
-
 
 
 def _limit(request: web.Request, name: str, key: str, refusal=too_fast) -> None:
@@ -50,8 +64,7 @@ def _limit_reads(request: web.Request, conversation: Conversation) -> None:
 async def tenant_info(request: web.Request) -> web.Response:
     tenant = request.config_dict[CONFIG].tenants.get(request.match_info["tenant"])
     if tenant is None:
-        raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
-                      f"unknown tenant {request.match_info['tenant']!r}")
+        raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT, f"unknown tenant {request.match_info['tenant']!r}")
     return json_response(tenant.public())
 
 
@@ -61,16 +74,22 @@ async def start_conversation(request: web.Request) -> web.Response:
     tenant = request.config_dict[CONFIG].tenants.get(body["tenant"])
     if tenant is None:
         known = ", ".join(sorted(request.config_dict[CONFIG].tenants))
-        raise Refused(404, "unknown_tenant", UNKNOWN_TENANT_TEXT,
-                      f"unknown tenant {body['tenant']!r}; known tenants: {known}")
+        raise Refused(
+            404, "unknown_tenant", UNKNOWN_TENANT_TEXT, f"unknown tenant {body['tenant']!r}; known tenants: {known}"
+        )
     check_origin(request, tenant)
     conversations = request.config_dict[CONVERSATIONS]
     conversation = await conversations.start(tenant, WEB)
     history = await conversations.store.messages(conversation.id)
-    return json_response({
-        "conversation_id": conversation.id, "tenant": tenant.name, "mode": conversation.mode,
-        "messages": [m.to_api() for m in history],
-    }, status=201)
+    return json_response(
+        {
+            "conversation_id": conversation.id,
+            "tenant": tenant.name,
+            "mode": conversation.mode,
+            "messages": [m.to_api() for m in history],
+        },
+        status=201,
+    )
 
 
 def _accept(request: web.Request, conversation: Conversation, body: dict) -> str:
@@ -86,8 +105,7 @@ async def post_message(request: web.Request) -> web.Response:
     body = validate("NewMessage", await read_json(request))
     text = _accept(request, conversation, body)
     # Shielded: if the client hangs up, the bot's answer is still stored for the history.
-    replies = await asyncio.shield(
-        request.config_dict[CONVERSATIONS].receive(conversation, text, body.get("payload")))
+    replies = await asyncio.shield(request.config_dict[CONVERSATIONS].receive(conversation, text, body.get("payload")))
     current = await request.config_dict[CONVERSATIONS].store.get_conversation(conversation.id)
     response = json_response({"messages": [m.to_api() for m in replies], "mode": current.mode})
     response.headers["Server-Timing"] = timings.header()
@@ -101,10 +119,14 @@ async def get_messages(request: web.Request) -> web.Response:
     if not AFTER_PATTERN.match(after):  # "²" is a digit to isdigit(); 10**30 overflows SQLite
         raise Refused(422, "invalid_request", INVALID_TEXT, "after must be a whole number >= 0")
     history = await request.config_dict[CONVERSATIONS].store.messages(conversation.id, int(after))
-    return json_response({
-        "conversation_id": conversation.id, "tenant": conversation.tenant,
-        "mode": conversation.mode, "messages": [m.to_api() for m in history],
-    })
+    return json_response(
+        {
+            "conversation_id": conversation.id,
+            "tenant": conversation.tenant,
+            "mode": conversation.mode,
+            "messages": [m.to_api() for m in history],
+        }
+    )
 
 
 async def _forward(queue: asyncio.Queue, ws: web.WebSocketResponse) -> None:
@@ -114,8 +136,7 @@ async def _forward(queue: asyncio.Queue, ws: web.WebSocketResponse) -> None:
 
 
 async def _error_frame(ws: web.WebSocketResponse, refusal: Refused) -> None:
-    frame = {"type": "error", "error": refusal.code, "message": refusal.message,
-             "detail": refusal.detail}
+    frame = {"type": "error", "error": refusal.code, "message": refusal.message, "detail": refusal.detail}
     if refusal.retry_after:
         frame["retry_after"] = refusal.retry_after
     await ws.send_str(dumps(frame))
@@ -152,8 +173,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         sockets["client"].close(client)
 
 
-async def _serve_socket(request: web.Request,
-                        conversation: Conversation) -> web.WebSocketResponse:
+async def _serve_socket(request: web.Request, conversation: Conversation) -> web.WebSocketResponse:
     after = request.query.get("after", "0")
     after_id = int(after) if AFTER_PATTERN.match(after) else 0
     app = request.config_dict  # the gateway's state, also from the /api/v1 sub-application
@@ -171,9 +191,16 @@ async def _serve_socket(request: web.Request,
     try:
         history = await conversations.store.messages(conversation.id, after_id)
         current = await conversations.store.get_conversation(conversation.id)
-        await ws.send_str(dumps({"type": "history", "conversation_id": conversation.id,
-                                 "mode": current.mode,
-                                 "messages": [m.to_api() for m in history]}))
+        await ws.send_str(
+            dumps(
+                {
+                    "type": "history",
+                    "conversation_id": conversation.id,
+                    "mode": current.mode,
+                    "messages": [m.to_api() for m in history],
+                }
+            )
+        )
         pump = asyncio.create_task(_forward(queue, ws))
         async for frame in ws:
             if frame.type == WSMsgType.ERROR:  # e.g. over max_msg_size: aiohttp closes with 1009
@@ -224,8 +251,10 @@ def setup(app: web.Application, api: web.Application, conversations: Conversatio
         "reads_conversation": RateLimiter(config.rate_reads_per_conversation),
         "reads_client": RateLimiter(config.rate_reads_per_client),
     }
-    app[OPEN_SOCKETS] = {"conversation": OpenLimit(config.max_sockets_per_conversation),
-                         "client": OpenLimit(config.max_sockets_per_client)}
+    app[OPEN_SOCKETS] = {
+        "conversation": OpenLimit(config.max_sockets_per_conversation),
+        "client": OpenLimit(config.max_sockets_per_client),
+    }
     app.on_shutdown.append(_close_sockets)
     api.router.add_get("/v1/tenants/{tenant}", tenant_info)
     api.router.add_post("/v1/conversations", start_conversation)

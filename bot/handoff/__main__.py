@@ -15,6 +15,7 @@
 
 Uses DATABASE_URL like the gateway.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,7 @@ async def create_demo_advisor(config: GatewayConfig) -> str:
         accounts = AccountStore(store)
         known = path.read_text(encoding="utf-8").strip() if path.exists() else ""
         existing = await accounts.find(DEMO_EMAIL)
-        if (known and existing and sorted(existing.tenants) == tenants
-                and await accounts.check(DEMO_EMAIL, known)):
+        if known and existing and sorted(existing.tenants) == tenants and await accounts.check(DEMO_EMAIL, known):
             return known
         password = known if len(known) >= 12 else generate_password()
         await accounts.save_advisor(DEMO_EMAIL, DEMO_NAME, password, tenants)
@@ -61,12 +61,10 @@ async def create_demo_advisor(config: GatewayConfig) -> str:
         await store.close()
 
 
-async def add_advisor(config: GatewayConfig, email: str, name: str, tenants: list,
-                      role: str = ADVISOR) -> str:
+async def add_advisor(config: GatewayConfig, email: str, name: str, tenants: list, role: str = ADVISOR) -> str:
     unknown = [t for t in tenants if t not in config.tenants]
     if unknown:
-        raise SystemExit(f"unknown tenant(s): {', '.join(unknown)}; known: "
-                         f"{', '.join(sorted(config.tenants))}")
+        raise SystemExit(f"unknown tenant(s): {', '.join(unknown)}; known: {', '.join(sorted(config.tenants))}")
     store = Store(config.database_url)
     await store.open()
     try:
@@ -87,44 +85,55 @@ async def deactivate_advisor(config: GatewayConfig, email: str) -> Optional[int]
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bot.handoff", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.handoff", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("create-demo-advisor", help="the demo advisor account (idempotent)")
     add = commands.add_parser("add-advisor", help="create or update an advisor account")
     add.add_argument("email")
     add.add_argument("name")
     add.add_argument("tenants", help="comma-separated, e.g. brabant,twente")
-    add.add_argument("--role", choices=ROLES, default=ADVISOR,
-                     help="operator: also sees the catalogue feeds (default: advisor)")
-    deactivate = commands.add_parser("deactivate-advisor",
-                                     help="switch an advisor account off and end its logins")
+    add.add_argument(
+        "--role", choices=ROLES, default=ADVISOR, help="operator: also sees the catalogue feeds (default: advisor)"
+    )
+    deactivate = commands.add_parser("deactivate-advisor", help="switch an advisor account off and end its logins")
     deactivate.add_argument("email")
     args = parser.parse_args(argv)
     config = GatewayConfig.from_env()
     console = f"http://localhost:{config.port}/advisor/"
     if args.command == "create-demo-advisor":
         if not config.handoff.demo:
-            print("Geen demo-adviseur: dat kan alleen in de demo (LEERWIJZER_DEMO=1, zoals "
-                  "`make run` doet). Maak echte accounts met: python -m bot.handoff add-advisor "
-                  'EMAIL "NAAM" REGIO', file=sys.stderr)
+            print(
+                "Geen demo-adviseur: dat kan alleen in de demo (LEERWIJZER_DEMO=1, zoals "
+                "`make run` doet). Maak echte accounts met: python -m bot.handoff add-advisor "
+                'EMAIL "NAAM" REGIO',
+                file=sys.stderr,
+            )
             raise SystemExit(1)
         password = asyncio.run(create_demo_advisor(config))
-        print(f"Adviseursconsole: {console}  e-mail: {DEMO_EMAIL}  wachtwoord: {password}  "
-              f"(bewaard in {config.handoff.password_file})", flush=True)
+        print(
+            f"Adviseursconsole: {console}  e-mail: {DEMO_EMAIL}  wachtwoord: {password}  "
+            f"(bewaard in {config.handoff.password_file})",
+            flush=True,
+        )
     elif args.command == "deactivate-advisor":
         email = args.email.strip().lower()
         ended = asyncio.run(deactivate_advisor(config, email))
         if ended is None:
             print(f"Er is geen account {email}.", file=sys.stderr)
             raise SystemExit(1)
-        print(f"Account {email} is gedeactiveerd; {ended} login(s) beëindigd. Opnieuw activeren: "
-              f"add-advisor (met een nieuw wachtwoord).")
+        print(
+            f"Account {email} is gedeactiveerd; {ended} login(s) beëindigd. Opnieuw activeren: "
+            f"add-advisor (met een nieuw wachtwoord)."
+        )
     else:
         tenants = [t.strip() for t in args.tenants.split(",") if t.strip()]
         password = asyncio.run(add_advisor(config, args.email, args.name, tenants, args.role))
-        print(f"Account {args.email.strip().lower()} ({', '.join(tenants)}; {args.role}) – wachtwoord: "
-              f"{password}  (nu noteren; het wordt nergens bewaard). Console: {console}")
+        print(
+            f"Account {args.email.strip().lower()} ({', '.join(tenants)}; {args.role}) – wachtwoord: "
+            f"{password}  (nu noteren; het wordt nergens bewaard). Console: {console}"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ ADVISOR_IDLE_MINUTES unused, and ADVISOR_SESSION_HOURS after it started at the l
 live connection sends heartbeats (`online_at`): that is what "an advisor is online" means,
 across gateway instances.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,7 @@ from bot.handoff.tables import advisor_tenants, advisors, sessions
 from bot.store import StoreFacade
 from database.types import utcnow
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 17, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 SCRYPT_MAXMEM = 256 * 1024 * 1024  # N=2^17, r=8 needs 128 MiB
 MIN_PASSWORD_CHARS = 12
 # A session's expiry is written again only when use moves it on by more than this.
@@ -42,8 +43,7 @@ ROLES = (ADVISOR, OPERATOR)
 
 def hash_password(password: str, n: int = SCRYPT_N) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=SCRYPT_R,
-                            p=SCRYPT_P, maxmem=SCRYPT_MAXMEM)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=SCRYPT_R, p=SCRYPT_P, maxmem=SCRYPT_MAXMEM)
     return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
 
 
@@ -57,8 +57,15 @@ def check_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n),
-                                r=int(r), p=int(p), maxmem=SCRYPT_MAXMEM, dklen=len(expected))
+        actual = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=SCRYPT_MAXMEM,
+            dklen=len(expected),
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -101,8 +108,7 @@ class Advisor:
         return self.role == OPERATOR
 
     def to_api(self) -> dict:
-        return {"id": self.id, "email": self.email, "name": self.name,
-                "tenants": list(self.tenants), "role": self.role}
+        return {"id": self.id, "email": self.email, "name": self.name, "tenants": list(self.tenants), "role": self.role}
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,7 @@ class AccountStore(StoreFacade):
     Logins last `settings.session_hours` at most, `settings.idle_minutes` unused. `scrypt_n` is
     the cost of new password hashes; only tests pass a lower one, for speed."""
 
-    def __init__(self, store, settings: Optional[HandoffSettings] = None,
-                 scrypt_n: int = SCRYPT_N):
+    def __init__(self, store, settings: Optional[HandoffSettings] = None, scrypt_n: int = SCRYPT_N):
         super().__init__(store)
         self.settings = settings or HandoffSettings()
         self.scrypt_n = scrypt_n
@@ -133,14 +138,18 @@ class AccountStore(StoreFacade):
             return await asyncio.to_thread(fn, *args)
 
     def _advisor(self, db, row) -> Advisor:
-        tenants = db.execute(select(advisor_tenants.c.tenant).where(
-            advisor_tenants.c.advisor_id == row.id).order_by(advisor_tenants.c.tenant)).scalars()
+        tenants = db.execute(
+            select(advisor_tenants.c.tenant)
+            .where(advisor_tenants.c.advisor_id == row.id)
+            .order_by(advisor_tenants.c.tenant)
+        ).scalars()
         return Advisor(row.id, row.email, row.name, tuple(tenants), row.role or ADVISOR)
 
     # -- accounts -------------------------------------------------------------------------
 
-    async def save_advisor(self, email: str, name: str, password: str,
-                           tenants: Iterable[str], role: str = ADVISOR) -> Advisor:
+    async def save_advisor(
+        self, email: str, name: str, password: str, tenants: Iterable[str], role: str = ADVISOR
+    ) -> Advisor:
         """Create the account, or update name, password, tenants and role of an existing one.
         Changing the password ends the account's logins."""
         email = email.strip().lower()
@@ -155,16 +164,20 @@ class AccountStore(StoreFacade):
             with self.engine.begin() as db:
                 row = db.execute(select(advisors).where(advisors.c.email == email)).first()
                 if row is None:
-                    advisor_id = db.execute(insert(advisors).values(
-                        email=email, name=name, password_hash=hashed, active=True,
-                        created_at=utcnow(), role=role)).inserted_primary_key[0]
+                    advisor_id = db.execute(
+                        insert(advisors).values(
+                            email=email, name=name, password_hash=hashed, active=True, created_at=utcnow(), role=role
+                        )
+                    ).inserted_primary_key[0]
                 else:
                     advisor_id = row.id
-                    db.execute(update(advisors).where(advisors.c.id == advisor_id).values(
-                        name=name, password_hash=hashed, active=True, role=role))
+                    db.execute(
+                        update(advisors)
+                        .where(advisors.c.id == advisor_id)
+                        .values(name=name, password_hash=hashed, active=True, role=role)
+                    )
                     db.execute(delete(sessions).where(sessions.c.advisor_id == advisor_id))
-                    db.execute(delete(advisor_tenants).where(
-                        advisor_tenants.c.advisor_id == advisor_id))
+                    db.execute(delete(advisor_tenants).where(advisor_tenants.c.advisor_id == advisor_id))
                 for tenant in tenants:
                     db.execute(insert(advisor_tenants).values(advisor_id=advisor_id, tenant=tenant))
                 row = db.execute(select(advisors).where(advisors.c.id == advisor_id)).first()
@@ -175,8 +188,7 @@ class AccountStore(StoreFacade):
     async def find(self, email: str) -> Optional[Advisor]:
         def _read():
             with self.engine.connect() as db:
-                row = db.execute(select(advisors).where(
-                    advisors.c.email == email.strip().lower())).first()
+                row = db.execute(select(advisors).where(advisors.c.email == email.strip().lower())).first()
                 return self._advisor(db, row) if row else None
 
         return await self._run(_read)
@@ -184,10 +196,12 @@ class AccountStore(StoreFacade):
     async def check(self, email: str, password: str) -> Optional[Advisor]:
         """The advisor when e-mail and password match an active account. A hash of a lower
         cost than today's is replaced by one of today's cost."""
+
         def _read():
             with self.engine.connect() as db:
-                return db.execute(select(advisors).where(
-                    advisors.c.email == email.strip().lower(), advisors.c.active.is_(True))).first()
+                return db.execute(
+                    select(advisors).where(advisors.c.email == email.strip().lower(), advisors.c.active.is_(True))
+                ).first()
 
         row = await self._run(_read)
         stored = row.password_hash if row else dummy_hash(self.scrypt_n)
@@ -199,8 +213,11 @@ class AccountStore(StoreFacade):
 
             def _renew():
                 with self.engine.begin() as db:
-                    db.execute(update(advisors).values(password_hash=renewed).where(
-                        advisors.c.id == row.id, advisors.c.password_hash == row.password_hash))
+                    db.execute(
+                        update(advisors)
+                        .values(password_hash=renewed)
+                        .where(advisors.c.id == row.id, advisors.c.password_hash == row.password_hash)
+                    )
 
             await self._run(_renew)
 
@@ -213,23 +230,21 @@ class AccountStore(StoreFacade):
     async def deactivate(self, email: str) -> Optional[int]:
         """Switch the account off and end its logins: the number ended, None if unknown.
         `save_advisor` (add-advisor) switches it on again, with a new password."""
+
         def _deactivate():
             with self.engine.begin() as db:
-                row = db.execute(select(advisors).where(
-                    advisors.c.email == email.strip().lower())).first()
+                row = db.execute(select(advisors).where(advisors.c.email == email.strip().lower())).first()
                 if row is None:
                     return None
                 db.execute(update(advisors).where(advisors.c.id == row.id).values(active=False))
-                return db.execute(delete(sessions).where(
-                    sessions.c.advisor_id == row.id)).rowcount
+                return db.execute(delete(sessions).where(sessions.c.advisor_id == row.id)).rowcount
 
         return await self._run(_deactivate)
 
     # -- logins -----------------------------------------------------------------------------
 
     def _expiry(self, created: datetime, now: datetime, hours: float) -> datetime:
-        return min(created + timedelta(hours=hours),
-                   now + timedelta(minutes=self.settings.idle_minutes))
+        return min(created + timedelta(hours=hours), now + timedelta(minutes=self.settings.idle_minutes))
 
     async def start_session(self, advisor: Advisor, hours: Optional[float] = None) -> Login:
         """`expires_at` of the Login is the latest end; unused, it ends sooner."""
@@ -239,33 +254,41 @@ class AccountStore(StoreFacade):
 
         def _start():
             with self.engine.begin() as db:
-                db.execute(insert(sessions).values(
-                    token_hash=token_hash(token), advisor_id=advisor.id,
-                    created_at=now, expires_at=self._expiry(now, now, hours)))
+                db.execute(
+                    insert(sessions).values(
+                        token_hash=token_hash(token),
+                        advisor_id=advisor.id,
+                        created_at=now,
+                        expires_at=self._expiry(now, now, hours),
+                    )
+                )
 
         await self._run(_start)
         return Login(advisor, token, now + timedelta(hours=hours))
 
-    async def session(self, token: str, now: Optional[datetime] = None,
-                      keep_alive: bool = False) -> Optional[Advisor]:
+    async def session(self, token: str, now: Optional[datetime] = None, keep_alive: bool = False) -> Optional[Advisor]:
         """The advisor of an unexpired login of an active account. `keep_alive`: the advisor
         uses it now, so it ends `settings.idle_minutes` from now (never past the latest end)."""
         now = now or utcnow()
 
         def _read():
             with self.engine.begin() as db:
-                row = db.execute(select(advisors, sessions.c.created_at.label("started_at"),
-                                        sessions.c.expires_at)
-                                 .select_from(sessions.join(
-                                     advisors, sessions.c.advisor_id == advisors.c.id)).where(
-                    sessions.c.token_hash == token_hash(token),
-                    sessions.c.expires_at > now, advisors.c.active.is_(True))).first()
+                row = db.execute(
+                    select(advisors, sessions.c.created_at.label("started_at"), sessions.c.expires_at)
+                    .select_from(sessions.join(advisors, sessions.c.advisor_id == advisors.c.id))
+                    .where(
+                        sessions.c.token_hash == token_hash(token),
+                        sessions.c.expires_at > now,
+                        advisors.c.active.is_(True),
+                    )
+                ).first()
                 if row is None:
                     return None
                 expires = self._expiry(row.started_at, now, self.settings.session_hours)
                 if keep_alive and expires > row.expires_at + KEEP_ALIVE_STEP:
-                    db.execute(update(sessions).where(sessions.c.token_hash == token_hash(token))
-                               .values(expires_at=expires))
+                    db.execute(
+                        update(sessions).where(sessions.c.token_hash == token_hash(token)).values(expires_at=expires)
+                    )
                 return self._advisor(db, row)
 
         return await self._run(_read)
@@ -280,36 +303,44 @@ class AccountStore(StoreFacade):
     async def purge_expired(self, now: Optional[datetime] = None) -> int:
         def _purge():
             with self.engine.begin() as db:
-                return db.execute(delete(sessions).where(
-                    sessions.c.expires_at <= (now or utcnow()))).rowcount
+                return db.execute(delete(sessions).where(sessions.c.expires_at <= (now or utcnow()))).rowcount
 
         return await self._run(_purge)
 
     # -- presence -----------------------------------------------------------------------------
 
-    async def heartbeat(self, token: str, online: bool = True,
-                        now: Optional[datetime] = None) -> None:
+    async def heartbeat(self, token: str, online: bool = True, now: Optional[datetime] = None) -> None:
         """A live console says it is there (online=True) or closes (online=False)."""
         value = (now or utcnow()) if online else None
 
         def _beat():
             with self.engine.begin() as db:
-                db.execute(update(sessions).where(sessions.c.token_hash == token_hash(token))
-                           .values(online_at=value))
+                db.execute(update(sessions).where(sessions.c.token_hash == token_hash(token)).values(online_at=value))
 
         await self._run(_beat)
 
     async def online(self, tenant: str, since: datetime) -> List[str]:
         """Names of the tenant's advisors whose console sent a heartbeat after `since`."""
+
         def _read():
             with self.engine.connect() as db:
-                return sorted(set(db.execute(
-                    select(advisors.c.name)
-                    .select_from(sessions.join(advisors, sessions.c.advisor_id == advisors.c.id)
-                                 .join(advisor_tenants,
-                                       advisor_tenants.c.advisor_id == advisors.c.id))
-                    .where(advisor_tenants.c.tenant == tenant, advisors.c.active.is_(True),
-                           sessions.c.online_at > since,
-                           sessions.c.expires_at > utcnow())).scalars()))
+                return sorted(
+                    set(
+                        db.execute(
+                            select(advisors.c.name)
+                            .select_from(
+                                sessions.join(advisors, sessions.c.advisor_id == advisors.c.id).join(
+                                    advisor_tenants, advisor_tenants.c.advisor_id == advisors.c.id
+                                )
+                            )
+                            .where(
+                                advisor_tenants.c.tenant == tenant,
+                                advisors.c.active.is_(True),
+                                sessions.c.online_at > since,
+                                sessions.c.expires_at > utcnow(),
+                            )
+                        ).scalars()
+                    )
+                )
 
         return await self._run(_read)

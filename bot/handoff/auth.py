@@ -6,6 +6,7 @@ that changes something must carry the header X-Leerwijzer-Console: 1 (a cross-si
 add it without a CORS preflight, which /advisor never allows) and, when the browser sends an
 Origin, come from the gateway's own origin. Websockets check the Origin.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,12 @@ class Caller:
 def same_origin(request: web.Request) -> None:
     origin = request.headers.get("Origin")
     if origin is not None and not own_origin(request, origin):
-        raise Refused(403, "cross_site_request", "Dit verzoek komt niet van de adviseursconsole.",
-                      f"origin {origin} is not the gateway's own origin")
+        raise Refused(
+            403,
+            "cross_site_request",
+            "Dit verzoek komt niet van de adviseursconsole.",
+            f"origin {origin} is not the gateway's own origin",
+        )
 
 
 async def authenticate(request: web.Request, accounts: AccountStore) -> Caller:
@@ -43,8 +48,9 @@ async def authenticate(request: web.Request, accounts: AccountStore) -> Caller:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Refused(401, "not_logged_in", "Log eerst in.",
-                          "use Authorization: Bearer <token> or the login cookie")
+            raise Refused(
+                401, "not_logged_in", "Log eerst in.", "use Authorization: Bearer <token> or the login cookie"
+            )
         token = token.strip()
     else:
         token = request.cookies.get(COOKIE, "")
@@ -52,23 +58,31 @@ async def authenticate(request: web.Request, accounts: AccountStore) -> Caller:
         raise Refused(401, "not_logged_in", "Log eerst in.", "no login cookie or bearer token")
     advisor = await accounts.session(token, keep_alive=True)  # in use: the idle time starts again
     if advisor is None:
-        raise Refused(401, "login_expired", "Je bent niet (meer) ingelogd. Log opnieuw in.",
-                      "unknown or expired token")
+        raise Refused(401, "login_expired", "Je bent niet (meer) ingelogd. Log opnieuw in.", "unknown or expired token")
     if by_cookie:
         same_origin(request)
         if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != "1":
-            raise Refused(403, "csrf_header_missing",
-                          "Dit verzoek komt niet van de adviseursconsole.",
-                          f"cookie-authenticated {request.method} needs the header {CSRF_HEADER}: 1")
+            raise Refused(
+                403,
+                "csrf_header_missing",
+                "Dit verzoek komt niet van de adviseursconsole.",
+                f"cookie-authenticated {request.method} needs the header {CSRF_HEADER}: 1",
+            )
     return Caller(advisor, token, by_cookie)
 
 
-def set_login_cookie(response: web.StreamResponse, request: web.Request, token: str,
-                     expires_at: datetime, always_secure: bool = False) -> None:
+def set_login_cookie(
+    response: web.StreamResponse, request: web.Request, token: str, expires_at: datetime, always_secure: bool = False
+) -> None:
     response.set_cookie(
-        COOKIE, token, path=COOKIE_PATH, httponly=True, samesite="Strict",
+        COOKIE,
+        token,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="Strict",
         secure=always_secure or served_over_https(request),  # plain http: make run only
-        max_age=max(0, int((expires_at - datetime.now(expires_at.tzinfo)).total_seconds())))
+        max_age=max(0, int((expires_at - datetime.now(expires_at.tzinfo)).total_seconds())),
+    )
 
 
 def clear_login_cookie(response: web.StreamResponse) -> None:

@@ -1,5 +1,6 @@
 """Reading a callback request from what the user typed: a name, and a Dutch phone number or
 an e-mail address. One message may hold both ("Sanne, 06 12345678")."""
+
 from __future__ import annotations
 
 import re
@@ -11,18 +12,56 @@ EMAIL_LIKE = re.compile(r"\S+@\S+")
 PHONE_LIKE = re.compile(r"(?:\+|00)?\d[\d \-().]{3,}\d")
 EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
 NAME_FILLERS = re.compile(
-    r"^(?:(?:hallo|hoi|ja|oké|oke|ok)[,!.]?\s+)?(?:mijn naam is|ik heet|ik ben|dit is|naam)\s*:?\s*",
-    re.IGNORECASE)
+    r"^(?:(?:hallo|hoi|ja|oké|oke|ok)[,!.]?\s+)?(?:mijn naam is|ik heet|ik ben|dit is|naam)\s*:?\s*", re.IGNORECASE
+)
 CONTACT_FILLERS = re.compile(
     r"[,;:]|\b(?:en|mijn|nummer|telefoonnummer|telefoon|tel|mobiel|e-?mail|mailadres|"
-    r"e-?mailadres|mail|mailen|bellen|me|mij|is|bereikbaar|op|via)\b", re.IGNORECASE)
-NOT_NAMES = {"ja", "nee", "ok", "oke", "oké", "hoi", "hallo", "dag", "stop", "help", "weet ik niet",
-             "geen idee", "terugbelverzoek", "adviseur", "bot"}
+    r"e-?mailadres|mail|mailen|bellen|me|mij|is|bereikbaar|op|via)\b",
+    re.IGNORECASE,
+)
+NOT_NAMES = {
+    "ja",
+    "nee",
+    "ok",
+    "oke",
+    "oké",
+    "hoi",
+    "hallo",
+    "dag",
+    "stop",
+    "help",
+    "weet ik niet",
+    "geen idee",
+    "terugbelverzoek",
+    "adviseur",
+    "bot",
+}
 # Words that are in questions and remarks ("is daar iemand?", "ik wacht al lang"), not in names.
-NOT_NAME_WORDS = {"ik", "je", "jij", "is", "er", "daar", "hier", "iemand", "wacht", "wachten",
-                  "wat", "hoe", "waar", "waarom", "wanneer", "niet", "geen", "heb", "weet", "nog"}
+NOT_NAME_WORDS = {
+    "ik",
+    "je",
+    "jij",
+    "is",
+    "er",
+    "daar",
+    "hier",
+    "iemand",
+    "wacht",
+    "wachten",
+    "wat",
+    "hoe",
+    "waar",
+    "waarom",
+    "wanneer",
+    "niet",
+    "geen",
+    "heb",
+    "weet",
+    "nog",
+}
 NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]*)*$")
 
 
@@ -81,17 +120,16 @@ def read_answer(text: str) -> CallbackAnswer:
     if found:
         contact, kind = email_address(found.group()), "email"
         problem = None if contact else "email"
-        rest = text[:found.start()] + " " + text[found.end():]
+        rest = text[: found.start()] + " " + text[found.end() :]
     else:
         found = PHONE_LIKE.search(text)
         if found:
             contact, kind = phone_number(found.group()), "phone"
             problem = None if contact else "phone"
-            rest = text[:found.start()] + " " + text[found.end():]
+            rest = text[: found.start()] + " " + text[found.end() :]
     if found:
         rest = CONTACT_FILLERS.sub(" ", rest)
-    return CallbackAnswer(name=person_name(rest), contact=contact,
-                          kind=kind if contact else None, problem=problem)
+    return CallbackAnswer(name=person_name(rest), contact=contact, kind=kind if contact else None, problem=problem)
 
 
 def shown_contact(contact: str, kind: str) -> str:

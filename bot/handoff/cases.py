@@ -5,6 +5,7 @@ restart they still agree. Status changes are compare-and-set (`UPDATE ... WHERE 
 (...)`): of two advisors claiming the same case, or a claim racing the user's "laat maar",
 exactly one wins.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -57,14 +58,26 @@ _CASE_FROM = handoffs.outerjoin(advisors, handoffs.c.advisor_id == advisors.c.id
 
 def _case(row) -> Case:
     return Case(
-        id=row.id, conversation_id=row.conversation_id, tenant=row.tenant, channel=row.channel,
-        status=row.status, outcome=row.outcome, reason=row.reason, profile=row.profile or {},
-        shown_modules=list(row.shown_modules or []), handed_over_after=row.handed_over_after,
-        advisor_id=row.advisor_id, advisor_name=row.advisor_name,
-        callback_name=row.callback_name, callback_contact=row.callback_contact,
-        callback_kind=row.callback_kind, created_at=row.created_at,
-        claimed_at=row.claimed_at, closed_at=row.closed_at,
-        long_wait_offered_at=row.long_wait_offered_at, noticed_at=row.noticed_at,
+        id=row.id,
+        conversation_id=row.conversation_id,
+        tenant=row.tenant,
+        channel=row.channel,
+        status=row.status,
+        outcome=row.outcome,
+        reason=row.reason,
+        profile=row.profile or {},
+        shown_modules=list(row.shown_modules or []),
+        handed_over_after=row.handed_over_after,
+        advisor_id=row.advisor_id,
+        advisor_name=row.advisor_name,
+        callback_name=row.callback_name,
+        callback_contact=row.callback_contact,
+        callback_kind=row.callback_kind,
+        created_at=row.created_at,
+        claimed_at=row.claimed_at,
+        closed_at=row.closed_at,
+        long_wait_offered_at=row.long_wait_offered_at,
+        noticed_at=row.noticed_at,
     )
 
 
@@ -90,11 +103,14 @@ class CaseStore(StoreFacade):
 
     async def open_for(self, conversation_id: str) -> Optional[Case]:
         """The conversation's open case (at most one), if any."""
+
         def _read():
             with self.engine.connect() as db:
-                row = db.execute(self._select().where(
-                    handoffs.c.conversation_id == conversation_id,
-                    handoffs.c.status.in_(OPEN)).order_by(handoffs.c.id.desc())).first()
+                row = db.execute(
+                    self._select()
+                    .where(handoffs.c.conversation_id == conversation_id, handoffs.c.status.in_(OPEN))
+                    .order_by(handoffs.c.id.desc())
+                ).first()
             return _case(row) if row else None
 
         return await self._run(_read)
@@ -112,33 +128,46 @@ class CaseStore(StoreFacade):
 
         def _read():
             with self.engine.connect() as db:
-                rows = db.execute(self._select().where(
-                    handoffs.c.tenant.in_(tenants), handoffs.c.status == status)
-                    .order_by(*order).limit(limit)).all()
+                rows = db.execute(
+                    self._select()
+                    .where(handoffs.c.tenant.in_(tenants), handoffs.c.status == status)
+                    .order_by(*order)
+                    .limit(limit)
+                ).all()
             return [_case(row) for row in rows]
 
         return await self._run(_read)
 
     async def position(self, case: Case) -> int:
         """1 for the first in the tenant's queue."""
+
         def _read():
             with self.engine.connect() as db:
-                ahead = db.execute(select(func.count()).select_from(handoffs).where(
-                    handoffs.c.tenant == case.tenant, handoffs.c.status == "waiting",
-                    (handoffs.c.created_at < case.created_at)
-                    | and_(handoffs.c.created_at == case.created_at,
-                           handoffs.c.id < case.id))).scalar()
+                ahead = db.execute(
+                    select(func.count())
+                    .select_from(handoffs)
+                    .where(
+                        handoffs.c.tenant == case.tenant,
+                        handoffs.c.status == "waiting",
+                        (handoffs.c.created_at < case.created_at)
+                        | and_(handoffs.c.created_at == case.created_at, handoffs.c.id < case.id),
+                    )
+                ).scalar()
             return int(ahead) + 1
 
         return await self._run(_read)
 
     async def average_wait_seconds(self, tenant: str, last: int = 20) -> Optional[float]:
         """How long the tenant's last claimed cases waited; None without history."""
+
         def _read():
             with self.engine.connect() as db:
-                rows = db.execute(select(handoffs.c.created_at, handoffs.c.claimed_at).where(
-                    handoffs.c.tenant == tenant, handoffs.c.claimed_at.is_not(None))
-                    .order_by(handoffs.c.claimed_at.desc()).limit(last)).all()
+                rows = db.execute(
+                    select(handoffs.c.created_at, handoffs.c.claimed_at)
+                    .where(handoffs.c.tenant == tenant, handoffs.c.claimed_at.is_not(None))
+                    .order_by(handoffs.c.claimed_at.desc())
+                    .limit(last)
+                ).all()
             waits = [(row.claimed_at - row.created_at).total_seconds() for row in rows]
             return sum(waits) / len(waits) if waits else None
 
@@ -146,73 +175,114 @@ class CaseStore(StoreFacade):
 
     async def waiting_since_before(self, before: datetime) -> List[Case]:
         """Cases in the queue since before `before` that were not yet offered another way."""
+
         def _read():
             with self.engine.connect() as db:
-                rows = db.execute(self._select().where(
-                    handoffs.c.status == "waiting", handoffs.c.long_wait_offered_at.is_(None),
-                    handoffs.c.created_at < before).order_by(handoffs.c.created_at)).all()
+                rows = db.execute(
+                    self._select()
+                    .where(
+                        handoffs.c.status == "waiting",
+                        handoffs.c.long_wait_offered_at.is_(None),
+                        handoffs.c.created_at < before,
+                    )
+                    .order_by(handoffs.c.created_at)
+                ).all()
             return [_case(row) for row in rows]
 
         return await self._run(_read)
 
     # -- changing ----------------------------------------------------------------------------
 
-    async def create(self, conversation_id: str, tenant: str, channel: str, status: str,
-                     reason: str, profile: dict, shown_modules: Sequence[str],
-                     handed_over_after: Optional[int], now: datetime) -> Tuple[Case, bool]:
+    async def create(
+        self,
+        conversation_id: str,
+        tenant: str,
+        channel: str,
+        status: str,
+        reason: str,
+        profile: dict,
+        shown_modules: Sequence[str],
+        handed_over_after: Optional[int],
+        now: datetime,
+    ) -> Tuple[Case, bool]:
         """A new case, and the conversation's mode to "waiting" (the bot goes quiet).
         Returns (case, True), or (the open case, False) when there already is one."""
+
         def _create():
             with self.engine.begin() as db:
-                existing = db.execute(select(handoffs.c.id).where(
-                    handoffs.c.conversation_id == conversation_id,
-                    handoffs.c.status.in_(OPEN))).first()
+                existing = db.execute(
+                    select(handoffs.c.id).where(
+                        handoffs.c.conversation_id == conversation_id, handoffs.c.status.in_(OPEN)
+                    )
+                ).first()
                 if existing:
                     return self._get(db, existing.id), False
-                result = db.execute(insert(handoffs).values(
-                    conversation_id=conversation_id, tenant=tenant, channel=channel,
-                    status=status, reason=reason, profile=profile,
-                    shown_modules=list(shown_modules), handed_over_after=handed_over_after,
-                    created_at=now))
-                db.execute(update(conversations).where(conversations.c.id == conversation_id)
-                           .values(mode="waiting", updated_at=now))
+                result = db.execute(
+                    insert(handoffs).values(
+                        conversation_id=conversation_id,
+                        tenant=tenant,
+                        channel=channel,
+                        status=status,
+                        reason=reason,
+                        profile=profile,
+                        shown_modules=list(shown_modules),
+                        handed_over_after=handed_over_after,
+                        created_at=now,
+                    )
+                )
+                db.execute(
+                    update(conversations)
+                    .where(conversations.c.id == conversation_id)
+                    .values(mode="waiting", updated_at=now)
+                )
                 return self._get(db, result.inserted_primary_key[0]), True
 
         return await self._run(_create)
 
-    async def transition(self, handoff_id: int, from_statuses: Sequence[str], status: str,
-                         now: datetime, mode: Optional[str] = None,
-                         only_if_unset: Optional[str] = None, **values) -> Optional[Case]:
+    async def transition(
+        self,
+        handoff_id: int,
+        from_statuses: Sequence[str],
+        status: str,
+        now: datetime,
+        mode: Optional[str] = None,
+        only_if_unset: Optional[str] = None,
+        **values,
+    ) -> Optional[Case]:
         """Move a case from one of `from_statuses` to `status` (and its conversation to `mode`)
         in one transaction; None when the case was not in such a status (someone else was
         first). `only_if_unset` names a column that must still be NULL."""
+
         def _move():
             where = [handoffs.c.id == handoff_id, handoffs.c.status.in_(list(from_statuses))]
             if only_if_unset:
                 where.append(handoffs.c[only_if_unset].is_(None))
             with self.engine.begin() as db:
-                changed = db.execute(update(handoffs).where(*where).values(
-                    status=status, **values)).rowcount
+                changed = db.execute(update(handoffs).where(*where).values(status=status, **values)).rowcount
                 if changed != 1:
                     return None
                 case = self._get(db, handoff_id)
                 if mode is not None:
-                    db.execute(update(conversations)
-                               .where(conversations.c.id == case.conversation_id)
-                               .values(mode=mode, updated_at=now))
+                    db.execute(
+                        update(conversations)
+                        .where(conversations.c.id == case.conversation_id)
+                        .values(mode=mode, updated_at=now)
+                    )
                 return case
 
         return await self._run(_move)
 
-    async def add_note(self, handoff_id: int, advisor_id: Optional[int], text: str,
-                       now: datetime) -> Note:
+    async def add_note(self, handoff_id: int, advisor_id: Optional[int], text: str, now: datetime) -> Note:
         def _add():
             with self.engine.begin() as db:
-                result = db.execute(insert(notes).values(
-                    handoff_id=handoff_id, advisor_id=advisor_id, text=text,
-                    created_at=now))
-                name = db.execute(select(advisors.c.name).where(
-                    advisors.c.id == advisor_id)).scalar() if advisor_id else None
+                result = db.execute(
+                    insert(notes).values(handoff_id=handoff_id, advisor_id=advisor_id, text=text, created_at=now)
+                )
+                name = (
+                    db.execute(select(advisors.c.name).where(advisors.c.id == advisor_id)).scalar()
+                    if advisor_id
+                    else None
+                )
             return Note(result.inserted_primary_key[0], handoff_id, name, text, as_utc(now))
 
         return await self._run(_add)
@@ -223,14 +293,16 @@ class CaseStore(StoreFacade):
                 rows = db.execute(
                     select(notes, advisors.c.name.label("advisor_name"))
                     .select_from(notes.outerjoin(advisors, notes.c.advisor_id == advisors.c.id))
-                    .where(notes.c.handoff_id == handoff_id).order_by(notes.c.id)).all()
-            return [Note(r.id, r.handoff_id, r.advisor_name, r.text, r.created_at)
-                    for r in rows]
+                    .where(notes.c.handoff_id == handoff_id)
+                    .order_by(notes.c.id)
+                ).all()
+            return [Note(r.id, r.handoff_id, r.advisor_name, r.text, r.created_at) for r in rows]
 
         return await self._run(_read)
 
     async def redact_message(self, message_id: int, text: str) -> None:
         """Replace what a user typed (callback details live in the case only)."""
+
         def _redact():
             with self.engine.begin() as db:
                 db.execute(update(messages).where(messages.c.id == message_id).values(text=text))
@@ -240,11 +312,11 @@ class CaseStore(StoreFacade):
     async def delete_for_conversation(self, conversation_id: str) -> int:
         """Remove the conversation's cases with their notes and callback details (forget me,
         retention). Call it before the conversation itself is deleted. Returns cases removed."""
+
         def _delete():
             with self.engine.begin() as db:
                 ids = select(handoffs.c.id).where(handoffs.c.conversation_id == conversation_id)
                 db.execute(delete(notes).where(notes.c.handoff_id.in_(ids)))
-                return db.execute(delete(handoffs).where(
-                    handoffs.c.conversation_id == conversation_id)).rowcount
+                return db.execute(delete(handoffs).where(handoffs.c.conversation_id == conversation_id)).rowcount
 
         return await self._run(_delete)

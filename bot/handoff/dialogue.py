@@ -5,6 +5,7 @@ Button payloads are intents the bot knows, so an old button clicked after the ha
 still makes sense to the bot: /request_human (callback request: "an advisor, please"), /help
 (on with the bot) and /stop (stop waiting).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,50 +21,71 @@ BOT_MENU = [
     {"title": "Wat weet je van mij?", "payload": "/show_profile"},
 ]
 
-WELCOME_BACK = ("Je praat weer met Leerwijzer, de digitale assistent. Ik weet nog wat je me "
-                "vertelde. Waar kan ik je nu mee helpen?")
+WELCOME_BACK = (
+    "Je praat weer met Leerwijzer, de digitale assistent. Ik weet nog wat je me vertelde. Waar kan ik je nu mee helpen?"
+)
 CLAIMED = "{name} is adviseur en neemt het gesprek nu over. Je kunt hier gewoon typen."
-CANCELLED = ("Goed, je wacht niet meer op een adviseur. Je praat weer met Leerwijzer. Waar kan "
-             "ik je mee helpen?")
-LEFT_ADVISOR = ("Goed, het gesprek met de adviseur is gestopt. Je praat weer met Leerwijzer. "
-                "Waar kan ik je mee helpen?")
-MESSAGE_KEPT = ("Je bericht is bewaard. De adviseur leest het zodra die het gesprek overneemt. "
-                "{position}")
+CANCELLED = "Goed, je wacht niet meer op een adviseur. Je praat weer met Leerwijzer. Waar kan ik je mee helpen?"
+LEFT_ADVISOR = "Goed, het gesprek met de adviseur is gestopt. Je praat weer met Leerwijzer. Waar kan ik je mee helpen?"
+MESSAGE_KEPT = "Je bericht is bewaard. De adviseur leest het zodra die het gesprek overneemt. {position}"
 STILL_WAITING = "Prima, je blijft in de wachtrij. {position}"
-LONG_WAIT = ("Het duurt langer dan we hoopten. Wil je blijven wachten? Je kunt ook vragen of een "
-             "adviseur je terugbelt of mailt. Of je gaat verder met de bot.")
-LONG_WAIT_AGAIN = ("Sorry, er is nog geen adviseur vrij. Je bericht is bewaard. {position} Wil je "
-                   "blijven wachten? Je kunt ook vragen of een adviseur je terugbelt of mailt. Of "
-                   "je gaat verder met de bot.")
-NOBODY_NOW = ("Er is op dit moment geen adviseur beschikbaar. Wil je dat een adviseur je "
-              "terugbelt of mailt? Of gaan we samen verder?")
-CLOSED_NOW = ("Er is nu geen adviseur aan het werk. {hours} Wil je dat een adviseur je terugbelt "
-              "of mailt? Of gaan we samen verder?")
+LONG_WAIT = (
+    "Het duurt langer dan we hoopten. Wil je blijven wachten? Je kunt ook vragen of een "
+    "adviseur je terugbelt of mailt. Of je gaat verder met de bot."
+)
+LONG_WAIT_AGAIN = (
+    "Sorry, er is nog geen adviseur vrij. Je bericht is bewaard. {position} Wil je "
+    "blijven wachten? Je kunt ook vragen of een adviseur je terugbelt of mailt. Of "
+    "je gaat verder met de bot."
+)
+NOBODY_NOW = (
+    "Er is op dit moment geen adviseur beschikbaar. Wil je dat een adviseur je "
+    "terugbelt of mailt? Of gaan we samen verder?"
+)
+CLOSED_NOW = (
+    "Er is nu geen adviseur aan het werk. {hours} Wil je dat een adviseur je terugbelt "
+    "of mailt? Of gaan we samen verder?"
+)
 # A message that is neither choice, while the choice is open ("hallo, is daar iemand?").
-NOBODY_STILL = ("Sorry, er is nu geen adviseur online. Wil je dat een adviseur je later terugbelt "
-                "of mailt? Of gaan we samen verder?")
-CLOSED_STILL = ("Sorry, er is nu geen adviseur aan het werk. {hours} Wil je dat een adviseur je "
-                "later terugbelt of mailt? Of gaan we samen verder?")
+NOBODY_STILL = (
+    "Sorry, er is nu geen adviseur online. Wil je dat een adviseur je later terugbelt "
+    "of mailt? Of gaan we samen verder?"
+)
+CLOSED_STILL = (
+    "Sorry, er is nu geen adviseur aan het werk. {hours} Wil je dat een adviseur je "
+    "later terugbelt of mailt? Of gaan we samen verder?"
+)
 ASK_NAME = "Fijn. Wat is je naam?"
 ASK_NAME_AFTER_CONTACT = "Dank je. En wat is je naam?"
-BAD_NAME = ("Ik kan dit niet goed lezen als naam. Typ alleen je naam, bijvoorbeeld: Sanne de "
-            "Vries. Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'.")
-ASK_CONTACT = ("Hoe kan de adviseur je bereiken? Typ je telefoonnummer (bijvoorbeeld 06 12345678) "
-               "of je e-mailadres.")
-BAD_PHONE = ("Dat telefoonnummer klopt niet. Een Nederlands nummer heeft 10 cijfers en begint "
-             "met 0 (bijvoorbeeld 06 12345678), of met +31. Probeer het nog eens, of typ je "
-             "e-mailadres.")
-BAD_EMAIL = ("Dat e-mailadres klopt niet helemaal. Kijk het nog eens na, bijvoorbeeld: "
-             "naam@voorbeeld.nl. Je kunt ook je telefoonnummer typen.")
-NO_CONTACT = ("Ik zie geen telefoonnummer of e-mailadres. Typ bijvoorbeeld 06 12345678 of "
-              "naam@voorbeeld.nl. Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'.")
+BAD_NAME = (
+    "Ik kan dit niet goed lezen als naam. Typ alleen je naam, bijvoorbeeld: Sanne de "
+    "Vries. Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'."
+)
+ASK_CONTACT = "Hoe kan de adviseur je bereiken? Typ je telefoonnummer (bijvoorbeeld 06 12345678) of je e-mailadres."
+BAD_PHONE = (
+    "Dat telefoonnummer klopt niet. Een Nederlands nummer heeft 10 cijfers en begint "
+    "met 0 (bijvoorbeeld 06 12345678), of met +31. Probeer het nog eens, of typ je "
+    "e-mailadres."
+)
+BAD_EMAIL = (
+    "Dat e-mailadres klopt niet helemaal. Kijk het nog eens na, bijvoorbeeld: "
+    "naam@voorbeeld.nl. Je kunt ook je telefoonnummer typen."
+)
+NO_CONTACT = (
+    "Ik zie geen telefoonnummer of e-mailadres. Typ bijvoorbeeld 06 12345678 of "
+    "naam@voorbeeld.nl. Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'."
+)
 # A question or greeting instead of an answer to the callback questions.
-NOBODY_CHATS = ("Er kan nu geen adviseur met je chatten. Daarom noteer ik een terugbelverzoek. "
-                "{question} Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'.")
+NOBODY_CHATS = (
+    "Er kan nu geen adviseur met je chatten. Daarom noteer ik een terugbelverzoek. "
+    "{question} Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'."
+)
 WHAT_NAME = "Wat is je naam?"
 WHAT_CONTACT = "Wat is je telefoonnummer of e-mailadres?"
-CALLBACK_SAVED = ("Dank je. Je terugbelverzoek is opgeslagen. Een adviseur {how} je zo snel "
-                  "mogelijk. {hours} Je kunt nu verder met Leerwijzer. Waar kan ik je mee helpen?")
+CALLBACK_SAVED = (
+    "Dank je. Je terugbelverzoek is opgeslagen. Een adviseur {how} je zo snel "
+    "mogelijk. {hours} Je kunt nu verder met Leerwijzer. Waar kan ik je mee helpen?"
+)
 CONTINUE_OK = "Goed, dan gaan we samen verder. Waar kan ik je mee helpen?"
 CALLBACK_STOPPED = "Goed, geen terugbelverzoek. Waar kan ik je mee helpen?"
 # What stays in the transcript instead of the callback details (they live in the case only).
@@ -86,17 +108,18 @@ def reason_text(reason: str) -> str:
 def queue_text(position: int, wait_minutes: Optional[int]) -> str:
     text = "Je staat in de wachtrij voor een adviseur. " + position_text(position)
     if wait_minutes is not None:
-        text += (" De wachttijd is ongeveer 1 minuut." if wait_minutes <= 1
-                 else f" De wachttijd is ongeveer {wait_minutes} minuten.")
-    return (text + " Je kunt hier alvast typen: de adviseur leest het. Wil je niet meer wachten? "
-            "Zeg dan 'laat maar'.")
+        text += (
+            " De wachttijd is ongeveer 1 minuut."
+            if wait_minutes <= 1
+            else f" De wachttijd is ongeveer {wait_minutes} minuten."
+        )
+    return text + " Je kunt hier alvast typen: de adviseur leest het. Wil je niet meer wachten? Zeg dan 'laat maar'."
 
 
 def position_text(position: int) -> str:
     if position <= 1:
         return "Je bent de eerste in de rij."
-    return f"Er {'is' if position == 2 else 'zijn'} {position - 1} " \
-           f"{'persoon' if position == 2 else 'mensen'} voor je."
+    return f"Er {'is' if position == 2 else 'zijn'} {position - 1} {'persoon' if position == 2 else 'mensen'} voor je."
 
 
 # -- recognising the user's choice ----------------------------------------------------------
@@ -105,10 +128,13 @@ _CANCEL = re.compile(
     r"(?:nee|ach|oke|oké|ok)?\s*(?:laat (?:het )?maar(?: zitten)?|stop(?: ermee| maar| met "
     r"wachten)?|stoppen|annuleer(?: maar)?|annuleren|ik wil niet (?:meer )?wachten|niet meer "
     r"wachten|toch (?:maar )?niet|ik hoef geen adviseur(?: meer)?)\s*(?:hoor|dank je(?: wel)?|"
-    r"bedankt)?")
+    r"bedankt)?"
+)
 _CALLBACK = re.compile(r"terug ?ge?bel|bel (?:me|mij)|mail (?:me|mij)|\bmailen\b|\bbellen\b")
-_CONTINUE = re.compile(r"(?:verder|door)(?: met de| met)?(?: bot| leerwijzer)?|\bbot\b|"
-                       r"(?:nee|geen)(?: dank je| bedankt)?|blijf(?: maar)? bij de bot")
+_CONTINUE = re.compile(
+    r"(?:verder|door)(?: met de| met)?(?: bot| leerwijzer)?|\bbot\b|"
+    r"(?:nee|geen)(?: dank je| bedankt)?|blijf(?: maar)? bij de bot"
+)
 _REMARK = re.compile(r"\b(?:hallo|hoi|hey|hee|iemand|wacht|wachten|adviseur)\b")
 _KEEP_WAITING = re.compile(r"(?:ja,? )?(?:ik )?blijf(?: maar)? wachten|blijven wachten|ik wacht(?: wel)?")
 

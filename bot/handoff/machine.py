@@ -14,6 +14,7 @@ Hooked into the core (bot/conversations.py):
 Advisors act through `claim`, `reply`, `add_note` and `close` (bot/handoff/routes.py).
 Consoles follow a tenant's cases on the hub key "advisors:<tenant>".
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -62,8 +63,7 @@ def _clean_modules(modules) -> List[str]:
 
 
 class Handoffs:
-    def __init__(self, conversations: Conversations, settings: HandoffSettings,
-                 clock: Callable[[], datetime] = utcnow):
+    def __init__(self, conversations: Conversations, settings: HandoffSettings, clock: Callable[[], datetime] = utcnow):
         self.conversations = conversations
         self.hub = conversations.hub
         self.cases = CaseStore(conversations.store)
@@ -73,17 +73,16 @@ class Handoffs:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _say(self, conversation: Conversation, text: str,
-                   buttons: Sequence[dict] = ()) -> Message:
+    async def _say(self, conversation: Conversation, text: str, buttons: Sequence[dict] = ()) -> Message:
         return await self.conversations.deliver_to_user(
-            conversation, Outgoing(sender="bot", text=text, buttons=[dict(b) for b in buttons]))
+            conversation, Outgoing(sender="bot", text=text, buttons=[dict(b) for b in buttons])
+        )
 
     async def _mode_changed(self, conversation_id: str, mode: str) -> None:
         await self.hub.publish(conversation_id, {"type": "mode", "mode": mode})
 
     async def _tell_consoles(self, case: Case, event: str) -> None:
-        await self.hub.publish(console_key(case.tenant), {
-            "type": event, "handoff_id": case.id, "status": case.status})
+        await self.hub.publish(console_key(case.tenant), {"type": event, "handoff_id": case.id, "status": case.status})
 
     async def unavailable(self, tenant: str) -> Optional[str]:
         """None when an advisor can take a case now; else "closed" (outside office hours)
@@ -109,21 +108,27 @@ class Handoffs:
 
     # -- the bot asks for a handoff ------------------------------------------------------------
 
-    async def on_bot_request(self, conversation: Conversation,
-                             request: BotRequest) -> List[Message]:
+    async def on_bot_request(self, conversation: Conversation, request: BotRequest) -> List[Message]:
         data = request.data
         reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
         reason = reason.strip()[:MAX_REASON] or "gebruiker_vraagt_adviseur"
         history = await self.conversations.store.messages(conversation.id)
         unavailable = await self.unavailable(conversation.tenant)
         case, created = await self.cases.create(
-            conversation.id, conversation.tenant, conversation.channel,
-            "waiting" if unavailable is None else "offered", reason,
-            _clean_profile(data.get("profile")), _clean_modules(data.get("shown_modules")),
-            history[-1].id if history else None, self.clock())
+            conversation.id,
+            conversation.tenant,
+            conversation.channel,
+            "waiting" if unavailable is None else "offered",
+            reason,
+            _clean_profile(data.get("profile")),
+            _clean_modules(data.get("shown_modules")),
+            history[-1].id if history else None,
+            self.clock(),
+        )
         if not created:
-            log.info("conversation %s asked for a handoff again while case %s is %s",
-                     conversation.id, case.id, case.status)
+            log.info(
+                "conversation %s asked for a handoff again while case %s is %s", conversation.id, case.id, case.status
+            )
             return []
         log.info("handoff case %s (%s, %s): %s", case.id, case.tenant, reason, case.status)
         await self._mode_changed(conversation.id, "waiting")
@@ -132,38 +137,46 @@ class Handoffs:
             position = await self.cases.position(case)
             text = say.queue_text(position, await self.wait_minutes(case, position))
             return [await self._say(conversation, text, [say.STOP_WAITING])]
-        text = (say.CLOSED_NOW.format(hours=self._hours_text(case.tenant))
-                if unavailable == "closed" else say.NOBODY_NOW)
+        text = say.CLOSED_NOW.format(hours=self._hours_text(case.tenant)) if unavailable == "closed" else say.NOBODY_NOW
         return [await self._say(conversation, " ".join(text.split()), [say.CALLBACK, say.CONTINUE])]
 
     # -- the user speaks while the bot is quiet --------------------------------------------------
 
-    async def on_user_message(self, conversation: Conversation,
-                              message: Message) -> List[Message]:
+    async def on_user_message(self, conversation: Conversation, message: Message) -> List[Message]:
         typed = message.typed if message.typed is not None else (message.text or "")
         for _ in range(3):  # a lost race (e.g. claimed just now) is handled in the new status
             case = await self.cases.open_for(conversation.id)
             if case is None:
                 # The mode says "not the bot" but no case is open (e.g. closed by hand):
                 # the bot takes over again rather than leaving the user without an answer.
-                log.warning("conversation %s was in mode %s without an open handoff case",
-                            conversation.id, conversation.mode)
+                log.warning(
+                    "conversation %s was in mode %s without an open handoff case", conversation.id, conversation.mode
+                )
                 await self.conversations.set_mode(conversation, "bot")
-                return await self.conversations.ask_bot(conversation,
-                                                        message.payload or message.text or typed)
-            handle = {"offered": self._offered, "waiting": self._waiting,
-                      "active": self._active, "collecting": self._collecting}[case.status]
+                return await self.conversations.ask_bot(conversation, message.payload or message.text or typed)
+            handle = {
+                "offered": self._offered,
+                "waiting": self._waiting,
+                "active": self._active,
+                "collecting": self._collecting,
+            }[case.status]
             answers = await handle(conversation, case, message, typed)
             if answers is not None:
                 return answers
         return []
 
-    async def _back_to_bot(self, conversation: Conversation, case: Case, outcome: str,
-                           text: Optional[str] = None,
-                           ask: Optional[str] = None) -> Optional[List[Message]]:
+    async def _back_to_bot(
+        self,
+        conversation: Conversation,
+        case: Case,
+        outcome: str,
+        text: Optional[str] = None,
+        ask: Optional[str] = None,
+    ) -> Optional[List[Message]]:
         now = self.clock()
-        closed = await self.cases.transition(case.id, (case.status,), "closed", now, mode="bot",
-                                             outcome=outcome, closed_at=now)
+        closed = await self.cases.transition(
+            case.id, (case.status,), "closed", now, mode="bot", outcome=outcome, closed_at=now
+        )
         if closed is None:
             return None
         await self._mode_changed(conversation.id, "bot")
@@ -177,17 +190,17 @@ class Handoffs:
         if say.wants_callback(typed, payload):
             return await self._start_callback(conversation, case)
         if say.wants_to_stop(typed, payload) or say.wants_the_bot(typed, payload):
-            return await self._back_to_bot(conversation, case, "continued_with_bot",
-                                           text=say.CONTINUE_OK)
+            return await self._back_to_bot(conversation, case, "continued_with_bot", text=say.CONTINUE_OK)
         if say.calls_for_someone(typed):
             # "hallo, is daar iemand?": nobody reads it now; the choice again, for this moment.
-            text = (say.CLOSED_STILL.format(hours=self._hours_text(case.tenant))
-                    if self._office_closed(case.tenant) else say.NOBODY_STILL)
-            return [await self._say(conversation, " ".join(text.split()),
-                                    [say.CALLBACK, say.CONTINUE])]
+            text = (
+                say.CLOSED_STILL.format(hours=self._hours_text(case.tenant))
+                if self._office_closed(case.tenant)
+                else say.NOBODY_STILL
+            )
+            return [await self._say(conversation, " ".join(text.split()), [say.CALLBACK, say.CONTINUE])]
         # Anything else ("welke cursussen zijn er in Almelo?"): the user goes on; the bot answers.
-        return await self._back_to_bot(conversation, case, "continued_with_bot",
-                                       ask=payload or message.text or typed)
+        return await self._back_to_bot(conversation, case, "continued_with_bot", ask=payload or message.text or typed)
 
     async def _start_callback(self, conversation, case):
         moved = await self.cases.transition(case.id, (case.status,), "collecting", self.clock())
@@ -205,8 +218,7 @@ class Handoffs:
             if say.wants_callback(typed, payload):
                 return await self._start_callback(conversation, case)
             if say.wants_the_bot(typed, payload):
-                return await self._back_to_bot(conversation, case, "continued_with_bot",
-                                               text=say.CONTINUE_OK)
+                return await self._back_to_bot(conversation, case, "continued_with_bot", text=say.CONTINUE_OK)
             if say.wants_to_wait(typed, payload):
                 position = say.position_text(await self.cases.position(case))
                 return [await self._say(conversation, say.STILL_WAITING.format(position=position))]
@@ -214,16 +226,24 @@ class Handoffs:
         now = self.clock()
         # Lines of the user's story get a notice at most every HANDOFF_NOTICE_EVERY_SECONDS;
         # a question or greeting ("hallo, is daar iemand?") always gets an answer.
-        if (case.noticed_at is not None and not say.is_remark(typed) and
-                (now - case.noticed_at).total_seconds() < self.settings.notice_every_seconds):
+        if (
+            case.noticed_at is not None
+            and not say.is_remark(typed)
+            and (now - case.noticed_at).total_seconds() < self.settings.notice_every_seconds
+        ):
             return []
         noticed = await self.cases.transition(case.id, ("waiting",), "waiting", now, noticed_at=now)
         if noticed is None:
             return None
         position = say.position_text(await self.cases.position(noticed))
         if case.long_wait_offered_at is not None:  # still nobody free: the other ways again
-            return [await self._say(conversation, say.LONG_WAIT_AGAIN.format(position=position),
-                                    [say.KEEP_WAITING, say.CALLBACK, say.CONTINUE])]
+            return [
+                await self._say(
+                    conversation,
+                    say.LONG_WAIT_AGAIN.format(position=position),
+                    [say.KEEP_WAITING, say.CALLBACK, say.CONTINUE],
+                )
+            ]
         return [await self._say(conversation, say.MESSAGE_KEPT.format(position=position))]
 
     async def _active(self, conversation, case, message, typed):
@@ -235,8 +255,7 @@ class Handoffs:
 
     async def _collecting(self, conversation, case, message, typed):
         if say.wants_to_stop(typed, message.payload):
-            return await self._back_to_bot(conversation, case, "cancelled",
-                                           text=say.CALLBACK_STOPPED)
+            return await self._back_to_bot(conversation, case, "cancelled", text=say.CALLBACK_STOPPED)
         # Name, phone number and e-mail are kept in the case only, not in the transcript.
         await self.cases.redact_message(message.id, say.REDACTED)
         answer = read_answer(typed)
@@ -249,17 +268,16 @@ class Handoffs:
         kind = answer.kind or case.callback_kind
         now = self.clock()
         if name and (answer.contact or case.callback_contact):
-            saved = await self.cases.transition(case.id, ("collecting",), "callback", now,
-                                                mode="bot", **values)
+            saved = await self.cases.transition(case.id, ("collecting",), "callback", now, mode="bot", **values)
             if saved is None:
                 return None
             await self._mode_changed(conversation.id, "bot")
             await self._tell_consoles(saved, "callback")
-            text = say.CALLBACK_SAVED.format(how="belt" if kind == "phone" else "mailt",
-                                             hours=self._hours_text(case.tenant))
+            text = say.CALLBACK_SAVED.format(
+                how="belt" if kind == "phone" else "mailt", hours=self._hours_text(case.tenant)
+            )
             return [await self._say(conversation, " ".join(text.split()), say.menu())]
-        if values and await self.cases.transition(case.id, ("collecting",), "collecting", now,
-                                                   **values) is None:
+        if values and await self.cases.transition(case.id, ("collecting",), "collecting", now, **values) is None:
             return None
         if not values and answer.problem is None and say.is_remark(typed):
             # "hallo, is daar iemand?" instead of an answer: say why we ask, and ask again
@@ -281,9 +299,9 @@ class Handoffs:
     async def claim(self, case: Case, advisor: Advisor) -> Optional[Case]:
         """Take a waiting case; None when another advisor (or the user) was first."""
         now = self.clock()
-        claimed = await self.cases.transition(case.id, ("waiting",), "active", now,
-                                              mode="advisor", advisor_id=advisor.id,
-                                              claimed_at=now)
+        claimed = await self.cases.transition(
+            case.id, ("waiting",), "active", now, mode="advisor", advisor_id=advisor.id, claimed_at=now
+        )
         if claimed is None:
             return None
         conversation = await self.conversations.store.get_conversation(case.conversation_id)
@@ -294,8 +312,7 @@ class Handoffs:
 
     async def reply(self, case: Case, advisor: Advisor, text: str) -> Message:
         conversation = await self.conversations.store.get_conversation(case.conversation_id)
-        return await self.conversations.deliver_to_user(
-            conversation, Outgoing(sender="advisor", text=text))
+        return await self.conversations.deliver_to_user(conversation, Outgoing(sender="advisor", text=text))
 
     async def add_note(self, case: Case, advisor: Advisor, text: str) -> Note:
         note = await self.cases.add_note(case.id, advisor.id, text, self.clock())
@@ -307,14 +324,26 @@ class Handoffs:
         or mark a callback request as done. None when the case was not open any more."""
         now = self.clock()
         if case.status == "callback":
-            closed = await self.cases.transition(case.id, ("callback",), "closed", now,
-                                                 outcome="called_back", closed_at=now,
-                                                 advisor_id=case.advisor_id or advisor.id)
+            closed = await self.cases.transition(
+                case.id,
+                ("callback",),
+                "closed",
+                now,
+                outcome="called_back",
+                closed_at=now,
+                advisor_id=case.advisor_id or advisor.id,
+            )
         else:
-            closed = await self.cases.transition(case.id, ("waiting", "active"), "closed", now,
-                                                 mode="bot", outcome="handed_back",
-                                                 closed_at=now,
-                                                 advisor_id=case.advisor_id or advisor.id)
+            closed = await self.cases.transition(
+                case.id,
+                ("waiting", "active"),
+                "closed",
+                now,
+                mode="bot",
+                outcome="handed_back",
+                closed_at=now,
+                advisor_id=case.advisor_id or advisor.id,
+            )
         if closed is None:
             return None
         if note:
@@ -342,15 +371,15 @@ class Handoffs:
                 if unavailable[case.tenant] is None:
                     continue
             offered = await self.cases.transition(
-                case.id, ("waiting",), "waiting", now, only_if_unset="long_wait_offered_at",
-                long_wait_offered_at=now)
+                case.id, ("waiting",), "waiting", now, only_if_unset="long_wait_offered_at", long_wait_offered_at=now
+            )
             if offered is not None:
                 conversation = await self.conversations.store.get_conversation(case.conversation_id)
-                await self._say(conversation, say.LONG_WAIT,
-                                [say.KEEP_WAITING, say.CALLBACK, say.CONTINUE])
+                await self._say(conversation, say.LONG_WAIT, [say.KEEP_WAITING, say.CALLBACK, say.CONTINUE])
 
     async def lifecycle(self, _app):
         """cleanup_ctx: housekeeping every HANDOFF_HOUSEKEEPING_SECONDS while the gateway runs."""
+
         async def loop():
             while True:
                 try:

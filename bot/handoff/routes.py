@@ -18,6 +18,7 @@
 
 Errors are JSON like the rest of the API: {"error", "detail" (English), "message" (Dutch)}.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,7 +37,11 @@ from bot.conversations import Conversations
 from bot.handoff import dialogue
 from bot.handoff.accounts import Advisor
 from bot.handoff.auth import (
-    Caller, authenticate, clear_login_cookie, same_origin, set_login_cookie,
+    Caller,
+    authenticate,
+    clear_login_cookie,
+    same_origin,
+    set_login_cookie,
 )
 from bot.handoff.callback import shown_contact
 from bot.handoff.cases import Case
@@ -58,8 +63,10 @@ ASSETS = {
     "/advisor/console.js": Asset(STATIC / "console.js", "text/javascript"),
     "/advisor/console.css": Asset(STATIC / "console.css", "text/css"),
 }
-CONSOLE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CONSOLE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 LISTS = ("waiting", "active", "callback", "closed")
 ADVISOR_MAX_CHARS = 4000
 
@@ -70,11 +77,14 @@ OTHER_TENANT = "Dit gesprek hoort bij een regio waar je geen toegang toe hebt."
 SCHEMAS = {
     name: Draft202012Validator({"type": "object", "additionalProperties": False, **schema})
     for name, schema in {
-        "login": {"required": ["email", "password"], "properties": {
-            "email": {"type": "string", "maxLength": 254},
-            "password": {"type": "string", "maxLength": 200}}},
-        "text": {"required": ["text"], "properties": {
-            "text": {"type": "string", "maxLength": 4 * ADVISOR_MAX_CHARS}}},
+        "login": {
+            "required": ["email", "password"],
+            "properties": {
+                "email": {"type": "string", "maxLength": 254},
+                "password": {"type": "string", "maxLength": 200},
+            },
+        },
+        "text": {"required": ["text"], "properties": {"text": {"type": "string", "maxLength": 4 * ADVISOR_MAX_CHARS}}},
         "close": {"properties": {"note": {"type": "string", "maxLength": 4 * ADVISOR_MAX_CHARS}}},
         "typing": {"required": ["on"], "properties": {"on": {"type": "boolean"}}},
     }.items()
@@ -82,12 +92,18 @@ SCHEMAS = {
 
 
 def validated(name: str, data) -> dict:
-    problems = [{"field": "/".join(map(str, e.absolute_path)) or "(body)", "problem": e.message}
-                for e in SCHEMAS[name].iter_errors(data)]
+    problems = [
+        {"field": "/".join(map(str, e.absolute_path)) or "(body)", "problem": e.message}
+        for e in SCHEMAS[name].iter_errors(data)
+    ]
     if problems:
-        raise Refused(422, "invalid_request", INVALID_TEXT,
-                      "; ".join(f"{p['field']}: {p['problem']}" for p in problems),
-                      problems=problems)
+        raise Refused(
+            422,
+            "invalid_request",
+            INVALID_TEXT,
+            "; ".join(f"{p['field']}: {p['problem']}" for p in problems),
+            problems=problems,
+        )
     return data
 
 
@@ -115,8 +131,9 @@ async def _case(request: web.Request, caller: Caller) -> Case:
     if case is None:
         raise Refused(404, "handoff_not_found", NOT_FOUND, f"no handoff {raw!r}")
     if not caller.advisor.sees(case.tenant):
-        raise Refused(403, "other_tenant", OTHER_TENANT,
-                      f"handoff {case.id} belongs to a tenant this advisor does not serve")
+        raise Refused(
+            403, "other_tenant", OTHER_TENANT, f"handoff {case.id} belongs to a tenant this advisor does not serve"
+        )
     return case
 
 
@@ -124,18 +141,26 @@ def summary(request: web.Request, case: Case, now: datetime) -> dict:
     tenant = request.config_dict[CONFIG].tenants.get(case.tenant)
     until = case.claimed_at or case.closed_at or now
     data = {
-        "id": case.id, "tenant": case.tenant,
+        "id": case.id,
+        "tenant": case.tenant,
         "tenant_name": tenant.display_name if tenant else case.tenant,
-        "channel": case.channel, "status": case.status, "outcome": case.outcome,
-        "reason": case.reason, "reason_text": dialogue.reason_text(case.reason),
-        "created_at": iso(case.created_at), "claimed_at": iso(case.claimed_at),
+        "channel": case.channel,
+        "status": case.status,
+        "outcome": case.outcome,
+        "reason": case.reason,
+        "reason_text": dialogue.reason_text(case.reason),
+        "created_at": iso(case.created_at),
+        "claimed_at": iso(case.claimed_at),
         "closed_at": iso(case.closed_at),
         "waiting_seconds": max(0, int((until - case.created_at).total_seconds())),
         "advisor": case.advisor_name,
     }
     if case.callback_contact:
-        data["callback"] = {"name": case.callback_name, "kind": case.callback_kind,
-                            "contact": shown_contact(case.callback_contact, case.callback_kind)}
+        data["callback"] = {
+            "name": case.callback_name,
+            "kind": case.callback_kind,
+            "contact": shown_contact(case.callback_contact, case.callback_kind),
+        }
     return data
 
 
@@ -146,9 +171,15 @@ def shown_modules(case: Case, messages) -> List[dict]:
         for card in message.cards:
             if card.get("module_id"):
                 cards[card["module_id"]] = card
-    return [{"module_id": m, "title": cards.get(m, {}).get("title"),
-             "provider": cards.get(m, {}).get("provider"), "url": cards.get(m, {}).get("url")}
-            for m in case.shown_modules]
+    return [
+        {
+            "module_id": m,
+            "title": cards.get(m, {}).get("title"),
+            "provider": cards.get(m, {}).get("provider"),
+            "url": cards.get(m, {}).get("url"),
+        }
+        for m in case.shown_modules
+    ]
 
 
 async def detail(request: web.Request, case: Case, advisor: Advisor) -> dict:
@@ -165,12 +196,14 @@ async def detail(request: web.Request, case: Case, advisor: Advisor) -> dict:
         "shown_modules": shown_modules(case, messages),
         "handed_over_after": case.handed_over_after,
         "messages": [m.to_api() for m in messages],
-        "notes": [{"id": n.id, "advisor": n.advisor_name, "text": n.text,
-                   "created_at": iso(n.created_at)} for n in notes],
+        "notes": [
+            {"id": n.id, "advisor": n.advisor_name, "text": n.text, "created_at": iso(n.created_at)} for n in notes
+        ],
     }
 
 
 # -- login ------------------------------------------------------------------------------------
+
 
 async def login(request: web.Request) -> web.Response:
     same_origin(request)
@@ -181,26 +214,27 @@ async def login(request: web.Request) -> web.Response:
     keys = ("client:" + client, f"email:{body['email'].strip().lower()} client:{client}")
     retry_after = max((failures.wait(key) or 0) for key in keys)
     if retry_after:
-        raise Refused(429, "too_many_logins",
-                      f"Te vaak een verkeerd wachtwoord. Wacht {dutch_wait(retry_after)} en "
-                      "probeer het dan opnieuw.",
-                      f"too many failed logins from this client; retry after {retry_after} s",
-                      retry_after=retry_after)
+        raise Refused(
+            429,
+            "too_many_logins",
+            f"Te vaak een verkeerd wachtwoord. Wacht {dutch_wait(retry_after)} en probeer het dan opnieuw.",
+            f"too many failed logins from this client; retry after {retry_after} s",
+            retry_after=retry_after,
+        )
     for key in keys:
         failures.failed(key)
     handoffs = request.config_dict[HANDOFFS]
     advisor = await handoffs.accounts.check(body["email"], body["password"])
     if advisor is None:
         log.info("advisor login refused from %s", client)
-        raise Refused(401, "wrong_login", "Het e-mailadres of het wachtwoord klopt niet.",
-                      "unknown e-mail or wrong password")
+        raise Refused(
+            401, "wrong_login", "Het e-mailadres of het wachtwoord klopt niet.", "unknown e-mail or wrong password"
+        )
     for key in keys:
         failures.forgive(key)
     session = await handoffs.accounts.start_session(advisor)
-    response = _json({"token": session.token, "expires_at": iso(session.expires_at),
-                      "advisor": advisor.to_api()})
-    set_login_cookie(response, request, session.token, session.expires_at,
-                     handoffs.settings.cookie_secure)
+    response = _json({"token": session.token, "expires_at": iso(session.expires_at), "advisor": advisor.to_api()})
+    set_login_cookie(response, request, session.token, session.expires_at, handoffs.settings.cookie_secure)
     return response
 
 
@@ -217,16 +251,28 @@ async def me(request: web.Request) -> web.Response:
     handoffs = request.config_dict[HANDOFFS]
     tenants = request.config_dict[CONFIG].tenants
     now = handoffs.clock()
-    return _json({"advisor": caller.advisor.to_api(), "tenants": [
-        {"tenant": t, "name": tenants[t].display_name,
-         "open": tenants[t].office_hours.is_open(now), "office_hours": tenants[t].office_hours.text}
-        for t in caller.advisor.tenants if t in tenants]})
+    return _json(
+        {
+            "advisor": caller.advisor.to_api(),
+            "tenants": [
+                {
+                    "tenant": t,
+                    "name": tenants[t].display_name,
+                    "open": tenants[t].office_hours.is_open(now),
+                    "office_hours": tenants[t].office_hours.text,
+                }
+                for t in caller.advisor.tenants
+                if t in tenants
+            ],
+        }
+    )
 
 
 def _catalogue_sources(database_url: str) -> List[dict]:
     """The knowledge catalogue lives in the same database as the gateway (DATABASE_URL)."""
     from knowledge.db import engine_for
     from knowledge.feeds import sources
+
     with engine_for(database_url).connect() as conn:
         return sources(conn)
 
@@ -236,7 +282,8 @@ async def catalogue_sources(request: web.Request) -> web.Response:
     if not caller.advisor.is_operator:
         raise Refused(403, "operators_only", OPERATORS_ONLY, "needs an account with the operator role")
     rows = await asyncio.get_running_loop().run_in_executor(
-        None, _catalogue_sources, request.config_dict[CONFIG].database_url)
+        None, _catalogue_sources, request.config_dict[CONFIG].database_url
+    )
     return _json({"sources": rows})
 
 
@@ -248,12 +295,12 @@ async def heartbeat(request: web.Request) -> web.Response:
 
 # -- cases ------------------------------------------------------------------------------------
 
+
 async def list_handoffs(request: web.Request) -> web.Response:
     caller = await _caller(request)
     status = request.query.get("status", "waiting")
     if status not in LISTS:
-        raise Refused(422, "invalid_request", INVALID_TEXT,
-                      f"status must be one of {', '.join(LISTS)}")
+        raise Refused(422, "invalid_request", INVALID_TEXT, f"status must be one of {', '.join(LISTS)}")
     tenants = caller.advisor.tenants
     if "tenant" in request.query:
         if not caller.advisor.sees(request.query["tenant"]):
@@ -285,22 +332,30 @@ async def claim(request: web.Request) -> web.Response:
     if claimed is None:
         now = await handoffs.cases.get(case.id)
         if now.status == "active":
-            raise Refused(409, "already_claimed",
-                          f"{now.advisor_name or 'Een andere adviseur'} heeft dit gesprek al "
-                          "overgenomen.", f"handoff {case.id} was claimed by another advisor")
-        raise Refused(409, "not_waiting", "Dit gesprek wacht niet (meer) op een adviseur.",
-                      f"handoff {case.id} is {now.status}")
+            raise Refused(
+                409,
+                "already_claimed",
+                f"{now.advisor_name or 'Een andere adviseur'} heeft dit gesprek al overgenomen.",
+                f"handoff {case.id} was claimed by another advisor",
+            )
+        raise Refused(
+            409, "not_waiting", "Dit gesprek wacht niet (meer) op een adviseur.", f"handoff {case.id} is {now.status}"
+        )
     return _json(await detail(request, claimed, caller.advisor))
 
 
 def _own_active(case: Case, advisor: Advisor) -> None:
     if case.status != "active":
-        raise Refused(409, "not_active", "Neem het gesprek eerst over.",
-                      f"handoff {case.id} is {case.status}, not active")
+        raise Refused(
+            409, "not_active", "Neem het gesprek eerst over.", f"handoff {case.id} is {case.status}, not active"
+        )
     if case.advisor_id != advisor.id:
-        raise Refused(409, "claimed_by_other",
-                      f"{case.advisor_name or 'Een andere adviseur'} heeft dit gesprek.",
-                      f"handoff {case.id} belongs to another advisor")
+        raise Refused(
+            409,
+            "claimed_by_other",
+            f"{case.advisor_name or 'Een andere adviseur'} heeft dit gesprek.",
+            f"handoff {case.id} belongs to another advisor",
+        )
 
 
 async def post_message(request: web.Request) -> web.Response:
@@ -319,8 +374,10 @@ async def post_note(request: web.Request) -> web.Response:
     body = await _body(request, "text")
     text = clean_user_text(body["text"], ADVISOR_MAX_CHARS)
     note = await request.config_dict[HANDOFFS].add_note(case, caller.advisor, text)
-    return _json({"note": {"id": note.id, "advisor": note.advisor_name, "text": note.text,
-                           "created_at": iso(note.created_at)}}, status=201)
+    return _json(
+        {"note": {"id": note.id, "advisor": note.advisor_name, "text": note.text, "created_at": iso(note.created_at)}},
+        status=201,
+    )
 
 
 async def close(request: web.Request) -> web.Response:
@@ -333,16 +390,25 @@ async def close(request: web.Request) -> web.Response:
     if case.status == "active":
         _own_active(case, caller.advisor)
     elif case.status not in ("waiting", "callback"):
-        raise Refused(409, "not_open", "Dit gesprek is al afgesloten of niet bij een adviseur.",
-                      f"handoff {case.id} is {case.status}")
+        raise Refused(
+            409,
+            "not_open",
+            "Dit gesprek is al afgesloten of niet bij een adviseur.",
+            f"handoff {case.id} is {case.status}",
+        )
     closed = await request.config_dict[HANDOFFS].close(case, caller.advisor, note)
     if closed is None:
-        raise Refused(409, "not_open", "Dit gesprek is intussen veranderd. Ververs de lijst.",
-                      f"handoff {case.id} changed while closing")
+        raise Refused(
+            409,
+            "not_open",
+            "Dit gesprek is intussen veranderd. Ververs de lijst.",
+            f"handoff {case.id} changed while closing",
+        )
     return _json(await detail(request, closed, caller.advisor))
 
 
 # -- the console's websocket ------------------------------------------------------------------
+
 
 async def console_socket(request: web.Request) -> web.StreamResponse:
     handoffs = request.config_dict[HANDOFFS]
@@ -428,20 +494,20 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
                     unfollow(watched.pop("entry"))
                 case = await handoffs.cases.get(data["handoff_id"])
                 if case is None or not caller.advisor.sees(case.tenant):
-                    await outbox.put({"type": "error", "error": "handoff_not_found",
-                                      "message": NOT_FOUND})
+                    await outbox.put({"type": "error", "error": "handoff_not_found", "message": NOT_FOUND})
                     continue
-                watched.update(entry=follow(case.conversation_id, case.id), case_id=case.id,
-                               conversation_id=case.conversation_id)
+                watched.update(
+                    entry=follow(case.conversation_id, case.id), case_id=case.id, conversation_id=case.conversation_id
+                )
                 await outbox.put({"type": "watching", "handoff_id": case.id})
             elif kind == "typing" and watched.get("entry"):
                 case = await handoffs.cases.get(watched["case_id"])
                 if case and case.status == "active" and case.advisor_id == caller.advisor.id:
-                    await handoffs.hub.publish(case.conversation_id, {
-                        "type": "typing", "sender": "advisor", "on": bool(data.get("on"))})
+                    await handoffs.hub.publish(
+                        case.conversation_id, {"type": "typing", "sender": "advisor", "on": bool(data.get("on"))}
+                    )
             else:
-                await outbox.put({"type": "error", "error": "invalid_request",
-                                  "message": INVALID_TEXT})
+                await outbox.put({"type": "error", "error": "invalid_request", "message": INVALID_TEXT})
     finally:
         sender.cancel()
         for entry in list(subscriptions):
@@ -460,6 +526,7 @@ async def _close_sockets(app: web.Application) -> None:
 
 # -- the widget: "the user is typing" for the advisor -------------------------------------------
 
+
 async def user_typing(request: web.Request) -> web.Response:
     conversation = await find_conversation(request)
     body = validated("typing", await read_json(request))
@@ -467,12 +534,14 @@ async def user_typing(request: web.Request) -> web.Response:
     if retry_after is not None:
         raise too_fast(retry_after)
     if conversation.mode != "bot":  # only an advisor cares
-        await request.config_dict[HANDOFFS].hub.publish(conversation.id, {
-            "type": "typing", "sender": "user", "on": body["on"]})
+        await request.config_dict[HANDOFFS].hub.publish(
+            conversation.id, {"type": "typing", "sender": "user", "on": body["on"]}
+        )
     return web.Response(status=204)
 
 
 # -- pages -----------------------------------------------------------------------------------
+
 
 async def console_page(request: web.Request) -> web.Response:
     asset = ASSETS[request.path].fresh()
@@ -481,16 +550,16 @@ async def console_page(request: web.Request) -> web.Response:
         headers["Content-Security-Policy"] = CONSOLE_CSP
     if request.headers.get("If-None-Match") == asset.etag:
         return web.Response(status=304, headers=headers)
-    return web.Response(body=asset.body, headers=headers, content_type=asset.content_type,
-                        charset="utf-8")
+    return web.Response(body=asset.body, headers=headers, content_type=asset.content_type, charset="utf-8")
 
 
 async def to_console(_request: web.Request) -> web.Response:
     raise web.HTTPMovedPermanently("/advisor/")
 
 
-def setup(app: web.Application, api: web.Application, advisor_api: web.Application,
-          conversations: Conversations) -> Handoffs:
+def setup(
+    app: web.Application, api: web.Application, advisor_api: web.Application, conversations: Conversations
+) -> Handoffs:
     """The handoff: its state and the console's pages in the gateway `app`, the console's JSON
     API in `advisor_api` (/advisor/api), the user's typing signal in `api` (/api/v1)."""
     config = app[CONFIG]
@@ -499,8 +568,7 @@ def setup(app: web.Application, api: web.Application, advisor_api: web.Applicati
     conversations.advisor_relay = handoffs.on_user_message
     app[HANDOFFS] = handoffs
     app[SOCKETS] = weakref.WeakSet()
-    app[LIMITERS] = {"login": FailureBackoff(config.handoff.login_rate),
-                     "typing": RateLimiter(Rate(120, 60))}
+    app[LIMITERS] = {"login": FailureBackoff(config.handoff.login_rate), "typing": RateLimiter(Rate(120, 60))}
     app.cleanup_ctx.append(handoffs.lifecycle)
     app.on_shutdown.append(_close_sockets)
     app.router.add_get("/advisor", to_console)

@@ -1,4 +1,5 @@
 """Handoff settings from the environment (HANDOFF_* and ADVISOR_* variables; bot/settings.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path

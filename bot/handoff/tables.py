@@ -10,10 +10,19 @@ prefix gw_handoff / gw_advisor).
 - gw_advisor_sessions: logins (only a SHA-256 of the token is stored) with expiry and the
   last heartbeat of a live console ("online").
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text,
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
 )
 
 from database.metadata import metadata
@@ -27,10 +36,10 @@ OPEN = ("offered", "waiting", "active", "collecting")  # the bot is quiet while 
 OUTCOMES = ("handed_back", "cancelled", "continued_with_bot", "called_back")
 
 handoffs = Table(
-    "gw_handoffs", metadata,
+    "gw_handoffs",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("conversation_id", String(64), ForeignKey("gw_conversations.id"), nullable=False,
-           index=True),
+    Column("conversation_id", String(64), ForeignKey("gw_conversations.id"), nullable=False, index=True),
     Column("tenant", String(32), nullable=False),
     Column("channel", String(16), nullable=False),
     Column("status", String(16), nullable=False),
@@ -53,7 +62,8 @@ handoffs = Table(
 )
 
 notes = Table(
-    "gw_handoff_notes", metadata,
+    "gw_handoff_notes",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("handoff_id", Integer, ForeignKey("gw_handoffs.id"), nullable=False, index=True),
     Column("advisor_id", Integer, ForeignKey("gw_advisors.id"), nullable=True),
@@ -62,7 +72,8 @@ notes = Table(
 )
 
 advisors = Table(
-    "gw_advisors", metadata,
+    "gw_advisors",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("email", String(254), nullable=False, unique=True),  # stored lower-case
     Column("name", String(100), nullable=False),
@@ -75,13 +86,15 @@ advisors = Table(
 )
 
 advisor_tenants = Table(
-    "gw_advisor_tenants", metadata,
+    "gw_advisor_tenants",
+    metadata,
     Column("advisor_id", Integer, ForeignKey("gw_advisors.id"), primary_key=True),
     Column("tenant", String(32), primary_key=True),
 )
 
 sessions = Table(
-    "gw_advisor_sessions", metadata,
+    "gw_advisor_sessions",
+    metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("advisor_id", Integer, ForeignKey("gw_advisors.id"), nullable=False, index=True),
     Column("created_at", UTCDateTime, nullable=False),

@@ -10,6 +10,7 @@
   Rasa trackers as old; `python -m bot.privacy retention` (cron) and at gateway start-up.
 See docs/PRIVACY.md for the data inventory.
 """
+
 from bot.privacy.pii import detect, mask
 
 __all__ = ["detect", "mask", "mask_for_storage"]

@@ -10,6 +10,7 @@ as the gateway does. Exit code 0 when done, 1 when a database could not be reach
 Cron example (every night at 03:15):
   15 3 * * * cd /srv/leerwijzer && .venv/bin/python -m bot.privacy retention >> var/log/retention.log
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,16 +38,20 @@ async def _run(args, settings: PrivacySettings, database_url: str) -> int:
             days = args.days or settings.retention_days
             report = await retention.apply(forgetter, days, dry_run=args.dry_run)
             if args.dry_run:
-                print(f"dry run (before {report.cutoff:%Y-%m-%d %H:%M} UTC): "
-                      f"{len(report.conversations)} conversation(s) due; "
-                      f"{report.kept_open_handoff} kept because a handoff is open")
+                print(
+                    f"dry run (before {report.cutoff:%Y-%m-%d %H:%M} UTC): "
+                    f"{len(report.conversations)} conversation(s) due; "
+                    f"{report.kept_open_handoff} kept because a handoff is open"
+                )
             else:
                 print(report.summary())
         else:
             gone = await forgetter.conversation(args.conversation_id)
-            print(f"conversation {args.conversation_id}: {gone.conversations} conversation, "
-                  f"{gone.messages} message(s), {gone.handoffs} handoff(s), "
-                  f"{gone.tracker_events} Rasa event(s) deleted")
+            print(
+                f"conversation {args.conversation_id}: {gone.conversations} conversation, "
+                f"{gone.messages} message(s), {gone.handoffs} handoff(s), "
+                f"{gone.tracker_events} Rasa event(s) deleted"
+            )
     finally:
         tracker.close()
         await store.close()
@@ -55,8 +60,7 @@ async def _run(args, settings: PrivacySettings, database_url: str) -> int:
 
 def main(argv=None) -> int:
 
-    parser = argparse.ArgumentParser(prog="python -m bot.privacy",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bot.privacy", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     keep = commands.add_parser("retention", help="delete what is older than the period")
     keep.add_argument("--days", type=float, help="retention period in days")
@@ -74,12 +78,17 @@ def main(argv=None) -> int:
     try:
         return asyncio.run(_run(args, settings, database_url))
     except SQLAlchemyError as error:
-        print(f"A database could not be reached or used: {type(error).__name__}: "
-              f"{str(error).splitlines()[0]}", file=sys.stderr)
+        print(
+            f"A database could not be reached or used: {type(error).__name__}: {str(error).splitlines()[0]}",
+            file=sys.stderr,
+        )
         return 1
     except TrackerStoreMissing as error:
-        print(f"Nothing deleted: {error}. Set TRACKER_STORE_URL to Rasa's tracker "
-              "store (endpoints.yml) and run the command again.", file=sys.stderr)
+        print(
+            f"Nothing deleted: {error}. Set TRACKER_STORE_URL to Rasa's tracker "
+            "store (endpoints.yml) and run the command again.",
+            file=sys.stderr,
+        )
         return 1
 
 

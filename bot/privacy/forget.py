@@ -7,6 +7,7 @@ deletes all of them; the order is chosen so that a failure half-way can simply b
 Rasa's tracker first, then the handoff record, then the gateway's rows in one transaction,
 the conversation row last.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,9 @@ class Forgotten:
 
 def _rows_of_a_conversation():
     """Tables (other than messages) with a conversation_id, dependents first."""
-    return [table for table in reversed(metadata.sorted_tables)
-            if "conversation_id" in table.c and table is not messages]
+    return [
+        table for table in reversed(metadata.sorted_tables) if "conversation_id" in table.c and table is not messages
+    ]
 
 
 class Forgetter:
@@ -54,8 +56,9 @@ class Forgetter:
         self.store = store
         self.tracker = tracker
 
-    async def conversation(self, conversation_id: str, keep_conversation: bool = False,
-                           tracker_required: bool = True) -> Forgotten:
+    async def conversation(
+        self, conversation_id: str, keep_conversation: bool = False, tracker_required: bool = True
+    ) -> Forgotten:
         """Delete one conversation; raises if a store cannot be reached (TrackerStoreMissing
         when there is no Rasa tracker store at TRACKER_STORE_URL, unless not
         `tracker_required`: retention deletes idle trackers on its own). With
@@ -75,17 +78,18 @@ class Forgetter:
     def _delete_rows(self, conversation_id: str, keep_conversation: bool) -> Forgotten:
         gone = Forgotten()
         with self.store.engine.begin() as db:
-            external_id = db.execute(select(conversations.c.external_id).where(
-                conversations.c.id == conversation_id)).scalar()
+            external_id = db.execute(
+                select(conversations.c.external_id).where(conversations.c.id == conversation_id)
+            ).scalar()
             if external_id is not None:  # WhatsApp: the inbox knows the user by the pseudonym
-                gone.other_rows += db.execute(delete(whatsapp_inbox).where(
-                    whatsapp_inbox.c.user_key == external_id)).rowcount
-            for table in _rows_of_a_conversation():
                 gone.other_rows += db.execute(
-                    delete(table).where(table.c.conversation_id == conversation_id)).rowcount
-            gone.messages = db.execute(delete(messages).where(
-                messages.c.conversation_id == conversation_id)).rowcount
+                    delete(whatsapp_inbox).where(whatsapp_inbox.c.user_key == external_id)
+                ).rowcount
+            for table in _rows_of_a_conversation():
+                gone.other_rows += db.execute(delete(table).where(table.c.conversation_id == conversation_id)).rowcount
+            gone.messages = db.execute(delete(messages).where(messages.c.conversation_id == conversation_id)).rowcount
             if not keep_conversation:
                 gone.conversations = db.execute(
-                    delete(conversations).where(conversations.c.id == conversation_id)).rowcount
+                    delete(conversations).where(conversations.c.id == conversation_id)
+                ).rowcount
         return gone

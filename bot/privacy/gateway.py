@@ -13,6 +13,7 @@
   a Dutch message when a store did not answer);
 - retention at start-up and then every PRIVACY_RETENTION_EVERY_HOURS.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,26 +33,27 @@ from bot.store import Conversation, Message
 
 log = logging.getLogger(__name__)
 
-DELETED_TEXT = ("Je gesprek is gewist, met alles wat je ons vertelde. Wil je verder praten? "
-                "Begin dan een nieuw gesprek.")
-NOT_FORGOTTEN_TEXT = ("Het wissen is niet gelukt door een storing. Wat je ons vertelde, is dus "
-                      "nog niet (helemaal) gewist. Probeer het over een paar minuten opnieuw. "
-                      "Lukt het dan nog steeds niet? Neem contact met ons op via de "
-                      "privacyverklaring, dan wissen wij het voor je.")
+DELETED_TEXT = "Je gesprek is gewist, met alles wat je ons vertelde. Wil je verder praten? Begin dan een nieuw gesprek."
+NOT_FORGOTTEN_TEXT = (
+    "Het wissen is niet gelukt door een storing. Wat je ons vertelde, is dus "
+    "nog niet (helemaal) gewist. Probeer het over een paar minuten opnieuw. "
+    "Lukt het dan nog steeds niet? Neem contact met ons op via de "
+    "privacyverklaring, dan wissen wij het voor je."
+)
 
 
 class Privacy:
     def __init__(self, conversations: Conversations, settings: PrivacySettings):
         self.conversations = conversations
         self.settings = settings
-        self.forgetter = Forgetter(conversations.store,
-                                   RasaTrackerStore(settings.tracker_store_url))
+        self.forgetter = Forgetter(conversations.store, RasaTrackerStore(settings.tracker_store_url))
         self.retention_runs = 0
         self.last_retention: Optional[retention.RetentionReport] = None
         self._retention_ran = asyncio.Event()
 
-    async def forget_me(self, conversation: Conversation, _request: BotRequest,
-                        confirmation: List[Outgoing]) -> List[Message]:
+    async def forget_me(
+        self, conversation: Conversation, _request: BotRequest, confirmation: List[Outgoing]
+    ) -> List[Message]:
         """Confirmed bot request "forget_me", inside the conversation's turn (no other message
         of it is handled meanwhile): delete, then deliver the bot's confirmation."""
         channel = self.conversations.outputs.get(conversation.channel)
@@ -63,10 +65,10 @@ class Privacy:
                 number = await channel.number(conversation) if channel else None
                 gone = await self.forgetter.conversation(conversation.id)
         except Exception:
-            log.exception("forget me failed in conversation %s; the user is told so",
-                          conversation.id)
+            log.exception("forget me failed in conversation %s; the user is told so", conversation.id)
             return await self.conversations.deliver_all(
-                conversation, [Outgoing(sender="system", text=NOT_FORGOTTEN_TEXT)])
+                conversation, [Outgoing(sender="system", text=NOT_FORGOTTEN_TEXT)]
+            )
         await self._forgotten(conversation.id, gone)
         if conversation.external_id is None:
             return await self.conversations.deliver_all(conversation, confirmation)
@@ -74,8 +76,7 @@ class Privacy:
             try:
                 await channel.send_unstored(number, confirmation)
             except Exception:  # the deletion stands; only the confirmation is missing
-                log.exception("confirmation of forget me not sent (conversation %s)",
-                              conversation.id)
+                log.exception("confirmation of forget me not sent (conversation %s)", conversation.id)
         return []
 
     async def delete_conversation(self, request: web.Request) -> web.Response:
@@ -88,12 +89,15 @@ class Privacy:
                 gone = await self.forgetter.conversation(conversation.id)
             except Exception:
                 log.exception("DELETE of conversation %s failed", conversation.id)
-                raise Refused(503, "not_deleted", NOT_FORGOTTEN_TEXT,
-                              "not every store could delete the conversation; see the gateway "
-                              "log", retry_after=60) from None  # logged above
+                raise Refused(
+                    503,
+                    "not_deleted",
+                    NOT_FORGOTTEN_TEXT,
+                    "not every store could delete the conversation; see the gateway log",
+                    retry_after=60,
+                ) from None  # logged above
         await self._forgotten(conversation.id, gone)
-        return json_response({"conversation_id": conversation.id, "deleted": True,
-                              "message": DELETED_TEXT})
+        return json_response({"conversation_id": conversation.id, "deleted": True, "message": DELETED_TEXT})
 
     async def _forgotten(self, conversation_id: str, gone: Forgotten) -> None:
         await self.conversations.hub.publish(conversation_id, {"type": "forgotten"})
@@ -116,8 +120,11 @@ class Privacy:
             try:
                 await self.run_retention()
             except Exception as error:  # the database may be away for a moment; next round
-                log.warning("retention failed (%s); trying again in %s h",
-                            type(error).__name__, self.settings.retention_every_hours)
+                log.warning(
+                    "retention failed (%s); trying again in %s h",
+                    type(error).__name__,
+                    self.settings.retention_every_hours,
+                )
             await asyncio.sleep(self.settings.retention_every_hours * 3600)
 
     async def lifecycle(self, _app: web.Application):
@@ -132,8 +139,9 @@ class Privacy:
 PRIVACY = web.AppKey("privacy", Privacy)
 
 
-def setup(app: web.Application, api: web.Application, conversations: Conversations,
-          settings: Optional[PrivacySettings] = None) -> Privacy:
+def setup(
+    app: web.Application, api: web.Application, conversations: Conversations, settings: Optional[PrivacySettings] = None
+) -> Privacy:
     logs.install()
     settings = settings or getattr(app[CONFIG], "privacy", None) or PrivacySettings.from_env()
     privacy = Privacy(conversations, settings)

@@ -9,6 +9,7 @@ Besides the identifiers of bot/privacy/pii.py (which include a WhatsApp number w
 number. SQL statements are logged without their parameters: every engine the project creates
 has hide_parameters=True.
 """
+
 from __future__ import annotations
 
 import logging

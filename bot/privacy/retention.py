@@ -11,6 +11,7 @@
 Run by `python -m bot.privacy retention` (cron) and by the gateway at start-up and then every
 PRIVACY_RETENTION_EVERY_HOURS.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,16 +40,19 @@ class RetentionReport:
 
     def summary(self) -> str:
         d = self.deleted
-        return (f"retention (before {self.cutoff:%Y-%m-%d %H:%M} UTC): "
-                f"{len(self.conversations)} conversation(s) deleted with {d.messages} "
-                f"message(s), {d.handoffs} handoff(s), {d.other_rows} other row(s); "
-                f"{self.closed_handoffs} closed handoff(s) of ongoing conversations; "
-                f"{self.idle_trackers} idle Rasa tracker(s); {self.kept_open_handoff} old "
-                f"conversation(s) kept because a handoff is open")
+        return (
+            f"retention (before {self.cutoff:%Y-%m-%d %H:%M} UTC): "
+            f"{len(self.conversations)} conversation(s) deleted with {d.messages} "
+            f"message(s), {d.handoffs} handoff(s), {d.other_rows} other row(s); "
+            f"{self.closed_handoffs} closed handoff(s) of ongoing conversations; "
+            f"{self.idle_trackers} idle Rasa tracker(s); {self.kept_open_handoff} old "
+            f"conversation(s) kept because a handoff is open"
+        )
 
 
-async def apply(forgetter: Forgetter, days: float, now: Optional[datetime] = None,
-                dry_run: bool = False) -> RetentionReport:
+async def apply(
+    forgetter: Forgetter, days: float, now: Optional[datetime] = None, dry_run: bool = False
+) -> RetentionReport:
     now = now or datetime.now(timezone.utc)
     report = RetentionReport(cutoff=now - timedelta(days=days))
     due, kept = await asyncio.to_thread(_due, forgetter, report.cutoff)
@@ -67,8 +71,9 @@ async def apply(forgetter: Forgetter, days: float, now: Optional[datetime] = Non
 def _due(forgetter: Forgetter, cutoff: datetime):
     old = conversations.c.updated_at < cutoff
     with forgetter.store.engine.connect() as db:
-        open_case = exists().where(and_(handoffs.c.conversation_id == conversations.c.id,
-                                        handoffs.c.status != "closed"))
+        open_case = exists().where(
+            and_(handoffs.c.conversation_id == conversations.c.id, handoffs.c.status != "closed")
+        )
         due = [r.id for r in db.execute(select(conversations.c.id).where(old, ~open_case))]
         kept = len(db.execute(select(conversations.c.id).where(old, open_case)).all())
     return due, kept
@@ -76,8 +81,6 @@ def _due(forgetter: Forgetter, cutoff: datetime):
 
 def _closed_handoffs(forgetter: Forgetter, cutoff: datetime) -> int:
     with forgetter.store.engine.begin() as db:
-        old = select(handoffs.c.id).where(handoffs.c.status == "closed",
-                                          handoffs.c.closed_at < cutoff)
+        old = select(handoffs.c.id).where(handoffs.c.status == "closed", handoffs.c.closed_at < cutoff)
         db.execute(delete(notes).where(notes.c.handoff_id.in_(old)))
-        return db.execute(delete(handoffs).where(handoffs.c.status == "closed",
-                                                 handoffs.c.closed_at < cutoff)).rowcount
+        return db.execute(delete(handoffs).where(handoffs.c.status == "closed", handoffs.c.closed_at < cutoff)).rowcount

@@ -1,4 +1,5 @@
 """Privacy settings from the environment (PRIVACY_* and TRACKER_STORE_URL; bot/settings.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,6 +6,7 @@ API cannot delete a tracker (replacing its events appends to the SQL store), so 
 deletes the rows itself, after Rasa has answered (Rasa saves the tracker before it answers).
 The next message of that conversation starts a fresh tracker.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,10 +22,8 @@ from database import engines
 
 log = logging.getLogger(__name__)
 
-DELETE_SENDERS = text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
-    bindparam("ids", expanding=True))
-IDLE_SENDERS = ("SELECT sender_id FROM events GROUP BY sender_id "
-                "HAVING MAX(timestamp) < :before")
+DELETE_SENDERS = text("DELETE FROM events WHERE sender_id IN :ids").bindparams(bindparam("ids", expanding=True))
+IDLE_SENDERS = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :before"
 
 
 class TrackerStoreMissing(Exception):
@@ -68,8 +67,9 @@ class RasaTrackerStore:
             return 0
         engine = self._connect()
         if engine is None:
-            raise TrackerStoreMissing(f"no Rasa tracker store (table events) at "
-                                      f"{make_url(self.url).render_as_string(hide_password=True)}")
+            raise TrackerStoreMissing(
+                f"no Rasa tracker store (table events) at {make_url(self.url).render_as_string(hide_password=True)}"
+            )
         with engine.begin() as db:
             return db.execute(DELETE_SENDERS, {"ids": ids}).rowcount
 
@@ -77,15 +77,17 @@ class RasaTrackerStore:
         """Delete conversations whose last event is older than `before`; how many."""
         engine = self._connect()
         if engine is None:
-            log.warning("no Rasa tracker store at %s: no idle trackers deleted (is "
-                        "TRACKER_STORE_URL the same as in Rasa's endpoints.yml?)",
-                        make_url(self.url).render_as_string(hide_password=True))
+            log.warning(
+                "no Rasa tracker store at %s: no idle trackers deleted (is "
+                "TRACKER_STORE_URL the same as in Rasa's endpoints.yml?)",
+                make_url(self.url).render_as_string(hide_password=True),
+            )
             return 0
         cutoff = before.replace(tzinfo=before.tzinfo or timezone.utc).timestamp()
         with engine.begin() as db:
             ids = [row[0] for row in db.execute(text(IDLE_SENDERS), {"before": cutoff})]
             for start in range(0, len(ids), 500):
-                db.execute(DELETE_SENDERS, {"ids": ids[start:start + 500]})
+                db.execute(DELETE_SENDERS, {"ids": ids[start : start + 500]})
         return len(ids)
 
     def events(self, sender_id: str) -> int:
@@ -94,8 +96,7 @@ class RasaTrackerStore:
         if engine is None:
             return 0
         with engine.connect() as db:
-            return db.execute(text("SELECT COUNT(*) FROM events WHERE sender_id = :id"),
-                              {"id": sender_id}).scalar()
+            return db.execute(text("SELECT COUNT(*) FROM events WHERE sender_id = :id"), {"id": sender_id}).scalar()
 
     def close(self) -> None:
         if self._engine is not None:

@@ -1,5 +1,6 @@
 """Alembic's environment: migrate the project's database (database/engines.py) to the schema
 of database/tables.py, in one transaction that other processes wait for."""
+
 from alembic import context
 
 from database import engines
@@ -16,8 +17,12 @@ def run_migrations_online() -> None:
         with connection.begin():
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-            context.configure(connection=connection, target_metadata=metadata,
-                              render_as_batch=connection.dialect.name == "sqlite", **COMPARE)
+            context.configure(
+                connection=connection,
+                target_metadata=metadata,
+                render_as_batch=connection.dialect.name == "sqlite",
+                **COMPARE,
+            )
             context.run_migrations()
 
 

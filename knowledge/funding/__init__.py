@@ -1,4 +1,5 @@
 """Funding advice: declarative rules (rules/*.yaml) evaluated by engine.py."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,27 +26,49 @@ def course_facts(conn, module_id: str, as_of: date) -> Optional[dict]:
         return None
     themes = [r[0] for r in conn.execute(select(S.module_theme.c.theme).where(S.module_theme.c.module_id == module_id))]
     # the price people would pay: the cheapest upcoming offering (any offering if none upcoming)
-    prices = conn.execute(select(func.min(S.offering.c.price_eur)).where(
-        S.offering.c.module_id == module_id,
-        (S.offering.c.start_date.is_(None)) | (S.offering.c.start_date >= as_of))).scalar()
+    prices = conn.execute(
+        select(func.min(S.offering.c.price_eur)).where(
+            S.offering.c.module_id == module_id,
+            (S.offering.c.start_date.is_(None)) | (S.offering.c.start_date >= as_of),
+        )
+    ).scalar()
     if prices is None:
-        prices = conn.execute(select(func.min(S.offering.c.price_eur)).where(
-            S.offering.c.module_id == module_id)).scalar()
-    occ = conn.execute(select(S.occupation.c.name).join(
-        S.occupation_module, S.occupation_module.c.occupation_id == S.occupation.c.id).where(
-        S.occupation_module.c.module_id == module_id).order_by(S.occupation.c.name)).first()
+        prices = conn.execute(
+            select(func.min(S.offering.c.price_eur)).where(S.offering.c.module_id == module_id)
+        ).scalar()
+    occ = conn.execute(
+        select(S.occupation.c.name)
+        .join(S.occupation_module, S.occupation_module.c.occupation_id == S.occupation.c.id)
+        .where(S.occupation_module.c.module_id == module_id)
+        .order_by(S.occupation.c.name)
+    ).first()
     return {
-        "known": True, "title": m["title"], "education_type": m["education_type"] or None,
-        "nlqf_level": m["nlqf_level"], "bol_bbl": m["bol_bbl"], "mode": m["mode"] or None,
-        "recognised": m["recognised"], "nlqf_registered": m["nlqf_registered"],
-        "ontwikkelpad": m["ontwikkelpad"], "price_eur": prices, "duration_weeks": m["duration_weeks"],
-        "themes": themes, "tags": json_list(m["tags"]), "shortage": occ is not None,
+        "known": True,
+        "title": m["title"],
+        "education_type": m["education_type"] or None,
+        "nlqf_level": m["nlqf_level"],
+        "bol_bbl": m["bol_bbl"],
+        "mode": m["mode"] or None,
+        "recognised": m["recognised"],
+        "nlqf_registered": m["nlqf_registered"],
+        "ontwikkelpad": m["ontwikkelpad"],
+        "price_eur": prices,
+        "duration_weeks": m["duration_weeks"],
+        "themes": themes,
+        "tags": json_list(m["tags"]),
+        "shortage": occ is not None,
         "occupation": occ[0] if occ else None,
     }
 
 
-def evaluate_funding(profile: Optional[dict], module_id: Optional[str] = None, as_of: Optional[date] = None,
-                     *, engine=None, schemes: Optional[List[str]] = None) -> List[FundingAdvice]:
+def evaluate_funding(
+    profile: Optional[dict],
+    module_id: Optional[str] = None,
+    as_of: Optional[date] = None,
+    *,
+    engine=None,
+    schemes: Optional[List[str]] = None,
+) -> List[FundingAdvice]:
     """See knowledge.evaluate_funding."""
     as_of = as_of or date.today()
     if not isinstance(as_of, date):

@@ -1,4 +1,5 @@
 """The one evaluator for all funding rules (three-valued: True, False, None = unknown)."""
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,9 @@ def _compare(op: str, value, arg) -> bool:
         hit = bool(set(value or []) & set(arg))
         return hit if op == "any_of" else not hit
     if op == "in_ranges":
-        return value is not None and any(date.fromisoformat(str(a)) <= value <= date.fromisoformat(str(b))
-                                         for a, b in arg)
+        return value is not None and any(
+            date.fromisoformat(str(a)) <= value <= date.fromisoformat(str(b)) for a, b in arg
+        )
     if op == "ne":
         return value != arg
     if op == "not_in":
@@ -89,12 +91,19 @@ def _first_fact(node: dict) -> Optional[str]:
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
-_LABELS = {"werkend": "werkende", "werkzoekend": "werkzoekende", "zzp": "zzp'er", "werkgever": "werkgever",
-           "uitkering": "iemand met een uitkering", "student": "student"}
+_LABELS = {
+    "werkend": "werkende",
+    "werkzoekend": "werkzoekende",
+    "zzp": "zzp'er",
+    "werkgever": "werkgever",
+    "uitkering": "iemand met een uitkering",
+    "student": "student",
+}
 
 
 def render(text: str, facts: Facts, extra: Optional[dict] = None) -> str:
     """Fill {fact} placeholders with readable values (euro amounts, Dutch dates)."""
+
     def repl(m):
         key = m.group(1)
         if extra and key in extra:
@@ -111,6 +120,7 @@ def render(text: str, facts: Facts, extra: Optional[dict] = None) -> str:
         if isinstance(value, list):
             return ", ".join(map(str, value))
         return str(value)
+
     return _PLACEHOLDER.sub(repl, text or "")
 
 
@@ -151,19 +161,37 @@ def _fail_text(cond, facts: Facts) -> str:
 
 def evaluate_rule(rule: Rule, facts: Facts) -> FundingAdvice:
     """One scheme for one set of facts."""
-    base = dict(scheme_id=rule.id, name=rule.name, applicant=rule.applicant, source_url=rule.source_url,
-                source_date=rule.source_date, summary=rule.summary, apply_at=rule.apply_at,
-                amount_short=_amount_text(rule, facts, "short"))
+    base = dict(
+        scheme_id=rule.id,
+        name=rule.name,
+        applicant=rule.applicant,
+        source_url=rule.source_url,
+        source_date=rule.source_date,
+        summary=rule.summary,
+        apply_at=rule.apply_at,
+        amount_short=_amount_text(rule, facts, "short"),
+    )
     if rule.valid_until and facts.as_of > rule.valid_until:
         ended = rule.ended
         reasons = [render(r, facts) for r in ended.get("reasons", [])] or [
-            f"Deze regeling is gestopt op {format_date_nl(rule.valid_until)}."]
-        return FundingAdvice(outcome="ended", reasons=reasons, amount_text=ended.get("amount_text", "Niet meer beschikbaar."),
-                             replaced_by=ended.get("replaced_by"), missing_facts=[], **base)
+            f"Deze regeling is gestopt op {format_date_nl(rule.valid_until)}."
+        ]
+        return FundingAdvice(
+            outcome="ended",
+            reasons=reasons,
+            amount_text=ended.get("amount_text", "Niet meer beschikbaar."),
+            replaced_by=ended.get("replaced_by"),
+            missing_facts=[],
+            **base,
+        )
     if rule.valid_from and facts.as_of < rule.valid_from:
-        return FundingAdvice(outcome="not_eligible", reasons=[render(rule.not_yet, facts) or
-                             f"Deze regeling begint pas op {format_date_nl(rule.valid_from)}."],
-                             amount_text=_amount_text(rule, facts), missing_facts=[], **base)
+        return FundingAdvice(
+            outcome="not_eligible",
+            reasons=[render(rule.not_yet, facts) or f"Deze regeling begint pas op {format_date_nl(rule.valid_from)}."],
+            amount_text=_amount_text(rule, facts),
+            missing_facts=[],
+            **base,
+        )
 
     outcome = "eligible"
     failed, unsure, passed, requirements = [], [], [], []
@@ -203,5 +231,11 @@ def evaluate_rule(rule: Rule, facts: Facts) -> FundingAdvice:
     for m in missing:
         if m not in seen:
             seen.append(m)
-    return FundingAdvice(outcome=outcome, reasons=reasons, amount_text=_amount_text(rule, facts),
-                         replaced_by=None, missing_facts=seen if outcome == "maybe" else [], **base)
+    return FundingAdvice(
+        outcome=outcome,
+        reasons=reasons,
+        amount_text=_amount_text(rule, facts),
+        replaced_by=None,
+        missing_facts=seen if outcome == "maybe" else [],
+        **base,
+    )

@@ -4,6 +4,7 @@ A rule file describes one scheme: validity dates, conditions (each a small test 
 with Dutch texts for pass / fail / unknown), caps that limit the best outcome, notes, and the
 amount. engine.py evaluates them; nothing here is specific to one scheme.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,13 +20,37 @@ RULES_DIR = Path(__file__).parent / "rules"
 OUTCOMES = ("eligible", "maybe", "not_eligible", "ended")
 OPS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "is", "exists", "any_of", "none_of", "in_ranges")
 # facts a rule may test; person facts map to the profile key that would settle them
-PERSON_FACTS = {"age": "age", "employment_status": "employment_status", "sector": "sector",
-                "education_level": "education_level", "nlqf": "education_level", "region": "location",
-                "subregion": "location", "on_benefit": "on_benefit", "benefit_type": "benefit_type",
-                "company_size": "company_size", "budget": "budget", "location": "location"}
-COURSE_FACTS = ("known", "education_type", "nlqf_level", "bol_bbl", "mode", "recognised",
-                "nlqf_registered", "ontwikkelpad", "price_eur", "duration_weeks", "themes", "tags",
-                "shortage", "occupation", "title")
+PERSON_FACTS = {
+    "age": "age",
+    "employment_status": "employment_status",
+    "sector": "sector",
+    "education_level": "education_level",
+    "nlqf": "education_level",
+    "region": "location",
+    "subregion": "location",
+    "on_benefit": "on_benefit",
+    "benefit_type": "benefit_type",
+    "company_size": "company_size",
+    "budget": "budget",
+    "location": "location",
+}
+COURSE_FACTS = (
+    "known",
+    "education_type",
+    "nlqf_level",
+    "bol_bbl",
+    "mode",
+    "recognised",
+    "nlqf_registered",
+    "ontwikkelpad",
+    "price_eur",
+    "duration_weeks",
+    "themes",
+    "tags",
+    "shortage",
+    "occupation",
+    "title",
+)
 OTHER_FACTS = ("date",)
 
 
@@ -38,9 +63,9 @@ class Condition:
     id: str
     test: dict
     ok: str = ""
-    fail: Any = ""            # text, or {value: text, default: text} keyed on the first fact's value
+    fail: Any = ""  # text, or {value: text, default: text} keyed on the first fact's value
     unknown: str = ""
-    require: str = ""         # shown when the course is not known yet
+    require: str = ""  # shown when the course is not known yet
     when: Optional[dict] = None
     if_fail: str = "not_eligible"
     if_unknown: str = "maybe"
@@ -147,12 +172,25 @@ def parse_rule(data: dict, path: str = "", sha: str = "") -> Rule:
     for i, v in enumerate(amount.get("variants") or []):
         _check_test(v.get("when"), f"{where}: amount variant {i}")
     return Rule(
-        id=data["id"], name=data["name"], applicant=data["applicant"], source_url=data["source_url"],
-        source_date=str(data["source_date"]), summary=data.get("summary", ""),
-        valid_from=_date(data.get("valid_from"), where), valid_until=_date(data.get("valid_until"), where),
-        amount=amount, conditions=conditions, caps=caps, notes=list(data.get("notes") or []),
-        ended=data.get("ended") or {}, not_yet=data.get("not_yet", ""), apply_at=data.get("apply_at", ""),
-        aliases=[str(a).lower() for a in data.get("aliases") or []], sha256=sha, path=path)
+        id=data["id"],
+        name=data["name"],
+        applicant=data["applicant"],
+        source_url=data["source_url"],
+        source_date=str(data["source_date"]),
+        summary=data.get("summary", ""),
+        valid_from=_date(data.get("valid_from"), where),
+        valid_until=_date(data.get("valid_until"), where),
+        amount=amount,
+        conditions=conditions,
+        caps=caps,
+        notes=list(data.get("notes") or []),
+        ended=data.get("ended") or {},
+        not_yet=data.get("not_yet", ""),
+        apply_at=data.get("apply_at", ""),
+        aliases=[str(a).lower() for a in data.get("aliases") or []],
+        sha256=sha,
+        path=path,
+    )
 
 
 @lru_cache(maxsize=4)

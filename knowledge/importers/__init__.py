@@ -5,6 +5,7 @@ import_file() parses the whole file first, then writes all its modules in ONE tr
 file and the record, and nothing of that file is written. Imported modules are real data
 (sample=False); only the built-in demo catalogue, or a file imported with --sample, is sample.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,14 +23,13 @@ from . import edudex, ooapi
 from .common import MAX_FILE_BYTES, CatalogueImportError
 
 
-
 @dataclass
 class ImportReport:
     file: str
     kind: str
     created: List[str] = field(default_factory=list)
     updated: List[str] = field(default_factory=list)
-    notes: Dict[str, List[str]] = field(default_factory=dict)   # record id -> Dutch notes
+    notes: Dict[str, List[str]] = field(default_factory=dict)  # record id -> Dutch notes
 
     def __str__(self):
         lines = [f"{self.file}: {len(self.created)} nieuw, {len(self.updated)} bijgewerkt ({self.kind})."]
@@ -45,7 +45,9 @@ def read_text(path: Path) -> str:
     except OSError as err:
         raise CatalogueImportError(name, None, f"bestand niet te lezen ({err.strerror})") from None
     if size > MAX_FILE_BYTES:
-        raise CatalogueImportError(name, None, f"bestand is te groot ({size // 1024} kB, max. {MAX_FILE_BYTES // 1024} kB)")
+        raise CatalogueImportError(
+            name, None, f"bestand is te groot ({size // 1024} kB, max. {MAX_FILE_BYTES // 1024} kB)"
+        )
     data = path.read_bytes()
     if b"\x00" in data:
         raise CatalogueImportError(name, None, "dit is geen tekstbestand")
@@ -69,7 +71,7 @@ def import_file(path, kind: str, *, engine=None, sample: bool = False, parent: O
         return _import(path, kind, eng, sample, parent, run)
     except CatalogueImportError as err:
         run.refused = [(err.record or path.name, err.message)]
-        with eng.begin() as conn:                    # the failure is what an operator needs to see
+        with eng.begin() as conn:  # the failure is what an operator needs to see
             record_run(conn, run)
         raise
 
@@ -97,8 +99,14 @@ def _import(path: Path, kind: str, eng, sample: bool, parent: Optional[str], run
     run.notes = notes
     try:
         with eng.begin() as conn:
-            existing = {row[0] for row in conn.execute(select(S.module.c.source_id).where(
-                S.module.c.source == kind, S.module.c.source_id.in_([r["source_id"] for r in records])))}
+            existing = {
+                row[0]
+                for row in conn.execute(
+                    select(S.module.c.source_id).where(
+                        S.module.c.source == kind, S.module.c.source_id.in_([r["source_id"] for r in records])
+                    )
+                )
+            }
             ids = upsert_modules(conn, records, feed=run.feed)
             for pid, offers in offerings.items():
                 report.updated.append(replace_offerings(conn, kind, pid, offers))

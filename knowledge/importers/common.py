@@ -1,4 +1,5 @@
 """What every importer shares: the largest file it reads and the error for a file it refuses."""
+
 from __future__ import annotations
 
 from typing import Optional

@@ -13,6 +13,7 @@ module is imported without a theme and the report says so.
 
 Parsed with defusedxml: a DTD, entity declarations or external references are refused.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,15 @@ from .common import CatalogueImportError
 
 NS = "{http://studieData.nl/schema/edudex/program}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-FORM = {"voltijd": "voltijd", "deeltijd": "deeltijd", "duaal": "duaal", "avondonderwijs": "deeltijd",
-        "e-learning": "zelfstudie", "afstandsonderwijs": "zelfstudie", "virtual classroom": "deeltijd"}
+FORM = {
+    "voltijd": "voltijd",
+    "deeltijd": "deeltijd",
+    "duaal": "duaal",
+    "avondonderwijs": "deeltijd",
+    "e-learning": "zelfstudie",
+    "afstandsonderwijs": "zelfstudie",
+    "virtual classroom": "deeltijd",
+}
 ONLINE_FORMS = {"e-learning", "afstandsonderwijs", "virtual classroom"}
 UNIT_WEEKS = {"hour": 1 / 40, "day": 1 / 5, "week": 1, "month": 4.345, "year": 52}
 
@@ -48,8 +56,10 @@ def _name(desc, notes: List[str]) -> str:
         if (n.get(XML_LANG) or "").lower().startswith("nl"):
             return (n.text or "").strip()
     if names:
-        notes.append(f"programName staat er niet in het Nederlands; de tekst in "
-                     f"{names[0].get(XML_LANG) or 'een onbekende taal'} is gebruikt")
+        notes.append(
+            f"programName staat er niet in het Nederlands; de tekst in "
+            f"{names[0].get(XML_LANG) or 'een onbekende taal'} is gebruikt"
+        )
         return (names[0].text or "").strip()
     return ""
 
@@ -60,9 +70,15 @@ def level_of(text: str) -> tuple:
     m = re.search(r"mbo\D*([1-4])", t)
     if m:
         return int(m.group(1)), "mbo"
-    for pattern, result in ((r"associate", (5, "hbo")), (r"post[- ]?hbo", (6, "post-hbo")),
-                            (r"post[- ]?(academisch|wo)", (7, "post-wo")), (r"hbo.*master", (7, "hbo")),
-                            (r"hbo", (6, "hbo")), (r"wo.*master", (7, "wo")), (r"wo", (6, "wo"))):
+    for pattern, result in (
+        (r"associate", (5, "hbo")),
+        (r"post[- ]?hbo", (6, "post-hbo")),
+        (r"post[- ]?(academisch|wo)", (7, "post-wo")),
+        (r"hbo.*master", (7, "hbo")),
+        (r"hbo", (6, "hbo")),
+        (r"wo.*master", (7, "wo")),
+        (r"wo", (6, "wo")),
+    ):
         if re.search(pattern, t):
             return result
     return None, "branche"
@@ -74,7 +90,9 @@ def _cost(run, notes: List[str], where: str) -> Optional[float]:
     total = None
     for cost in run.findall(NS + "cost"):
         if _text(cost, "isRequiredCost").lower() == "false":
-            notes.append(f"{where}: niet-verplichte kosten ({_text(cost, 'costType') or 'zonder type'}) niet in de prijs")
+            notes.append(
+                f"{where}: niet-verplichte kosten ({_text(cost, 'costType') or 'zonder type'}) niet in de prijs"
+            )
             continue
         raw = _text(cost, "amount").replace(",", ".")
         try:
@@ -102,13 +120,18 @@ def _record(program) -> dict:
     nlqf, kind = level_of(_text(cls, "programLevel"))
     form = _text(cls, "programForm").lower()
     instruction = _text(program, "programCurriculum/instructionMode").lower()
-    fmt = "online" if form in ONLINE_FORMS or "e-learning" in instruction else (
-        "hybride" if "blended" in instruction else "klassikaal")
+    fmt = (
+        "online"
+        if form in ONLINE_FORMS or "e-learning" in instruction
+        else ("hybride" if "blended" in instruction else "klassikaal")
+    )
     dur_el = _find(cls, "programDuration")
     weeks = None
     if dur_el is not None and (dur_el.text or "").strip():
         try:
-            weeks = round(float(dur_el.text.strip().replace(",", ".")) * UNIT_WEEKS.get(dur_el.get("unit", "month"), 4.345))
+            weeks = round(
+                float(dur_el.text.strip().replace(",", ".")) * UNIT_WEEKS.get(dur_el.get("unit", "month"), 4.345)
+            )
         except ValueError:
             raise RecordError(f"programDuration '{dur_el.text.strip()}' is geen getal") from None
     load_el = _find(program, "programCurriculum/studyLoad")
@@ -121,23 +144,46 @@ def _record(program) -> dict:
         except ValueError:
             raise RecordError(f"studyLoad '{value}' is geen getal") from None
     degree = _text(cls, "degree").lower()
-    credential = ("microcredential" if "micro" in degree else "bewijs van deelname" if "particip" in degree or "deelname" in degree
-                  else "diploma" if re.search(r"diploma|bachelor|master|degree|associate", degree) else "certificaat")
+    credential = (
+        "microcredential"
+        if "micro" in degree
+        else "bewijs van deelname"
+        if "particip" in degree or "deelname" in degree
+        else "diploma"
+        if re.search(r"diploma|bachelor|master|degree|associate", degree)
+        else "certificaat"
+    )
     location = _text(cls, "programLocation")
     schedule = _find(program, "programSchedule")
-    default_price = _cost(_find(schedule, "genericProgramRun"), notes, "genericProgramRun") if schedule is not None else None
+    default_price = (
+        _cost(_find(schedule, "genericProgramRun"), notes, "genericProgramRun") if schedule is not None else None
+    )
     offerings = []
     for i, run in enumerate(schedule.findall(NS + "programRun") if schedule is not None else []):
         run_loc = _text(run, "programLocation") or location
-        offerings.append({"source_id": run.get("id") or _text(run, "id") or str(i + 1), "format": fmt,
-                          "location": "online" if fmt == "online" else run_loc,
-                          "start_date": _text(run, "startDate") or None, "end_date": _text(run, "endDate") or None,
-                          "price_eur": _cost(run, notes, f"programRun {run.get('id') or i + 1}")
-                          if run.find(NS + "cost") is not None else default_price,
-                          "schedule": _lesdagen(run)})
+        offerings.append(
+            {
+                "source_id": run.get("id") or _text(run, "id") or str(i + 1),
+                "format": fmt,
+                "location": "online" if fmt == "online" else run_loc,
+                "start_date": _text(run, "startDate") or None,
+                "end_date": _text(run, "endDate") or None,
+                "price_eur": _cost(run, notes, f"programRun {run.get('id') or i + 1}")
+                if run.find(NS + "cost") is not None
+                else default_price,
+                "schedule": _lesdagen(run),
+            }
+        )
     if not offerings:  # only a generic run: one offering you can start any time
-        offerings.append({"source_id": "1", "format": fmt, "location": "online" if fmt == "online" else location,
-                          "start_date": None, "price_eur": default_price})
+        offerings.append(
+            {
+                "source_id": "1",
+                "format": fmt,
+                "location": "online" if fmt == "online" else location,
+                "start_date": None,
+                "price_eur": default_price,
+            }
+        )
     searchwords = [(w.text or "").strip() for w in (desc.findall(NS + "searchword") if desc is not None else [])]
     searchwords = [w for w in searchwords if w]
     org = _text(cls, "orgUnitId")
@@ -145,16 +191,31 @@ def _record(program) -> dict:
         raise RecordError("orgUnitId (de aanbieder) ontbreekt")
     provider_name = _text(program, "orgUnitName") or org
     return {
-        "source": "edudex", "source_id": pid, "title": title, "provider": {"id": slug(org), "name": provider_name},
-        "description": _text(desc, "programDescriptionText") or _text(desc, "programSummaryText") if desc is not None else "",
-        "nlqf_level": nlqf, "education_type": kind, "credential": credential,
-        "study_load_text": load_text, "study_load_hours": load_hours, "duration_weeks": weeks,
-        "duration_text": (f"{weeks} weken" if weeks and weeks < 9 else f"{round(weeks / 4.345)} maanden") if weeks else "",
-        "mode": FORM.get(form, ""), "bol_bbl": ("bbl" if form == "duaal" else "bol" if form == "voltijd" else None)
-        if kind == "mbo" else None,
-        "recognised": kind in ("mbo", "hbo", "wo") and credential == "diploma", "nlqf_registered": nlqf is not None and kind != "branche",
-        "url": _text(program, "programDescriptions/webLink") or "", "offerings": offerings,
-        "themes": _themes(searchwords, notes), "keywords": " ".join(searchwords), "notes": notes,
+        "source": "edudex",
+        "source_id": pid,
+        "title": title,
+        "provider": {"id": slug(org), "name": provider_name},
+        "description": _text(desc, "programDescriptionText") or _text(desc, "programSummaryText")
+        if desc is not None
+        else "",
+        "nlqf_level": nlqf,
+        "education_type": kind,
+        "credential": credential,
+        "study_load_text": load_text,
+        "study_load_hours": load_hours,
+        "duration_weeks": weeks,
+        "duration_text": (f"{weeks} weken" if weeks and weeks < 9 else f"{round(weeks / 4.345)} maanden")
+        if weeks
+        else "",
+        "mode": FORM.get(form, ""),
+        "bol_bbl": ("bbl" if form == "duaal" else "bol" if form == "voltijd" else None) if kind == "mbo" else None,
+        "recognised": kind in ("mbo", "hbo", "wo") and credential == "diploma",
+        "nlqf_registered": nlqf is not None and kind != "branche",
+        "url": _text(program, "programDescriptions/webLink") or "",
+        "offerings": offerings,
+        "themes": _themes(searchwords, notes),
+        "keywords": " ".join(searchwords),
+        "notes": notes,
     }
 
 
@@ -166,8 +227,15 @@ def _lesdagen(run) -> str:
 def _themes(searchwords: List[str], notes: List[str]) -> List[str]:
     themes = sorted({t for w in searchwords for t in infer_themes(w)})
     if not themes:
-        notes.append("geen thema: " + (f"zoekwoorden {', '.join(searchwords[:5])} wijzen niet duidelijk naar een thema"
-                                       if searchwords else "geen zoekwoorden (searchword)") + "; zonder thema opgenomen")
+        notes.append(
+            "geen thema: "
+            + (
+                f"zoekwoorden {', '.join(searchwords[:5])} wijzen niet duidelijk naar een thema"
+                if searchwords
+                else "geen zoekwoorden (searchword)"
+            )
+            + "; zonder thema opgenomen"
+        )
     return themes
 
 

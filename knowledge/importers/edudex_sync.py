@@ -12,6 +12,7 @@ program document at URL itself that cannot be fetched or read makes the run inco
 nothing is withdrawn. <subDirectory> elements are not followed (the report notes them).
 Then feeds.apply_feed writes the run (importers/http.py: sync_over_http).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,7 +53,7 @@ async def _program(client: FeedClient, pid: str, url: str, report: FeedReport) -
         return []
     records, refused = edudex.read_programs(root)
     if refused and len(records) + len(refused) == 1:
-        refused = [(pid, refused[0][1])]             # the usual one-program document: the directory's id
+        refused = [(pid, refused[0][1])]  # the usual one-program document: the directory's id
     report.refused += refused
     if not records and not refused:
         report.refused.append((pid, f"geen <program> in het document ({url[:200]})"))
@@ -80,16 +81,19 @@ async def fetch_programs(client: FeedClient, report: FeedReport) -> List[dict]:
     subdirectories = list(root.iter(DIRECTORY + "subDirectory"))
     if subdirectories:
         report.notes.setdefault("bron", []).append(
-            f"{len(subdirectories)} subDirectory-verwijzing(en) niet gevolgd; synchroniseer die als eigen bron")
-    results = await asyncio.gather(*(_program(client, pid, url, report)
-                                     for pid, url in directory_entries(root, report.origin)))
+            f"{len(subdirectories)} subDirectory-verwijzing(en) niet gevolgd; synchroniseer die als eigen bron"
+        )
+    results = await asyncio.gather(
+        *(_program(client, pid, url, report) for pid, url in directory_entries(root, report.origin))
+    )
     return [rec for records in results for rec in records]
 
 
-def sync_edudex(url: str, provider: str, *, engine=None, token_env: str = "EDUDEX_TOKEN",
-                **client_options) -> FeedReport:
+def sync_edudex(
+    url: str, provider: str, *, engine=None, token_env: str = "EDUDEX_TOKEN", **client_options
+) -> FeedReport:
     """Fetch the directory (or document) and its programs, then write them in one transaction."""
     report = FeedReport(feed=provider, kind="edudex", origin=url)
-    return sync_over_http(report, fetch_programs, engine=engine, token_env=token_env,
-                          **{"accept": ACCEPT, **client_options})
-
+    return sync_over_http(
+        report, fetch_programs, engine=engine, token_env=token_env, **{"accept": ACCEPT, **client_options}
+    )

@@ -12,6 +12,7 @@ URLs it sends If-None-Match / If-Modified-Since; a 304 gives the stored body bac
 `not_modified`), so an unchanged source yields the same records and every one is "unchanged".
 `validators` collects what this run saw, for the next run.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,7 +31,7 @@ from ..feeds import Cached, FeedReport, apply_feed, load_http_cache, save_http_c
 from .common import MAX_FILE_BYTES
 
 MAX_RETRY_AFTER = 60.0
-DEFAULT_TIMEOUT = 20.0      # seconds per request
+DEFAULT_TIMEOUT = 20.0  # seconds per request
 
 
 class FetchError(RuntimeError):
@@ -60,9 +61,18 @@ def _origin(url: URL) -> tuple:
 
 
 class FeedClient:
-    def __init__(self, base_url: str, *, token: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT,
-                 retries: int = 4, backoff: float = 0.5, concurrency: int = 8, accept: str = "application/json",
-                 cache: Optional[Dict[str, Cached]] = None):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: Optional[str] = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = 4,
+        backoff: float = 0.5,
+        concurrency: int = 8,
+        accept: str = "application/json",
+        cache: Optional[Dict[str, Cached]] = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.token, self.timeout, self.retries, self.backoff = token, timeout, retries, backoff
         self.accept = accept
@@ -121,7 +131,7 @@ class FeedClient:
         key = str(url)
         headers = self._headers(url, key)
         for attempt in range(self.retries + 1):
-            wait = self.backoff * (2 ** attempt) * (1 + random.random() / 4)
+            wait = self.backoff * (2**attempt) * (1 + random.random() / 4)
             try:
                 async with self.limit:
                     self.requests += 1
@@ -170,8 +180,9 @@ def sync_over_http(report: FeedReport, fetch: Fetch, *, engine=None, token_env: 
         cache = load_http_cache(conn, report.feed)
 
     async def run():
-        async with FeedClient(report.origin, token=os.environ.get(token_env) or None, cache=cache,
-                              **client_options) as client:
+        async with FeedClient(
+            report.origin, token=os.environ.get(token_env) or None, cache=cache, **client_options
+        ) as client:
             records = await fetch(client, report)
         report.requests, report.not_modified = client.requests, client.not_modified
         return records, client.validators

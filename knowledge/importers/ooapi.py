@@ -25,6 +25,7 @@ Fields OOAPI has no place for (themes, credential, ontwikkelpad, enrollPrepare, 
 consumers[] with consumerKey "leerwijzer". Every record carries `notes`: Dutch lines for the
 import report about what was used instead of what (never a silent guess).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,31 +37,50 @@ from ..catalogue import RecordError, infer_themes, slug
 from .common import CatalogueImportError
 
 MODE_OF_STUDY = {"full-time": "voltijd", "part-time": "deeltijd", "dual training": "duaal", "self-paced": "zelfstudie"}
-DELIVERY = {"online": "online", "distance-learning": "online", "on campus": "klassikaal", "situated": "klassikaal",
-            "hybrid": "hybride"}
-SECTOR = {"secondary vocational education": "mbo", "higher professional education": "hbo",
-          "university education": "wo"}
+DELIVERY = {
+    "online": "online",
+    "distance-learning": "online",
+    "on campus": "klassikaal",
+    "situated": "klassikaal",
+    "hybrid": "hybride",
+}
+SECTOR = {"secondary vocational education": "mbo", "higher professional education": "hbo", "university education": "wo"}
 LEVEL_NLQF = {"associate degree": 5, "bachelor": 6, "master": 7, "doctoral": 8}
 LEVELS_WITHOUT_NLQF = ("undefined", "undivided", "nt2-1", "nt2-2")
 LANG_ORDER = ("nl-NL", "nl", "nl-BE", "en-GB", "en", "en-US")
 # studyLoadUnit -> (text template, hours per unit or None)
-STUDY_LOAD = {"ects": ("{} EC", 28), "sp": ("{} studiepunten", 28), "sbu": ("{} SBU", 1),
-              "hour": ("ca. {} uur", 1), "contacttime": ("{} contacturen", None)}
-KNOWN_COST_TYPES = ("total costs", "tuition fees", "tuition fee", "examination fee", "registration fee",
-                    "material costs", "travel costs", "accommodation", "other costs")
+STUDY_LOAD = {
+    "ects": ("{} EC", 28),
+    "sp": ("{} studiepunten", 28),
+    "sbu": ("{} SBU", 1),
+    "hour": ("ca. {} uur", 1),
+    "contacttime": ("{} contacturen", None),
+}
+KNOWN_COST_TYPES = (
+    "total costs",
+    "tuition fees",
+    "tuition fee",
+    "examination fee",
+    "registration fee",
+    "material costs",
+    "travel costs",
+    "accommodation",
+    "other costs",
+)
 # ISCED-F 2013 detailed fields that point at one of our themes without doubt. Broad fields such
 # as 0732 (building and civil engineering) could be several themes: they give none.
-ISCED_THEMES = {"0713": ["installatietechniek"]}   # electricity and energy
+ISCED_THEMES = {"0713": ["installatietechniek"]}  # electricity and energy
 
 
 @dataclass
 class Parsed:
     """What one OOAPI document holds."""
-    shape: str                                   # course | program | page | offerings | list | container
+
+    shape: str  # course | program | page | offerings | list | container
     records: List[dict] = field(default_factory=list)
-    refused: List[Tuple[str, str]] = field(default_factory=list)   # (record id or number, reason)
+    refused: List[Tuple[str, str]] = field(default_factory=list)  # (record id or number, reason)
     offerings: Dict[str, List[dict]] = field(default_factory=dict)  # parent id -> offering records
-    notes: Dict[str, List[str]] = field(default_factory=dict)      # parent id -> notes (offerings pages)
+    notes: Dict[str, List[str]] = field(default_factory=dict)  # parent id -> notes (offerings pages)
 
 
 def lang_text(value, what: str, notes: Optional[List[str]] = None) -> str:
@@ -75,9 +95,11 @@ def lang_text(value, what: str, notes: Optional[List[str]] = None) -> str:
         if not texts:
             return ""
         rank = {pref.lower(): i for i, pref in enumerate(LANG_ORDER)}
-        lang, val = min(texts, key=lambda t: (rank.get(t[0].lower(), 50 if t[0].lower().startswith("nl") else 99)))
+        lang, val = min(texts, key=lambda t: rank.get(t[0].lower(), 50 if t[0].lower().startswith("nl") else 99))
         if not lang.lower().startswith("nl") and notes is not None:
-            notes.append(f"'{what}' staat er niet in het Nederlands; de tekst in {lang or 'een onbekende taal'} is gebruikt")
+            notes.append(
+                f"'{what}' staat er niet in het Nederlands; de tekst in {lang or 'een onbekende taal'} is gebruikt"
+            )
         return val
     raise RecordError(f"veld '{what}' moet tekst of een lijst [{{language, value}}] zijn")
 
@@ -144,8 +166,10 @@ def _address(addresses, notes: List[str], where: str) -> Tuple[str, Optional[flo
     """(city, lat, lon) of the teaching address, else the first address with a city or geolocation."""
     if not isinstance(addresses, list):
         return "", None, None
-    ranked = sorted((a for a in addresses if isinstance(a, dict)),
-                    key=lambda a: 0 if (a.get("addressType") or a.get("AddressType")) == "teaching" else 1)
+    ranked = sorted(
+        (a for a in addresses if isinstance(a, dict)),
+        key=lambda a: 0 if (a.get("addressType") or a.get("AddressType")) == "teaching" else 1,
+    )
     for a in ranked:
         geo = a.get("geolocation") if isinstance(a.get("geolocation"), dict) else {}
         lat, lon = geo.get("latitude"), geo.get("longitude")
@@ -202,13 +226,21 @@ def offering_record(o: Any, i: int, course_modes: List[str], course_addresses, n
         return None
     city, lat, lon = _address(o.get("addresses") or course_addresses, notes, where)
     if fmt != "online" and not city:
-        notes.append(f"{where}: geen plaats in addresses" + ("; de coördinaten zijn gebruikt" if lat is not None else ""))
-    return {"source_id": oid, "format": fmt,
-            "location": "online" if fmt == "online" else (city or "plaats onbekend"),
-            "lat": lat, "lon": lon, "start_date": start, "end_date": end,
-            "price_eur": _price(o, notes, where),
-            "result_expected": o.get("resultExpected"),
-            "schedule": lang_text(o.get("description"), "description")[:200] if o.get("description") else ""}
+        notes.append(
+            f"{where}: geen plaats in addresses" + ("; de coördinaten zijn gebruikt" if lat is not None else "")
+        )
+    return {
+        "source_id": oid,
+        "format": fmt,
+        "location": "online" if fmt == "online" else (city or "plaats onbekend"),
+        "lat": lat,
+        "lon": lon,
+        "start_date": start,
+        "end_date": end,
+        "price_eur": _price(o, notes, where),
+        "result_expected": o.get("resultExpected"),
+        "schedule": lang_text(o.get("description"), "description")[:200] if o.get("description") else "",
+    }
 
 
 def _level(item: dict, notes: List[str]) -> tuple:
@@ -273,8 +305,10 @@ def _themes(item: dict, ext: dict, keywords: List[str], notes: List[str]) -> Lis
             said.append(f"fieldsOfStudy {', '.join(codes)}")
         if keywords:
             said.append(f"keywords {', '.join(keywords[:5])}")
-        notes.append(f"geen thema: {' en '.join(said) or 'geen fieldsOfStudy of keywords'} "
-                     "wijzen niet duidelijk naar een thema; zonder thema opgenomen")
+        notes.append(
+            f"geen thema: {' en '.join(said) or 'geen fieldsOfStudy of keywords'} "
+            "wijzen niet duidelijk naar een thema; zonder thema opgenomen"
+        )
     return sorted(themes)
 
 
@@ -283,7 +317,7 @@ def _provider(item: dict, default_provider: Optional[str]) -> dict:
     if isinstance(org, dict):
         name = lang_text(org.get("name"), "organization.name") or org.get("shortName") or default_provider or ""
         return {"id": slug(str(org.get("organizationId") or org.get("shortName") or name)), "name": name}
-    if isinstance(org, str) and org.strip():     # only the organizationId (not expanded)
+    if isinstance(org, str) and org.strip():  # only the organizationId (not expanded)
         return {"id": slug(default_provider or org), "name": default_provider or org}
     if default_provider:
         return {"id": slug(default_provider), "name": default_provider}
@@ -298,7 +332,9 @@ def record(item: Any, offerings: Optional[list] = None, default_provider: Option
     if not isinstance(sid, str) or not sid.strip():
         raise RecordError("programId of courseId ontbreekt")
     notes: List[str] = []
-    ext = next((c for c in item.get("consumers") or [] if isinstance(c, dict) and c.get("consumerKey") == "leerwijzer"), {})
+    ext = next(
+        (c for c in item.get("consumers") or [] if isinstance(c, dict) and c.get("consumerKey") == "leerwijzer"), {}
+    )
     load_text, load_hours = _study_load(item, notes)
     weeks = _duration_weeks(item.get("duration"))
     if weeks is None and isinstance(item.get("lengthOfProgram"), int):
@@ -307,7 +343,8 @@ def record(item: Any, offerings: Optional[list] = None, default_provider: Option
     mode = MODE_OF_STUDY.get(item.get("modeOfStudy") or "", "")
     codes = item.get("otherCodes") or []
     recognised = bool(item.get("crohoCreboCode")) or any(
-        isinstance(c, dict) and c.get("codeType") == "crohoCreboCode" for c in codes)
+        isinstance(c, dict) and c.get("codeType") == "crohoCreboCode" for c in codes
+    )
     raw_offerings = item.get("offerings") if offerings is None else offerings
     raw_offerings = raw_offerings or []
     if not isinstance(raw_offerings, list):
@@ -327,18 +364,32 @@ def record(item: Any, offerings: Optional[list] = None, default_provider: Option
         else:
             credential = "certificaat"
     return {
-        "source": "ooapi", "source_id": sid.strip(), "title": lang_text(item.get("name"), "name", notes),
+        "source": "ooapi",
+        "source_id": sid.strip(),
+        "title": lang_text(item.get("name"), "name", notes),
         "provider": _provider(item, default_provider),
-        "description": lang_text(item.get("description"), "description", notes), "nlqf_level": nlqf,
-        "education_type": kind, "credential": credential,
-        "study_load_text": load_text, "study_load_hours": load_hours, "duration_weeks": weeks,
-        "duration_text": _weeks_text(weeks), "hours_per_week": ext.get("hoursPerWeek"), "mode": mode,
+        "description": lang_text(item.get("description"), "description", notes),
+        "nlqf_level": nlqf,
+        "education_type": kind,
+        "credential": credential,
+        "study_load_text": load_text,
+        "study_load_hours": load_hours,
+        "duration_weeks": weeks,
+        "duration_text": _weeks_text(weeks),
+        "hours_per_week": ext.get("hoursPerWeek"),
+        "mode": mode,
         "bol_bbl": ("bbl" if mode == "duaal" else "bol" if mode == "voltijd" else None) if kind == "mbo" else None,
-        "recognised": recognised, "nlqf_registered": recognised or bool(ext.get("nlqfRegistered")),
-        "ontwikkelpad": ext.get("ontwikkelpad"), "themes": _themes(item, ext, keywords, notes),
-        "url": item.get("link") or "", "enroll_url": ext.get("enrollUrl") or item.get("link") or "",
-        "enroll_prepare": ext.get("enrollPrepare") or [], "tags": ext.get("tags") or [],
-        "keywords": " ".join(keywords), "offerings": offers, "notes": notes,
+        "recognised": recognised,
+        "nlqf_registered": recognised or bool(ext.get("nlqfRegistered")),
+        "ontwikkelpad": ext.get("ontwikkelpad"),
+        "themes": _themes(item, ext, keywords, notes),
+        "url": item.get("link") or "",
+        "enroll_url": ext.get("enrollUrl") or item.get("link") or "",
+        "enroll_prepare": ext.get("enrollPrepare") or [],
+        "tags": ext.get("tags") or [],
+        "keywords": " ".join(keywords),
+        "offerings": offers,
+        "notes": notes,
     }
 
 
@@ -379,7 +430,7 @@ def parse_document(data: Any, *, parent: Optional[str] = None, default_provider:
             by_parent.setdefault(parent or _parent_of(o) or "", []).append(o)
     for i, item in enumerate(items):
         rid = (item.get("programId") or item.get("courseId")) if isinstance(item, dict) else None
-        own = item.get("offerings") if isinstance(item, dict) else None      # expand=offerings
+        own = item.get("offerings") if isinstance(item, dict) else None  # expand=offerings
         try:
             out.records.append(record(item, own if own is not None else by_parent.get(str(rid), []), default_provider))
         except RecordError as err:
@@ -387,8 +438,13 @@ def parse_document(data: Any, *, parent: Optional[str] = None, default_provider:
     if out.shape == "offerings":
         for pid, offers in by_parent.items():
             if not pid:
-                out.refused.append(("uitvoeringen", "programId of courseId ontbreekt: van welke cursus of opleiding "
-                                                    "zijn deze uitvoeringen? (geef de ouder mee)"))
+                out.refused.append(
+                    (
+                        "uitvoeringen",
+                        "programId of courseId ontbreekt: van welke cursus of opleiding "
+                        "zijn deze uitvoeringen? (geef de ouder mee)",
+                    )
+                )
                 continue
             notes: List[str] = []
             try:
@@ -405,7 +461,9 @@ def load_json(text: str, filename: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise CatalogueImportError(filename, None, f"geen geldige JSON (regel {err.lineno}, kolom {err.colno})") from None
+        raise CatalogueImportError(
+            filename, None, f"geen geldige JSON (regel {err.lineno}, kolom {err.colno})"
+        ) from None
 
 
 def parse(text: str, filename: str, parent: Optional[str] = None) -> Parsed:

@@ -8,6 +8,7 @@ is skipped with a note; any other failed page makes the walk incomplete, so noth
 withdrawn in that run. A course whose offerings cannot be fetched is refused and kept as it
 was. The bearer token comes from the environment (OOAPI_TOKEN, or the variable named).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,7 +21,7 @@ from .ooapi import record
 
 COLLECTIONS = (("courses", "courseId"), ("programs", "programId"))
 PAGE_SIZE = 100
-MAX_PAGES = 10_000            # a server that always says hasNextPage must not keep us forever
+MAX_PAGES = 10_000  # a server that always says hasNextPage must not keep us forever
 
 
 async def _all_pages(client: FeedClient, path: str, page_size: int, items: Optional[List[dict]] = None) -> List[dict]:
@@ -30,19 +31,22 @@ async def _all_pages(client: FeedClient, path: str, page_size: int, items: Optio
     for number in range(1, MAX_PAGES + 1):
         page = await client.get_json(path, {"pageSize": page_size, "pageNumber": number})
         if isinstance(page, dict) and "items" not in page and ("courseId" in page or "programId" in page):
-            return [page]                            # a server that answers with one object
+            return [page]  # a server that answers with one object
         batch = page.get("items") if isinstance(page, dict) else page
         if not isinstance(batch, list):
             raise FetchError("antwoord is geen OOAPI-pagina (items ontbreekt)")
         items += batch
-        more = isinstance(page, dict) and (page.get("hasNextPage") if "hasNextPage" in page
-                                           else number < (page.get("totalPages") or 0))
+        more = isinstance(page, dict) and (
+            page.get("hasNextPage") if "hasNextPage" in page else number < (page.get("totalPages") or 0)
+        )
         if not more or not batch:
             return items
     raise FetchError(f"meer dan {MAX_PAGES} pagina's")
 
 
-async def _with_offerings(client, collection, id_key, item, provider, page_size) -> Tuple[Optional[dict], Optional[tuple]]:
+async def _with_offerings(
+    client, collection, id_key, item, provider, page_size
+) -> Tuple[Optional[dict], Optional[tuple]]:
     """(record, None) or (None, (id, reason))."""
     rid = item.get(id_key) if isinstance(item, dict) else None
     if not isinstance(rid, str) or not rid.strip():
@@ -55,7 +59,7 @@ async def _with_offerings(client, collection, id_key, item, provider, page_size)
             return None, (rid, f"uitvoeringen niet op te halen: {err}")
     try:
         return record(item, offerings, provider), None
-    except ValueError as err:                        # RecordError
+    except ValueError as err:  # RecordError
         return None, (rid, str(err))
 
 
@@ -72,8 +76,9 @@ async def fetch_catalogue(client: FeedClient, report: FeedReport, *, page_size: 
                 continue
             report.errors.append(f"/{collection} na {len(items)} items: {err}")
             report.complete = False
-        results = await asyncio.gather(*(_with_offerings(client, collection, id_key, item, report.feed, page_size)
-                                         for item in items))
+        results = await asyncio.gather(
+            *(_with_offerings(client, collection, id_key, item, report.feed, page_size) for item in items)
+        )
         for rec, refused in results:
             if rec is not None:
                 records.append(rec)
@@ -82,9 +87,21 @@ async def fetch_catalogue(client: FeedClient, report: FeedReport, *, page_size: 
     return records
 
 
-def sync_ooapi(base_url: str, provider: str, *, engine=None, token_env: str = "OOAPI_TOKEN",
-               page_size: int = PAGE_SIZE, **client_options) -> FeedReport:
+def sync_ooapi(
+    base_url: str,
+    provider: str,
+    *,
+    engine=None,
+    token_env: str = "OOAPI_TOKEN",
+    page_size: int = PAGE_SIZE,
+    **client_options,
+) -> FeedReport:
     """Fetch the whole catalogue, then write it in one transaction. Returns the run's report."""
     report = FeedReport(feed=provider, kind="ooapi", origin=base_url)
-    return sync_over_http(report, functools.partial(fetch_catalogue, page_size=page_size), engine=engine,
-                          token_env=token_env, **client_options)
+    return sync_over_http(
+        report,
+        functools.partial(fetch_catalogue, page_size=page_size),
+        engine=engine,
+        token_env=token_env,
+        **client_options,
+    )

@@ -1,6 +1,7 @@
 """Run the advice actions directly, against a real knowledge database (SQLite in a temp
 dir), with rasa_sdk Tracker objects as Rasa would send them, and collect what the user
 would see."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def knowledge_db(tmp_path_factory):
     """A fresh knowledge database with the sample catalogue, used by the actions."""
     from actions import kb
+
     url = f"sqlite:///{tmp_path_factory.mktemp('knowledge') / 'leerwijzer.db'}"
     kb.use_database(url)
     return url
@@ -27,32 +29,47 @@ def knowledge_db(tmp_path_factory):
 def domain() -> Dict[str, Any]:
     """The real domain (domain/*.yml) as the action server receives it."""
     from rasa.shared.core.domain import Domain
+
     return Domain.load(str(ROOT / "domain")).as_dict()
 
 
-def make_tracker(slots: Optional[Dict[str, Any]] = None, *, text: str = "",
-                 intent: str = "inform", entities: Optional[List[Dict]] = None,
-                 metadata: Optional[Dict] = None, active_loop: Optional[str] = None,
-                 candidates: Optional[Dict[str, Any]] = None,
-                 history: Optional[List[Dict]] = None) -> Tracker:
+def make_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    *,
+    text: str = "",
+    intent: str = "inform",
+    entities: Optional[List[Dict]] = None,
+    metadata: Optional[Dict] = None,
+    active_loop: Optional[str] = None,
+    candidates: Optional[Dict[str, Any]] = None,
+    history: Optional[List[Dict]] = None,
+) -> Tracker:
     """A tracker whose latest user message is `text` / `intent` / `entities`.
 
     candidates: slot values just extracted (SlotSet events at the end, as the form sends
     them to its validation action)."""
     slots = dict(slots or {})
     slots.update(candidates or {})
-    entity_dicts = [e if "entity" in e else {"entity": k, "value": v}
-                    for e in (entities or []) for k, v in (e.items() if "entity" not in e else [(0, 0)])]
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
-              "entities": entity_dicts, "metadata": metadata or {}}
+    entity_dicts = [
+        e if "entity" in e else {"entity": k, "value": v}
+        for e in (entities or [])
+        for k, v in (e.items() if "entity" not in e else [(0, 0)])
+    ]
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.99},
+        "entities": entity_dicts,
+        "metadata": metadata or {},
+    }
     events = list(history or [])
     events.append({"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}})
     if active_loop:
         events.append({"event": "action", "name": active_loop})
     for name, value in (candidates or {}).items():
         events.append({"event": "slot", "name": name, "value": value})
-    return Tracker("test-user", slots, latest, events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        "test-user", slots, latest, events, False, None, {"name": active_loop} if active_loop else {}, "action_listen"
+    )
 
 
 def run_action(action, tracker: Tracker, domain: Optional[Dict] = None):

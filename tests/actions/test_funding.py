@@ -2,6 +2,7 @@
 amount and who applies), at most one question back, all schemes behind "Andere
 regelingen", ended schemes (STAP) never presented as open, the employer path, and the
 advisor offered where the bot should not decide alone."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,13 @@ from .conftest import make_tracker, run_action, slot_events, texts
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
 
-WORKER = {"employment_status": "werkend", "age": "45", "education_level": "mbo3",
-          "location": "Tilburg", "sector": "installatie"}
+WORKER = {
+    "employment_status": "werkend",
+    "age": "45",
+    "education_level": "mbo3",
+    "location": "Tilburg",
+    "sector": "installatie",
+}
 ALL = [{"funding_scope": "alle"}]
 
 
@@ -39,8 +45,9 @@ def buttons(messages):
 
 
 def test_the_answer_is_short_and_the_rest_is_one_button_away():
-    messages, events = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding",
-                                                                      text="wie betaalt mijn opleiding?"))
+    messages, events = run_action(
+        ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding", text="wie betaalt mijn opleiding?")
+    )
     lines = schemes_named(messages)
     assert 1 <= len(lines) <= 3
     assert all(re.search(r"vraagt het (zelf |als werkgever )?aan", line) for line in lines), lines
@@ -60,8 +67,9 @@ def test_stap_is_shown_as_ended_with_its_successor_never_as_open():
 
 
 def test_asking_about_stap_by_name_hears_it_ended():
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
-        WORKER, intent="ask_funding", text="kan ik nog stap budget aanvragen"))
+    messages, _ = run_action(
+        ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding", text="kan ik nog stap budget aanvragen")
+    )
     first = schemes_named(messages)[0]
     assert first.startswith("- STAP-budget bestaat niet meer")
 
@@ -77,22 +85,29 @@ def test_worker_sees_what_is_possible_with_amounts_applicant_and_source():
 
 
 def test_a_scheme_asked_by_name_comes_first_also_when_it_is_not_possible():
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
-        dict(WORKER, age="60"), intent="ask_funding", text="kan ik het levenlanglerenkrediet krijgen"))
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(dict(WORKER, age="60"), intent="ask_funding", text="kan ik het levenlanglerenkrediet krijgen"),
+    )
     first = schemes_named(messages)[0]
     assert "Levenlanglerenkrediet" in first and "57" in first
 
 
 def test_funding_for_the_module_discussed_names_it():
     from actions.respond import ActionSearchModules
-    _, events = run_action(ActionSearchModules(), make_tracker(
-        {"theme": "installatietechniek", "location": "Tilburg", "education_level": "mbo3"}))
+
+    _, events = run_action(
+        ActionSearchModules(),
+        make_tracker({"theme": "installatietechniek", "location": "Tilburg", "education_level": "mbo3"}),
+    )
     shown = slot_events(events)["shown_modules"]
     import knowledge
+
     paid = next(m for m in (knowledge.get_module(i) for i in shown) if m.price_eur)
-    messages, events = run_action(ActionFundingAdvice(), make_tracker(
-        dict(WORKER, shown_modules=shown), intent="ask_funding",
-        entities=[{"module_id": paid.module_id}]))
+    messages, events = run_action(
+        ActionFundingAdvice(),
+        make_tracker(dict(WORKER, shown_modules=shown), intent="ask_funding", entities=[{"module_id": paid.module_id}]),
+    )
     assert texts(messages).startswith(f"Wie kan {paid.title} ({paid.price_text}) betalen?")
     assert slot_events(events)["last_module"] == paid.module_id
 
@@ -101,30 +116,50 @@ def test_how_many_hours_a_week_the_modules_take_is_not_a_money_question():
     """Seen in make run: "hoeveel uur per week kost dat?" after three modules got the funding
     answer ("kost" is also a money word)."""
     from actions.respond import ActionSearchModules
-    _, events = run_action(ActionSearchModules(), make_tracker(
-        {"theme": "digitalisering_bouw", "location": "Almelo", "education_level": "hbo_bachelor"}))
+
+    _, events = run_action(
+        ActionSearchModules(),
+        make_tracker({"theme": "digitalisering_bouw", "location": "Almelo", "education_level": "hbo_bachelor"}),
+    )
     shown = slot_events(events)["shown_modules"]
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
-        dict(WORKER, shown_modules=shown, results_offset=0.0, last_answer="modules"), intent="ask_funding",
-        text="hoeveel uur per week kost dat?"))
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            dict(WORKER, shown_modules=shown, results_offset=0.0, last_answer="modules"),
+            intent="ask_funding",
+            text="hoeveel uur per week kost dat?",
+        ),
+    )
     text = texts(messages)
     assert "Wie kan" not in text
     assert text.startswith("Dit zijn de modules die ik je liet zien:") and "duur" in text
     # "wat kost dat per week aan geld" stays a money question
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
-        dict(WORKER, shown_modules=shown), intent="ask_funding", text="hoeveel geld kost dat per week?"))
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(dict(WORKER, shown_modules=shown), intent="ask_funding", text="hoeveel geld kost dat per week?"),
+    )
     assert "Wie kan" in texts(messages)
     # after a funding answer, "hoe lang mag het duren" is about the scheme, not the modules
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
-        dict(WORKER, shown_modules=shown, last_answer="funding"), intent="ask_funding",
-        text="hoe lang mag het duren"))
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            dict(WORKER, shown_modules=shown, last_answer="funding"),
+            intent="ask_funding",
+            text="hoe lang mag het duren",
+        ),
+    )
     assert not texts(messages).startswith("Dit zijn de modules")
 
 
 def test_on_a_benefit_uwv_comes_first_and_the_advisor_is_offered():
-    messages, events = run_action(ActionFundingAdvice(), make_tracker(
-        {"employment_status": "uitkering", "benefit_type": "ww", "age": "38"}, intent="ask_funding",
-        text="betaalt het uwv een omscholing?"))
+    messages, events = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            {"employment_status": "uitkering", "benefit_type": "ww", "age": "38"},
+            intent="ask_funding",
+            text="betaalt het uwv een omscholing?",
+        ),
+    )
     text = texts(messages)
     assert text.startswith("Met WW kan UWV soms je opleiding betalen.")
     assert "bijstand" not in text  # the user said WW: the gemeente's route is not theirs
@@ -145,15 +180,18 @@ def test_at_most_one_question_back_and_never_one_asked_before():
     assert "?" in messages[1]["text"] and messages[1]["buttons"]
     asked = slot_events(events)["asked_slot"]
     assert asked in ("age", "employment_status", "location", "sector", "education_level")
-    messages, events = run_action(ActionFundingAdvice(), make_tracker(
-        {"asked_before": [asked]}, intent="ask_funding"))
+    messages, events = run_action(ActionFundingAdvice(), make_tracker({"asked_before": [asked]}, intent="ask_funding"))
     assert slot_events(events).get("asked_slot") != asked
+
+
 def test_employer_path_names_slim_the_sector_fund_and_the_amount_for_the_company():
-    messages, events = run_action(ActionEmployerAdvice(), make_tracker(
-        {"company_size": "25", "sector": "installatie"}, intent="employer_training"))
+    messages, events = run_action(
+        ActionEmployerAdvice(),
+        make_tracker({"company_size": "25", "sector": "installatie"}, intent="employer_training"),
+    )
     text = texts(messages)
     assert "SLIM-regeling" in text and "Wij Techniek" in text
-    assert "€ 3.150 per jaar" in text        # € 900 + 25 × € 90 (2024)
+    assert "€ 3.150 per jaar" in text  # € 900 + 25 × € 90 (2024)
     # each scheme once: the company's schemes, not also the three routes in general (make run)
     assert text.count("SLIM-scholingssubsidie") == 1 and text.count("SLIM-regeling") == 1
     assert "Levenlanglerenkrediet" not in text  # a loan for a person, not an employer route
@@ -168,19 +206,25 @@ def test_an_employer_whose_company_is_not_known_yet_hears_the_three_routes():
 
 
 def test_a_construction_company_does_not_see_the_installation_fund_among_its_schemes():
-    messages, _ = run_action(ActionEmployerAdvice(), make_tracker(
-        {"company_size": "6", "sector": "bouw_infra"}, intent="employer_training"))
+    messages, _ = run_action(
+        ActionEmployerAdvice(), make_tracker({"company_size": "6", "sector": "bouw_infra"}, intent="employer_training")
+    )
     lines = texts(messages).splitlines()
-    fitting = lines[lines.index("Voor jouw bedrijf (6 medewerkers, sector bouw en infra):") + 1:]
-    fitting = fitting[:next((i for i, line in enumerate(fitting) if not line.startswith("- ")), len(fitting))]
+    fitting = lines[lines.index("Voor jouw bedrijf (6 medewerkers, sector bouw en infra):") + 1 :]
+    fitting = fitting[: next((i for i, line in enumerate(fitting) if not line.startswith("- ")), len(fitting))]
     assert fitting and not any("Wij Techniek" in line for line in fitting)
     assert "Past niet bij jouw bedrijf:" in lines
 
 
 def test_an_employer_asking_for_subsidy_is_not_told_that_their_employer_may_pay():
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
-        {"employment_status": "werkgever", "company_size": "6", "sector": "bouw_infra"},
-        intent="ask_funding", text="en is er subsidie voor ons?"))
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            {"employment_status": "werkgever", "company_size": "6", "sector": "bouw_infra"},
+            intent="ask_funding",
+            text="en is er subsidie voor ons?",
+        ),
+    )
     text = texts(messages)
     assert "Wie kan de opleiding van je mensen betalen?" in text
     assert "Opleiding betaald door je werkgever" not in text and "SLIM" in text
@@ -189,16 +233,20 @@ def test_an_employer_asking_for_subsidy_is_not_told_that_their_employer_may_pay(
 
 
 def test_an_employer_is_asked_the_company_size_once_and_never_a_diploma():
-    messages, events = run_action(ActionEmployerAdvice(), make_tracker(
-        {}, intent="employer_training", text="is er subsidie om mijn personeel bim te leren"))
+    messages, events = run_action(
+        ActionEmployerAdvice(),
+        make_tracker({}, intent="employer_training", text="is er subsidie om mijn personeel bim te leren"),
+    )
     assert "SLIM" in texts(messages) and "sectorfonds" in texts(messages)
     assert slot_events(events)["asked_slot"] == "company_size"
     assert "diploma" not in texts(messages)
 
 
 def test_a_large_employer_is_offered_an_advisor():
-    messages, events = run_action(ActionEmployerAdvice(), make_tracker(
-        {"company_size": "400", "sector": "bouw_infra"}, intent="employer_training"))
+    messages, events = run_action(
+        ActionEmployerAdvice(),
+        make_tracker({"company_size": "400", "sector": "bouw_infra"}, intent="employer_training"),
+    )
     assert "adviseur graag met je mee" in texts(messages)
     assert slot_events(events)["handoff_reason"] == "werkgever_scholingsplan"
     # SLIM is for mkb (< 250): not for this company.
@@ -207,9 +255,14 @@ def test_a_large_employer_is_offered_an_advisor():
 
 def test_an_employer_question_without_any_employer_words_is_a_search():
     # the model took a worker's "woon in roosendaal, isoleren lijkt me wel wat" for an employer
-    messages, events = run_action(ActionEmployerAdvice(), make_tracker(
-        {"location": "Roosendaal", "theme": "verduurzaming_woningen"}, intent="employer_training",
-        text="woon in roosendaal, isoleren lijkt me wel wat"))
+    messages, events = run_action(
+        ActionEmployerAdvice(),
+        make_tracker(
+            {"location": "Roosendaal", "theme": "verduurzaming_woningen"},
+            intent="employer_training",
+            text="woon in roosendaal, isoleren lijkt me wel wat",
+        ),
+    )
     assert "SLIM" not in texts(messages)
     assert "in de buurt van Roosendaal" in texts(messages)
 
@@ -217,8 +270,9 @@ def test_an_employer_question_without_any_employer_words_is_a_search():
 def test_a_fact_that_changes_nothing_does_not_repeat_the_whole_answer():
     first, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding", text="wie betaalt dat"))
     history = [{"event": "user", "text": "wie betaalt dat"}, {"event": "bot", "text": first[0]["text"]}]
-    again, _ = run_action(ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding",
-                                                             text="wie betaalt dat", history=history))
+    again, _ = run_action(
+        ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding", text="wie betaalt dat", history=history)
+    )
     assert "Dat verandert niets aan wie je opleiding kan betalen: " in again[0]["text"]
     assert "Wie kan je opleiding betalen?" not in again[0]["text"]
 
@@ -227,17 +281,32 @@ def test_a_corrected_place_that_changes_nothing_is_not_acknowledged_twice():
     before = dict(WORKER, location="Eindhoven")
     first, _ = run_action(ActionFundingAdvice(), make_tracker(before, intent="ask_funding", text="wie betaalt dat"))
     history = [{"event": "slot", "name": n, "value": v} for n, v in before.items()] + [
-        {"event": "user", "text": "wie betaalt dat"}, {"event": "bot", "text": first[0]["text"]}]
+        {"event": "user", "text": "wie betaalt dat"},
+        {"event": "bot", "text": first[0]["text"]},
+    ]
     # the slot check already said "Oké, aangepast: je woont of werkt in Helmond."
-    again, _ = run_action(ActionFundingAdvice(), make_tracker(
-        dict(before, location="Helmond"), intent="inform", text="nee wacht ik woon in helmond",
-        history=history, entities=[{"entity": "location", "value": "Helmond"}]))
+    again, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            dict(before, location="Helmond"),
+            intent="inform",
+            text="nee wacht ik woon in helmond",
+            history=history,
+            entities=[{"entity": "location", "value": "Helmond"}],
+        ),
+    )
     assert again[0]["text"].startswith("Dat verandert niets aan wie je opleiding kan betalen: ")
 
 
 def test_a_scheme_of_another_region_is_not_offered_on_a_regions_own_site():
     # place unknown, on the Noord site: the West-Brabant contribution is not likely
-    messages, _ = run_action(ActionFundingAdvice(), make_tracker(
-        {"employment_status": "uitkering"}, intent="ask_funding", text="wie betaalt dat",
-        metadata={"tenant": "noord"}))
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            {"employment_status": "uitkering"},
+            intent="ask_funding",
+            text="wie betaalt dat",
+            metadata={"tenant": "noord"},
+        ),
+    )
     assert "West-Brabant" not in messages[0]["text"]

@@ -1,4 +1,5 @@
 """Hubs, EVC, career orientation, "wat weet je van mij?" and the handoff message."""
+
 from __future__ import annotations
 
 import knowledge
@@ -22,8 +23,9 @@ def test_nearest_hub_for_a_place_with_address_and_what_to_do_there():
 
 
 def test_without_a_place_the_hubs_of_the_site_are_shown():
-    messages, events = run_action(ActionFindHub(), make_tracker(
-        {"location": "onbekend"}, intent="find_hub", metadata={"tenant": "twente"}))
+    messages, events = run_action(
+        ActionFindHub(), make_tracker({"location": "onbekend"}, intent="find_hub", metadata={"tenant": "twente"})
+    )
     text = texts(messages)
     assert text.startswith("Dit zijn de hubs in Twente:")
     assert all(h.name in text for h in knowledge.nearest_hubs(region="twente", limit=3))
@@ -50,8 +52,9 @@ def known_before(slots):
 
 def test_career_orientation_for_the_region_and_interest():
     known = {"location": "Enschede", "theme": "digitalisering_bouw"}
-    messages, _ = run_action(ActionCareerOrientation(), make_tracker(
-        known, intent="career_orientation", history=known_before(known)))
+    messages, _ = run_action(
+        ActionCareerOrientation(), make_tracker(known, intent="career_orientation", history=known_before(known))
+    )
     text = texts(messages)
     expected = knowledge.shortage_occupations(region="twente", theme="digitalisering_bouw")
     assert expected and expected[0].name in text
@@ -64,15 +67,23 @@ def test_career_orientation_for_the_region_and_interest():
 
 def test_naming_what_you_want_in_an_orientation_question_gets_modules():
     # "na 15 jaar defensie zoek ik een omscholing richting BIM, woon in Hengelo"
-    messages, _ = run_action(ActionCareerOrientation(), make_tracker(
-        {"location": "Hengelo", "theme": "digitalisering_bouw"}, intent="career_orientation"))
+    messages, _ = run_action(
+        ActionCareerOrientation(),
+        make_tracker({"location": "Hengelo", "theme": "digitalisering_bouw"}, intent="career_orientation"),
+    )
     assert customs(messages, "module_cards")
     assert "in de buurt van Hengelo" in texts(messages)
 
 
 def test_show_profile_lists_what_the_bot_knows():
-    slots = {"theme": "verduurzaming_woningen", "education_level": "mbo4", "location": "Assen",
-             "employment_status": "zzp", "budget": "0", "age": "onbekend"}
+    slots = {
+        "theme": "verduurzaming_woningen",
+        "education_level": "mbo4",
+        "location": "Assen",
+        "employment_status": "zzp",
+        "budget": "0",
+        "age": "onbekend",
+    }
     messages, _ = run_action(ActionShowProfile(), make_tracker(slots, intent="show_profile"))
     text = texts(messages)
     assert "Interesse: woningen verduurzamen" in text
@@ -85,10 +96,14 @@ def test_show_profile_lists_what_the_bot_knows():
 
 
 def test_handoff_sends_profile_and_shown_modules_to_the_gateway():
-    slots = {"theme": "installatietechniek", "location": "Breda", "employment_status": "uitkering",
-             "shown_modules": ["m1", "m2"], "handoff_reason": "uitkering_uwv_scholing"}
-    messages, events = run_action(ActionHandoff(), make_tracker(slots, intent="affirm",
-                                                                 metadata={"tenant": "brabant"}))
+    slots = {
+        "theme": "installatietechniek",
+        "location": "Breda",
+        "employment_status": "uitkering",
+        "shown_modules": ["m1", "m2"],
+        "handoff_reason": "uitkering_uwv_scholing",
+    }
+    messages, events = run_action(ActionHandoff(), make_tracker(slots, intent="affirm", metadata={"tenant": "brabant"}))
     handoff = customs(messages, "handoff")[0]
     assert handoff["reason"] == "uitkering_uwv_scholing"
     assert handoff["profile"]["location"] == "Breda" and handoff["profile"]["region"] == "brabant"

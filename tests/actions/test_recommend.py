@@ -1,5 +1,6 @@
 """Recommendations against the real sample catalogue: the right modules for the profile,
 cards with the contract's fields, paging, details by ordinal, enrolling, zero results."""
+
 from __future__ import annotations
 
 import re
@@ -19,10 +20,29 @@ from .conftest import customs, make_tracker, run_action, slot_events, texts
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
 
-CARD_KEYS = {"module_id", "title", "provider", "level", "format", "location", "duration",
-             "study_load", "price", "next_start", "why", "url", "sample", "buttons"}
-TILBURG_WORKER = {"theme": "installatietechniek", "education_level": "mbo3", "location": "Tilburg",
-                  "employment_status": "werkend", "course_format": "onbekend"}
+CARD_KEYS = {
+    "module_id",
+    "title",
+    "provider",
+    "level",
+    "format",
+    "location",
+    "duration",
+    "study_load",
+    "price",
+    "next_start",
+    "why",
+    "url",
+    "sample",
+    "buttons",
+}
+TILBURG_WORKER = {
+    "theme": "installatietechniek",
+    "education_level": "mbo3",
+    "location": "Tilburg",
+    "employment_status": "werkend",
+    "course_format": "onbekend",
+}
 
 
 def search(slots, **kwargs):
@@ -55,8 +75,11 @@ def test_first_page_fits_the_profile_and_is_readable_as_text():
     assert slots["results_offset"] == 0.0
     # The user is nearby: the first card is in or near Tilburg, or online.
     first = knowledge.get_module(cards[0]["module_id"])
-    assert first.format == "online" or (first.distance_km is not None and first.distance_km <= 30) \
+    assert (
+        first.format == "online"
+        or (first.distance_km is not None and first.distance_km <= 30)
         or cards[0]["location"] in ("Tilburg", "'s-Hertogenbosch", "Breda", "Eindhoven")
+    )
     # One optional refinement follows, with a skip, never a question asked before.
     follow_up = messages[-1]
     titles = [b["title"] for b in follow_up["buttons"]]
@@ -111,7 +134,8 @@ def test_more_results_pages_on_and_then_says_there_is_no_more():
     seen = list(first["shown_modules"])
     slots = dict(TILBURG_WORKER, **first)
     total = knowledge.search_modules(
-        {"theme": "installatietechniek"}, filters={"theme": "installatietechniek", "location": "Tilburg"}).total
+        {"theme": "installatietechniek"}, filters={"theme": "installatietechniek", "location": "Tilburg"}
+    ).total
     for _ in range(40):
         messages, events = run_action(ActionMoreResults(), make_tracker(slots, intent="more_results"))
         new = slot_events(events)
@@ -133,18 +157,23 @@ def test_details_of_the_second_card():
     _, first = search(TILBURG_WORKER)
     slots = dict(TILBURG_WORKER, **first)
     second = knowledge.get_module(first["shown_modules"][1])
-    messages, events = run_action(ActionCourseDetails(), make_tracker(
-        slots, intent="course_details", text="vertel meer over de tweede", entities=[{"ordinal": "2"}]))
+    messages, events = run_action(
+        ActionCourseDetails(),
+        make_tracker(slots, intent="course_details", text="vertel meer over de tweede", entities=[{"ordinal": "2"}]),
+    )
     text = texts(messages)
     assert text.startswith(f"{second.title} — {second.provider}")
     assert second.price_text in text and "Volgende start" in text
     assert slot_events(events)["last_module"] == second.module_id
     # "die laatste" and a card button work too
-    messages, _ = run_action(ActionCourseDetails(), make_tracker(
-        slots, intent="course_details", entities=[{"ordinal": "laatste"}]))
+    messages, _ = run_action(
+        ActionCourseDetails(), make_tracker(slots, intent="course_details", entities=[{"ordinal": "laatste"}])
+    )
     assert texts(messages).startswith(knowledge.get_module(first["shown_modules"][-1]).title)
-    messages, _ = run_action(ActionCourseDetails(), make_tracker(
-        slots, intent="course_details", entities=[{"module_id": first["shown_modules"][0]}]))
+    messages, _ = run_action(
+        ActionCourseDetails(),
+        make_tracker(slots, intent="course_details", entities=[{"module_id": first["shown_modules"][0]}]),
+    )
     assert texts(messages).startswith(knowledge.get_module(first["shown_modules"][0]).title)
 
 
@@ -158,7 +187,7 @@ def test_details_without_results_asks_which_course():
 def withdrawn_module():
     """A module of a test feed that the feed then withdrew (gone from its source)."""
     records, _ = edudex.read_programs(edudex.document(program_xml("edx-weg", "Warmtepomp onderhoud")))
-    for run in (records, []):                        # offered, then gone from the source
+    for run in (records, []):  # offered, then gone from the source
         with get_engine().begin() as conn:
             apply_feed(conn, FeedReport(feed="Test intrekken", kind="edudex", origin="test"), run)
         assert (knowledge.get_module("edudex-edx-weg") is None) == (run == [])
@@ -170,24 +199,33 @@ def test_a_withdrawn_module_is_no_longer_offered(withdrawn_module):
     assert knowledge.get_module(withdrawn_module, include_withdrawn=True).withdrawn_at
     slots = dict(TILBURG_WORKER, shown_modules=[withdrawn_module], last_module=withdrawn_module)
     for action, intent in ((ActionCourseDetails(), "course_details"), (ActionHowToEnroll(), "how_to_enroll")):
-        messages, events = run_action(action, make_tracker(
-            slots, intent=intent, entities=[{"module_id": withdrawn_module}]))
-        assert texts(messages) == ("Warmtepomp onderhoud van Opleider Test wordt niet meer aangeboden. "
-                                   "Zal ik andere cursussen voor je zoeken die erop lijken?")
+        messages, events = run_action(
+            action, make_tracker(slots, intent=intent, entities=[{"module_id": withdrawn_module}])
+        )
+        assert texts(messages) == (
+            "Warmtepomp onderhoud van Opleider Test wordt niet meer aangeboden. "
+            "Zal ik andere cursussen voor je zoeken die erop lijken?"
+        )
         assert [b["payload"] for b in messages[0]["buttons"]] == [
-            '/search_course{"theme": "installatietechniek"}', "/request_human"]
+            '/search_course{"theme": "installatietechniek"}',
+            "/request_human",
+        ]
         assert "last_module" not in slot_events(events)
     messages, events = run_action(ActionFundingAdvice(), make_tracker(slots, intent="ask_funding"))
-    assert texts(messages).startswith("Warmtepomp onderhoud van Opleider Test wordt niet meer aangeboden. "
-                                      "Wat nu volgt, geldt voor opleidingen in het algemeen.")
-    assert "Warmtepomp onderhoud (" not in texts(messages)                # no price of a course you cannot do
+    assert texts(messages).startswith(
+        "Warmtepomp onderhoud van Opleider Test wordt niet meer aangeboden. "
+        "Wat nu volgt, geldt voor opleidingen in het algemeen."
+    )
+    assert "Warmtepomp onderhoud (" not in texts(messages)  # no price of a course you cannot do
 
 
 def test_how_to_enroll_gives_the_link_and_what_to_prepare():
     _, first = search(TILBURG_WORKER)
     module = knowledge.get_module(first["shown_modules"][0])
-    messages, _ = run_action(ActionHowToEnroll(), make_tracker(
-        dict(TILBURG_WORKER, **first, last_module=module.module_id), intent="how_to_enroll"))
+    messages, _ = run_action(
+        ActionHowToEnroll(),
+        make_tracker(dict(TILBURG_WORKER, **first, last_module=module.module_id), intent="how_to_enroll"),
+    )
     text = texts(messages)
     assert module.enroll_url in text
     assert module.enroll_prepare and all(item in text for item in module.enroll_prepare)
@@ -195,12 +233,18 @@ def test_how_to_enroll_gives_the_link_and_what_to_prepare():
 
 def test_when_nothing_fits_the_relaxed_wish_is_named_and_an_advisor_offered():
     # a budget of 10 euro for a classroom battery course in Groningen cannot be met
-    slots = {"theme": "batterijtechnologie", "course_format": "klassikaal", "location": "Groningen",
-             "budget": "10", "education_level": "hbo_bachelor"}
+    slots = {
+        "theme": "batterijtechnologie",
+        "course_format": "klassikaal",
+        "location": "Groningen",
+        "budget": "10",
+        "education_level": "hbo_bachelor",
+    }
     messages, events = search(slots)
     text = texts(messages)
-    result = knowledge.search_modules(None, filters={"theme": "batterijtechnologie", "format": "klassikaal",
-                                                     "location": "Groningen", "max_price": 10})
+    result = knowledge.search_modules(
+        None, filters={"theme": "batterijtechnologie", "format": "klassikaal", "location": "Groningen", "max_price": 10}
+    )
     assert result.relaxed, "the sample catalogue has no such course"
     assert result.relaxed[0] in text
     assert "Praat met een adviseur" in [b["title"] for m in messages for b in (m.get("buttons") or [])]
@@ -220,9 +264,15 @@ def test_a_question_about_the_shown_modules_is_answered_for_all_of_them():
     _, first = search(TILBURG_WORKER)
     shown = first["shown_modules"]
     known = [{"event": "slot", "name": k, "value": v} for k, v in TILBURG_WORKER.items()]
-    messages, _ = run_action(ActionCourseDetails(), make_tracker(
-        dict(TILBURG_WORKER, shown_modules=shown, results_offset=0.0), intent="course_details",
-        text="wat kost dat?", history=known))
+    messages, _ = run_action(
+        ActionCourseDetails(),
+        make_tracker(
+            dict(TILBURG_WORKER, shown_modules=shown, results_offset=0.0),
+            intent="course_details",
+            text="wat kost dat?",
+            history=known,
+        ),
+    )
     text = texts(messages)
     for number, module_id in enumerate(shown, start=1):
         module = knowledge.get_module(module_id)

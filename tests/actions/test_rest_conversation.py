@@ -1,6 +1,7 @@
 """A whole Dutch advice conversation over Rasa's REST channel (real NLU, dialogue, action
 server and knowledge database, started by the `rasa_stack` fixture), and bad input in
 the middle of an intake. Assertions are on what the user reads."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@ the conversations it plays, and the gateway's Server-Timing header it reads.
 
 Cheap (seconds); the benchmark itself runs with `make bench`, not in `make test`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,11 +27,9 @@ def msg(sender, text="x"):
 
 
 def test_every_answered_message_counts_and_nothing_is_lost():
-    history = [msg("bot", "Welkom"), msg("user", "hoi"), msg("bot"), msg("bot"),
-               msg("user", "meer"), msg("system")]
+    history = [msg("bot", "Welkom"), msg("user", "hoi"), msg("bot"), msg("bot"), msg("user", "meer"), msg("system")]
     check = lb.check_history(["hoi", "meer"], history)
-    assert (check.sent, check.stored, check.answered, check.lost, check.out_of_order) == \
-        (2, 2, 2, 0, 0)
+    assert (check.sent, check.stored, check.answered, check.lost, check.out_of_order) == (2, 2, 2, 0, 0)
 
 
 def test_a_message_without_answer_is_lost():
@@ -57,9 +56,13 @@ def test_messages_stored_in_another_order_are_reported():
 
 
 def test_rasa_tracker_events_read_as_a_history():
-    events = [{"event": "action", "name": "action_session_start"},
-              {"event": "user", "text": "hoi"}, {"event": "bot", "text": "Hallo!"},
-              {"event": "slot", "name": "x"}, {"event": "user", "text": "doei"}]
+    events = [
+        {"event": "action", "name": "action_session_start"},
+        {"event": "user", "text": "hoi"},
+        {"event": "bot", "text": "Hallo!"},
+        {"event": "slot", "name": "x"},
+        {"event": "user", "text": "doei"},
+    ]
     history = lb.tracker_history(events)
     assert [m["sender"] for m in history] == ["user", "bot", "user"]
     assert lb.check_history(["hoi", "doei"], history).lost == 1
@@ -83,8 +86,12 @@ def test_errors_are_not_in_the_latency_figures():
 
 
 def test_server_timing_header_is_read():
-    assert lb.parse_server_timing("total;dur=12.5, db;dur=1.5, rasa;dur=10.1, gw;dur=0.9") == \
-        {"total": 12.5, "db": 1.5, "rasa": 10.1, "gw": 0.9}
+    assert lb.parse_server_timing("total;dur=12.5, db;dur=1.5, rasa;dur=10.1, gw;dur=0.9") == {
+        "total": 12.5,
+        "db": 1.5,
+        "rasa": 10.1,
+        "gw": 0.9,
+    }
     assert lb.parse_server_timing(None) == {}
     assert lb.parse_server_timing("cache;desc=hit, rasa;dur=abc") == {}
 
@@ -101,11 +108,14 @@ def test_the_conversations_are_varied_and_for_known_tenants():
 
 def test_memory_of_a_process_and_its_children_is_measured():
     # A parent that starts a child holding about 60 MB, as Sanic starts workers.
-    code = ("import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', "
-            "'import time; b = bytearray(60 * 1024 * 1024); b[::4096] = b\"x\" * len(b[::4096]); "
-            "time.sleep(30)']); time.sleep(30)")
+    code = (
+        "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', "
+        "'import time; b = bytearray(60 * 1024 * 1024); b[::4096] = b\"x\" * len(b[::4096]); "
+        "time.sleep(30)']); time.sleep(30)"
+    )
     parent = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
     try:
+
         async def measure():
             watch = lb.ProcessWatch({"service": parent.pid}, every=0.1)
             watch.start()
@@ -125,18 +135,22 @@ def test_memory_of_a_process_and_its_children_is_measured():
 async def test_gateway_reports_its_own_time_per_turn(tmp_path):
     """The gateway's Server-Timing header splits a turn into Rasa, database and its own
     work (here Rasa is down: the gateway answers with its notice and still reports)."""
-    config = GatewayConfig.from_env({
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-        "RASA_URL": f"http://127.0.0.1:{free_port()}", "RASA_TIMEOUT": "5",
-        "RASA_STARTUP_SECONDS": "0"})  # down, not still starting
+    config = GatewayConfig.from_env(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+            "RASA_URL": f"http://127.0.0.1:{free_port()}",
+            "RASA_TIMEOUT": "5",
+            "RASA_STARTUP_SECONDS": "0",
+        }
+    )  # down, not still starting
     client = TestClient(TestServer(create_app(config)))
     await client.start_server()
     try:
-        created = await (await client.post("/api/v1/conversations",
-                                           json={"tenant": "brabant"})).json()
+        created = await (await client.post("/api/v1/conversations", json={"tenant": "brabant"})).json()
         started = time.perf_counter()
         response = await client.post(
-            f"/api/v1/conversations/{created['conversation_id']}/messages", json={"text": "hoi"})
+            f"/api/v1/conversations/{created['conversation_id']}/messages", json={"text": "hoi"}
+        )
         wall_ms = (time.perf_counter() - started) * 1000
         assert response.status == 200
         timing = lb.parse_server_timing(response.headers["Server-Timing"])

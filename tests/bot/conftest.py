@@ -6,6 +6,7 @@ answers use the `rasa_stack` fixture from tests/conftest.py; `fake_rasa` (script
 a record of what reached the bot) sits in between. The in-process gateway (`client`,
 `make_client`, `make_config`) and `fake_rasa` are in tests/support/fixtures.py.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@
 Rasa is down in these tests (nothing listens on RASA_URL): the gateway must still keep the
 user's message and answer in Dutch. Answers of the real bot: test_with_rasa.py.
 """
+
 import asyncio
 import re
 
@@ -31,8 +32,7 @@ async def start(client, tenant="brabant", **headers):
 
 
 async def say(client, conversation_id, text, **extra):
-    return await client.post(f"/api/v1/conversations/{conversation_id}/messages",
-                             json={"text": text, **extra})
+    return await client.post(f"/api/v1/conversations/{conversation_id}/messages", json={"text": text, **extra})
 
 
 async def history(client, conversation_id):
@@ -44,6 +44,7 @@ async def history(client, conversation_id):
 
 
 # -- conversations ----------------------------------------------------------------------------
+
 
 async def test_new_conversation_opens_with_the_tenants_dutch_welcome(client):
     response = await client.post("/api/v1/conversations", json={"tenant": "noord"})
@@ -74,12 +75,15 @@ async def test_unknown_tenant_is_404_and_names_the_known_ones(client):
     assert "brabant" in data["detail"] and "twente" in data["detail"]
 
 
-@pytest.mark.parametrize("body, field_name", [
-    ({}, "tenant"),
-    ({"tenant": 7}, "tenant"),
-    ({"tenant": "brabant", "admin": True}, "admin"),
-    (["brabant"], "object"),
-])
+@pytest.mark.parametrize(
+    "body, field_name",
+    [
+        ({}, "tenant"),
+        ({"tenant": 7}, "tenant"),
+        ({"tenant": "brabant", "admin": True}, "admin"),
+        (["brabant"], "object"),
+    ],
+)
 async def test_schema_errors_say_what_is_wrong(client, body, field_name):
     response = await client.post("/api/v1/conversations", json=body)
     data = await response.json()
@@ -104,6 +108,7 @@ async def test_malformed_json_non_json_and_non_utf8_bodies_are_4xx(client):
 
 
 # -- messages ---------------------------------------------------------------------------------
+
 
 async def test_rasa_down_gives_a_dutch_notice_and_keeps_the_users_message(client):
     cid = await start(client, "twente")
@@ -199,6 +204,7 @@ async def test_unknown_api_route_is_json_404(client):
 
 # -- rate limits --------------------------------------------------------------------------------
 
+
 async def test_rate_limit_per_conversation(make_config, make_client):
     client = await make_client(make_config(GATEWAY_RATE_CONVERSATION="3/60"))
     cid, other = await start(client), await start(client)
@@ -228,14 +234,12 @@ async def test_rate_limit_on_new_conversations(make_config, make_client):
 
 
 async def test_forwarded_address_counts_only_behind_a_trusted_proxy(make_config, make_client):
-    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60",
-                                           GATEWAY_TRUSTED_PROXIES="127.0.0.1"))
+    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60", GATEWAY_TRUSTED_PROXIES="127.0.0.1"))
     cid = await start(client)
     url = f"/api/v1/conversations/{cid}/messages"
     for user in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
         for _ in range(2):
-            response = await client.post(url, json={"text": "hoi"},
-                                         headers={"X-Forwarded-For": user})
+            response = await client.post(url, json={"text": "hoi"}, headers={"X-Forwarded-For": user})
             assert response.status == 200, user
     response = await client.post(url, json={"text": "hoi"}, headers={"X-Forwarded-For": "203.0.113.1"})
     assert response.status == 429
@@ -243,50 +247,56 @@ async def test_forwarded_address_counts_only_behind_a_trusted_proxy(make_config,
 
 async def test_trusted_proxies_may_be_a_network(make_config, make_client):
     """In a cluster the proxies' addresses change; the operator names their network."""
-    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60",
-                                           GATEWAY_TRUSTED_PROXIES="10.0.0.0/8, 127.0.0.0/8"))
+    client = await make_client(
+        make_config(GATEWAY_RATE_CLIENT="2/60", GATEWAY_TRUSTED_PROXIES="10.0.0.0/8, 127.0.0.0/8")
+    )
     cid = await start(client)
     url = f"/api/v1/conversations/{cid}/messages"
     # a second proxy hop inside the network is skipped; the user's own address counts
     for user in ("203.0.113.7", "203.0.113.8"):
         for _ in range(2):
-            response = await client.post(url, json={"text": "hoi"},
-                                         headers={"X-Forwarded-For": f"{user}, 10.1.2.3"})
+            response = await client.post(url, json={"text": "hoi"}, headers={"X-Forwarded-For": f"{user}, 10.1.2.3"})
             assert response.status == 200, user
-    response = await client.post(url, json={"text": "hoi"},
-                                 headers={"X-Forwarded-For": "203.0.113.7, 10.1.2.3"})
+    response = await client.post(url, json={"text": "hoi"}, headers={"X-Forwarded-For": "203.0.113.7, 10.1.2.3"})
     assert response.status == 429
 
 
 # -- origins (CORS and websocket) ---------------------------------------------------------------
 
+
 async def test_cors_allows_the_tenants_site_and_refuses_others(client):
-    preflight = await client.options("/api/v1/conversations", headers={
-        "Origin": BRABANT_SITE, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    preflight = await client.options(
+        "/api/v1/conversations",
+        headers={
+            "Origin": BRABANT_SITE,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == BRABANT_SITE
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
-    evil = await client.options("/api/v1/conversations", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    evil = await client.options(
+        "/api/v1/conversations", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert evil.status == 403 and "Access-Control-Allow-Origin" not in evil.headers
 
     cid = await start(client, "brabant", Origin=BRABANT_SITE)
-    wrong_tenant = await client.post("/api/v1/conversations", json={"tenant": "twente"},
-                                     headers={"Origin": BRABANT_SITE})
+    wrong_tenant = await client.post(
+        "/api/v1/conversations", json={"tenant": "twente"}, headers={"Origin": BRABANT_SITE}
+    )
     assert wrong_tenant.status == 403
     assert (await wrong_tenant.json())["error"] == "origin_not_allowed"
-    stolen = await client.get(f"/api/v1/conversations/{cid}/messages",
-                              headers={"Origin": "https://evil.example"})
+    stolen = await client.get(f"/api/v1/conversations/{cid}/messages", headers={"Origin": "https://evil.example"})
     assert stolen.status == 403
 
 
 async def test_websocket_refuses_foreign_origins(client):
     cid = await start(client)
     from aiohttp import WSServerHandshakeError
+
     with pytest.raises(WSServerHandshakeError) as refused:
-        await client.ws_connect(f"/api/v1/conversations/{cid}/ws",
-                                headers={"Origin": "https://evil.example"})
+        await client.ws_connect(f"/api/v1/conversations/{cid}/ws", headers={"Origin": "https://evil.example"})
     assert refused.value.status == 403
     ws = await client.ws_connect(f"/api/v1/conversations/{cid}/ws", headers={"Origin": BRABANT_SITE})
     assert (await ws.receive_json())["type"] == "history"
@@ -294,6 +304,7 @@ async def test_websocket_refuses_foreign_origins(client):
 
 
 # -- websocket ----------------------------------------------------------------------------------
+
 
 async def receive_until(ws, predicate, limit=20):
     seen = []
@@ -374,6 +385,7 @@ async def test_websocket_rate_limit_is_an_error_frame(make_config, make_client):
 
 # -- storage, modes ----------------------------------------------------------------------------
 
+
 async def test_history_survives_a_gateway_restart(make_config, make_client):
     config = make_config()
     first = await make_client(config)
@@ -406,6 +418,7 @@ async def test_while_an_advisor_has_the_conversation_the_bot_is_not_asked(client
 
 
 # -- pages and documents -----------------------------------------------------------------------
+
 
 async def test_demo_pages_have_a_strict_csp_and_embed_the_widget(client):
     for tenant in ("brabant", "twente", "noord"):
@@ -446,11 +459,15 @@ async def test_widget_is_served_gzipped_with_cache_validation(client):
 
 async def test_openapi_document_is_served_and_lists_the_endpoints(client):
     import yaml
+
     response = await client.get("/api/v1/openapi.yaml")
     spec = yaml.safe_load(await response.text())
     assert spec["openapi"].startswith("3.1")
-    for path in ("/api/v1/conversations", "/api/v1/conversations/{conversation_id}/messages",
-                 "/api/v1/conversations/{conversation_id}/ws"):
+    for path in (
+        "/api/v1/conversations",
+        "/api/v1/conversations/{conversation_id}/messages",
+        "/api/v1/conversations/{conversation_id}/ws",
+    ):
         assert path in spec["paths"]
 
 
@@ -485,6 +502,7 @@ async def test_every_answer_reaches_both_live_watchers_and_the_channels_output(c
 
 # -- limits on reading: history and websockets ------------------------------------------------
 
+
 def ws_url(cid):
     return f"/api/v1/conversations/{cid}/ws"
 
@@ -493,8 +511,12 @@ async def refused_upgrade(client, cid):
     """The answer to a websocket upgrade the gateway refuses, as the browser gets it."""
     with pytest.raises(WSServerHandshakeError) as refused:
         await client.ws_connect(ws_url(cid))
-    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    upgrade = {
+        "Connection": "Upgrade",
+        "Upgrade": "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    }
     response = await client.get(ws_url(cid), headers=upgrade)
     assert response.status == refused.value.status
     return response
@@ -553,8 +575,7 @@ async def test_reading_a_conversation_is_rate_limited(make_config, make_client):
 async def test_reads_per_client_address_are_rate_limited(make_config, make_client):
     client = await make_client(make_config(GATEWAY_RATE_READS_CLIENT="4/60"))
     ids = [await start(client) for _ in range(3)]
-    statuses = [(await client.get(f"/api/v1/conversations/{cid}/messages")).status
-                for cid in ids * 2]
+    statuses = [(await client.get(f"/api/v1/conversations/{cid}/messages")).status for cid in ids * 2]
     assert statuses == [200, 200, 200, 200, 429, 429]
 
 
@@ -563,22 +584,21 @@ async def test_a_forwarded_address_from_an_untrusted_peer_is_ignored(make_config
     client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60"))
     cid = await start(client)
     url = f"/api/v1/conversations/{cid}/messages"
-    statuses = [(await client.post(url, json={"text": "hoi"},
-                                   headers={"X-Forwarded-For": f"203.0.113.{n}"})).status
-                for n in range(3)]
+    statuses = [
+        (await client.post(url, json={"text": "hoi"}, headers={"X-Forwarded-For": f"203.0.113.{n}"})).status
+        for n in range(3)
+    ]
     assert statuses == [200, 200, 429]
 
 
 async def test_ipv6_clients_count_per_64(make_config, make_client):
     """A home or phone gets a whole /64: hopping between its addresses does not reset the limit."""
-    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60",
-                                           GATEWAY_TRUSTED_PROXIES="127.0.0.1"))
+    client = await make_client(make_config(GATEWAY_RATE_CLIENT="2/60", GATEWAY_TRUSTED_PROXIES="127.0.0.1"))
     cid = await start(client)
     url = f"/api/v1/conversations/{cid}/messages"
 
     async def post_from(address):
-        return (await client.post(url, json={"text": "hoi"},
-                                  headers={"X-Forwarded-For": address})).status
+        return (await client.post(url, json={"text": "hoi"}, headers={"X-Forwarded-For": address})).status
 
     assert await post_from("2001:db8:1:2::1") == 200
     assert await post_from("2001:db8:1:2:aaaa::7") == 200

@@ -6,6 +6,7 @@ a fixed seed: the whole test stays well under a minute) and checks each answer: 
 status code, content type, headers and body as the spec says. Half of the generated requests
 that name a conversation get a real one, so the success answers are checked as well.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -63,8 +64,7 @@ class FakeRasaInAThread:
 def running_gateway(tmp_path_factory):
     data = tmp_path_factory.mktemp("openapi")
     rasa = FakeRasaInAThread()
-    env = gateway_env(data, RASA_URL=rasa.start(),
-                      TRACKER_STORE_URL=empty_tracker_store(data / "tracker.db"))
+    env = gateway_env(data, RASA_URL=rasa.start(), TRACKER_STORE_URL=empty_tracker_store(data / "tracker.db"))
     process = GatewayProcess(env=env, log_path=data / "gateway.log")
     process.start()
     yield process
@@ -73,9 +73,12 @@ def running_gateway(tmp_path_factory):
 
 
 def new_conversation(url: str) -> str:
-    request = urllib.request.Request(f"{url}/api/v1/conversations", method="POST",
-                                     data=json.dumps({"tenant": "twente"}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/api/v1/conversations",
+        method="POST",
+        data=json.dumps({"tenant": "twente"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())["conversation_id"]
 
@@ -83,9 +86,12 @@ def new_conversation(url: str) -> str:
 WEBSOCKET = "GET /api/v1/conversations/{conversation_id}/ws"
 # (operation, mode): every operation with valid requests; with invalid ones where it has
 # something to get wrong (GET /healthz and GET /readyz take nothing).
-RUNS = [(label, mode) for label in sorted(OPERATIONS)
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-        if mode == GenerationMode.POSITIVE or label not in ("GET /healthz", "GET /readyz")]
+RUNS = [
+    (label, mode)
+    for label in sorted(OPERATIONS)
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    if mode == GenerationMode.POSITIVE or label not in ("GET /healthz", "GET /readyz")
+]
 
 
 @pytest.mark.parametrize("label, mode", RUNS)
@@ -95,10 +101,14 @@ def test_every_answer_keeps_to_the_openapi_spec(running_gateway, label, mode):
     # valid. The socket itself is fuzzed by tests/robustness/test_fuzz_websocket.py.
     excluded = [positive_data_acceptance] if label == WEBSOCKET else []
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              derandomize=not os.environ.get("FUZZ_RANDOM"),
-              phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=not os.environ.get("FUZZ_RANDOM"),
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode), real=st.booleans())
     def check(case, real):
         if real and "conversation_id" in (case.path_parameters or {}):

@@ -1,6 +1,7 @@
 """The gateway's settings: one parser (bot/settings.py) for GatewayConfig, WhatsApp, handoff
 and privacy. What an operator sees: a variable left empty keeps the default, a wrong value
 stops the start with the variable's name, and secrets stay out of logged settings."""
+
 import pytest
 
 from bot.config import GatewayConfig
@@ -8,12 +9,20 @@ from bot.settings import Rate
 
 
 def test_variables_reach_every_part_of_the_settings():
-    config = GatewayConfig.from_env({
-        "GATEWAY_PORT": "8123", "RASA_URL": "http://rasa:5005/", "GATEWAY_RATE_CLIENT": "5/10",
-        "GATEWAY_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.2", "ADVISOR_LOGIN_RATE": "3/60",
-        "ADVISOR_COOKIE_SECURE": "1", "HANDOFF_MAX_WAIT_SECONDS": "90", "PRIVACY_RETENTION_DAYS": "7",
-        "WHATSAPP_GRAPH_URL": "http://127.0.0.1:9/v26.0/", "TENANT_TWENTE_ORIGINS": "https://twente.example/",
-    })
+    config = GatewayConfig.from_env(
+        {
+            "GATEWAY_PORT": "8123",
+            "RASA_URL": "http://rasa:5005/",
+            "GATEWAY_RATE_CLIENT": "5/10",
+            "GATEWAY_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.2",
+            "ADVISOR_LOGIN_RATE": "3/60",
+            "ADVISOR_COOKIE_SECURE": "1",
+            "HANDOFF_MAX_WAIT_SECONDS": "90",
+            "PRIVACY_RETENTION_DAYS": "7",
+            "WHATSAPP_GRAPH_URL": "http://127.0.0.1:9/v26.0/",
+            "TENANT_TWENTE_ORIGINS": "https://twente.example/",
+        }
+    )
     assert config.port == 8123 and config.rasa_url == "http://rasa:5005"
     assert config.rate_per_client == Rate(5, 10.0)
     assert config.trusted_proxies == ("10.0.0.1", "10.0.0.2")
@@ -32,11 +41,16 @@ def test_an_empty_variable_keeps_the_default():
     assert set(config.tenants) == {"brabant", "twente", "noord"}
 
 
-@pytest.mark.parametrize("variable, value", [
-    ("GATEWAY_PORT", "achtduizend"), ("GATEWAY_RATE_CONVERSATION", "veel"),
-    ("PRIVACY_RETENTION_DAYS", "0"), ("HANDOFF_ONLINE_SECONDS", "1 minuut"),
-    ("WHATSAPP_SEND_RETRIES", "drie"),
-])
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("GATEWAY_PORT", "achtduizend"),
+        ("GATEWAY_RATE_CONVERSATION", "veel"),
+        ("PRIVACY_RETENTION_DAYS", "0"),
+        ("HANDOFF_ONLINE_SECONDS", "1 minuut"),
+        ("WHATSAPP_SEND_RETRIES", "drie"),
+    ],
+)
 def test_a_wrong_value_stops_the_start_and_names_the_variable(variable, value):
     with pytest.raises(ValueError) as error:
         GatewayConfig.from_env({variable: value})
@@ -53,10 +67,15 @@ def test_only_from_env_reads_the_environment(monkeypatch):
 
 
 def test_secrets_stay_out_of_the_printed_settings():
-    config = GatewayConfig.from_env({
-        "RASA_TOKEN": "rasa-geheim", "WHATSAPP_ACCESS_TOKEN": "meta-geheim", "WHATSAPP_APP_SECRET": "app-geheim",
-        "DATABASE_URL": "postgresql://user:db-geheim@host/db", "TRACKER_STORE_URL": "postgresql://u:tr-geheim@h/t",
-    })
+    config = GatewayConfig.from_env(
+        {
+            "RASA_TOKEN": "rasa-geheim",
+            "WHATSAPP_ACCESS_TOKEN": "meta-geheim",
+            "WHATSAPP_APP_SECRET": "app-geheim",
+            "DATABASE_URL": "postgresql://user:db-geheim@host/db",
+            "TRACKER_STORE_URL": "postgresql://u:tr-geheim@h/t",
+        }
+    )
     shown = repr(config) + str(config)
     for secret in ("rasa-geheim", "meta-geheim", "app-geheim", "db-geheim", "tr-geheim"):
         assert secret not in shown

@@ -2,6 +2,7 @@
 Kubernetes sends it no users), a user who writes anyway hears that the assistant is starting
 (not "er ging iets mis"), the message is kept and is answered once Rasa is ready: live over the
 websocket and in the history. Rasa is the scripted stand-in (`fake_rasa`) over real HTTP."""
+
 import asyncio
 
 import pytest
@@ -39,8 +40,10 @@ def starting_gateway(make_config, make_client, fake_rasa):
     fake_rasa.model_loaded = False
 
     async def _make(startup_seconds="300"):
-        return await make_client(make_config(RASA_URL=fake_rasa.url, RASA_TOKEN=fake_rasa.token,
-                                             RASA_STARTUP_SECONDS=startup_seconds))
+        return await make_client(
+            make_config(RASA_URL=fake_rasa.url, RASA_TOKEN=fake_rasa.token, RASA_STARTUP_SECONDS=startup_seconds)
+        )
+
     return _make
 
 
@@ -59,19 +62,21 @@ async def test_readyz_without_the_token_waits_until_rasa_listens(make_config, ma
     assert (await readyz(client))[0] == 503
 
 
-async def test_a_message_during_start_up_is_kept_and_answered_once_rasa_is_ready(
-        starting_gateway, fake_rasa):
+async def test_a_message_during_start_up_is_kept_and_answered_once_rasa_is_ready(starting_gateway, fake_rasa):
     client = await starting_gateway()
     cid = await start(client)
     ws = await client.ws_connect(f"/api/v1/conversations/{cid}/ws")
     assert (await ws.receive_json())["type"] == "history"
 
-    assert await say(client, cid, "ik zoek een cursus lassen") == [
-        ("system", STARTING_TEXT)]
+    assert await say(client, cid, "ik zoek een cursus lassen") == [("system", STARTING_TEXT)]
     assert await say(client, cid, "in Enschede") == [("system", STARTING_TEXT)]
     said = await history(client, cid)
-    assert said[1:] == [("user", "ik zoek een cursus lassen"), ("system", STARTING_TEXT),
-                        ("user", "in Enschede"), ("system", STARTING_TEXT)]
+    assert said[1:] == [
+        ("user", "ik zoek een cursus lassen"),
+        ("system", STARTING_TEXT),
+        ("user", "in Enschede"),
+        ("system", STARTING_TEXT),
+    ]
     assert not {BOT_SILENT_TEXT, RASA_DOWN_TEXT} & {text for _, text in said}
     assert fake_rasa.messages == []  # nothing went to a Rasa without its model
 
@@ -89,8 +94,7 @@ async def test_a_message_during_start_up_is_kept_and_answered_once_rasa_is_ready
     await ws.close()
 
 
-async def test_rasa_that_does_not_come_up_in_the_start_up_time_is_a_storing(
-        starting_gateway, fake_rasa):
+async def test_rasa_that_does_not_come_up_in_the_start_up_time_is_a_storing(starting_gateway, fake_rasa):
     client = await starting_gateway(startup_seconds="3")
     cid = await start(client)
     assert await say(client, cid, "hallo") == [("system", STARTING_TEXT)]

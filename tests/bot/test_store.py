@@ -1,5 +1,6 @@
 """The gateway's storage on both databases it supports: SQLite (default) and PostgreSQL (each
 test runs on both: `empty_url`, tests/conftest.py)."""
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -52,11 +53,14 @@ async def test_a_database_of_an_older_version_gets_the_new_columns(empty_url):
 
     engine = create_engine(empty_url, future=True)
     with engine.begin() as db:  # gw_wa_inbox as the previous version created it
-        db.execute(text("CREATE TABLE gw_wa_inbox (wamid_hash VARCHAR(64) PRIMARY KEY, "
-                        "received_at TIMESTAMP NOT NULL, claimed_at TIMESTAMP, "
-                        "processed_at TIMESTAMP, event JSON)"))
-        db.execute(text("INSERT INTO gw_wa_inbox (wamid_hash, received_at) "
-                        "VALUES ('a', CURRENT_TIMESTAMP)"))
+        db.execute(
+            text(
+                "CREATE TABLE gw_wa_inbox (wamid_hash VARCHAR(64) PRIMARY KEY, "
+                "received_at TIMESTAMP NOT NULL, claimed_at TIMESTAMP, "
+                "processed_at TIMESTAMP, event JSON)"
+            )
+        )
+        db.execute(text("INSERT INTO gw_wa_inbox (wamid_hash, received_at) VALUES ('a', CURRENT_TIMESTAMP)"))
     store = Store(empty_url)
     await store.open()
     await store.close()

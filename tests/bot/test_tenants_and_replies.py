@@ -1,4 +1,5 @@
 """Tenant settings people see (colours, welcome, office hours) and how Rasa's output is shown."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -10,7 +11,7 @@ TENANTS = load_tenants(env={})
 
 
 def luminance(hex_colour: str) -> float:
-    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -62,22 +63,41 @@ def test_office_hours_follow_dutch_time():
 
 
 CARD = {
-    "module_id": "m-42", "title": "Warmtepompen installeren", "provider": "ROC Voorbeeld",
-    "level": "mbo 4", "format": "hybride", "location": "Breda", "duration": "10 weken",
-    "study_load": "80 uur", "price": "€ 1.250 incl. btw", "next_start": "12 januari 2027",
-    "why": "Past bij je mbo-4 niveau en je wil om te scholen.", "url": "https://example.org/m-42",
-    "sample": True, "secret_score": 0.93,
+    "module_id": "m-42",
+    "title": "Warmtepompen installeren",
+    "provider": "ROC Voorbeeld",
+    "level": "mbo 4",
+    "format": "hybride",
+    "location": "Breda",
+    "duration": "10 weken",
+    "study_load": "80 uur",
+    "price": "€ 1.250 incl. btw",
+    "next_start": "12 januari 2027",
+    "why": "Past bij je mbo-4 niveau en je wil om te scholen.",
+    "url": "https://example.org/m-42",
+    "sample": True,
+    "secret_score": 0.93,
     "buttons": [{"title": "Meer over deze", "payload": "/course_details{\"module_id\":\"m-42\"}"}],
 }
 
 
 def test_module_cards_pass_with_known_fields_only():
-    outgoing, requests = from_rasa([
-        {"recipient_id": "c1", "text": "Ik vond dit:"},
-        {"recipient_id": "c1", "custom": {"type": "module_cards", "cards": [
-            CARD, {**CARD, "title": "Tweede", "url": "javascript:alert(1)", "sample": False},
-            {"provider": "zonder titel"}]}},
-    ])
+    outgoing, requests = from_rasa(
+        [
+            {"recipient_id": "c1", "text": "Ik vond dit:"},
+            {
+                "recipient_id": "c1",
+                "custom": {
+                    "type": "module_cards",
+                    "cards": [
+                        CARD,
+                        {**CARD, "title": "Tweede", "url": "javascript:alert(1)", "sample": False},
+                        {"provider": "zonder titel"},
+                    ],
+                },
+            },
+        ]
+    )
     assert requests == []
     assert [o.text for o in outgoing] == ["Ik vond dit:", None]
     first, second = outgoing[1].cards
@@ -90,11 +110,15 @@ def test_module_cards_pass_with_known_fields_only():
 
 
 def test_handoff_json_message_becomes_a_request_to_the_gateway():
-    outgoing, requests = from_rasa([
-        {"text": "Ik zoek een adviseur voor je.", "buttons": [{"title": "Ja", "payload": "/affirm"},
-                                                            {"title": "", "payload": "/x"}]},
-        {"custom": {"type": "handoff", "reason": "user_asked", "profile": {"theme": "installatietechniek"}}},
-    ])
+    outgoing, requests = from_rasa(
+        [
+            {
+                "text": "Ik zoek een adviseur voor je.",
+                "buttons": [{"title": "Ja", "payload": "/affirm"}, {"title": "", "payload": "/x"}],
+            },
+            {"custom": {"type": "handoff", "reason": "user_asked", "profile": {"theme": "installatietechniek"}}},
+        ]
+    )
     assert outgoing[0].buttons == [{"title": "Ja", "payload": "/affirm"}]
     [request] = requests
     assert request.type == "handoff" and request.data["reason"] == "user_asked"

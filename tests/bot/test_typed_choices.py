@@ -2,6 +2,7 @@
 a click on that button, over the HTTP API and the websocket (WhatsApp: whatsapp/test_choices.py).
 The bot is a scripted stand-in for Rasa's REST channel (`fake_rasa`), so each test sees what
 reached the bot."""
+
 import pytest
 
 from bot.choices import normalise, typed_choice
@@ -15,12 +16,26 @@ ADVISOR = {"title": "Met een adviseur praten", "payload": "/request_human"}
 # A results page as action_search_courses sends it: the plain list, the cards, the buttons.
 RESULTS = [
     {"text": "Dit vond ik:\n1. BIM-modelleur basis — ROC van Twente"},
-    {"custom": {"type": "module_cards", "text": "Dit vond ik:",
-                "replaces_text": "Dit vond ik:\n1. BIM-modelleur basis — ROC van Twente",
-                "cards": [{"module_id": "tw-bim-01", "title": "BIM-modelleur basis",
-                           "provider": "ROC van Twente", "sample": True, "buttons": []}]}},
-    {"text": "Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop.",
-     "buttons": [MORE, FUNDING, ADVISOR]},
+    {
+        "custom": {
+            "type": "module_cards",
+            "text": "Dit vond ik:",
+            "replaces_text": "Dit vond ik:\n1. BIM-modelleur basis — ROC van Twente",
+            "cards": [
+                {
+                    "module_id": "tw-bim-01",
+                    "title": "BIM-modelleur basis",
+                    "provider": "ROC van Twente",
+                    "sample": True,
+                    "buttons": [],
+                }
+            ],
+        }
+    },
+    {
+        "text": "Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop.",
+        "buttons": [MORE, FUNDING, ADVISOR],
+    },
 ]
 
 
@@ -46,13 +61,12 @@ async def user_texts(client, cid):
 def gateway(make_config, make_client, fake_rasa):
     async def _make(**env):
         return await make_client(make_config(RASA_URL=fake_rasa.url, **env))
+
     return _make
 
 
-@pytest.mark.parametrize("typed", ["meer opties", "Meer opties", "MEER OPTIES!",
-                                   ' "Meer   opties" '])
-async def test_typed_meer_opties_after_results_sends_the_more_results_payload(
-        gateway, fake_rasa, typed):
+@pytest.mark.parametrize("typed", ["meer opties", "Meer opties", "MEER OPTIES!", ' "Meer   opties" '])
+async def test_typed_meer_opties_after_results_sends_the_more_results_payload(gateway, fake_rasa, typed):
     client = await gateway()
     fake_rasa.answers["ik zoek een cursus BIM"] = RESULTS
     cid = await start(client)
@@ -69,14 +83,12 @@ async def test_typed_welcome_button_is_a_click_and_other_text_stays_text(gateway
     client = await gateway()
     cid = await start(client)  # the welcome offers "Een opleiding zoeken" (/search_course)
     await say(client, cid, "een opleiding zoeken.")
-    fake_rasa.answers["/search_course"] = [{"text": "Waar heb je interesse in?",
-                                            "buttons": [FUNDING]}]
+    fake_rasa.answers["/search_course"] = [{"text": "Waar heb je interesse in?", "buttons": [FUNDING]}]
     cid2 = await start(client)
     await say(client, cid2, "Een opleiding zoeken")
     await say(client, cid2, "wie betaalt dit")  # a title without its question mark
     await say(client, cid2, "wie betaalt dit eigenlijk?")  # not a title: text
-    assert fake_rasa.messages == ["/search_course", "/search_course", "/ask_funding",
-                                  "wie betaalt dit eigenlijk?"]
+    assert fake_rasa.messages == ["/search_course", "/search_course", "/ask_funding", "wie betaalt dit eigenlijk?"]
 
 
 async def test_typed_title_over_the_websocket_is_a_click(gateway, fake_rasa):
@@ -101,9 +113,14 @@ async def test_typed_title_over_the_websocket_is_a_click(gateway, fake_rasa):
 async def test_normalise_and_choose():
     assert normalise('  „Meer   Opties!” ') == "meer opties"
     assert normalise("Wie betaalt mijn opleiding?") == "wie betaalt mijn opleiding"
-    reply = Message(id=1, conversation_id="c", sender="bot", text="?", created_at=None,
-                    buttons=[MORE, {"title": "Details", "payload": "/a"},
-                             {"title": "details", "payload": "/b"}])
+    reply = Message(
+        id=1,
+        conversation_id="c",
+        sender="bot",
+        text="?",
+        created_at=None,
+        buttons=[MORE, {"title": "Details", "payload": "/a"}, {"title": "details", "payload": "/b"}],
+    )
     assert typed_choice("meer opties...", reply) == "/more_results"
     assert typed_choice("details", reply) is None  # two buttons, two meanings: no guess
     assert typed_choice("meer", reply) is None and typed_choice("meer opties", None) is None

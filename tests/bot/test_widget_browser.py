@@ -4,6 +4,7 @@ Rasa is down for this gateway, so its answer to a typed message is the gateway's
 bot answers and cards from stored messages are replayed from the history. The bot's own answers
 in the browser: test_with_rasa.py.
 """
+
 import asyncio
 import re
 import threading
@@ -19,8 +20,10 @@ from tests.support.gateway import GatewayProcess, gateway_env
 
 LAUNCHER = ".lw-launcher"
 NOTICE = ".lw-msg.lw-system"
-CSP_PROBE = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-             "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+CSP_PROBE = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+    "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 
 
 def run_async(coroutine):
@@ -37,6 +40,7 @@ def store_call(database_url, method, *args, **kwargs):
             return await getattr(store, method)(*args, **kwargs)
         finally:
             await store.close()
+
     return run_async(_call())
 
 
@@ -56,6 +60,7 @@ def user_texts(page):
 
 # -- first look ---------------------------------------------------------------------------------
 
+
 def test_demo_page_chat_opens_with_the_welcome_under_strict_csp(gateway, context, capsys):
     page = context.new_page()
     page.add_init_script(CSP_PROBE)
@@ -70,8 +75,10 @@ def test_demo_page_chat_opens_with_the_welcome_under_strict_csp(gateway, context
     page.wait_for_selector(".lw-msg.lw-bot")
     first_message = time.perf_counter()
     with capsys.disabled():
-        print(f"\n[widget] launcher visible {1000 * (ready - started):.0f} ms after navigation; "
-              f"first message {1000 * (first_message - ready):.0f} ms after the click")
+        print(
+            f"\n[widget] launcher visible {1000 * (ready - started):.0f} ms after navigation; "
+            f"first message {1000 * (first_message - ready):.0f} ms after the click"
+        )
 
     welcome = page.locator(".lw-msg.lw-bot").first
     assert "Brabant Leert" in welcome.inner_text()
@@ -97,13 +104,16 @@ def test_host_page_css_does_not_reach_the_widget(gateway, context):
     open_chat(page, gateway.url, "noord")
     # the demo site styles every button 30px, yellow, with a dashed magenta border
     send = page.locator(".lw-send")
-    style = send.evaluate("b => { const s = getComputedStyle(b); return [s.fontSize, s.backgroundColor, s.borderStyle]; }")
+    style = send.evaluate(
+        "b => { const s = getComputedStyle(b); return [s.fontSize, s.backgroundColor, s.borderStyle]; }"
+    )
     assert style[0] == "15px"
     assert style[1] == "rgb(29, 94, 32)"  # noord's primary colour, not the host's yellow
     assert style[2] != "dashed"
 
 
 # -- safety -------------------------------------------------------------------------------------
+
 
 def test_markup_typed_by_a_user_is_shown_as_text(gateway, context):
     page = context.new_page()
@@ -126,10 +136,14 @@ def test_markup_in_bot_messages_and_cards_is_shown_as_text(gateway, context):
     seen = watch(page)
     open_chat(page, gateway.url, "twente")
     cid = conversation_id(page, "twente")
-    store_call(gateway.database_url, "add_message", cid, "bot",
-               "<script>alert(2)</script> [klik hier](javascript:alert(3)) <b>vet</b>",
-               cards=[{"title": "<img src=x onerror=alert(4)>", "url": "javascript:alert(5)",
-                       "sample": False, "buttons": []}])
+    store_call(
+        gateway.database_url,
+        "add_message",
+        cid,
+        "bot",
+        "<script>alert(2)</script> [klik hier](javascript:alert(3)) <b>vet</b>",
+        cards=[{"title": "<img src=x onerror=alert(4)>", "url": "javascript:alert(5)", "sample": False, "buttons": []}],
+    )
     page.reload()
     page.wait_for_selector(".lw-card")
     bubble = page.locator(".lw-msg.lw-bot .lw-bubble").nth(1)
@@ -146,6 +160,7 @@ def test_imported_data_escaped_by_the_bot_stays_text_and_is_no_link(gateway, con
     """A provider's course title "[Subsidie](https://…)" goes into a bot text escaped
     (actions/markup.py): the user reads the title as typed, and no link is made of it."""
     from actions.markup import md
+
     page = context.new_page()
     open_chat(page, gateway.url, "twente")
     cid = conversation_id(page, "twente")
@@ -163,14 +178,32 @@ def test_imported_data_escaped_by_the_bot_stays_text_and_is_no_link(gateway, con
 # -- messages, cards, buttons -------------------------------------------------------------------
 
 CARDS = [
-    {"module_id": "m-1", "title": "Warmtepompen installeren", "provider": "ROC Voorbeeld",
-     "level": "mbo 4", "format": "hybride", "location": "Breda", "duration": "10 weken",
-     "study_load": "80 uur", "price": "€ 1.250 incl. btw", "next_start": "12 januari 2027",
-     "why": "Past bij je niveau en je wil de techniek in.", "url": "https://example.org/m-1",
-     "sample": True,
-     "buttons": [{"title": "Meer over Warmtepompen", "payload": '/course_details{"module_id":"m-1"}'}]},
-    {"module_id": "m-2", "title": "BIM-modelleur", "provider": "Hogeschool Voorbeeld",
-     "level": "hbo", "format": "online", "price": "€ 2.400", "sample": False, "buttons": []},
+    {
+        "module_id": "m-1",
+        "title": "Warmtepompen installeren",
+        "provider": "ROC Voorbeeld",
+        "level": "mbo 4",
+        "format": "hybride",
+        "location": "Breda",
+        "duration": "10 weken",
+        "study_load": "80 uur",
+        "price": "€ 1.250 incl. btw",
+        "next_start": "12 januari 2027",
+        "why": "Past bij je niveau en je wil de techniek in.",
+        "url": "https://example.org/m-1",
+        "sample": True,
+        "buttons": [{"title": "Meer over Warmtepompen", "payload": '/course_details{"module_id":"m-1"}'}],
+    },
+    {
+        "module_id": "m-2",
+        "title": "BIM-modelleur",
+        "provider": "Hogeschool Voorbeeld",
+        "level": "hbo",
+        "format": "online",
+        "price": "€ 2.400",
+        "sample": False,
+        "buttons": [],
+    },
 ]
 
 
@@ -178,17 +211,31 @@ def test_cards_show_the_module_facts_and_their_buttons_send_the_payload(gateway,
     page = context.new_page()
     open_chat(page, gateway.url, "brabant")
     cid = conversation_id(page, "brabant")
-    store_call(gateway.database_url, "add_message", cid, "bot",
-               "Ik vond **2 opleidingen**. Meer op [de site](https://example.org/aanbod).\n\n- kort\n- praktisch",
-               cards=CARDS)
+    store_call(
+        gateway.database_url,
+        "add_message",
+        cid,
+        "bot",
+        "Ik vond **2 opleidingen**. Meer op [de site](https://example.org/aanbod).\n\n- kort\n- praktisch",
+        cards=CARDS,
+    )
     page.reload()
     cards = page.locator(".lw-card")
     cards.first.wait_for()
     assert cards.count() == 2
     first = cards.nth(0).inner_text()
-    for fact in ("Warmtepompen installeren", "ROC Voorbeeld", "mbo 4", "hybride", "Breda",
-                 "10 weken", "80 uur", "€ 1.250 incl. btw", "12 januari 2027",
-                 "Waarom: Past bij je niveau en je wil de techniek in."):
+    for fact in (
+        "Warmtepompen installeren",
+        "ROC Voorbeeld",
+        "mbo 4",
+        "hybride",
+        "Breda",
+        "10 weken",
+        "80 uur",
+        "€ 1.250 incl. btw",
+        "12 januari 2027",
+        "Waarom: Past bij je niveau en je wil de techniek in.",
+    ):
         assert fact in first, fact
     assert cards.nth(0).locator(".lw-badge").inner_text() == "Voorbeeldgegevens"
     assert cards.nth(1).locator(".lw-badge").count() == 0
@@ -230,6 +277,7 @@ def test_welcome_button_click_shows_the_title_as_the_users_message(gateway, cont
 
 # -- persistence --------------------------------------------------------------------------------
 
+
 def test_reload_and_second_tab_replay_the_same_conversation(gateway, context):
     page = context.new_page()
     open_chat(page, gateway.url, "brabant")
@@ -252,7 +300,8 @@ def test_reload_and_second_tab_replay_the_same_conversation(gateway, context):
     # the first tab sees it live, without a reload
     page.wait_for_function(
         "() => [...document.querySelector('leerwijzer-chat').shadowRoot"
-        ".querySelectorAll('.lw-user')].some(e => e.textContent.includes('tweede tabblad'))")
+        ".querySelectorAll('.lw-user')].some(e => e.textContent.includes('tweede tabblad'))"
+    )
     assert user_texts(page) == ["Mijn eerste vraag", "Vanuit het tweede tabblad"]
 
 
@@ -288,6 +337,7 @@ def test_offline_notice_and_reconnect_after_a_gateway_restart(browser, tmp_path)
 
 
 # -- accessibility ------------------------------------------------------------------------------
+
 
 def active(page):
     """(class, id) of the focused element, looking inside the widget's shadow root."""
@@ -373,6 +423,7 @@ def test_respects_prefers_reduced_motion(gateway, browser, motion, expected):
 
 # -- embedding on another site ------------------------------------------------------------------
 
+
 class _HostSite(BaseHTTPRequestHandler):
     gateway_url = ""
 
@@ -380,15 +431,18 @@ class _HostSite(BaseHTTPRequestHandler):
         tenant = self.path.strip("/").split(".")[0]
         gateway = self.gateway_url
         ws = gateway.replace("http", "ws", 1)
-        body = (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Regio</title>'
-                f'</head><body><h1>Een regionale site</h1>'
-                f'<script src="{gateway}/widget.js" data-tenant="{tenant}" defer></script>'
-                f'</body></html>').encode()
+        body = (
+            f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Regio</title>'
+            f'</head><body><h1>Een regionale site</h1>'
+            f'<script src="{gateway}/widget.js" data-tenant="{tenant}" defer></script>'
+            f'</body></html>'
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Security-Policy",
-                         f"default-src 'none'; script-src {gateway}; style-src {gateway}; "
-                         f"connect-src {gateway} {ws}")
+        self.send_header(
+            "Content-Security-Policy",
+            f"default-src 'none'; script-src {gateway}; style-src {gateway}; connect-src {gateway} {ws}",
+        )
         self.end_headers()
         self.wfile.write(body)
 

@@ -1,5 +1,6 @@
 """The gateway with the real bot: Rasa server + action server + gateway (`rasa_stack`,
 tests/conftest.py), through the HTTP API and in the browser."""
+
 import json
 import time
 import urllib.request
@@ -9,8 +10,7 @@ from tests.support.browser import watch
 
 def call(method, url, body=None):
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 

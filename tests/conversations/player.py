@@ -9,6 +9,7 @@ The format of the YAML files and every check are described in tests/conversation
 Used by tests/conversations/test_conversations.py (pytest, one test per conversation) and by
 benchmarks/dialogue_quality.py (figures for the whole suite).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,26 +28,35 @@ from bot.conversations import BOT_SILENT_TEXT, RASA_DOWN_TEXT
 
 SUITE_DIR = Path(__file__).resolve().parent
 TENANTS = ("brabant", "twente", "noord")
-TURN_KEYS = {"user", "payload", "expect", "expect_any", "not_expect", "modules", "question",
-             "correction", "different"}
+TURN_KEYS = {"user", "payload", "expect", "expect_any", "not_expect", "modules", "question", "correction", "different"}
 CONVERSATION_KEYS = {"name", "person", "tenant", "turns"}
 # Check (b): a message that names STAP must also say that it stopped.
 STAP = re.compile(r"\bSTAP\b")
-STAP_ENDED = ("gestopt", "stopte", "bestaat niet meer", "niet meer", "afgeschaft", "beeindigd",
-              "vervallen", "bestond")
+STAP_ENDED = ("gestopt", "stopte", "bestaat niet meer", "niet meer", "afgeschaft", "beeindigd", "vervallen", "bestond")
 # Check (a): sentences end in . ! or ? and a space (not the dot in "€ 1.250").
 SENTENCE_END = re.compile(r"(?<=[.!?]) ")
 # Check (c): the bot's last-resort fallback.
 GIVE_UP = "ik begrijp je nog steeds niet"
 # Check (d): the gateway's own "sorry, a fault" messages.
 FAULTS = (RASA_DOWN_TEXT, BOT_SILENT_TEXT)
-CARD_FIELDS = ("title", "provider", "level", "format", "location", "duration", "study_load",
-               "price", "next_start", "why")
+CARD_FIELDS = (
+    "title",
+    "provider",
+    "level",
+    "format",
+    "location",
+    "duration",
+    "study_load",
+    "price",
+    "next_start",
+    "why",
+)
 REQUEST_TIMEOUT = 90.0  # a busy 2-core machine (training next door) answers slowly
 MAX_RATE_LIMIT_WAIT = 120.0  # wait at most this long in total for 429s in one conversation
 
 
 # -- the suite as data ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TurnSpec:
@@ -87,12 +97,16 @@ def _turn(raw, where: str) -> TurnSpec:
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)} (allowed: {sorted(TURN_KEYS)})")
     spec = TurnSpec(
-        user=str(raw["user"]), payload=raw.get("payload"),
+        user=str(raw["user"]),
+        payload=raw.get("payload"),
         expect=_strings(raw.get("expect"), where),
         expect_any=_strings(raw.get("expect_any"), where),
-        not_expect=_strings(raw.get("not_expect"), where), modules=raw.get("modules"),
-        question=bool(raw.get("question")), correction=bool(raw.get("correction")),
-        different=bool(raw.get("different")))
+        not_expect=_strings(raw.get("not_expect"), where),
+        modules=raw.get("modules"),
+        question=bool(raw.get("question")),
+        correction=bool(raw.get("correction")),
+        different=bool(raw.get("different")),
+    )
     if spec.payload is not None and not str(spec.payload).startswith("/"):
         raise ValueError(f"{where}: payload must start with '/'")
     if spec.modules not in (None, True, False):
@@ -119,21 +133,24 @@ def load_conversations(paths: Optional[Iterable[Path]] = None) -> List[Conversat
                 raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
             name = item.get("name")
             if not name or name in seen:
-                raise ValueError(f"{where}: missing or duplicate name {name!r}"
-                                 + (f" (also in {seen[name]})" if name in seen else ""))
+                raise ValueError(
+                    f"{where}: missing or duplicate name {name!r}"
+                    + (f" (also in {seen[name]})" if name in seen else "")
+                )
             seen[name] = Path(path).name
             if item.get("tenant") not in TENANTS:
                 raise ValueError(f"{where} ({name}): tenant must be one of {TENANTS}")
-            turns = [_turn(t, f"{where} ({name}) turn {i}")
-                     for i, t in enumerate(item.get("turns") or [], 1)]
+            turns = [_turn(t, f"{where} ({name}) turn {i}") for i, t in enumerate(item.get("turns") or [], 1)]
             if not turns:
                 raise ValueError(f"{where} ({name}): no turns")
-            conversations.append(Conversation(name, str(item.get("person", "")), item["tenant"],
-                                              tuple(turns), Path(path).name))
+            conversations.append(
+                Conversation(name, str(item.get("person", "")), item["tenant"], tuple(turns), Path(path).name)
+            )
     return conversations
 
 
 # -- what the bot answered --------------------------------------------------------------------
+
 
 def normalise(text: str) -> str:
     """Lower case, no accents, one kind of apostrophe, single spaces: what matching sees."""
@@ -194,6 +211,7 @@ def matches(pattern: str, blob: str) -> bool:
 
 # -- playing ------------------------------------------------------------------------------------
 
+
 class Gateway:
     """The two calls of the gateway's HTTP API the suite needs (urllib: no event loop)."""
 
@@ -205,8 +223,9 @@ class Gateway:
     def _post(self, path: str, body: dict):
         data = json.dumps(body).encode("utf-8")
         while True:
-            request = urllib.request.Request(f"{self.base_url}{path}", data=data, method="POST",
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                f"{self.base_url}{path}", data=data, method="POST", headers={"Content-Type": "application/json"}
+            )
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     return response.status, json.loads(response.read() or b"{}")
@@ -236,8 +255,9 @@ class Gateway:
         except (urllib.error.URLError, OSError, ValueError) as error:
             return Reply(status=0, error=f"{type(error).__name__}: {error}")
         if status != 200:
-            return Reply(status=status, error=f"HTTP {status} {answer.get('error', '')} "
-                                              f"{answer.get('detail', '')}".strip())
+            return Reply(
+                status=status, error=f"HTTP {status} {answer.get('error', '')} {answer.get('detail', '')}".strip()
+            )
         return Reply(messages=answer.get("messages") or [], status=status)
 
 
@@ -317,8 +337,9 @@ def _bot_lines(messages: Sequence[dict]) -> List[str]:
         if text:
             lines.append(f"      {who}: {text}")
         for card in m.get("cards") or []:
-            info = ", ".join(str(card[k]) for k in ("provider", "location", "level", "format",
-                                                    "price", "next_start") if card.get(k))
+            info = ", ".join(
+                str(card[k]) for k in ("provider", "location", "level", "format", "price", "next_start") if card.get(k)
+            )
             lines.append(f"        [card] {card.get('title', '?')} ({info})")
         if m.get("buttons"):
             titles = " | ".join(b.get("title", "") for b in m["buttons"])
@@ -332,8 +353,7 @@ def check_turn(spec: TurnSpec, reply: Reply, previous: Optional[Reply]) -> TurnR
     blob = reply.searchable
     if reply.error or not reply.messages:  # (d)
         result.automatic.append(f"(d) no answer: {reply.error or 'empty reply'}")
-    elif any(normalise(fault) in normalise(m.get("text") or "")
-             for m in reply.messages for fault in FAULTS):
+    elif any(normalise(fault) in normalise(m.get("text") or "") for m in reply.messages for fault in FAULTS):
         result.automatic.append("(d) the gateway's fault message instead of an answer")
 
     missing = [p for p in spec.expect if not matches(p, blob)]
@@ -379,5 +399,4 @@ def play(conversation: Conversation, gateway_url: str) -> ConversationResult:
         result.number = number
         results.append(result)
         previous = reply
-    return ConversationResult(conversation, welcome, results,
-                              seconds=time.perf_counter() - started)
+    return ConversationResult(conversation, welcome, results, seconds=time.perf_counter() - started)

@@ -12,6 +12,7 @@ After the whole suite, `test_dialogue_quality_gate` scores the same plays with
 benchmarks/dialogue_quality.py (figures printed, CI gate asserted), so `make test` plays the
 suite once. `make dialogue` gives the figures on a stack of its own.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,14 +40,12 @@ def test_conversation(rasa_stack, conversation):
     PLAYED[conversation.name] = result
     broken = [t for t in result.turns if t.automatic]
     if result.error or broken:
-        pytest.fail(f"{len(broken)} turns broke an automatic check\n\n{result.transcript()}",
-                    pytrace=False)
+        pytest.fail(f"{len(broken)} turns broke an automatic check\n\n{result.transcript()}", pytrace=False)
     if not result.passed:
         failed = sum(not t.passed for t in result.turns)
         if conversation.name in KNOWN_GAPS:
             pytest.xfail(f"known gap: {KNOWN_GAPS[conversation.name]}")
-        pytest.fail(f"{failed} of {len(result.turns)} turns failed\n\n{result.transcript()}",
-                    pytrace=False)
+        pytest.fail(f"{failed} of {len(result.turns)} turns failed\n\n{result.transcript()}", pytrace=False)
 
 
 def test_dialogue_quality_gate(rasa_stack, capsys):

@@ -1,5 +1,6 @@
 """The suite's own machinery, without a bot (milliseconds): the YAML files load and keep the
 suite's promises, and the automatic checks (a)-(d) catch what they should."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -11,8 +12,12 @@ from tests.conversations.player import Reply, TurnSpec, check_turn, load_convers
 
 
 def bot(text, buttons=(), cards=()):
-    return {"sender": "bot", "text": text, "cards": list(cards),
-            "buttons": [{"title": b, "payload": "/x"} for b in buttons]}
+    return {
+        "sender": "bot",
+        "text": text,
+        "cards": list(cards),
+        "buttons": [{"title": b, "payload": "/x"} for b in buttons],
+    }
 
 
 def automatic(reply, previous=None):
@@ -32,26 +37,42 @@ def test_the_suite_loads_and_is_broad():
 
 def test_a_bad_file_is_refused_with_its_place(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("conversations:\n  - name: x\n    tenant: brabant\n    turns:\n"
-                   "      - user: hoi\n        expct: [a]\n", encoding="utf-8")
+    bad.write_text(
+        "conversations:\n  - name: x\n    tenant: brabant\n    turns:\n      - user: hoi\n        expct: [a]\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match=r"bad.yml conversation 1 \(x\) turn 1: unknown keys"):
         load_conversations([bad])
-    bad.write_text("conversations:\n  - name: x\n    tenant: brabant\n    turns:\n"
-                   "      - user: hoi\n        question: true\n", encoding="utf-8")
+    bad.write_text(
+        "conversations:\n  - name: x\n    tenant: brabant\n    turns:\n      - user: hoi\n        question: true\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match="needs expect or expect_any"):
         load_conversations([bad])
 
 
 def test_expectations_see_texts_buttons_and_cards():
-    reply = Reply(messages=[bot("Dit vond ik bij **Den Bosch**:", buttons=["Andere regelingen"],
-                                cards=[{"title": "Warmtepompen", "location": "'s-Hertogenbosch",
-                                        "price": "€ 895 incl. btw", "buttons": []}])])
-    spec = TurnSpec(user="x", expect=["den bosch", "andere regelingen", "hertogenbosch"],
-                    expect_any=["nope", "re:€ ?895"], not_expect=["hoogste diploma"], modules=True)
+    reply = Reply(
+        messages=[
+            bot(
+                "Dit vond ik bij **Den Bosch**:",
+                buttons=["Andere regelingen"],
+                cards=[
+                    {"title": "Warmtepompen", "location": "'s-Hertogenbosch", "price": "€ 895 incl. btw", "buttons": []}
+                ],
+            )
+        ]
+    )
+    spec = TurnSpec(
+        user="x",
+        expect=["den bosch", "andere regelingen", "hertogenbosch"],
+        expect_any=["nope", "re:€ ?895"],
+        not_expect=["hoogste diploma"],
+        modules=True,
+    )
     assert check_turn(spec, reply, None).passed
     failed = check_turn(TurnSpec(user="x", expect=["tilburg"], modules=False), reply, None)
-    assert failed.failures == ["expected in the reply: ['tilburg']",
-                               "expected no module cards, 1 shown"]
+    assert failed.failures == ["expected in the reply: ['tilburg']", "expected no module cards, 1 shown"]
 
 
 def test_automatic_checks():
@@ -65,8 +86,11 @@ def test_automatic_checks():
     assert check_turn(TurnSpec(user="x"), ended, None).passed
     give_up = Reply(messages=[bot("Sorry, ik begrijp je nog steeds niet. Adviseur?")])
     assert any(f.startswith("(c)") for f in automatic(give_up, give_up))
-    for broken in (Reply(status=500, error="HTTP 500"), Reply(messages=[]),
-                   Reply(messages=[{"sender": "system", "text": player.RASA_DOWN_TEXT}])):
+    for broken in (
+        Reply(status=500, error="HTTP 500"),
+        Reply(messages=[]),
+        Reply(messages=[{"sender": "system", "text": player.RASA_DOWN_TEXT}]),
+    ):
         assert any(f.startswith("(d)") for f in automatic(broken, ask))
     same = check_turn(TurnSpec(user="x", different=True), ask, ask)
     assert same.failures == ["the reply is the same as the previous turn's"]
@@ -77,8 +101,7 @@ def test_the_benchmark_figures_and_gate():
     from tests.conversations.player import ConversationResult, Conversation
 
     def conversation(first_cards, answered):
-        spec = [TurnSpec(user="a", modules=True),
-                TurnSpec(user="b?", question=True, expect=["uwv"])]
+        spec = [TurnSpec(user="a", modules=True), TurnSpec(user="b?", question=True, expect=["uwv"])]
         turns = []
         for number, s in enumerate(spec, 1):
             cards = [{"title": "x"}] if number == first_cards else []

@@ -4,6 +4,7 @@ A database as the code of 2026-12-07 left it (tests/fixtures/db/before-alembic.*
 that code, then dumped) is adopted without losing a row; a new one gets every table; both end
 up exactly as the code's MetaData describes (Alembic's own comparison finds nothing to do).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,23 +49,44 @@ def fill(url: str) -> None:
     """One row in the tables a user, an advisor and a feed fill (the tables' own defaults)."""
     engine = engines.make_engine(url)
     with engine.begin() as db:
-        db.execute(insert(gateway.conversations).values(
-            id="c1", tenant="brabant", channel="web", mode="bot", created_at=WHEN, updated_at=WHEN))
-        db.execute(insert(gateway.messages).values(
-            conversation_id="c1", sender="user", text="ik zoek een cursus warmtepomp", data={},
-            created_at=WHEN))
-        db.execute(insert(handoff.advisors).values(
-            email="a@example.nl", name="Anna", password_hash="x", active=True, created_at=WHEN))
-        db.execute(insert(handoff.handoffs).values(
-            conversation_id="c1", tenant="brabant", channel="web", status="waiting",
-            reason="user_asked", created_at=WHEN))
-        db.execute(insert(S.provider).values(id="oud", name="Oude Opleider", kind="opleider",
-                                             sample=False))
-        db.execute(insert(S.module).values(
-            id="oud-1", source="ooapi", source_id="oud-1", provider_id="oud",
-            title="Warmtepomp basis (oud record)", nlqf_level=3, sample=False))
-        db.execute(insert(S.offering).values(id="oud-1@1", module_id="oud-1", location="online",
-                                             format="online"))
+        db.execute(
+            insert(gateway.conversations).values(
+                id="c1", tenant="brabant", channel="web", mode="bot", created_at=WHEN, updated_at=WHEN
+            )
+        )
+        db.execute(
+            insert(gateway.messages).values(
+                conversation_id="c1", sender="user", text="ik zoek een cursus warmtepomp", data={}, created_at=WHEN
+            )
+        )
+        db.execute(
+            insert(handoff.advisors).values(
+                email="a@example.nl", name="Anna", password_hash="x", active=True, created_at=WHEN
+            )
+        )
+        db.execute(
+            insert(handoff.handoffs).values(
+                conversation_id="c1",
+                tenant="brabant",
+                channel="web",
+                status="waiting",
+                reason="user_asked",
+                created_at=WHEN,
+            )
+        )
+        db.execute(insert(S.provider).values(id="oud", name="Oude Opleider", kind="opleider", sample=False))
+        db.execute(
+            insert(S.module).values(
+                id="oud-1",
+                source="ooapi",
+                source_id="oud-1",
+                provider_id="oud",
+                title="Warmtepomp basis (oud record)",
+                nlqf_level=3,
+                sample=False,
+            )
+        )
+        db.execute(insert(S.offering).values(id="oud-1@1", module_id="oud-1", location="online", format="online"))
     engine.dispose()
 
 
@@ -122,8 +144,10 @@ def test_a_new_database_gets_every_table_once_even_when_two_processes_start(empt
     the other waits for its lock and finds nothing left to do."""
     code = "from database import migrate; migrate.upgrade()"
     env = dict(os.environ, DATABASE_URL=empty_url)
-    starting = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
-                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    starting = [
+        subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     for process in starting:
         assert process.wait(timeout=120) == 0, process.stderr.read()[-2000:]
     engine = engines.engine(empty_url)
@@ -160,10 +184,8 @@ def test_the_kubernetes_migration_job_prepares_a_new_postgresql_database():
     name = create_pg_db()
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
     try:
-        env = dict(os.environ, DATABASE_URL=url,
-                   PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-        run = subprocess.run(container["command"], cwd=ROOT, env=env, capture_output=True,
-                             text=True, timeout=300)
+        env = dict(os.environ, DATABASE_URL=url, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+        run = subprocess.run(container["command"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr[-2000:]
         engine = engines.make_engine(url)
         assert migrate.current(engine) == migrate.head()

@@ -1,6 +1,7 @@
 """`make run`, the local demo: the gateway listens on this machine only unless GATEWAY_HOST says
 otherwise, and the demo advisor (a known e-mail address with every region) exists only in demo
 mode (LEERWIJZER_DEMO=1, which `make run` sets)."""
+
 from __future__ import annotations
 
 import os
@@ -30,10 +31,13 @@ def reachable(address: str, port: int) -> bool:
 
 
 def start_gateway(tmp_path, **env) -> stack.Service:
-    services = stack.Stack(rasa_port=stack.free_port(), action_port=stack.free_port(),
-                           gateway_port=stack.free_port(), log_dir=tmp_path,
-                           extra_env={"DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-                                      **env}).services
+    services = stack.Stack(
+        rasa_port=stack.free_port(),
+        action_port=stack.free_port(),
+        gateway_port=stack.free_port(),
+        log_dir=tmp_path,
+        extra_env={"DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}", **env},
+    ).services
     gateway = next(s for s in services if s.name == "gateway")
     # No Rasa here: the gateway is healthy (/healthz) but never ready (/readyz).
     gateway.health_url = gateway.health_url.replace("/readyz", "/healthz")
@@ -47,8 +51,7 @@ def start_gateway(tmp_path, **env) -> stack.Service:
 
 
 @pytest.mark.parametrize("setting, public", [({}, False), ({"GATEWAY_HOST": "0.0.0.0"}, True)])
-def test_the_gateway_of_make_run_listens_on_this_machine_only_unless_told(
-        tmp_path, monkeypatch, setting, public):
+def test_the_gateway_of_make_run_listens_on_this_machine_only_unless_told(tmp_path, monkeypatch, setting, public):
     address = public_address()
     if address is None:
         pytest.skip("this machine has no address besides 127.0.0.1")
@@ -64,10 +67,21 @@ def test_the_gateway_of_make_run_listens_on_this_machine_only_unless_told(
 
 def demo_advisor_command(tmp_path, **env):
     environment = {k: v for k, v in os.environ.items() if k != "LEERWIJZER_DEMO"}
-    environment.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-                        "ADVISOR_PASSWORD_FILE": str(tmp_path / "advisor_password"), **env})
-    return subprocess.run([sys.executable, "-m", "bot.handoff", "create-demo-advisor"],
-                          cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    environment.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+            "ADVISOR_PASSWORD_FILE": str(tmp_path / "advisor_password"),
+            **env,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot.handoff", "create-demo-advisor"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def demo_accounts(tmp_path) -> list:
@@ -76,9 +90,9 @@ def demo_accounts(tmp_path) -> list:
         if not inspect(engine).has_table("gw_advisors"):
             return []
         from bot.handoff.tables import advisors
+
         with engine.connect() as db:
-            return db.execute(select(advisors.c.email).where(
-                advisors.c.email == DEMO_EMAIL)).scalars().all()
+            return db.execute(select(advisors.c.email).where(advisors.c.email == DEMO_EMAIL)).scalars().all()
     finally:
         engine.dispose()
 

@@ -5,6 +5,7 @@ pod that never gets ready, a restart loop or a leaked password. Routes and setti
 the code itself (the gateway's router, actions/server.py, Rasa's server module,
 bot/config.py), not from a copy in this file.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -23,6 +24,7 @@ PASSWORD_IN_URL = re.compile(r"://[^/@\s:]+:[^@\s]+@")
 
 
 # --- reading the manifests ----------------------------------------------------------------
+
 
 def _load() -> List[Tuple[str, dict]]:
     docs = []
@@ -108,6 +110,7 @@ def arg_after(command: List[str], flag: str) -> str:
 
 # --- what is applied ------------------------------------------------------------------------
 
+
 def test_every_manifest_is_applied_by_the_kustomization_except_the_secret_example():
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     listed = set(kustomization["resources"])
@@ -121,6 +124,7 @@ def test_every_manifest_is_applied_by_the_kustomization_except_the_secret_exampl
 
 
 # --- probes on the routes the code really serves ------------------------------------------
+
 
 def test_gateway_probes_use_routes_of_the_gateway_router():
     from bot.app import create_app
@@ -198,6 +202,7 @@ def test_every_long_running_container_has_probes_and_sized_resources():
 
 # --- settings and secrets -------------------------------------------------------------------
 
+
 def test_every_secret_and_config_reference_exists():
     secrets, maps = secret_keys(), config_maps()
     for workload, c in containers():
@@ -250,7 +255,8 @@ def test_the_gateway_trusts_no_proxy_network_wider_than_the_ingress():
     for entry in config.trusted_proxies:
         network = ipaddress.ip_network(entry, strict=False)
         assert network.prefixlen >= (24 if network.version == 4 else 120), (
-            f"GATEWAY_TRUSTED_PROXIES trusts all of {network}: name the ingress CIDR only")
+            f"GATEWAY_TRUSTED_PROXIES trusts all of {network}: name the ingress CIDR only"
+        )
 
 
 def test_rasa_and_action_server_get_what_they_read():
@@ -323,8 +329,11 @@ def test_images_are_pinned():
 def test_services_reach_ready_pods_on_named_ports():
     for service in of_kind("Service"):
         selector = service["spec"]["selector"]
-        pods = [w for w in of_kind("Deployment", "StatefulSet")
-                if selector.items() <= w["spec"]["template"]["metadata"]["labels"].items()]
+        pods = [
+            w
+            for w in of_kind("Deployment", "StatefulSet")
+            if selector.items() <= w["spec"]["template"]["metadata"]["labels"].items()
+        ]
         assert pods, f"Service {service['metadata']['name']} selects no pods"
         names = {p["name"] for w in pods for c in pod_spec(w)["containers"] for p in c.get("ports", [])}
         for port in service["spec"]["ports"]:

@@ -3,6 +3,7 @@ Kubernetes start (`python -m rasa_server`) has all three on and says so in its l
 of action-server responses accepts what our actions send and still rejects a malformed response,
 as Rasa's own check does; the remembered event types give the same events back as Rasa's own
 lookup."""
+
 from __future__ import annotations
 
 import time
@@ -19,9 +20,14 @@ from scripts import stack
 
 def test_the_rasa_server_process_runs_with_our_speedups(tmp_path):
     # The launcher as `make run` starts it; without a model Rasa's HTTP API answers anyway.
-    services = stack.Stack(rasa_port=stack.free_port(), action_port=stack.free_port(),
-                           with_gateway=False, model=str(tmp_path / "no-model"),
-                           extra_env={"RASA_TOKEN": "test-token"}, log_dir=tmp_path).services
+    services = stack.Stack(
+        rasa_port=stack.free_port(),
+        action_port=stack.free_port(),
+        with_gateway=False,
+        model=str(tmp_path / "no-model"),
+        extra_env={"RASA_TOKEN": "test-token"},
+        log_dir=tmp_path,
+    ).services
     rasa = next(s for s in services if s.name == "Rasa server")
     rasa.start()
     try:
@@ -48,15 +54,17 @@ def test_importing_the_module_changes_nothing_until_apply(monkeypatch):
 
 
 def test_valid_response_passes_and_malformed_ones_are_rejected(monkeypatch):
-    monkeypatch.setattr(RemoteAction, "_validate_action_result",
-                        RemoteAction._validate_action_result)  # apply() is undone afterwards
+    monkeypatch.setattr(
+        RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
+    )  # apply() is undone afterwards
     fast_action_validation.apply()
     action = RemoteAction("action_search_modules", None)
-    ok = {"events": [{"event": "slot", "name": "shown_modules", "value": ["a"], "timestamp": None}],
-          "responses": [{"text": "Deze 3 modules passen bij je:", "custom": {"type": "module_cards"}}]}
+    ok = {
+        "events": [{"event": "slot", "name": "shown_modules", "value": ["a"], "timestamp": None}],
+        "responses": [{"text": "Deze 3 modules passen bij je:", "custom": {"type": "module_cards"}}],
+    }
     assert action._validate_action_result(ok) is True
-    for bad in ({"events": "not a list"}, {"events": [{"name": "no event type"}]},
-                {"responses": "text"}):
+    for bad in ({"events": "not a list"}, {"events": [{"name": "no event type"}]}, {"responses": "text"}):
         with pytest.raises(jsonschema.ValidationError) as error:
             action._validate_action_result(bad)
         assert "Failed to validate Action server response" in error.value.message
@@ -67,9 +75,13 @@ def test_valid_response_passes_and_malformed_ones_are_rejected(monkeypatch):
 
 def test_stored_events_come_back_the_same_with_remembered_types(monkeypatch):
     monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)  # undone afterwards
-    stored = [UserUttered("ik woon in Tilburg", {"name": "inform", "confidence": 0.98},
-                          [{"entity": "place", "value": "Tilburg"}]).as_dict(),
-              SlotSet("place", "Tilburg").as_dict(), ActionExecuted("action_listen").as_dict()]
+    stored = [
+        UserUttered(
+            "ik woon in Tilburg", {"name": "inform", "confidence": 0.98}, [{"entity": "place", "value": "Tilburg"}]
+        ).as_dict(),
+        SlotSet("place", "Tilburg").as_dict(),
+        ActionExecuted("action_listen").as_dict(),
+    ]
     rasa_own = [Event.from_parameters(e) for e in stored]
     event_types.apply()
     assert Event.resolve_by_type is event_types.resolve_by_type

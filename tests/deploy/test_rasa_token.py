@@ -1,6 +1,7 @@
 """Rasa's HTTP API token: the image does not start Rasa without one, and no Rasa process that
 `make run` or the image starts shows it on its command line (which `ps` shows every user of
 the machine). The process tests start Rasa without a model: the HTTP API answers anyway."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def image_command(target: str) -> List[str]:
     text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
     stages = re.split(r"^FROM ", text, flags=re.M)
     stage = next(s for s in stages if re.match(rf"\S+ AS {target}\b", s))
-    parts = {kind: json.loads(value) for kind, value in
-             re.findall(r"^(ENTRYPOINT|CMD) (\[.*\])\s*$", stage, flags=re.M)}
+    parts = {
+        kind: json.loads(value) for kind, value in re.findall(r"^(ENTRYPOINT|CMD) (\[.*\])\s*$", stage, flags=re.M)
+    }
     return parts.get("ENTRYPOINT", []) + parts.get("CMD", [])
 
 
@@ -59,21 +61,32 @@ def test_the_rasa_image_refuses_to_start_without_a_token():
     assert "--enable-api" in command and "--auth-token" not in " ".join(command)
     assert command[:3] == ["python", "-m", "rasa_server"], command
     env = {k: v for k, v in os.environ.items() if k != "RASA_TOKEN"}
-    started = subprocess.run([sys.executable, *command[1:]], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=60)
+    started = subprocess.run(
+        [sys.executable, *command[1:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert started.returncode != 0
     assert "RASA_TOKEN is not set" in started.stderr
     # An --auth-token on the command line is refused too (ps would show it).
-    started = subprocess.run([sys.executable, *command[1:], f"--auth-token={TOKEN}"], cwd=ROOT,
-                             env={**env, "RASA_TOKEN": TOKEN}, capture_output=True, text=True,
-                             timeout=60)
+    started = subprocess.run(
+        [sys.executable, *command[1:], f"--auth-token={TOKEN}"],
+        cwd=ROOT,
+        env={**env, "RASA_TOKEN": TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert started.returncode != 0 and TOKEN not in started.stderr
 
 
 def test_make_run_starts_rasa_with_its_token_but_not_on_the_command_line(tmp_path):
-    services = stack.Stack(rasa_port=stack.free_port(), action_port=stack.free_port(),
-                           with_gateway=False, model=str(tmp_path / "no-model"),
-                           extra_env={"RASA_TOKEN": TOKEN}, log_dir=tmp_path).services
+    services = stack.Stack(
+        rasa_port=stack.free_port(),
+        action_port=stack.free_port(),
+        with_gateway=False,
+        model=str(tmp_path / "no-model"),
+        extra_env={"RASA_TOKEN": TOKEN},
+        log_dir=tmp_path,
+    ).services
     rasa = next(s for s in services if s.name == "Rasa server")
     rasa.start()
     try:

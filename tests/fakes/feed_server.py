@@ -12,6 +12,7 @@ Bodies sent with `self.answer(request, body, content_type)` carry an ETag and a 
 If-None-Match matches, or, without If-None-Match, when If-Modified-Since is not older than the
 last change. `not_modified[key]` counts the 304s.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,15 +27,20 @@ from aiohttp import web
 
 
 class FakeFeedServer:
-    def __init__(self, *, token: Optional[str] = None, retry_after: str = "0",
-                 validators: Tuple[str, ...] = ("etag", "last-modified")):
+    def __init__(
+        self,
+        *,
+        token: Optional[str] = None,
+        retry_after: str = "0",
+        validators: Tuple[str, ...] = ("etag", "last-modified"),
+    ):
         self.token, self.retry_after, self.validators = token, retry_after, validators
         self.script: Dict[Hashable, List[int]] = {}
         self.slow: Dict[Hashable, float] = {}
         self.hits: Counter = Counter()
         self.not_modified: Counter = Counter()
         self.auth_seen: Dict[Hashable, Optional[str]] = {}
-        self._versions: Dict[str, Tuple[str, float]] = {}   # URL -> (ETag, when it last changed)
+        self._versions: Dict[str, Tuple[str, float]] = {}  # URL -> (ETag, when it last changed)
         self.base_url = ""
         self._loop = None
         self._runner = None
@@ -51,7 +57,7 @@ class FakeFeedServer:
         url = str(request.rel_url)
         known = self._versions.get(url)
         if known is None or known[0] != etag:
-            known = self._versions[url] = (etag, float(int(time.time())))   # HTTP dates have seconds
+            known = self._versions[url] = (etag, float(int(time.time())))  # HTTP dates have seconds
         headers = {}
         if "etag" in self.validators:
             headers["ETag"] = etag

@@ -14,6 +14,7 @@ POST /<version>/<phone_number_id>/messages, answered like the real one:
   "failed" status webhook to the gateway (`window_error="webhook"`).
 Everything received is recorded in `received`, in order.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,9 @@ from aiohttp.test_utils import TestServer
 from bot.channels.whatsapp.signature import sign
 
 VERSION = "v26.0"
-REENGAGEMENT_DETAILS = ("Message failed to send because more than 24 hours have passed since "
-                        "the customer last replied to this number.")
+REENGAGEMENT_DETAILS = (
+    "Message failed to send because more than 24 hours have passed since the customer last replied to this number."
+)
 
 
 @dataclass
@@ -64,8 +66,12 @@ class Scripted:
 
 
 def error_body(code: int, title: str, details: str = "") -> dict:
-    error = {"message": f"(#{code}) {title}", "type": "OAuthException", "code": code,
-             "fbtrace_id": "A" + secrets.token_urlsafe(12)}
+    error = {
+        "message": f"(#{code}) {title}",
+        "type": "OAuthException",
+        "code": code,
+        "fbtrace_id": "A" + secrets.token_urlsafe(12),
+    }
     if details:
         error["error_data"] = {"messaging_product": "whatsapp", "details": details}
     return {"error": error}
@@ -77,74 +83,103 @@ class Invalid(Exception):
         self.code, self.title, self.details = code, title, details
 
 
-def _require(condition: bool, details: str, code: int = 131009,
-             title: str = "Parameter value is not valid") -> None:
+def _require(condition: bool, details: str, code: int = 131009, title: str = "Parameter value is not valid") -> None:
     if not condition:
         raise Invalid(code, title, details)
 
 
 def validate(body: dict, templates: Set[str]) -> None:
     """Meta's documented limits for the message types the gateway sends."""
-    _require(body.get("messaging_product") == "whatsapp",
-             "messaging_product must be whatsapp", 100, "Invalid parameter")
-    _require(isinstance(body.get("to"), str) and body["to"], "to is required", 100,
-             "Invalid parameter")
+    _require(
+        body.get("messaging_product") == "whatsapp", "messaging_product must be whatsapp", 100, "Invalid parameter"
+    )
+    _require(isinstance(body.get("to"), str) and body["to"], "to is required", 100, "Invalid parameter")
     kind = body.get("type", "text")
     if kind == "text":
         text = (body.get("text") or {}).get("body")
-        _require(isinstance(text, str) and 0 < len(text) <= 4096,
-                 "text.body is required and at most 4096 characters")
+        _require(isinstance(text, str) and 0 < len(text) <= 4096, "text.body is required and at most 4096 characters")
     elif kind == "interactive":
         interactive = body.get("interactive") or {}
         body_text = (interactive.get("body") or {}).get("text")
         action = interactive.get("action") or {}
         if interactive.get("type") == "button":
-            _require(isinstance(body_text, str) and 0 < len(body_text) <= 1024,
-                     "interactive body text is required and at most 1024 characters")
+            _require(
+                isinstance(body_text, str) and 0 < len(body_text) <= 1024,
+                "interactive body text is required and at most 1024 characters",
+            )
             buttons = action.get("buttons") or []
             _require(1 <= len(buttons) <= 3, "Buttons count is invalid (1 to 3)")
             titles = [b.get("reply", {}).get("title", "") for b in buttons]
-            _require(all(0 < len(t) <= 20 for t in titles),
-                     "Button title length is invalid (1 to 20)", 100, "Invalid parameter")
+            _require(
+                all(0 < len(t) <= 20 for t in titles),
+                "Button title length is invalid (1 to 20)",
+                100,
+                "Invalid parameter",
+            )
             _require(len(set(titles)) == len(titles), "Button titles must be unique")
             ids = [b.get("reply", {}).get("id", "") for b in buttons]
-            _require(all(0 < len(i) <= 256 for i in ids) and len(set(ids)) == len(ids),
-                     "Button ids must be unique, 1 to 256 characters")
+            _require(
+                all(0 < len(i) <= 256 for i in ids) and len(set(ids)) == len(ids),
+                "Button ids must be unique, 1 to 256 characters",
+            )
         elif interactive.get("type") == "list":
-            _require(isinstance(body_text, str) and 0 < len(body_text) <= 4096,
-                     "interactive body text is required and at most 4096 characters")
+            _require(
+                isinstance(body_text, str) and 0 < len(body_text) <= 4096,
+                "interactive body text is required and at most 4096 characters",
+            )
             _require(0 < len(action.get("button", "")) <= 20, "list button text 1 to 20 characters")
             sections = action.get("sections") or []
             _require(1 <= len(sections) <= 10, "sections count is invalid (1 to 10)")
             if len(sections) > 1:
-                _require(all(0 < len(s.get("title", "")) <= 24 for s in sections),
-                         "Section title is required with several sections (1 to 24)", 100,
-                         "Invalid parameter")
+                _require(
+                    all(0 < len(s.get("title", "")) <= 24 for s in sections),
+                    "Section title is required with several sections (1 to 24)",
+                    100,
+                    "Invalid parameter",
+                )
             rows = [row for section in sections for row in section.get("rows", [])]
             _require(1 <= len(rows) <= 10, "Total row count exceed max allowed count: 10")
-            _require(all(0 < len(r.get("title", "")) <= 24 for r in rows),
-                     "Row title length is invalid (1 to 24)", 100, "Invalid parameter")
-            _require(all(len(r.get("description", "")) <= 72 for r in rows),
-                     "Row description is too long (at most 72)", 100, "Invalid parameter")
+            _require(
+                all(0 < len(r.get("title", "")) <= 24 for r in rows),
+                "Row title length is invalid (1 to 24)",
+                100,
+                "Invalid parameter",
+            )
+            _require(
+                all(len(r.get("description", "")) <= 72 for r in rows),
+                "Row description is too long (at most 72)",
+                100,
+                "Invalid parameter",
+            )
             ids = [r.get("id", "") for r in rows]
-            _require(all(0 < len(i) <= 200 for i in ids) and len(set(ids)) == len(ids),
-                     "Row ids must be unique, 1 to 200 characters")
+            _require(
+                all(0 < len(i) <= 200 for i in ids) and len(set(ids)) == len(ids),
+                "Row ids must be unique, 1 to 200 characters",
+            )
         else:
             raise Invalid(100, "Invalid parameter", "unsupported interactive type")
     elif kind == "template":
         template = body.get("template") or {}
-        _require(bool((template.get("language") or {}).get("code")),
-                 "template.language.code is required", 100, "Invalid parameter")
-        _require(template.get("name") in templates,
-                 "Template name does not exist in the translation", 132001,
-                 "Template name does not exist in the translation")
+        _require(
+            bool((template.get("language") or {}).get("code")),
+            "template.language.code is required",
+            100,
+            "Invalid parameter",
+        )
+        _require(
+            template.get("name") in templates,
+            "Template name does not exist in the translation",
+            132001,
+            "Template name does not exist in the translation",
+        )
     else:
         raise Invalid(100, "Invalid parameter", f"unsupported message type {kind}")
 
 
 class FakeGraphAPI:
-    def __init__(self, access_token: str, phone_number_id: str,
-                 templates: Set[str] = frozenset({"leerwijzer_reactie_gevraagd"})):
+    def __init__(
+        self, access_token: str, phone_number_id: str, templates: Set[str] = frozenset({"leerwijzer_reactie_gevraagd"})
+    ):
         self.access_token = access_token
         self.phone_number_id = phone_number_id
         self.templates = set(templates)
@@ -159,8 +194,9 @@ class FakeGraphAPI:
 
     # -- control -------------------------------------------------------------------------
 
-    def fail_next(self, status: int, code: int, message: str, details: str = "", times: int = 1,
-                  retry_after: Optional[int] = None) -> None:
+    def fail_next(
+        self, status: int, code: int, message: str, details: str = "", times: int = 1, retry_after: Optional[int] = None
+    ) -> None:
         for _ in range(times):
             self._script.append(Scripted(status, code, message, details, retry_after))
 
@@ -195,8 +231,9 @@ class FakeGraphAPI:
 
     def delivered(self, to: Optional[str] = None) -> List[dict]:
         """Messages the fake accepted (not read receipts), in order."""
-        return [r.body for r in self.received
-                if r.ok and not r.is_read_receipt and (to is None or r.body.get("to") == to)]
+        return [
+            r.body for r in self.received if r.ok and not r.is_read_receipt and (to is None or r.body.get("to") == to)
+        ]
 
     def attempts(self) -> List[Received]:
         return [r for r in self.received if not r.is_read_receipt]
@@ -211,17 +248,19 @@ class FakeGraphAPI:
         record = Received(request.path, request.headers.get("Authorization", ""), body, 200)
         self.received.append(record)
 
-        def fail(status: int, code: int, title: str, details: str = "",
-                 headers: Optional[dict] = None) -> web.Response:
+        def fail(status: int, code: int, title: str, details: str = "", headers: Optional[dict] = None) -> web.Response:
             record.status, record.error_code = status, code
-            return web.json_response(error_body(code, title, details), status=status,
-                                     headers=headers)
+            return web.json_response(error_body(code, title, details), status=status, headers=headers)
 
         if record.authorization != f"Bearer {self.access_token}":
             return fail(401, 190, "Invalid OAuth access token - Cannot parse access token")
         if request.match_info["phone_number_id"] != self.phone_number_id:
-            return fail(400, 100, "Invalid parameter", "Unsupported post request. Object with ID "
-                        f"'{request.match_info['phone_number_id']}' does not exist")
+            return fail(
+                400,
+                100,
+                "Invalid parameter",
+                f"Unsupported post request. Object with ID '{request.match_info['phone_number_id']}' does not exist",
+            )
         if body.get("status") == "read":
             if not body.get("message_id"):
                 return fail(400, 100, "Invalid parameter", "message_id is required")
@@ -243,11 +282,13 @@ class FakeGraphAPI:
         record.wamid = "wamid." + secrets.token_urlsafe(36)
         if closed:
             self._spawn_callback(self._failed_status(record.wamid, to))
-        return web.json_response({
-            "messaging_product": "whatsapp",
-            "contacts": [{"input": to, "wa_id": to}],
-            "messages": [{"id": record.wamid, "message_status": "accepted"}],
-        })
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": to, "wa_id": to}],
+                "messages": [{"id": record.wamid, "message_status": "accepted"}],
+            }
+        )
 
     def _spawn_callback(self, coroutine) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -258,21 +299,47 @@ class FakeGraphAPI:
         """Meta's asynchronous failure: a signed `statuses` webhook."""
         if not (self.webhook_url and self.app_secret):
             return
-        payload = {"object": "whatsapp_business_account", "entry": [{
-            "id": "102290129340398", "changes": [{"field": "messages", "value": {
-                "messaging_product": "whatsapp",
-                "metadata": {"display_phone_number": "31850001234",
-                             "phone_number_id": self.phone_number_id},
-                "statuses": [{
-                    "id": wamid, "status": "failed", "timestamp": str(int(time.time())),
-                    "recipient_id": to,
-                    "errors": [{"code": 131047, "title": "Re-engagement message",
-                                "message": "Re-engagement message",
-                                "error_data": {"details": REENGAGEMENT_DETAILS}}],
-                }]}}]}]}
+        payload = {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "102290129340398",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {
+                                    "display_phone_number": "31850001234",
+                                    "phone_number_id": self.phone_number_id,
+                                },
+                                "statuses": [
+                                    {
+                                        "id": wamid,
+                                        "status": "failed",
+                                        "timestamp": str(int(time.time())),
+                                        "recipient_id": to,
+                                        "errors": [
+                                            {
+                                                "code": 131047,
+                                                "title": "Re-engagement message",
+                                                "message": "Re-engagement message",
+                                                "error_data": {"details": REENGAGEMENT_DETAILS},
+                                            }
+                                        ],
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
         raw = json.dumps(payload).encode()
         async with aiohttp.ClientSession() as session:
-            async with session.post(self.webhook_url, data=raw, headers={
-                    "Content-Type": "application/json",
-                    "X-Hub-Signature-256": sign(self.app_secret, raw)}) as response:
+            async with session.post(
+                self.webhook_url,
+                data=raw,
+                headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(self.app_secret, raw)},
+            ) as response:
                 await response.read()

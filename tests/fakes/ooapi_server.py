@@ -7,6 +7,7 @@ in the URL). Scripted trouble (`script`, `slow`, `token`), ETag/Last-Modified an
 from tests/fakes/feed_server.py, keyed by (path, pageNumber).
 The server runs on 127.0.0.1 in its own thread: `with FakeOoapi(...) as srv: srv.base_url`.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,12 +23,17 @@ MAX_PAGE_SIZE = 250
 
 
 class FakeOoapi(FakeFeedServer):
-    def __init__(self, courses: Optional[List[dict]] = None, programs: Optional[List[dict]] = None,
-                 offerings: Optional[Dict[str, List[dict]]] = None, **options):
+    def __init__(
+        self,
+        courses: Optional[List[dict]] = None,
+        programs: Optional[List[dict]] = None,
+        offerings: Optional[Dict[str, List[dict]]] = None,
+        **options,
+    ):
         super().__init__(**options)
         self.courses = list(courses or [])
         self.programs = list(programs or [])
-        self.offerings = dict(offerings or {})      # parent id -> offerings (no course/program field)
+        self.offerings = dict(offerings or {})  # parent id -> offerings (no course/program field)
         self._index: Dict[str, Dict[str, int]] = {}  # collection -> id -> position (checked on use)
 
     def key(self, request: web.Request):
@@ -38,9 +44,15 @@ class FakeOoapi(FakeFeedServer):
         size = max(1, min(MAX_PAGE_SIZE, int(request.query.get("pageSize", 10))))
         number = max(1, int(request.query.get("pageNumber", 1)))
         pages = max(1, math.ceil(len(items) / size))
-        return {"pageSize": size, "pageNumber": number, "hasPreviousPage": number > 1,
-                "hasNextPage": number < pages, "totalPages": pages,
-                "items": items[(number - 1) * size:number * size], "ext": {}}
+        return {
+            "pageSize": size,
+            "pageNumber": number,
+            "hasPreviousPage": number > 1,
+            "hasNextPage": number < pages,
+            "totalPages": pages,
+            "items": items[(number - 1) * size : number * size],
+            "ext": {},
+        }
 
     def _lookup(self, name: str, collection: List[dict], id_key: str, wanted: str) -> Optional[dict]:
         pos = self._index.get(name, {}).get(wanted)
@@ -73,22 +85,39 @@ class FakeOoapi(FakeFeedServer):
 # --- spec-shaped data ----------------------------------------------------------------------------
 def course(cid: str, title: str, *, keywords=None, org="roc-test", lang="nl-NL") -> dict:
     """A v5 Course as GET /courses returns it (organization not expanded, no offerings)."""
-    return {"courseId": cid, "primaryCode": {"codeType": "identifier", "code": cid.upper()},
-            "name": [{"language": lang, "value": title}], "abbreviation": cid[:8].upper(),
-            "description": [{"language": lang, "value": f"{title}: cursus voor vakmensen."}],
-            "teachingLanguage": "nld", "level": "secondary vocational education 3",
-            "studyLoad": {"studyLoadUnit": "hour", "value": 40}, "duration": "P2M",
-            "keywords": keywords if keywords is not None else ["warmtepomp"], "organization": org,
-            "programs": [], "modeOfDelivery": ["on campus"]}
+    return {
+        "courseId": cid,
+        "primaryCode": {"codeType": "identifier", "code": cid.upper()},
+        "name": [{"language": lang, "value": title}],
+        "abbreviation": cid[:8].upper(),
+        "description": [{"language": lang, "value": f"{title}: cursus voor vakmensen."}],
+        "teachingLanguage": "nld",
+        "level": "secondary vocational education 3",
+        "studyLoad": {"studyLoadUnit": "hour", "value": 40},
+        "duration": "P2M",
+        "keywords": keywords if keywords is not None else ["warmtepomp"],
+        "organization": org,
+        "programs": [],
+        "modeOfDelivery": ["on campus"],
+    }
 
 
 def course_offerings(cid: str, n: int = 2, start: Optional[date] = None, city: str = "Tilburg") -> List[dict]:
     start = start or date.today() + timedelta(days=30)
-    return [{"offeringId": f"{cid}-o{k + 1}", "offeringType": "course", "primaryCode": {"codeType": "identifier",
-             "code": f"{cid}-o{k + 1}"}, "name": [{"language": "nl-NL", "value": "uitvoering"}],
-             "description": [{"language": "nl-NL", "value": "Dinsdagavond"}], "teachingLanguage": "nld",
-             "startDate": (start + timedelta(days=60 * k)).isoformat(),
-             "endDate": (start + timedelta(days=60 * k + 50)).isoformat(), "resultExpected": True,
-             "modeOfDelivery": ["on campus"], "addresses": [{"addressType": "teaching", "city": city}],
-             "priceInformation": [{"costType": "total costs", "amount": 750, "currency": "EUR"}]}
-            for k in range(n)]
+    return [
+        {
+            "offeringId": f"{cid}-o{k + 1}",
+            "offeringType": "course",
+            "primaryCode": {"codeType": "identifier", "code": f"{cid}-o{k + 1}"},
+            "name": [{"language": "nl-NL", "value": "uitvoering"}],
+            "description": [{"language": "nl-NL", "value": "Dinsdagavond"}],
+            "teachingLanguage": "nld",
+            "startDate": (start + timedelta(days=60 * k)).isoformat(),
+            "endDate": (start + timedelta(days=60 * k + 50)).isoformat(),
+            "resultExpected": True,
+            "modeOfDelivery": ["on campus"],
+            "addresses": [{"addressType": "teaching", "city": city}],
+            "priceInformation": [{"costType": "total costs", "amount": 750, "currency": "EUR"}],
+        }
+        for k in range(n)
+    ]

@@ -5,6 +5,7 @@ which text or payload reached the bot. The real bot is the `rasa_stack` fixture.
 Like Rasa it answers GET / and GET /status?token=… (200 with a model loaded). With
 `model_loaded = False` it is a Rasa still starting: /status answers 409 and the webhook ignores
 messages (an empty list), as Rasa does without a model."""
+
 from __future__ import annotations
 
 from typing import Dict, List

@@ -1,5 +1,6 @@
 """Fixtures: a seeded SQLite catalogue per test session, fresh databases for tests that write,
 and PostgreSQL databases (created on 127.0.0.1 as user postgres; skipped only if unreachable)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,6 +9,7 @@ import pytest
 
 from knowledge.db import init_db
 from tests.support.databases import PG, create_pg_db, drop_pg_db
+
 
 @pytest.fixture(scope="session")
 def today() -> date:

@@ -1,5 +1,6 @@
 """EDU-DEX program XML: programRun schedules and costs, notes in the report, and XML that
 defusedxml refuses (DTDs, entity expansion, external entities)."""
+
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def test_program_runs_with_their_own_costs_and_schedule(fresh):
     assert d.sample is False and d.themes == [] and d.credential == "bewijs van deelname"
     runs = {o.location: o for o in d.offerings}
     assert runs["Deventer"].price_eur == 500 and runs["Deventer"].schedule == "3 lesdagen"
-    assert runs["Zwolle"].price_eur == pytest.approx(726)              # generic run cost, 21% btw
+    assert runs["Zwolle"].price_eur == pytest.approx(726)  # generic run cost, 21% btw
 
 
 @pytest.mark.parametrize("xml", list(EVIL_DOCUMENTS.values()), ids=list(EVIL_DOCUMENTS))

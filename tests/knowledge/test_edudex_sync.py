@@ -2,6 +2,7 @@
 a directory of program documents or one document, the report, 304s on the second run,
 withdrawn programs, documents with DTDs/entities refused one by one, trouble on the server,
 and the token only for the feed's own host."""
+
 import os
 import subprocess
 import sys
@@ -37,8 +38,9 @@ def db(empty_url):
 
 def documents(ids=IDS, **extra):
     docs = {f"/programs/{pid}.xml": program_xml(pid, f"Warmtepomp installeren {pid[-1]}") for pid in ids}
-    docs["/directory.xml"] = directory_xml([(pid, f"programs/{pid}.xml") for pid in ids]
-                                           + [(pid, f"programs/{pid}.xml") for pid in extra])
+    docs["/directory.xml"] = directory_xml(
+        [(pid, f"programs/{pid}.xml") for pid in ids] + [(pid, f"programs/{pid}.xml") for pid in extra]
+    )
     docs.update({f"/programs/{pid}.xml": xml for pid, xml in extra.items()})
     return docs
 
@@ -70,7 +72,7 @@ def test_a_directory_is_synced_and_the_second_run_is_all_304_and_changes_nothing
     assert counts(second) == (0, 0, 3, 0, 0) and second.not_modified == second.requests == 4
     assert sum(server.not_modified.values()) == 4 and "waarvan 4 niet gewijzigd (304)" in str(second)
     with db.connect() as conn:
-        assert get_meta(conn, "catalogue_version") == version          # nothing was written
+        assert get_meta(conn, "catalogue_version") == version  # nothing was written
         assert conn.execute(select(func.count()).select_from(S.feed_run)).scalar() == 2
 
 
@@ -80,7 +82,7 @@ def test_a_program_gone_from_the_directory_is_withdrawn_and_a_changed_one_update
     server.documents["/programs/edx-wp-1.xml"] = program_xml("edx-wp-1", "Warmtepomp installeren 1", price=820)
     report = sync(server, db)
     assert counts(report) == (0, 1, 1, 1, 0) and report.withdrawn == ["edudex-edx-wp-3"]
-    assert report.not_modified == 1                                    # edx-wp-2 alone is unchanged
+    assert report.not_modified == 1  # edx-wp-2 alone is unchanged
     assert "edudex-edx-wp-3" not in found(db) and get_module("edudex-edx-wp-3", engine=db) is None
     assert get_module("edudex-edx-wp-1", engine=db).offerings[0].price_eur == 820
 
@@ -96,7 +98,7 @@ def test_a_document_with_a_dtd_or_entities_is_refused_and_the_others_go_on(db, m
             (src,) = sources(conn)
         assert src["last_errors"] == ["edx-kwaad: DTD's en entities zijn niet toegestaan in EDU-DEX-bestanden"]
         srv.documents["/directory.xml"] = directory_xml([("edx-kwaad", "programs/edx-kwaad.xml")])
-        evil_only = sync(srv, db)                                     # the directory itself is fine
+        evil_only = sync(srv, db)  # the directory itself is fine
     assert counts(evil_only) == (0, 0, 0, 3, 1)
 
 
@@ -118,7 +120,7 @@ def test_trouble_with_one_program_is_retried_or_refused_and_never_withdraws_it(s
     server.script["/programs/edx-wp-1.xml"] = [429]
     server.script["/programs/edx-wp-2.xml"] = [503, 500]
     started = time.monotonic()
-    report = sync(server, db)                                       # own back-off would be 0.01 s
+    report = sync(server, db)  # own back-off would be 0.01 s
     assert counts(report) == (3, 0, 0, 0, 0) and time.monotonic() - started >= 1.0
     assert server.hits["/programs/edx-wp-2.xml"] == 3
     server.script["/programs/edx-wp-3.xml"] = [500] * 10
@@ -137,10 +139,13 @@ def test_without_the_token_nothing_is_read_and_nothing_withdrawn(server, db, mon
 
 def test_the_token_goes_only_to_the_feeds_own_host(db, monkeypatch):
     monkeypatch.setenv("EDUDEX_TOKEN", "geheim")
-    with FakeEdudex({"/p/edx-elders.xml": program_xml("edx-elders", "Warmtepomp installeren 9")}) as other, \
-            FakeEdudex(documents(), token="geheim") as own:
+    with (
+        FakeEdudex({"/p/edx-elders.xml": program_xml("edx-elders", "Warmtepomp installeren 9")}) as other,
+        FakeEdudex(documents(), token="geheim") as own,
+    ):
         own.documents["/directory.xml"] = directory_xml(
-            [(p, f"programs/{p}.xml") for p in IDS] + [("edx-elders", other.base_url + "/p/edx-elders.xml")])
+            [(p, f"programs/{p}.xml") for p in IDS] + [("edx-elders", other.base_url + "/p/edx-elders.xml")]
+        )
         report = sync(own, db)
     assert counts(report) == (4, 0, 0, 0, 0)
     assert own.auth_seen["/directory.xml"] == "Bearer geheim"
@@ -149,14 +154,19 @@ def test_the_token_goes_only_to_the_feeds_own_host(db, monkeypatch):
 
 def test_cli_sync_edudex_and_sources(server, tmp_path):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", LW_TOKEN="geheim")
+
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "knowledge", *args], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=120)
-    r = run("sync", "edudex", server.base_url + "/directory.xml", "--provider", "Opleider Test",
-            "--token-env", "LW_TOKEN")
+        return subprocess.run(
+            [sys.executable, "-m", "knowledge", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    r = run(
+        "sync", "edudex", server.base_url + "/directory.xml", "--provider", "Opleider Test", "--token-env", "LW_TOKEN"
+    )
     assert r.returncode == 0 and "3 nieuw" in r.stdout, r.stderr
-    r = run("sync", "edudex", server.base_url + "/directory.xml", "--provider", "Opleider Test",
-            "--token-env", "LW_TOKEN")
+    r = run(
+        "sync", "edudex", server.base_url + "/directory.xml", "--provider", "Opleider Test", "--token-env", "LW_TOKEN"
+    )
     assert r.returncode == 0 and "3 ongewijzigd" in r.stdout and "waarvan 4 niet gewijzigd (304)" in r.stdout
     r = run("sources")
     assert r.returncode == 0 and "Opleider Test (edudex" in r.stdout and "3 actief" in r.stdout

@@ -1,4 +1,5 @@
 """Funding rules: every scheme, each condition on both sides of its boundary, validity dates."""
+
 from datetime import date
 
 import pytest
@@ -12,15 +13,38 @@ from knowledge.profile import normalise_profile
 TODAY = date(2026, 11, 23)
 RULES = {r.id: r for r in load_rules()}
 # course facts as course_facts() gives them for a module
-HBO_DEELTIJD = {"known": True, "title": "Ad", "education_type": "hbo", "nlqf_level": 5, "bol_bbl": None,
-                "mode": "deeltijd", "recognised": True, "nlqf_registered": True, "ontwikkelpad": None,
-                "price_eur": 2530.0, "duration_weeks": 80, "themes": ["installatietechniek"], "tags": [],
-                "shortage": False, "occupation": None}
+HBO_DEELTIJD = {
+    "known": True,
+    "title": "Ad",
+    "education_type": "hbo",
+    "nlqf_level": 5,
+    "bol_bbl": None,
+    "mode": "deeltijd",
+    "recognised": True,
+    "nlqf_registered": True,
+    "ontwikkelpad": None,
+    "price_eur": 2530.0,
+    "duration_weeks": 80,
+    "themes": ["installatietechniek"],
+    "tags": [],
+    "shortage": False,
+    "occupation": None,
+}
 MBO_BOL = dict(HBO_DEELTIJD, education_type="mbo", nlqf_level=4, bol_bbl="bol", mode="voltijd")
 MBO_BBL = dict(MBO_BOL, nlqf_level=3, bol_bbl="bbl", mode="duaal", ontwikkelpad="techniek")
-SHORT = dict(HBO_DEELTIJD, education_type="branche", nlqf_level=3, recognised=False, nlqf_registered=True,
-             ontwikkelpad="techniek", mode=None, price_eur=1000.0, duration_weeks=6, shortage=True,
-             occupation="Warmtepompmonteur")
+SHORT = dict(
+    HBO_DEELTIJD,
+    education_type="branche",
+    nlqf_level=3,
+    recognised=False,
+    nlqf_registered=True,
+    ontwikkelpad="techniek",
+    mode=None,
+    price_eur=1000.0,
+    duration_weeks=6,
+    shortage=True,
+    occupation="Warmtepompmonteur",
+)
 
 
 def advise(scheme, profile=None, course=None, as_of=TODAY, engine=None):
@@ -29,8 +53,16 @@ def advise(scheme, profile=None, course=None, as_of=TODAY, engine=None):
 
 
 def test_every_rule_file_has_source_and_dutch_amount():
-    assert {"levenlanglerenkrediet", "slim_regeling", "slim_scholingssubsidie", "wij_techniek", "uwv_scholing",
-            "brabant_leert_jtf", "werkgever_betaalt", "stap"} <= set(RULES)
+    assert {
+        "levenlanglerenkrediet",
+        "slim_regeling",
+        "slim_scholingssubsidie",
+        "wij_techniek",
+        "uwv_scholing",
+        "brabant_leert_jtf",
+        "werkgever_betaalt",
+        "stap",
+    } <= set(RULES)
     for rule in RULES.values():
         assert rule.source_url.startswith("https://") and rule.source_date[:4].isdigit()
         assert rule.amount["text"] and rule.conditions
@@ -77,11 +109,18 @@ def test_llk_without_course_lists_the_course_condition():
 WORKER = {"employment_status": "werkend", "sector": "installatie", "age": 40}
 
 
-@pytest.mark.parametrize("as_of, outcome", [
-    (date(2025, 3, 9), "not_eligible"), (date(2025, 3, 10), "eligible"), (date(2025, 6, 30), "eligible"),
-    (date(2025, 11, 10), "eligible"), (date(2025, 11, 11), "maybe"), (date(2027, 12, 31), "maybe"),
-    (date(2028, 1, 1), "ended"),
-])
+@pytest.mark.parametrize(
+    "as_of, outcome",
+    [
+        (date(2025, 3, 9), "not_eligible"),
+        (date(2025, 3, 10), "eligible"),
+        (date(2025, 6, 30), "eligible"),
+        (date(2025, 11, 10), "eligible"),
+        (date(2025, 11, 11), "maybe"),
+        (date(2027, 12, 31), "maybe"),
+        (date(2028, 1, 1), "ended"),
+    ],
+)
 def test_slim_scholingssubsidie_validity_and_windows(as_of, outcome):
     assert advise("slim_scholingssubsidie", WORKER, SHORT, as_of).outcome == outcome
 
@@ -91,8 +130,9 @@ def test_slim_scholingssubsidie_window_2026_is_said_to_be_unconfirmed():
     assert a.outcome == "maybe" and any("niet bevestigd" in r for r in a.reasons)
 
 
-@pytest.mark.parametrize("level, outcome, percent", [(3, "eligible", "90%"), (4, "eligible", "40%"),
-                                                     (5, "not_eligible", None)])
+@pytest.mark.parametrize(
+    "level, outcome, percent", [(3, "eligible", "90%"), (4, "eligible", "40%"), (5, "not_eligible", None)]
+)
 def test_slim_scholingssubsidie_nlqf_1_to_4_with_90_or_40_percent(level, outcome, percent):
     a = advise("slim_scholingssubsidie", WORKER, dict(SHORT, nlqf_level=level), date(2025, 5, 1))
     assert a.outcome == outcome
@@ -118,7 +158,9 @@ def test_slim_regeling_is_for_mkb_below_250(size, outcome):
 
 @pytest.mark.parametrize("as_of, outcome", [(date(2029, 12, 31), "eligible"), (date(2030, 1, 1), "ended")])
 def test_slim_regeling_runs_until_2030(as_of, outcome):
-    assert advise("slim_regeling", {"employment_status": "werkgever", "company_size": 10}, as_of=as_of).outcome == outcome
+    assert (
+        advise("slim_regeling", {"employment_status": "werkgever", "company_size": 10}, as_of=as_of).outcome == outcome
+    )
 
 
 def test_slim_regeling_does_not_pay_the_course_itself():
@@ -151,13 +193,15 @@ def test_wij_techniek_amount_per_company_and_uncertainty_note():
 # --- UWV ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("weeks, outcome", [(52, "maybe"), (53, "not_eligible")])
 def test_uwv_pays_at_most_one_year(weeks, outcome):
-    a = advise("uwv_scholing", {"employment_status": "uitkering", "benefit_type": "ww"}, dict(SHORT, duration_weeks=weeks))
+    a = advise(
+        "uwv_scholing", {"employment_status": "uitkering", "benefit_type": "ww"}, dict(SHORT, duration_weeks=weeks)
+    )
     assert a.outcome == outcome
 
 
 def test_uwv_needs_a_uwv_benefit_and_never_promises():
     ww = advise("uwv_scholing", {"benefit_type": "ww"}, SHORT)
-    assert ww.outcome == "maybe" and any("werkcoach" in r for r in ww.reasons)   # UWV decides
+    assert ww.outcome == "maybe" and any("werkcoach" in r for r in ww.reasons)  # UWV decides
     assert advise("uwv_scholing", {"benefit_type": "bijstand"}, SHORT).outcome == "not_eligible"
     assert advise("uwv_scholing", {"employment_status": "werkend"}, SHORT).outcome == "not_eligible"
     unsure = advise("uwv_scholing", {"employment_status": "werkzoekend"}, SHORT)
@@ -166,9 +210,16 @@ def test_uwv_needs_a_uwv_benefit_and_never_promises():
 
 
 # --- Brabant Leert JTF --------------------------------------------------------------------------
-@pytest.mark.parametrize("place, outcome", [("Breda", "eligible"), ("Roosendaal", "eligible"),
-                                            ("Eindhoven", "not_eligible"), ("Utrecht", "not_eligible"),
-                                            ("Enschede", "not_eligible")])
+@pytest.mark.parametrize(
+    "place, outcome",
+    [
+        ("Breda", "eligible"),
+        ("Roosendaal", "eligible"),
+        ("Eindhoven", "not_eligible"),
+        ("Utrecht", "not_eligible"),
+        ("Enschede", "not_eligible"),
+    ],
+)
 def test_jtf_only_for_west_brabant(engine, place, outcome):
     assert advise("brabant_leert_jtf", {"location": place}, SHORT, engine=engine).outcome == outcome
 
@@ -183,10 +234,14 @@ def test_jtf_course_conditions_and_50_percent(engine):
     assert "50% van € 1.000 = € 500" in a.amount_text
     generic = advise("brabant_leert_jtf", {"location": "Breda"}, dict(SHORT, tags=["generiek"]), engine=engine)
     assert generic.outcome == "not_eligible"
-    battery = advise("brabant_leert_jtf", {"location": "Breda"}, dict(SHORT, themes=["batterijtechnologie"]),
-                     engine=engine)
+    battery = advise(
+        "brabant_leert_jtf", {"location": "Breda"}, dict(SHORT, themes=["batterijtechnologie"]), engine=engine
+    )
     assert battery.outcome == "maybe"
-    assert advise("brabant_leert_jtf", {"location": "Breda"}, dict(SHORT, themes=[]), engine=engine).outcome == "not_eligible"
+    assert (
+        advise("brabant_leert_jtf", {"location": "Breda"}, dict(SHORT, themes=[]), engine=engine).outcome
+        == "not_eligible"
+    )
 
 
 # --- employer pays ------------------------------------------------------------------------------
@@ -200,9 +255,17 @@ def test_employer_paid_training():
 
 
 # --- STAP and NL leert door: ended ---------------------------------------------------------------
-@pytest.mark.parametrize("as_of, outcome", [(date(2022, 2, 28), "not_eligible"), (date(2022, 3, 1), "eligible"),
-                                            (date(2023, 12, 31), "eligible"), (date(2024, 1, 1), "ended"),
-                                            (TODAY, "ended"), (date(2031, 1, 1), "ended")])
+@pytest.mark.parametrize(
+    "as_of, outcome",
+    [
+        (date(2022, 2, 28), "not_eligible"),
+        (date(2022, 3, 1), "eligible"),
+        (date(2023, 12, 31), "eligible"),
+        (date(2024, 1, 1), "ended"),
+        (TODAY, "ended"),
+        (date(2031, 1, 1), "ended"),
+    ],
+)
 def test_stap_ended_on_1_january_2024(as_of, outcome):
     a = advise("stap", {"age": 40}, HBO_DEELTIJD, as_of)
     assert a.outcome == outcome
@@ -212,7 +275,9 @@ def test_stap_ended_on_1_january_2024(as_of, outcome):
         assert any("Levenlanglerenkrediet" in r and "SLIM" in r for r in a.reasons)
 
 
-@pytest.mark.parametrize("age, outcome", [(17, "not_eligible"), (18, "eligible"), (66, "eligible"), (67, "not_eligible")])
+@pytest.mark.parametrize(
+    "age, outcome", [(17, "not_eligible"), (18, "eligible"), (66, "eligible"), (67, "not_eligible")]
+)
 def test_stap_age_while_it_ran(age, outcome):
     assert advise("stap", {"age": age}, HBO_DEELTIJD, date(2023, 6, 1)).outcome == outcome
 
@@ -224,14 +289,24 @@ def test_nl_leert_door_ended_2022(as_of, outcome):
 
 # --- the public function -------------------------------------------------------------------------
 def test_evaluate_funding_for_a_real_module(any_engine):
-    advice = evaluate_funding({"age": 45, "employment_status": "werkend", "education_level": "mbo3",
-                               "sector": "installatie", "location": "Breda", "company_size": 20},
-                              "servicemonteur-warmtepompen-brabant", as_of=TODAY, engine=any_engine)
+    advice = evaluate_funding(
+        {
+            "age": 45,
+            "employment_status": "werkend",
+            "education_level": "mbo3",
+            "sector": "installatie",
+            "location": "Breda",
+            "company_size": 20,
+        },
+        "servicemonteur-warmtepompen-brabant",
+        as_of=TODAY,
+        engine=any_engine,
+    )
     by_id = {a.scheme_id: a for a in advice}
     assert by_id["stap"].outcome == "ended"
     assert by_id["wij_techniek"].outcome == "eligible"
     assert by_id["brabant_leert_jtf"].outcome == "eligible" and "50% van €" in by_id["brabant_leert_jtf"].amount_text
-    assert by_id["levenlanglerenkrediet"].outcome == "not_eligible"   # a branch course, not hbo/wo or BOL
+    assert by_id["levenlanglerenkrediet"].outcome == "not_eligible"  # a branch course, not hbo/wo or BOL
     order = ["eligible", "maybe", "not_eligible", "ended"]
     assert [order.index(a.outcome) for a in advice] == sorted(order.index(a.outcome) for a in advice)
 
@@ -254,8 +329,15 @@ def test_unknown_module_or_profile_value_gives_clear_error(engine):
 
 
 def test_a_broken_rule_file_is_refused_with_its_name():
-    good = {"id": "x", "name": "X", "applicant": "person", "source_url": "https://example.org", "source_date": "2025",
-            "amount": {"text": "t"}, "conditions": [{"id": "c", "test": {"fact": "age", "lt": 5}}]}
+    good = {
+        "id": "x",
+        "name": "X",
+        "applicant": "person",
+        "source_url": "https://example.org",
+        "source_date": "2025",
+        "amount": {"text": "t"},
+        "conditions": [{"id": "c", "test": {"fact": "age", "lt": 5}}],
+    }
     parse_rule(good, "x.yaml")
     for broken in ({"fact": "age", "smaller": 5}, {"fact": "shoe_size", "lt": 5}, {"any": []}):
         bad = dict(good, conditions=[{"id": "c", "test": broken}])

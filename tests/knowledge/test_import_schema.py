@@ -1,4 +1,5 @@
 """Importers (OOAPI, EDU-DEX), the CLI, schema upgrades and sample refresh."""
+
 import json
 import os
 import subprocess
@@ -25,13 +26,26 @@ def count(engine, table=S.module, *where):
 
 def ooapi_item(pid, title="Warmtepomp onderhoud (test)", start=None):
     start = start or (date.today() + timedelta(days=30)).isoformat()
-    return {"programId": pid, "name": [{"language": "nl-NL", "value": title}],
-            "description": "Onderhoud aan warmtepompen.", "organization": {"organizationId": "test-org", "name": "Testopleider"},
-            "sector": "secondary vocational education", "levelOfQualification": "3",
-            "studyLoad": {"studyLoadUnit": "hour", "value": 40}, "duration": "P2M",
-            "offerings": [{"offeringId": f"{pid}-1", "startDate": start, "endDate": start,
-                           "modeOfDelivery": ["on campus"], "addresses": [{"city": "Tilburg"}],
-                           "priceInformation": [{"costType": "total costs", "amount": 800}]}]}
+    return {
+        "programId": pid,
+        "name": [{"language": "nl-NL", "value": title}],
+        "description": "Onderhoud aan warmtepompen.",
+        "organization": {"organizationId": "test-org", "name": "Testopleider"},
+        "sector": "secondary vocational education",
+        "levelOfQualification": "3",
+        "studyLoad": {"studyLoadUnit": "hour", "value": 40},
+        "duration": "P2M",
+        "offerings": [
+            {
+                "offeringId": f"{pid}-1",
+                "startDate": start,
+                "endDate": start,
+                "modeOfDelivery": ["on campus"],
+                "addresses": [{"city": "Tilburg"}],
+                "priceInformation": [{"costType": "total costs", "amount": 800}],
+            }
+        ],
+    }
 
 
 @pytest.fixture
@@ -92,7 +106,8 @@ def test_a_failure_half_way_through_writing_rolls_back_the_whole_file(fresh, tmp
     import knowledge.catalogue as catalogue
 
     def crash(conn, ids):
-        raise RuntimeError("disk full")          # after providers, modules and offerings were inserted
+        raise RuntimeError("disk full")  # after providers, modules and offerings were inserted
+
     monkeypatch.setattr(catalogue, "reindex_modules", crash)
     path = tmp_path / "ok.json"
     path.write_text(json.dumps([ooapi_item("t-1"), ooapi_item("t-2")]), encoding="utf-8")
@@ -101,14 +116,17 @@ def test_a_failure_half_way_through_writing_rolls_back_the_whole_file(fresh, tmp
     assert (count(fresh), count(fresh, S.offering), count(fresh, S.provider)) == (0, 0, 0)
 
 
-@pytest.mark.parametrize("content, kind, needle", [
-    ("{ not json", "ooapi", "geen geldige JSON"),
-    ("[1, 2]", "ooapi", "record 1"),
-    ('{"items": "x"}', "ooapi", "lijsten"),
-    ("<program><x/></program>", "edudex", "namespace"),
-    ("<not xml", "edudex", "geen geldige XML"),
-    ('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', "edudex", "DTD"),
-])
+@pytest.mark.parametrize(
+    "content, kind, needle",
+    [
+        ("{ not json", "ooapi", "geen geldige JSON"),
+        ("[1, 2]", "ooapi", "record 1"),
+        ('{"items": "x"}', "ooapi", "lijsten"),
+        ("<program><x/></program>", "edudex", "namespace"),
+        ("<not xml", "edudex", "geen geldige XML"),
+        ('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', "edudex", "DTD"),
+    ],
+)
 def test_broken_files_give_clear_errors(fresh, tmp_path, content, kind, needle):
     path = tmp_path / f"broken.{kind}"
     path.write_text(content, encoding="utf-8")
@@ -127,8 +145,11 @@ def test_binary_and_missing_files(fresh, tmp_path):
 
 
 def test_edudex_program_without_id_names_the_record(fresh, tmp_path):
-    text = (EXAMPLES / "edudex_voorbeeld.xml").read_text(encoding="utf-8").replace(
-        "<programId>edudex-vb-bim-01</programId>", "")
+    text = (
+        (EXAMPLES / "edudex_voorbeeld.xml")
+        .read_text(encoding="utf-8")
+        .replace("<programId>edudex-vb-bim-01</programId>", "")
+    )
     path = tmp_path / "noid.xml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogueImportError, match="programId ontbreekt"):
@@ -142,7 +163,7 @@ def test_init_is_idempotent_and_refreshes_old_sample_dates(tmp_path):
     eng = init_db(url, today=long_ago)
     assert count(eng) == 189
     stale = count(eng, S.offering, S.offering.c.start_date < date.today())
-    assert stale > 0                                     # seeded 200 days ago: many starts are past
+    assert stale > 0  # seeded 200 days ago: many starts are past
     init_db(url)
     assert count(eng) == 189
     assert count(eng, S.offering, S.offering.c.start_date < date.today()) == 0
@@ -153,8 +174,9 @@ def test_init_is_idempotent_and_refreshes_old_sample_dates(tmp_path):
 # --- command line ---------------------------------------------------------------------------------
 def run_cli(tmp_path, *args):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}")
-    return subprocess.run([sys.executable, "-m", "knowledge", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "knowledge", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_search_funding_stats_and_errors(tmp_path):
@@ -172,7 +194,7 @@ def test_cli_search_funding_stats_and_errors(tmp_path):
 
 def test_search_sees_an_import_made_after_the_first_search(fresh, tmp_path):
     import_file(EXAMPLES / "edudex_voorbeeld.xml", "edudex", engine=fresh)
-    first = search_modules({}, "warmtepomp onderhoud", engine=fresh)      # builds the ranking index
+    first = search_modules({}, "warmtepomp onderhoud", engine=fresh)  # builds the ranking index
     assert all(h.module_id != "ooapi-t-9" for h in first.hits)
     path = tmp_path / "later.json"
     path.write_text(json.dumps([ooapi_item("t-9", "Warmtepomp onderhoud voor gevorderden")]), encoding="utf-8")

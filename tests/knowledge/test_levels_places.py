@@ -1,17 +1,40 @@
 """Levels (domain-facts section 3) and Dutch places, hubs, shortage occupations."""
+
 import pytest
 
-from knowledge import (ProfileError, level_label, nearest_hubs, nlqf_for, resolve_place,
-                       shortage_occupations)
+from knowledge import ProfileError, level_label, nearest_hubs, nlqf_for, resolve_place, shortage_occupations
 from knowledge.places import haversine_km, read_places_file
 
 
-@pytest.mark.parametrize("spelling, nlqf", [
-    ("vmbo-bb", 1), ("entree", 1), ("mbo1", 1), ("vmbo-t", 2), ("mavo", 2), ("mbo 2", 2), ("mbo-III", 3),
-    ("mbo3", 3), ("niveau 3", 3), ("MBO 4", 4), ("havo", 4), ("vwo", 4), ("gymnasium", 4), ("AD", 5),
-    ("hbo", 6), ("bachelor", 6), ("wo_bachelor", 6), ("master", 7), ("MSc", 7), ("PhD", 8), ("MTS", 4),
-    ("HTS", 6), ("geen", 0), (7, 7),
-])
+@pytest.mark.parametrize(
+    "spelling, nlqf",
+    [
+        ("vmbo-bb", 1),
+        ("entree", 1),
+        ("mbo1", 1),
+        ("vmbo-t", 2),
+        ("mavo", 2),
+        ("mbo 2", 2),
+        ("mbo-III", 3),
+        ("mbo3", 3),
+        ("niveau 3", 3),
+        ("MBO 4", 4),
+        ("havo", 4),
+        ("vwo", 4),
+        ("gymnasium", 4),
+        ("AD", 5),
+        ("hbo", 6),
+        ("bachelor", 6),
+        ("wo_bachelor", 6),
+        ("master", 7),
+        ("MSc", 7),
+        ("PhD", 8),
+        ("MTS", 4),
+        ("HTS", 6),
+        ("geen", 0),
+        (7, 7),
+    ],
+)
 def test_dutch_diplomas_map_to_nlqf(spelling, nlqf):
     assert nlqf_for(spelling) == nlqf
 
@@ -41,22 +64,25 @@ def test_all_municipalities_of_the_five_provinces_are_there():
     assert per_province["Drenthe"] == 12
 
 
-@pytest.mark.parametrize("text, name, region", [
-    ("den bosch", "'s-Hertogenbosch", "brabant"),
-    ("'s-Hertogenbosch", "'s-Hertogenbosch", "brabant"),
-    ("s-hertogenbosch", "'s-Hertogenbosch", "brabant"),
-    ("Den Bosch", "'s-Hertogenbosch", "brabant"),
-    ("Hengelo (O)", "Hengelo", "twente"),
-    ("hengelo", "Hengelo", "twente"),
-    ("Hengelo (Gld)", "Hengelo (Gld)", None),
-    ("Ljouwert", "Leeuwarden", "noord"),
-    ("in Eindhoven", "Eindhoven", "brabant"),
-    ("eindhovn", "Eindhoven", "brabant"),
-    ("tilbrug", "Tilburg", "brabant"),  # seen in make run: "Ik ken die plaats niet"
-    ("Utrecht", "Utrecht", None),
-    ("Twente", "Twente", "twente"),
-    ("Emmen", "Emmen", "noord"),
-])
+@pytest.mark.parametrize(
+    "text, name, region",
+    [
+        ("den bosch", "'s-Hertogenbosch", "brabant"),
+        ("'s-Hertogenbosch", "'s-Hertogenbosch", "brabant"),
+        ("s-hertogenbosch", "'s-Hertogenbosch", "brabant"),
+        ("Den Bosch", "'s-Hertogenbosch", "brabant"),
+        ("Hengelo (O)", "Hengelo", "twente"),
+        ("hengelo", "Hengelo", "twente"),
+        ("Hengelo (Gld)", "Hengelo (Gld)", None),
+        ("Ljouwert", "Leeuwarden", "noord"),
+        ("in Eindhoven", "Eindhoven", "brabant"),
+        ("eindhovn", "Eindhoven", "brabant"),
+        ("tilbrug", "Tilburg", "brabant"),  # seen in make run: "Ik ken die plaats niet"
+        ("Utrecht", "Utrecht", None),
+        ("Twente", "Twente", "twente"),
+        ("Emmen", "Emmen", "noord"),
+    ],
+)
 def test_place_spellings_resolve(engine, text, name, region):
     place = resolve_place(text, engine=engine)
     assert place is not None and place.name == name and place.region == region
@@ -101,6 +127,7 @@ def test_hubs_per_region(engine):
 
 def test_shortage_occupations_link_to_modules_in_the_region(engine):
     from knowledge import get_module
+
     occs = shortage_occupations("twente", "digitalisering_bouw", engine=engine)
     assert [o.name for o in occs] == ["BIM-modelleur / digitaal tekenaar"]
     assert occs[0].why and occs[0].sample and occs[0].module_ids

@@ -1,5 +1,6 @@
 """OOAPI v5 response shapes as the specification publishes them (fixtures/ooapi/), and the
 sample mark: imported modules are real data, ranked like the demo catalogue."""
+
 from datetime import date
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_a_single_course_with_programs_field_and_only_english_text(fresh):
     d = get_module(report.created[0], engine=fresh, today=LATER)
     assert d.title == "Heat pump installation for professionals" and d.sample is False
     assert d.level_label == "associate degree" and d.study_load_text == "7,5 EC"
-    assert d.themes == ["installatietechniek"]           # ISCED-F 0713, electricity and energy
+    assert d.themes == ["installatietechniek"]  # ISCED-F 0713, electricity and energy
     (o,) = d.offerings
     assert o.location == "Utrecht" and o.format == "hybride" and o.price_eur == 1100
 
@@ -52,7 +53,7 @@ def test_expanded_programs_with_component_offering_academic_session_and_flexible
     d = get_module("ooapi-prg-elek-3", engine=fresh, today=LATER)
     assert d.level_label == "mbo 4" and d.credential == "diploma" and d.recognised
     starts = sorted((o.start_date or date.min) for o in d.offerings)
-    assert starts == [date.min, date(2027, 8, 30)]       # flexible entry + the academic session; no component
+    assert starts == [date.min, date(2027, 8, 30)]  # flexible entry + the academic session; no component
     assert {o.price_eur for o in d.offerings} == {1618, None}
 
 
@@ -70,6 +71,7 @@ def test_a_page_of_offerings_for_a_known_parent(fresh):
 
 def test_imported_modules_are_not_sample_and_rank_like_the_demo_catalogue(fresh, tmp_path):
     import json
+
     item = json.loads((FIX / "courses_page.json").read_text())["items"][0]
     demo, real = dict(item, courseId="demo-1"), dict(item, courseId="real-1")
     (tmp_path / "demo.json").write_text(json.dumps([demo]))
@@ -87,6 +89,7 @@ def test_imported_modules_are_not_sample_and_rank_like_the_demo_catalogue(fresh,
 
 def test_file_imports_and_their_failures_show_in_sources(fresh, tmp_path):
     from knowledge.feeds import sources
+
     import_file(FIX / "courses_page.json", "ooapi", engine=fresh)
     bad = tmp_path / "kapot.json"
     bad.write_text('{"courseId": "x1", "name": "Zonder aanbieder"}', encoding="utf-8")
@@ -106,8 +109,11 @@ def test_a_page_of_program_offerings_naming_its_program_with_only_a_geolocation(
     notes = " ".join(report.notes["prg-elek-3"])
     assert "geen plaats in addresses; de coördinaten zijn gebruikt" in notes and "USD" in notes
     with fresh.connect() as conn:
-        row = conn.execute(select(S.offering.c.location, S.offering.c.lat, S.offering.c.lon, S.offering.c.price_eur)
-                           .where(S.offering.c.module_id == "ooapi-prg-elek-3")).one()
+        row = conn.execute(
+            select(S.offering.c.location, S.offering.c.lat, S.offering.c.lon, S.offering.c.price_eur).where(
+                S.offering.c.module_id == "ooapi-prg-elek-3"
+            )
+        ).one()
     assert row == ("plaats onbekend", 52.2661, 6.7931, 1318)
     near = search_modules({"location": "Hengelo"}, "elektrotechnische installaties", engine=fresh, today=LATER)
     assert near.hits[0].module_id == "ooapi-prg-elek-3" and near.hits[0].distance_km < 10

@@ -1,4 +1,5 @@
 """Catalogue search: what a user would notice in the answers."""
+
 from datetime import timedelta
 
 import pytest
@@ -13,8 +14,9 @@ def titles(result):
 
 
 def test_warmtepomp_for_mbo3_in_eindhoven(any_engine, today):
-    r = search_modules({"education_level": "mbo3", "location": "Eindhoven"}, "warmtepomp", engine=any_engine,
-                       today=today)
+    r = search_modules(
+        {"education_level": "mbo3", "location": "Eindhoven"}, "warmtepomp", engine=any_engine, today=today
+    )
     top = r.hits[0]
     assert "warmtepomp" in top.title.lower()
     assert top.nlqf_level in (3, 4)
@@ -30,13 +32,16 @@ def test_level_fit_beats_far_too_high_levels(engine, today):
     assert r.hits[0].nlqf_level in (6, 7)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("monteur", "Warmtepompmonteur (BBL, mbo 3)"),        # compound tail
-    ("warmtepompen", "Warmtepompmonteur (BBL, mbo 3)"),   # plural
-    ("laadpalen", "Monteur laadinfrastructuur (vakopleiding, NLQF 3)"),
-    ("zonnepaneel", "Monteur zonnepanelen (PV) - vakopleiding"),
-    ("BIM modelleur", "BIM-modelleur Revit basis"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("monteur", "Warmtepompmonteur (BBL, mbo 3)"),  # compound tail
+        ("warmtepompen", "Warmtepompmonteur (BBL, mbo 3)"),  # plural
+        ("laadpalen", "Monteur laadinfrastructuur (vakopleiding, NLQF 3)"),
+        ("zonnepaneel", "Monteur zonnepanelen (PV) - vakopleiding"),
+        ("BIM modelleur", "BIM-modelleur Revit basis"),
+    ],
+)
 def test_dutch_words_find_compounds_and_plurals(any_engine, today, query, expected):
     r = search_modules({}, query, {"region": "brabant"}, limit=50, engine=any_engine, today=today)
     assert expected in titles(r)
@@ -58,8 +63,9 @@ def test_region_filter_keeps_region_or_online(any_engine, today):
 
 
 def test_theme_and_format_filters_are_hard(engine, today):
-    r = search_modules({}, None, {"theme": "batterijtechnologie", "format": "online"}, limit=50, engine=engine,
-                       today=today)
+    r = search_modules(
+        {}, None, {"theme": "batterijtechnologie", "format": "online"}, limit=50, engine=engine, today=today
+    )
     assert r.hits and not r.relaxed
     assert all("batterijtechnologie" in h.themes and h.format == "online" for h in r.hits)
 
@@ -88,7 +94,7 @@ def test_starts_are_upcoming_and_hits_ranked(engine, today):
     r = search_modules({"education_level": "mbo3", "location": "Breda"}, None, limit=20, engine=engine, today=today)
     assert all(h.next_start is None or h.next_start >= today for h in r.hits)
     firsts, seen = [], set()
-    for h in r.hits:           # distinct titles come first, in score order
+    for h in r.hits:  # distinct titles come first, in score order
         if h.title not in seen:
             seen.add(h.title)
             firsts.append(h.score)
@@ -117,8 +123,21 @@ def test_budget_reason_and_free_courses(engine, today):
 def test_card_matches_the_rest_contract(engine, today):
     hit = search_modules({"education_level": "mbo3"}, "warmtepomp", engine=engine, today=today).hits[0]
     card = hit.to_card()
-    assert set(card) == {"module_id", "title", "provider", "level", "format", "location", "duration", "study_load",
-                         "price", "next_start", "why", "url", "sample"}
+    assert set(card) == {
+        "module_id",
+        "title",
+        "provider",
+        "level",
+        "format",
+        "location",
+        "duration",
+        "study_load",
+        "price",
+        "next_start",
+        "why",
+        "url",
+        "sample",
+    }
     assert card["sample"] is True and card["why"]
     assert card["next_start"] and card["next_start"][-4:].isdigit()
 
@@ -134,18 +153,28 @@ def test_module_detail(engine, today):
     assert get_module("x" * 5000, engine=engine) is None
 
 
-@pytest.mark.parametrize("query, nothing_searchable", [
-    ("", False), ("   ", False), ("😀😀😀", True), ("\x00\x01\x02", True), ("de het een", True), ("x" * 10_000, True),
-    ("'; DROP TABLE module; --", False), ("\" OR 1=1 --", False), ("NEAR(a b) * ^ AND OR NOT", False),
-    ("<script>alert(1)</script>", False),
-])
+@pytest.mark.parametrize(
+    "query, nothing_searchable",
+    [
+        ("", False),
+        ("   ", False),
+        ("😀😀😀", True),
+        ("\x00\x01\x02", True),
+        ("de het een", True),
+        ("x" * 10_000, True),
+        ("'; DROP TABLE module; --", False),
+        ("\" OR 1=1 --", False),
+        ("NEAR(a b) * ^ AND OR NOT", False),
+        ("<script>alert(1)</script>", False),
+    ],
+)
 def test_bad_queries_never_crash_or_write(engine, today, query, nothing_searchable):
     with engine.connect() as conn:
         before = conn.execute(select(func.count()).select_from(S.module)).scalar()
     r = search_modules({"education_level": "mbo3"}, query, engine=engine, today=today)
-    assert r.hits and r.total > 0          # always an answer
+    assert r.hits and r.total > 0  # always an answer
     if nothing_searchable:
-        assert r.message                   # and a Dutch note why it is profile-ranked
+        assert r.message  # and a Dutch note why it is profile-ranked
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(S.module)).scalar() == before
 
@@ -155,10 +184,17 @@ def test_long_query_says_it_was_cut(engine, today):
     assert "erg lang" in r.message and "warmtepomp" in r.hits[0].title.lower()
 
 
-@pytest.mark.parametrize("profile, key", [
-    ({"education_level": "xyz"}, "education_level"), ({"age": "oud"}, "age"), ({"age": 200}, "age"),
-    ({"region": "limburg"}, "region"), ({"theme": "koken"}, "theme"), ({"course_format": "per post"}, "course_format"),
-])
+@pytest.mark.parametrize(
+    "profile, key",
+    [
+        ({"education_level": "xyz"}, "education_level"),
+        ({"age": "oud"}, "age"),
+        ({"age": 200}, "age"),
+        ({"region": "limburg"}, "region"),
+        ({"theme": "koken"}, "theme"),
+        ({"course_format": "per post"}, "course_format"),
+    ],
+)
 def test_unknown_profile_values_give_a_clear_error(engine, profile, key):
     with pytest.raises(ProfileError) as err:
         search_modules(profile, "warmtepomp", engine=engine)
@@ -170,8 +206,10 @@ def test_unknown_place_is_a_message_not_an_error(engine, today):
     assert r.hits and "Parijs" in r.message
 
 
-@pytest.mark.parametrize("filters", [{"colour": "blauw"}, {"max_price": "veel"}, {"level": "xyz"},
-                                     {"format": "per post"}, {"start_within_days": -1}])
+@pytest.mark.parametrize(
+    "filters",
+    [{"colour": "blauw"}, {"max_price": "veel"}, {"level": "xyz"}, {"format": "per post"}, {"start_within_days": -1}],
+)
 def test_bad_filters_give_a_clear_error(engine, filters):
     with pytest.raises(ProfileError):
         search_modules({}, None, filters, engine=engine)
@@ -199,7 +237,8 @@ def test_region_named_in_the_query_prefers_that_region(engine, today):
 
 
 def test_the_same_course_elsewhere_comes_after_other_courses(engine, today):
-    r = search_modules({"education_level": "geen", "location": "Groningen"}, "zonnepanelen", limit=4,
-                       engine=engine, today=today)
-    assert len({h.title for h in r.hits}) == 4          # not three times "Monteur zonnepanelen"
+    r = search_modules(
+        {"education_level": "geen", "location": "Groningen"}, "zonnepanelen", limit=4, engine=engine, today=today
+    )
+    assert len({h.title for h in r.hits}) == 4  # not three times "Monteur zonnepanelen"
     assert r.hits[0].title == "Monteur zonnepanelen (PV) - vakopleiding" and r.hits[0].location == "Groningen"

@@ -1,4 +1,5 @@
 """The one vocabulary (knowledge/vocabulary.yaml) and what is generated from it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -11,13 +12,13 @@ from actions.questions import QUESTIONS
 from knowledge import vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
-CLOSED = ("themes", "education_levels", "course_formats", "employment_statuses", "sectors",
-          "benefit_types", "regions")
+CLOSED = ("themes", "education_levels", "course_formats", "employment_statuses", "sectors", "benefit_types", "regions")
 
 
 def test_the_synonyms_rasa_trains_on_are_generated_from_the_vocabulary():
-    check = subprocess.run([sys.executable, "scripts/vocabulary.py", "--check"], cwd=ROOT,
-                           capture_output=True, text=True, timeout=60)
+    check = subprocess.run(
+        [sys.executable, "scripts/vocabulary.py", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
 

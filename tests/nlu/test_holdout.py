@@ -5,6 +5,7 @@ wrong canonical values would score correct entities as errors, a missing intent 
 hide a weak one, and sentences copied into the training data would score memory,
 not understanding of new Dutch.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,14 +23,40 @@ HOLDOUT = Path(__file__).with_name("holdout.yml")
 TRAINING_DIR = ROOT / "data" / "nlu"
 
 INTENTS = {
-    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "help", "search_course",
-    "inform", "ask_funding", "course_details", "more_results", "how_to_enroll",
-    "request_human", "career_orientation", "recognition_prior_learning", "employer_training",
-    "find_hub", "forget_me", "out_of_scope", "show_profile", "stop", "dont_know",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "help",
+    "search_course",
+    "inform",
+    "ask_funding",
+    "course_details",
+    "more_results",
+    "how_to_enroll",
+    "request_human",
+    "career_orientation",
+    "recognition_prior_learning",
+    "employer_training",
+    "find_hub",
+    "forget_me",
+    "out_of_scope",
+    "show_profile",
+    "stop",
+    "dont_know",
 }
 FAQ_KEYS = {
-    "microcredential", "edubadge", "nlqf", "bol_bbl", "evc", "stap", "llo_krediet_uitleg",
-    "privacy", "kosten_bot",
+    "microcredential",
+    "edubadge",
+    "nlqf",
+    "bol_bbl",
+    "evc",
+    "stap",
+    "llo_krediet_uitleg",
+    "privacy",
+    "kosten_bot",
 }
 # Canonical entity values (knowledge/vocabulary.yaml; location and age are open).
 CANONICAL = {
@@ -116,9 +143,9 @@ def test_all_entity_types_and_regions_occur(holdout):
 def test_no_holdout_sentence_is_in_the_training_data(holdout):
     training = {normalise(m.get("text")) for m in load_data(str(TRAINING_DIR)).intent_examples}
     leaked = sorted(
-        m.get("text") for m in holdout.intent_examples
-        if len(normalise(m.get("text")).split()) >= MIN_WORDS_FOR_LEAK_CHECK
-        and normalise(m.get("text")) in training
+        m.get("text")
+        for m in holdout.intent_examples
+        if len(normalise(m.get("text")).split()) >= MIN_WORDS_FOR_LEAK_CHECK and normalise(m.get("text")) in training
     )
     assert not leaked, (
         "these held-out sentences also appear in data/nlu/; rephrase or remove the "

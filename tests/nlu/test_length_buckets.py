@@ -1,5 +1,6 @@
 """Length-bucketed training batches (nlu_components/length_buckets.py): the same examples, in
 batches that need far less padding, which is what makes DIET's epochs cheaper."""
+
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +22,10 @@ def like_our_data(seed=7):
 def padded_tokens(lengths, order, batch_size):
     """Tokens the transformer processes: every batch padded to its longest message."""
     ordered = lengths[order]
-    return sum(int(ordered[i:i + batch_size].max()) * len(ordered[i:i + batch_size])
-               for i in range(0, len(ordered), batch_size))
+    return sum(
+        int(ordered[i : i + batch_size].max()) * len(ordered[i : i + batch_size])
+        for i in range(0, len(ordered), batch_size)
+    )
 
 
 def test_every_example_once_with_half_the_padding():
@@ -43,7 +46,7 @@ def test_batches_stay_whole_where_rasa_slices_them():
     np.random.seed(3)
     order = length_bucketed_order(lengths, size, shuffle=True)
     threshold = np.sort(lengths)[-size * 2]  # two batches of long messages at this size
-    slices = [lengths[order[i:i + size]] for i in range(0, len(order), size)]
+    slices = [lengths[order[i : i + size]] for i in range(0, len(order), size)]
     long_slices = [s for s in slices if s.min() >= threshold]
     assert len(long_slices) >= 2
     assert len(slices[-1]) == len(lengths) % size

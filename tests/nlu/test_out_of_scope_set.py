@@ -5,6 +5,7 @@
 must decline them. The set only measures something if it stays unseen: a sentence that
 also sits in data/nlu/ is recalled, not generalised, so the leak check below fails on it.
 """
+
 from __future__ import annotations
 
 import re
@@ -60,9 +61,9 @@ def test_no_duplicates(examples):
 def test_no_example_is_in_the_training_data(examples):
     training = {normalise(m.get("text")) for m in load_data(str(TRAINING_DIR)).intent_examples}
     leaked = sorted(
-        m.get("text") for m in examples
-        if len(normalise(m.get("text")).split()) >= MIN_WORDS_FOR_LEAK_CHECK
-        and normalise(m.get("text")) in training
+        m.get("text")
+        for m in examples
+        if len(normalise(m.get("text")).split()) >= MIN_WORDS_FOR_LEAK_CHECK and normalise(m.get("text")) in training
     )
     assert not leaked, (
         "these out-of-scope sentences also appear in data/nlu/; rephrase them here or "

@@ -1,6 +1,7 @@
 """Fixtures: the gateway in-process (Rasa down: closed port) with its own gateway database and
 a Rasa tracker store made by Rasa's own SQLTrackerStore, so deletions can be checked in both
 databases."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,8 +39,7 @@ class RasaTracker:
     def events(self, sender_id: str) -> int:
         engine = create_engine(self.url)
         with engine.connect() as db:
-            count = db.execute(text("SELECT COUNT(*) FROM events WHERE sender_id = :s"),
-                               {"s": sender_id}).scalar()
+            count = db.execute(text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": sender_id}).scalar()
         engine.dispose()
         return count
 
@@ -53,6 +53,7 @@ def rasa_tracker(tmp_path) -> RasaTracker:
 def privacy_env(tmp_path, rasa_tracker):
     def _env(**overrides: str) -> dict:
         return gateway_env(tmp_path, **{"TRACKER_STORE_URL": rasa_tracker.url, **overrides})
+
     return _env
 
 

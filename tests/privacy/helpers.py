@@ -1,5 +1,6 @@
 """Helpers of the privacy tests: a conversation over the gateway's API (`start`, `say`), a
 handoff case with a callback number and a note (`add_handoff`), and counting rows afterwards."""
+
 from datetime import datetime
 
 from sqlalchemy import create_engine, func, insert, select
@@ -22,13 +23,23 @@ async def say(client, cid, text):
 def add_handoff(database_url, cid, status="closed", callback="06 12345678"):
     engine = create_engine(database_url)
     with engine.begin() as db:
-        case = db.execute(insert(handoffs).values(
-            conversation_id=cid, tenant="twente", channel="web", status=status,
-            reason="gebruiker_vraagt_adviseur", profile={"age": 45}, shown_modules=[],
-            callback_name="Anna", callback_contact=callback, callback_kind="phone",
-            created_at=datetime.utcnow(), closed_at=datetime.utcnow())).inserted_primary_key[0]
-        db.execute(insert(notes).values(handoff_id=case, text="belt morgen terug",
-                                        created_at=datetime.utcnow()))
+        case = db.execute(
+            insert(handoffs).values(
+                conversation_id=cid,
+                tenant="twente",
+                channel="web",
+                status=status,
+                reason="gebruiker_vraagt_adviseur",
+                profile={"age": 45},
+                shown_modules=[],
+                callback_name="Anna",
+                callback_contact=callback,
+                callback_kind="phone",
+                created_at=datetime.utcnow(),
+                closed_at=datetime.utcnow(),
+            )
+        ).inserted_primary_key[0]
+        db.execute(insert(notes).values(handoff_id=case, text="belt morgen terug", created_at=datetime.utcnow()))
     engine.dispose()
 
 

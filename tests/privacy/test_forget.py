@@ -1,6 +1,7 @@
 """Forgetting a conversation: `DELETE /api/v1/conversations/{id}` and the bot's forget_me,
 checked by looking in the gateway's database and in Rasa's tracker store afterwards.
 (The whole dialogue with the real bot: test_privacy_with_rasa.py.)"""
+
 import time
 
 import pytest
@@ -17,8 +18,7 @@ from tests.privacy.helpers import add_handoff, count_rows, say, start
 pytestmark = pytest.mark.asyncio
 
 
-async def test_delete_call_removes_history_handoff_and_rasa_tracker(
-        make_gateway, privacy_env, rasa_tracker):
+async def test_delete_call_removes_history_handoff_and_rasa_tracker(make_gateway, privacy_env, rasa_tracker):
     env = privacy_env()
     client = await make_gateway(env)
     cid, other = await start(client), await start(client)
@@ -49,14 +49,12 @@ async def test_delete_call_removes_history_handoff_and_rasa_tracker(
     assert again.status == 404 and (await again.json())["error"] == "conversation_not_found"
 
 
-async def test_delete_from_a_foreign_site_is_refused_and_deletes_nothing(
-        make_gateway, privacy_env, rasa_tracker):
+async def test_delete_from_a_foreign_site_is_refused_and_deletes_nothing(make_gateway, privacy_env, rasa_tracker):
     env = privacy_env()
     client = await make_gateway(env)
     cid = await start(client)
     await rasa_tracker.save(cid, [time.time()])
-    response = await client.delete(f"/api/v1/conversations/{cid}",
-                                   headers={"Origin": "https://evil.example"})
+    response = await client.delete(f"/api/v1/conversations/{cid}", headers={"Origin": "https://evil.example"})
     assert response.status == 403
     assert count_rows(env["DATABASE_URL"], conversations, id=cid) == 1
     assert rasa_tracker.events(cid) == 2
@@ -64,8 +62,10 @@ async def test_delete_from_a_foreign_site_is_refused_and_deletes_nothing(
 
 async def test_a_browser_may_send_delete_from_the_tenants_site(make_gateway, privacy_env):
     client = await make_gateway(privacy_env(TENANT_TWENTE_ORIGINS="https://twente.example"))
-    response = await client.options("/api/v1/conversations/abc", headers={
-        "Origin": "https://twente.example", "Access-Control-Request-Method": "DELETE"})
+    response = await client.options(
+        "/api/v1/conversations/abc",
+        headers={"Origin": "https://twente.example", "Access-Control-Request-Method": "DELETE"},
+    )
     assert response.status == 204
     assert "DELETE" in response.headers["Access-Control-Allow-Methods"]
 
@@ -78,8 +78,7 @@ def answer_forget_me(fake_rasa):
     fake_rasa.answers["vergeet mij"] = [{"text": CONFIRMATION}, {"custom": {"type": "forget_me"}}]
 
 
-async def test_forget_me_on_the_web_keeps_only_the_confirmation(
-        make_gateway, privacy_env, rasa_tracker, fake_rasa):
+async def test_forget_me_on_the_web_keeps_only_the_confirmation(make_gateway, privacy_env, rasa_tracker, fake_rasa):
     env = privacy_env(RASA_URL=fake_rasa.url)
     answer_forget_me(fake_rasa)
     client = await make_gateway(env)
@@ -101,10 +100,10 @@ async def test_forget_me_on_the_web_keeps_only_the_confirmation(
 
 
 async def test_forget_me_without_the_tracker_store_says_it_did_not_work(
-        make_gateway, privacy_env, fake_rasa, tmp_path, caplog):
+    make_gateway, privacy_env, fake_rasa, tmp_path, caplog
+):
     """TRACKER_STORE_URL points elsewhere than Rasa's store: nothing may be confirmed."""
-    env = privacy_env(RASA_URL=fake_rasa.url,
-                      TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'not-rasas-store.db'}")
+    env = privacy_env(RASA_URL=fake_rasa.url, TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'not-rasas-store.db'}")
     answer_forget_me(fake_rasa)
     client = await make_gateway(env)
     cid = await start(client)
@@ -126,23 +125,25 @@ async def test_forget_me_without_the_tracker_store_says_it_did_not_work(
     assert count_rows(env["DATABASE_URL"], conversations, id=cid) == 1
 
 
-async def test_forget_me_on_whatsapp_deletes_the_phone_number_too(
-        make_gateway, privacy_env, rasa_tracker):
+async def test_forget_me_on_whatsapp_deletes_the_phone_number_too(make_gateway, privacy_env, rasa_tracker):
     from datetime import datetime
+
     env = privacy_env()
     client = await make_gateway(env)
     core = client.app[CONVERSATIONS]
     conversation = await core.store.create_conversation("twente", "whatsapp", external_id="k" * 64)
     engine = create_engine(env["DATABASE_URL"])
     with engine.begin() as db:
-        db.execute(insert(contacts).values(user_key="k" * 64, conversation_id=conversation.id,
-                                           wa_id="31612345678", created_at=datetime.utcnow()))
+        db.execute(
+            insert(contacts).values(
+                user_key="k" * 64, conversation_id=conversation.id, wa_id="31612345678", created_at=datetime.utcnow()
+            )
+        )
     engine.dispose()
     await core.store.add_message(conversation.id, "user", "vergeet mij")
     await rasa_tracker.save(conversation.id, [time.time()])
 
-    await core.confirmed_request_handlers["forget_me"](conversation, BotRequest("forget_me", {}),
-                                                       [])
+    await core.confirmed_request_handlers["forget_me"](conversation, BotRequest("forget_me", {}), [])
 
     assert count_rows(env["DATABASE_URL"], contacts, conversation_id=conversation.id) == 0
     assert count_rows(env["DATABASE_URL"], conversations, id=conversation.id) == 0

@@ -1,5 +1,6 @@
 """The gateway's log records carry no personal identifiers: message, arguments and tracebacks
 are masked before any handler writes them."""
+
 import logging
 import sqlite3
 
@@ -46,8 +47,7 @@ def test_log_lines_without_identifiers_are_unchanged(caplog):
 def test_installing_twice_masks_once():
     logs.install()
     logs.install()
-    record = logging.getLogger("x").makeRecord("x", logging.INFO, "f", 1, "bsn %s",
-                                               ("123456782",), None)
+    record = logging.getLogger("x").makeRecord("x", logging.INFO, "f", 1, "bsn %s", ("123456782",), None)
     assert record.getMessage() == "bsn [BSN]"
 
 
@@ -55,7 +55,8 @@ def test_whatsapp_numbers_and_message_ids_are_masked(caplog):
     logs.install()
     with caplog.at_level(logging.INFO):
         logging.getLogger("bot.test").warning(
-            "delivery %s", '{"wa_id": "31612345678", "wamid": "wamid.HBgLMzE2MTIzNDU2NzgVAgAS"}')
+            "delivery %s", '{"wa_id": "31612345678", "wamid": "wamid.HBgLMzE2MTIzNDU2NzgVAgAS"}'
+        )
     text = caplog.text
     assert "31612345678" not in text and "HBgLMzE2MTIzNDU2Nzg" not in text
     assert "[TELEFOON]" in text and "[WAMID]" in text
@@ -65,8 +66,7 @@ def _failing_statement(engine) -> str:
     """What SQLAlchemy says (and the gateway logs) when a statement with a phone number fails."""
     with pytest.raises(DBAPIError) as failed:
         with engine.connect() as db:
-            db.execute(text("SELECT * FROM no_such_table WHERE wa_id = :wa_id"),
-                       {"wa_id": "31612345678"})
+            db.execute(text("SELECT * FROM no_such_table WHERE wa_id = :wa_id"), {"wa_id": "31612345678"})
     engine.dispose()
     return str(failed.value)
 

@@ -1,6 +1,7 @@
 """Privacy with the real bot (`rasa_stack`: action server, Rasa and gateway as processes):
 identifiers never reach Rasa's tracker store while the age still does, and "vergeet mij"
 deletes the tracker and the history, checked in both databases afterwards."""
+
 import json
 import sqlite3
 import urllib.request
@@ -8,8 +9,7 @@ import urllib.request
 
 def call(method, url, body=None):
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 
@@ -21,26 +21,29 @@ def say(stack, cid, text, payload=None):
 
 def db_path(url):
     assert url.startswith("sqlite:///")
-    return url[len("sqlite:///"):]
+    return url[len("sqlite:///") :]
 
 
 def tracker_rows(stack, cid):
     with sqlite3.connect(db_path(stack.env["TRACKER_STORE_URL"])) as db:
-        return [row[0] for row in db.execute(
-            "SELECT data FROM events WHERE sender_id = ?", (cid,))]
+        return [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (cid,))]
 
 
 def gateway_texts(stack, cid):
     with sqlite3.connect(db_path(stack.env["DATABASE_URL"])) as db:
-        return [(s, t) for s, t in db.execute(
-            "SELECT sender, text FROM gw_messages WHERE conversation_id = ? ORDER BY id", (cid,))]
+        return [
+            (s, t)
+            for s, t in db.execute("SELECT sender, text FROM gw_messages WHERE conversation_id = ? ORDER BY id", (cid,))
+        ]
 
 
 def test_identifiers_never_reach_rasa_but_the_age_does(rasa_stack):
-    cid = call("POST", f"{rasa_stack.gateway_url}/api/v1/conversations",
-               {"tenant": "twente"})["conversation_id"]
-    say(rasa_stack, cid, "Ik ben 45 jaar en woon in Enschede. Mijn BSN is 123456782, bel me op "
-                         "06-12345678 of mail anna@example.nl")
+    cid = call("POST", f"{rasa_stack.gateway_url}/api/v1/conversations", {"tenant": "twente"})["conversation_id"]
+    say(
+        rasa_stack,
+        cid,
+        "Ik ben 45 jaar en woon in Enschede. Mijn BSN is 123456782, bel me op 06-12345678 of mail anna@example.nl",
+    )
     profile = say(rasa_stack, cid, "Wat weet je van mij?", payload="/show_profile")
     shown = " ".join(m["text"] or "" for m in profile["messages"])
     assert "45" in shown and "Enschede" in shown  # what the bot needs still arrives
@@ -55,8 +58,7 @@ def test_identifiers_never_reach_rasa_but_the_age_does(rasa_stack):
 
 
 def test_forget_me_deletes_tracker_and_history_and_the_bot_confirms(rasa_stack):
-    cid = call("POST", f"{rasa_stack.gateway_url}/api/v1/conversations",
-               {"tenant": "brabant"})["conversation_id"]
+    cid = call("POST", f"{rasa_stack.gateway_url}/api/v1/conversations", {"tenant": "brabant"})["conversation_id"]
     say(rasa_stack, cid, "Ik ben 52 en woon in Tilburg")
     assert tracker_rows(rasa_stack, cid)
 
@@ -76,8 +78,7 @@ def test_forget_me_deletes_tracker_and_history_and_the_bot_confirms(rasa_stack):
 
 
 def test_forget_me_said_by_mistake_keeps_everything(rasa_stack):
-    cid = call("POST", f"{rasa_stack.gateway_url}/api/v1/conversations",
-               {"tenant": "brabant"})["conversation_id"]
+    cid = call("POST", f"{rasa_stack.gateway_url}/api/v1/conversations", {"tenant": "brabant"})["conversation_id"]
     say(rasa_stack, cid, "Ik ben 52 en woon in Tilburg")
     say(rasa_stack, cid, "verwijder alles", payload="/forget_me")
     kept = say(rasa_stack, cid, "Nee, niet wissen", payload="/deny")

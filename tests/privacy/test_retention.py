@@ -1,6 +1,7 @@
 """Retention: conversations, closed handoffs and Rasa trackers unused for the retention period
 are deleted (by the command for cron, and by the gateway at start-up); newer ones and open
 handoffs stay. Checked in both databases afterwards."""
+
 import os
 import subprocess
 import sys
@@ -25,10 +26,8 @@ def age(database_url, cid, days):
     then = datetime.utcnow() - timedelta(days=days)
     engine = create_engine(database_url)
     with engine.begin() as db:
-        db.execute(update(conversations).where(conversations.c.id == cid)
-                   .values(updated_at=then, created_at=then))
-        db.execute(update(handoffs).where(handoffs.c.conversation_id == cid)
-                   .values(closed_at=then, created_at=then))
+        db.execute(update(conversations).where(conversations.c.id == cid).values(updated_at=then, created_at=then))
+        db.execute(update(handoffs).where(handoffs.c.conversation_id == cid).values(closed_at=then, created_at=then))
     engine.dispose()
 
 
@@ -46,8 +45,11 @@ async def setup_conversations(client, env, rasa_tracker):
     age(env["DATABASE_URL"], ids["old_open"], 60)
     engine = create_engine(env["DATABASE_URL"])
     with engine.begin() as db:  # the handoff of "ongoing" closed 45 days ago; it went on
-        db.execute(update(handoffs).where(handoffs.c.conversation_id == ids["ongoing"])
-                   .values(closed_at=datetime.utcnow() - timedelta(days=45)))
+        db.execute(
+            update(handoffs)
+            .where(handoffs.c.conversation_id == ids["ongoing"])
+            .values(closed_at=datetime.utcnow() - timedelta(days=45))
+        )
     engine.dispose()
     now = time.time()
     await rasa_tracker.save(ids["old"], [now - 31 * DAY])
@@ -105,23 +107,44 @@ async def test_retention_command_for_cron(make_gateway, privacy_env, rasa_tracke
     await client.close()
     run_env = {**os.environ, **env}
 
-    dry = subprocess.run([sys.executable, "-m", "bot.privacy", "retention", "--dry-run"],
-                         cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=120)
+    dry = subprocess.run(
+        [sys.executable, "-m", "bot.privacy", "retention", "--dry-run"],
+        cwd=ROOT,
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert dry.returncode == 0, dry.stderr
     assert "1 conversation(s) due" in dry.stdout
     assert count_rows(env["DATABASE_URL"], conversations, id=ids["old"]) == 1
 
-    done = subprocess.run([sys.executable, "-m", "bot.privacy", "retention"],
-                          cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.privacy", "retention"],
+        cwd=ROOT,
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "1 conversation(s) deleted" in done.stdout
     assert_retention_applied(env, rasa_tracker, ids)
 
 
 async def test_the_command_says_clearly_when_the_database_is_unreachable(tmp_path):
-    env = {**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
-           "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'none.db'}"}
-    result = subprocess.run([sys.executable, "-m", "bot.privacy", "retention"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'none.db'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.privacy", "retention"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "database" in result.stderr.lower() and "Traceback" not in result.stderr

@@ -1,5 +1,6 @@
 """Robustness: fuzzing of the gateway's HTTP API, websocket and WhatsApp webhook, and injected
 faults (action server, Rasa, database, gateway restart). Figures are printed at the end."""
+
 from __future__ import annotations
 
 from tests.robustness.harness import FIGURES

@@ -4,6 +4,7 @@ Hypothesis drives tests synchronously; the gateway (bot.app.create_app, real SQL
 a background loop, so every example is a real HTTP request over a socket: a hung connection
 shows up as a timeout, a crash as a 5xx or a closed socket without an answer.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,10 +39,14 @@ def fuzz_settings(default_examples: int = 150):
     shrinking: a failing request is reported as it was sent."""
     from hypothesis import HealthCheck, Phase, settings
 
-    return settings(max_examples=examples(default_examples), deadline=None, database=None,
-                    derandomize=not os.environ.get("FUZZ_RANDOM"),
-                    phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=list(HealthCheck))
+    return settings(
+        max_examples=examples(default_examples),
+        deadline=None,
+        database=None,
+        derandomize=not os.environ.get("FUZZ_RANDOM"),
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 class ErrorLog(logging.Handler):
@@ -52,8 +57,7 @@ class ErrorLog(logging.Handler):
         self.records: List[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name == "aiohttp.server" and record.exc_info and isinstance(
-                record.exc_info[1], HttpProcessingError):
+        if record.name == "aiohttp.server" and record.exc_info and isinstance(record.exc_info[1], HttpProcessingError):
             return  # a malformed request (e.g. an 8 KB request line): aiohttp answered 400
         self.records.append(record)
 
@@ -112,11 +116,16 @@ class Answer:
         return json.loads(self.body.decode("utf-8"))
 
 
-def request(port: int, method: str, path: str, body: bytes = b"",
-            headers: Optional[Dict[str, str]] = None, timeout: float = ANSWER_TIMEOUT) -> Answer:
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: Optional[Dict[str, str]] = None,
+    timeout: float = ANSWER_TIMEOUT,
+) -> Answer:
     """One HTTP/1.1 request over a fresh socket; raises socket.timeout when no answer comes."""
-    head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
-            f"Content-Length: {len(body)}"]
+    head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close", f"Content-Length: {len(body)}"]
     head += [f"{k}: {v}" for k, v in (headers or {}).items()]
     raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
@@ -128,8 +137,7 @@ def request(port: int, method: str, path: str, body: bytes = b"",
         response = http.client.HTTPResponse(sock, method=method)
         response.begin()
         data = response.read()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, data,
-                      send_error)
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, data, send_error)
 
 
 def check_answer(answer: Answer, path: str, method: str = "POST") -> None:

@@ -4,6 +4,7 @@ ones it had, as in a restart or fail-over).
 A short outage is bridged by retries: the user's message is stored once and answered. A longer
 one gives a clear Dutch error (503 database_unavailable, Retry-After) instead of a stack trace,
 and the conversation goes on once the database is back."""
+
 import json
 import threading
 import time
@@ -23,8 +24,7 @@ def postgres_gateway(tmp_path_factory):
         pytest.skip("no PostgreSQL on 127.0.0.1:5432")
     name = create_pg_db()
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", future=True)
-    env = gateway_env(tmp_path_factory.mktemp("fault-db"),
-                      DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{name}")
+    env = gateway_env(tmp_path_factory.mktemp("fault-db"), DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{name}")
     gateway = ThreadedGateway(env).start()
     yield gateway, admin, name
     gateway.stop()
@@ -38,8 +38,13 @@ def outage(admin, name: str, seconds: float) -> threading.Thread:
     """Refuse new connections and end the open ones; allow them again after `seconds`."""
     with admin.connect() as db:
         db.execute(text(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
-        db.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+        db.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        )
     FIGURES["faults injected: database outages"] += 1
 
     def back():
@@ -53,8 +58,13 @@ def outage(admin, name: str, seconds: float) -> threading.Thread:
 
 
 def post(gateway, cid, text_):
-    return request(gateway.port, "POST", f"/api/v1/conversations/{cid}/messages",
-                   json.dumps({"text": text_}).encode(), {"Content-Type": "application/json"})
+    return request(
+        gateway.port,
+        "POST",
+        f"/api/v1/conversations/{cid}/messages",
+        json.dumps({"text": text_}).encode(),
+        {"Content-Type": "application/json"},
+    )
 
 
 def user_texts(gateway, cid):
@@ -64,8 +74,9 @@ def user_texts(gateway, cid):
 
 
 def new_conversation(gateway):
-    answer = request(gateway.port, "POST", "/api/v1/conversations", b'{"tenant": "brabant"}',
-                     {"Content-Type": "application/json"})
+    answer = request(
+        gateway.port, "POST", "/api/v1/conversations", b'{"tenant": "brabant"}', {"Content-Type": "application/json"}
+    )
     assert answer.status == 201
     return answer.json()["conversation_id"]
 

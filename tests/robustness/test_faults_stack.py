@@ -7,6 +7,7 @@ and databases), with parts stopped on purpose, in this order:
    without the action server; after a restart the bot answers again;
 3. Rasa is down: the gateway keeps the user's message and says so in Dutch.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,12 +37,17 @@ def stack(tmp_path_factory):
     if not any((ROOT / "models").glob("*.tar.gz")):
         pytest.fail("No trained model in models/: run `make train` first (make test does).")
     data = tmp_path_factory.mktemp("faults")
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), gateway_port=free_port(),
-                  log_dir=data / "log", extra_env={
-                      "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
-                      "DATABASE_URL": f"sqlite:///{data / 'leerwijzer.db'}",
-                      "GATEWAY_RATE_CONVERSATION": "1000/60",
-                  })
+    stack = Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        gateway_port=free_port(),
+        log_dir=data / "log",
+        extra_env={
+            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
+            "DATABASE_URL": f"sqlite:///{data / 'leerwijzer.db'}",
+            "GATEWAY_RATE_CONVERSATION": "1000/60",
+        },
+    )
     stack.tracker_db = data / "tracker.db"
     stack.start()
     yield stack
@@ -54,15 +60,13 @@ def service(stack, name):
 
 def call(method, url, body=None):
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
         return json.loads(response.read())
 
 
 def start(stack, tenant="twente"):
-    return call("POST", f"{stack.gateway_url}/api/v1/conversations",
-                {"tenant": tenant})["conversation_id"]
+    return call("POST", f"{stack.gateway_url}/api/v1/conversations", {"tenant": tenant})["conversation_id"]
 
 
 def say(stack, cid, text=None, payload=None):
@@ -90,15 +94,17 @@ def restart(svc):
 
 def rasa_user_texts(stack, cid):
     with sqlite3.connect(stack.tracker_db) as db:
-        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' "
-                          "ORDER BY id", (cid,)).fetchall()
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (cid,)
+        ).fetchall()
     return [json.loads(row[0])["text"] for row in rows]
 
 
 def test_the_action_server_refuses_calls_without_its_token(stack):
     url = f"http://127.0.0.1:{stack.action_port}/webhook"
-    request = urllib.request.Request(url, data=b'{"next_action": "action_forget_me"}',
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=b'{"next_action": "action_forget_me"}', headers={"Content-Type": "application/json"}
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 401
@@ -139,9 +145,13 @@ async def test_a_gateway_restart_mid_conversation_loses_and_duplicates_nothing(s
     must still be stored (and, over HTTP, returned) before the gateway stops."""
     gateway, actions = service(stack, "gateway"), service(stack, "action server")
     cid = await asyncio.to_thread(start, stack)
-    script = [("Hallo", None), ("Wat weet je van mij?", "/show_profile"),
-              ("Ik woon in Enschede", None), ("Wat weet je nu van mij?", "/show_profile"),
-              ("Bedankt!", None)]
+    script = [
+        ("Hallo", None),
+        ("Wat weet je van mij?", "/show_profile"),
+        ("Ik woon in Enschede", None),
+        ("Wat weet je nu van mij?", "/show_profile"),
+        ("Bedankt!", None),
+    ]
     seen = 0  # the last message id the client has, like the widget
     echoed = []  # user messages the gateway confirmed over the socket
 
@@ -157,8 +167,7 @@ async def test_a_gateway_restart_mid_conversation_loses_and_duplicates_nothing(s
 
     async def open_socket(session):
         nonlocal seen
-        ws = await session.ws_connect(
-            f"{stack.gateway_url}/api/v1/conversations/{cid}/ws?after={seen}")
+        ws = await session.ws_connect(f"{stack.gateway_url}/api/v1/conversations/{cid}/ws?after={seen}")
         first = await ws.receive_json(timeout=TIMEOUT)
         assert first["type"] == "history"
         for message in first["messages"]:
@@ -188,8 +197,7 @@ async def test_a_gateway_restart_mid_conversation_loses_and_duplicates_nothing(s
                 ws = await open_socket(session)
             elif number == 3:  # over HTTP, answered during the shutdown
                 pause(actions)
-                posting = asyncio.get_running_loop().run_in_executor(
-                    None, say, stack, cid, text, payload)
+                posting = asyncio.get_running_loop().run_in_executor(None, say, stack, cid, text, payload)
                 await asyncio.sleep(1.0)
                 await ws.close()
                 await restart_gateway_while_rasa_waits()
@@ -202,8 +210,7 @@ async def test_a_gateway_restart_mid_conversation_loses_and_duplicates_nothing(s
             while True:  # until the answer to this message is in the history
                 messages = (await asyncio.to_thread(history, stack, cid))["messages"]
                 said = [i for i, m in enumerate(messages) if m["sender"] == "user"]
-                if len(said) == number + 1 and any(m["sender"] == "bot"
-                                                   for m in messages[said[-1] + 1:]):
+                if len(said) == number + 1 and any(m["sender"] == "bot" for m in messages[said[-1] + 1 :]):
                     break
                 assert time.monotonic() < deadline, f"no answer to {text!r}: {messages[-3:]}"
                 await asyncio.sleep(0.3)
@@ -222,8 +229,10 @@ async def test_a_gateway_restart_mid_conversation_loses_and_duplicates_nothing(s
     FIGURES["messages lost (gateway restarts)"] += lost
     FIGURES["messages duplicated (gateway restarts)"] += duplicated
     with capsys.disabled():
-        print(f"\n[faults] gateway restarted 2x while Rasa was answering: {len(script)} "
-              f"messages, {lost} lost, {duplicated} duplicated")
+        print(
+            f"\n[faults] gateway restarted 2x while Rasa was answering: {len(script)} "
+            f"messages, {lost} lost, {duplicated} duplicated"
+        )
 
 
 def test_action_server_down_bot_apologises_and_offers_an_advisor(stack):
@@ -236,8 +245,7 @@ def test_action_server_down_bot_apologises_and_offers_an_advisor(stack):
         texts = [m["text"] for m in replies["messages"]]
         assert texts == [BOT_SILENT_TEXT], texts
         offer = replies["messages"][0]
-        assert offer["buttons"] == [{"title": "Met een adviseur praten",
-                                     "payload": "/request_human"}]
+        assert offer["buttons"] == [{"title": "Met een adviseur praten", "payload": "/request_human"}]
         # the offer works although the bot's own handoff (an action) cannot run
         handed = say(stack, cid, "Met een adviseur praten", payload="/request_human")
         assert handed["mode"] == "waiting"

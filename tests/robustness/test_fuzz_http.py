@@ -6,6 +6,7 @@ ANSWER_TIMEOUT, nothing is logged as an unexpected error, and afterwards the gat
 takes a normal Dutch message. Rasa is down here (closed port), so the gateway answers itself;
 the same with the real bot: test_fuzz_with_rasa.py.
 """
+
 import json
 from urllib.parse import quote
 
@@ -17,18 +18,32 @@ from bot.http import Refused
 from bot.limits import clean_user_text
 from bot.privacy import mask
 from tests.robustness.harness import (
-    Tally, ThreadedGateway, check_answer, fuzz_settings, request,
+    Tally,
+    ThreadedGateway,
+    check_answer,
+    fuzz_settings,
+    request,
 )
 from tests.robustness.strategies import ANY_CHAR, JSON, TEXT, deep
 from tests.support.gateway import gateway_env
 
 FUZZ = fuzz_settings(150)
 
-CONTENT_TYPES = st.sampled_from([
-    "application/json", "application/json; charset=utf-8", "application/json; charset=latin-1",
-    "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-    "application/xml", "", "application/json, text/plain", "APPLICATION/JSON", "*/*",
-])
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/json; charset=latin-1",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/xml",
+        "",
+        "application/json, text/plain",
+        "APPLICATION/JSON",
+        "*/*",
+    ]
+)
 CONTENT_TYPES = st.one_of(st.just("application/json"), CONTENT_TYPES)
 
 
@@ -38,15 +53,30 @@ def encode(value, ascii_only: bool) -> bytes:
 
 PAYLOADS = st.one_of(st.none(), st.none(), TEXT.map(lambda t: "/" + t[:900]), TEXT)
 MESSAGES = st.builds(
-    lambda t, p, a: encode({"text": t, **({"payload": p} if p is not None else {})}, a),
-    TEXT, PAYLOADS, st.booleans())
+    lambda t, p, a: encode({"text": t, **({"payload": p} if p is not None else {})}, a), TEXT, PAYLOADS, st.booleans()
+)
 BODIES = st.one_of(
-    MESSAGES, MESSAGES, MESSAGES,  # about half the bodies are well-formed messages
+    MESSAGES,
+    MESSAGES,
+    MESSAGES,  # about half the bodies are well-formed messages
     st.builds(encode, JSON, st.booleans()),
     st.binary(max_size=300),
-    st.sampled_from([b"", b"{", b"[1,", b'{"text":}', b'{"text": "a"', b"\xff\xfe\x00", b"NaN",
-                     b'{"text": "x", "text": 5}', b"1e999999", b'"just a string"',
-                     b'{"text": "\\ud800"}', b'{"text": "\\u0000"}']),
+    st.sampled_from(
+        [
+            b"",
+            b"{",
+            b"[1,",
+            b'{"text":}',
+            b'{"text": "a"',
+            b"\xff\xfe\x00",
+            b"NaN",
+            b'{"text": "x", "text": 5}',
+            b"1e999999",
+            b'"just a string"',
+            b'{"text": "\\ud800"}',
+            b'{"text": "\\u0000"}',
+        ]
+    ),
     st.integers(1, 40_000).map(deep),
     st.integers(1, 20_000).map(lambda n: b'{"text": ' + deep(n) + b"}"),
     st.integers(1, 15_000).map(lambda n: ('{"a":' * n + "1" + "}" * n).encode()),
@@ -56,8 +86,7 @@ BODIES = st.one_of(
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory):
-    env = gateway_env(tmp_path_factory.mktemp("fuzz-http"),
-                      TENANT_TWENTE_ORIGINS="https://www.twentehubs.example")
+    env = gateway_env(tmp_path_factory.mktemp("fuzz-http"), TENANT_TWENTE_ORIGINS="https://www.twentehubs.example")
     gateway = ThreadedGateway(env).start()
     yield gateway
     gateway.stop()
@@ -65,8 +94,9 @@ def gateway(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def conversation_id(gateway):
-    answer = request(gateway.port, "POST", "/api/v1/conversations", b'{"tenant": "twente"}',
-                     {"Content-Type": "application/json"})
+    answer = request(
+        gateway.port, "POST", "/api/v1/conversations", b'{"tenant": "twente"}', {"Content-Type": "application/json"}
+    )
     assert answer.status == 201
     return answer.json()["conversation_id"]
 
@@ -79,9 +109,13 @@ def finish(gateway, tally, capsys):
 
 
 def normal_message_still_answered(gateway, conversation_id):
-    answer = request(gateway.port, "POST", f"/api/v1/conversations/{conversation_id}/messages",
-                     json.dumps({"text": "Ik zoek een cursus over warmtepompen"}).encode(),
-                     {"Content-Type": "application/json"})
+    answer = request(
+        gateway.port,
+        "POST",
+        f"/api/v1/conversations/{conversation_id}/messages",
+        json.dumps({"text": "Ik zoek een cursus over warmtepompen"}).encode(),
+        {"Content-Type": "application/json"},
+    )
     assert answer.status == 200, answer
     replies = answer.json()["messages"]
     assert replies and replies[0]["text"], "no answer to a normal Dutch message"
@@ -143,9 +177,11 @@ def test_fuzzed_new_conversations_get_a_clear_answer(gateway, conversation_id, c
     tally = Tally("HTTP POST conversations")
 
     @FUZZ
-    @given(body=st.one_of(BODIES, st.builds(lambda t: encode({"tenant": t}, True), TEXT)),
-           content_type=CONTENT_TYPES,
-           origin=st.none() | st.sampled_from(["https://evil.example", "null", "https://www.twentehubs.example"]))
+    @given(
+        body=st.one_of(BODIES, st.builds(lambda t: encode({"tenant": t}, True), TEXT)),
+        content_type=CONTENT_TYPES,
+        origin=st.none() | st.sampled_from(["https://evil.example", "null", "https://www.twentehubs.example"]),
+    )
     def one(body, content_type, origin):
         headers = {"Content-Type": content_type} if content_type else {}
         if origin:
@@ -162,17 +198,31 @@ def test_fuzzed_new_conversations_get_a_clear_answer(gateway, conversation_id, c
 def test_fuzzed_paths_methods_and_queries_get_a_clear_answer(gateway, conversation_id, capsys):
     tally = Tally("HTTP paths/methods/queries")
     # Under 8 KB once percent-encoded: longer request lines: test_an_overlong_request_line...
-    segment = st.one_of(st.text(ANY_CHAR, max_size=300), st.just(conversation_id),
-                        st.text("abcXYZ019_-", min_size=20, max_size=70), TEXT.map(lambda t: t[:600]))
+    segment = st.one_of(
+        st.text(ANY_CHAR, max_size=300),
+        st.just(conversation_id),
+        st.text("abcXYZ019_-", min_size=20, max_size=70),
+        TEXT.map(lambda t: t[:600]),
+    )
 
     @FUZZ
-    @given(method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]),
-           template=st.sampled_from([
-               "/api/v1/conversations/{}/messages", "/api/v1/conversations/{}",
-               "/api/v1/tenants/{}", "/api/v1/{}", "/api/v1/conversations/{}/ws",
-               "/api/v1/conversations/" + conversation_id + "/messages?after={}",
-               "/{}", "/demo/{}", "/static/{}"]),
-           segment=segment)
+    @given(
+        method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]),
+        template=st.sampled_from(
+            [
+                "/api/v1/conversations/{}/messages",
+                "/api/v1/conversations/{}",
+                "/api/v1/tenants/{}",
+                "/api/v1/{}",
+                "/api/v1/conversations/{}/ws",
+                "/api/v1/conversations/" + conversation_id + "/messages?after={}",
+                "/{}",
+                "/demo/{}",
+                "/static/{}",
+            ]
+        ),
+        segment=segment,
+    )
     def one(method, template, segment):
         if method == "DELETE" and segment == conversation_id:
             method = "GET"  # deleting is tested in tests/privacy; keep the conversation here
@@ -186,16 +236,14 @@ def test_fuzzed_paths_methods_and_queries_get_a_clear_answer(gateway, conversati
     normal_message_still_answered(gateway, conversation_id)
 
 
-def test_an_overlong_request_line_or_header_gets_400_and_the_gateway_goes_on(
-        gateway, conversation_id):
+def test_an_overlong_request_line_or_header_gets_400_and_the_gateway_goes_on(gateway, conversation_id):
     long_path = "/api/v1/conversations/" + "a" * 9000 + "/messages"
     assert request(gateway.port, "GET", long_path).status == 400
     assert request(gateway.port, "GET", "/healthz", headers={"X-Big": "b" * 9000}).status == 400
     normal_message_still_answered(gateway, conversation_id)
 
 
-@pytest.mark.parametrize("after", ["999999999999999999999999999999", "²", "٣", "-1", "1e5", " 1",
-                                   "0x10", ""])
+@pytest.mark.parametrize("after", ["999999999999999999999999999999", "²", "٣", "-1", "1e5", " 1", "0x10", ""])
 def test_odd_after_values_are_refused_or_read_never_a_500(gateway, conversation_id, after):
     """Found by random fuzzing: a huge number overflowed SQLite, "²" passed isdigit()."""
     path = f"/api/v1/conversations/{conversation_id}/messages?after={quote(after)}"
@@ -206,6 +254,7 @@ def test_odd_after_values_are_refused_or_read_never_a_500(gateway, conversation_
 
     async def history_frame():
         import aiohttp
+
         async with aiohttp.ClientSession() as session:
             async with session.ws_connect(f"{gateway.url}{ws_path}") as ws:
                 return await ws.receive_json(timeout=10)

@@ -4,6 +4,7 @@ JSON, random JSON, messages with any Unicode, frames over the size limit.
 Every frame gets an answer (an error frame with a Dutch message, a pong, or the user's message
 echoed) within ANSWER_TIMEOUT; a frame over the limit closes the socket with 1009 ("message
 too big") and a new socket works; afterwards a normal Dutch message is answered."""
+
 import json
 
 import aiohttp
@@ -12,7 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.robustness.harness import (
-    ANSWER_TIMEOUT, Tally, ThreadedGateway, fuzz_settings, request,
+    ANSWER_TIMEOUT,
+    Tally,
+    ThreadedGateway,
+    fuzz_settings,
+    request,
 )
 from tests.robustness.strategies import JSON, TEXT, deep
 from tests.support.gateway import gateway_env
@@ -86,8 +91,7 @@ class Socket:
             await self.ws.send_str(json.dumps({"type": "message", "text": "a" * value}))
         while True:
             frame = await self.ws.receive(timeout=ANSWER_TIMEOUT)
-            if frame.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
-                              aiohttp.WSMsgType.CLOSING):
+            if frame.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
                 return ("closed", self.ws.close_code)
             assert frame.type == aiohttp.WSMsgType.TEXT, frame
             event = json.loads(frame.data)
@@ -102,8 +106,9 @@ class Socket:
 
 
 def test_fuzzed_websocket_frames_get_an_answer(gateway, capsys):
-    start = request(gateway.port, "POST", "/api/v1/conversations", b'{"tenant": "noord"}',
-                    {"Content-Type": "application/json"})
+    start = request(
+        gateway.port, "POST", "/api/v1/conversations", b'{"tenant": "noord"}', {"Content-Type": "application/json"}
+    )
     cid = start.json()["conversation_id"]
     socket = Socket(f"{gateway.url}/api/v1/conversations/{cid}/ws")
     tally = Tally("websocket frames")
@@ -123,6 +128,7 @@ def test_fuzzed_websocket_frames_get_an_answer(gateway, capsys):
 
     try:
         one()
+
         # afterwards: a normal Dutch message is echoed and answered
         async def normal():
             if socket.ws is None or socket.ws.closed:

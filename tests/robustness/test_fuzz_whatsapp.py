@@ -5,6 +5,7 @@ Every delivery gets a 2xx/4xx answer in time (401 unsigned, 400 not JSON, 413 to
 200 otherwise), processing what was accepted logs no unexpected error, and afterwards a
 normal Dutch message from a phone is answered on that phone. Meta's side is the fake Graph
 API server (tests/fakes/graph_api.py); Rasa is down, so the answer is the gateway's notice."""
+
 import json
 import secrets
 
@@ -23,31 +24,70 @@ from tests.support.whatsapp import ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, wa_env
 FUZZ = fuzz_settings(150)
 
 PHONES = st.sampled_from(["31612345678", "31687654321", "48501234567"]) | st.text(max_size=20)
-TYPES = st.sampled_from(["text", "interactive", "button", "image", "audio", "reaction",
-                         "location", "contacts", "unsupported", "request_welcome"]) | TEXT
+TYPES = (
+    st.sampled_from(
+        [
+            "text",
+            "interactive",
+            "button",
+            "image",
+            "audio",
+            "reaction",
+            "location",
+            "contacts",
+            "unsupported",
+            "request_welcome",
+        ]
+    )
+    | TEXT
+)
 MESSAGE = st.fixed_dictionaries(
-    {"from": PHONES, "id": st.one_of(st.builds(lambda: "wamid." + secrets.token_urlsafe(24)),
-                                      TEXT),
-     "type": TYPES},
-    optional={"timestamp": st.one_of(st.integers(), TEXT),
-              "text": st.fixed_dictionaries({"body": TEXT}) | JSON,
-              "interactive": JSON | st.fixed_dictionaries({
-                  "type": st.sampled_from(["button_reply", "list_reply"]),
-                  "button_reply": st.fixed_dictionaries({"id": TEXT, "title": TEXT}),
-                  "list_reply": st.fixed_dictionaries({"id": TEXT, "title": TEXT})}),
-              "image": JSON, "button": JSON})
+    {"from": PHONES, "id": st.one_of(st.builds(lambda: "wamid." + secrets.token_urlsafe(24)), TEXT), "type": TYPES},
+    optional={
+        "timestamp": st.one_of(st.integers(), TEXT),
+        "text": st.fixed_dictionaries({"body": TEXT}) | JSON,
+        "interactive": JSON
+        | st.fixed_dictionaries(
+            {
+                "type": st.sampled_from(["button_reply", "list_reply"]),
+                "button_reply": st.fixed_dictionaries({"id": TEXT, "title": TEXT}),
+                "list_reply": st.fixed_dictionaries({"id": TEXT, "title": TEXT}),
+            }
+        ),
+        "image": JSON,
+        "button": JSON,
+    },
+)
 STATUS = st.fixed_dictionaries(
     {"id": TEXT, "status": st.sampled_from(["sent", "delivered", "read", "failed"]) | TEXT},
-    optional={"recipient_id": PHONES, "timestamp": TEXT, "errors": JSON})
+    optional={"recipient_id": PHONES, "timestamp": TEXT, "errors": JSON},
+)
 DELIVERY = st.builds(
     lambda phone_id, messages, statuses, extra: {
         "object": "whatsapp_business_account",
-        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "31850000000", "phone_number_id": phone_id},
-            "messages": messages, "statuses": statuses, **extra}}]}]},
-    st.one_of(st.just(PHONE_NUMBER_ID), TEXT), st.lists(MESSAGE, max_size=3),
-    st.lists(STATUS, max_size=2), st.dictionaries(TEXT, JSON, max_size=2))
+        "entry": [
+            {
+                "id": "1",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "31850000000", "phone_number_id": phone_id},
+                            "messages": messages,
+                            "statuses": statuses,
+                            **extra,
+                        },
+                    }
+                ],
+            }
+        ],
+    },
+    st.one_of(st.just(PHONE_NUMBER_ID), TEXT),
+    st.lists(MESSAGE, max_size=3),
+    st.lists(STATUS, max_size=2),
+    st.dictionaries(TEXT, JSON, max_size=2),
+)
 BODIES = st.one_of(
     DELIVERY.map(lambda d: json.dumps(d).encode()),
     DELIVERY.map(lambda d: json.dumps(d).encode()),
@@ -56,8 +96,7 @@ BODIES = st.one_of(
     st.integers(10, 400_000).map(deep),
     st.just(b"x" * (1024 * 1024 + 1)),
 )
-SIGNING = st.sampled_from(["valid", "valid", "valid", "none", "wrong", "other secret",
-                           "garbage"])
+SIGNING = st.sampled_from(["valid", "valid", "valid", "none", "wrong", "other secret", "garbage"])
 
 
 @pytest.fixture(scope="module")
@@ -117,14 +156,33 @@ def test_fuzzed_webhook_deliveries_get_a_clear_answer(whatsapp, capsys):
     # afterwards a real user's message is answered on their phone
     user = "31611122233"
     before = len(graph.delivered(user))
-    delivery = {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{
-        "field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "31850000000", "phone_number_id": PHONE_NUMBER_ID},
-            "contacts": [{"profile": {"name": "Sanne"}, "wa_id": user}],
-            "messages": [{"from": user, "id": "wamid." + secrets.token_urlsafe(24),
-                          "timestamp": "1800000000", "type": "text",
-                          "text": {"body": "Hallo, ik zoek een opleiding"}}]}}]}]}
+    delivery = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "1",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "31850000000", "phone_number_id": PHONE_NUMBER_ID},
+                            "contacts": [{"profile": {"name": "Sanne"}, "wa_id": user}],
+                            "messages": [
+                                {
+                                    "from": user,
+                                    "id": "wamid." + secrets.token_urlsafe(24),
+                                    "timestamp": "1800000000",
+                                    "type": "text",
+                                    "text": {"body": "Hallo, ik zoek een opleiding"},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
     raw = json.dumps(delivery).encode()
     answer = request(gateway.port, "POST", PATH, raw, headers_for(raw, "valid"))
     assert answer.status == 200 and answer.json() == {"accepted": 1}
@@ -141,8 +199,11 @@ def test_fuzzed_verification_requests_are_refused(whatsapp, capsys):
     @FUZZ
     @given(mode=TEXT, token=TEXT, challenge=TEXT)
     def one(mode, token, challenge):
-        query = urlencode({"hub.mode": mode, "hub.verify_token": token,
-                           "hub.challenge": challenge}, encoding="utf-8", errors="replace")
+        query = urlencode(
+            {"hub.mode": mode, "hub.verify_token": token, "hub.challenge": challenge},
+            encoding="utf-8",
+            errors="replace",
+        )
         path = f"{PATH}?{query}"
         answer = request(gateway.port, "GET", path)
         tally.add(answer.status)

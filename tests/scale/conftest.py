@@ -4,6 +4,7 @@ nginx, with PostgreSQL and Redis on 127.0.0.1 (scripts/stack.py ScaledStack).
 Started once for tests/scale (module scope: its six processes are gone before later tests
 run). Without nginx, PostgreSQL or Redis the tests fail with the reason: CI has all three.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -30,9 +31,15 @@ def scaled(tmp_path_factory):
     logs = ROOT / "var" / "log" / "scaled-test"
     shutil.rmtree(logs, ignore_errors=True)
     stack = ScaledStack(
-        instances=2, gateway_port=free_port(), rasa_port=free_port(), action_port=free_port(),
-        database=DATABASE, redis_url=REDIS_URL, fresh=True,
-        log_dir=logs, nginx_dir=logs / "nginx",
+        instances=2,
+        gateway_port=free_port(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        database=DATABASE,
+        redis_url=REDIS_URL,
+        fresh=True,
+        log_dir=logs,
+        nginx_dir=logs / "nginx",
         extra_env={
             "GATEWAY_TENANTS_FILE": always_open(data),  # an advisor can take a case any time
             # Rate limits count per gateway process and per client address; every test

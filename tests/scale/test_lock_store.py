@@ -1,6 +1,7 @@
 """Rasa's lock on a conversation in the real Redis (scaleout/lock_store.py): turns of one
 conversation on two Rasa servers wait for each other, and a turn behind a server that died
 mid-turn goes on once the dead server's ticket expires (Rasa 3.6's own store waits for ever)."""
+
 import asyncio
 import time
 import uuid

@@ -1,6 +1,7 @@
 """The gateways' event hub over the real Redis (bot/redis_hub.py): what one gateway publishes
 reaches the watchers on another, in order; when Redis drops a gateway's subscription it comes
 back by itself; without Redis a gateway still serves its own watchers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,7 @@ async def received(queue: asyncio.Queue, count: int):
 
 def two_gateways():
     prefix = f"test-{uuid.uuid4().hex[:8]}:hub:"  # channels are shared by all Redis databases
-    return (RedisHub(REDIS_URL, prefix, name=f"{prefix}a"),
-            RedisHub(REDIS_URL, prefix, name=f"{prefix}b"))
+    return (RedisHub(REDIS_URL, prefix, name=f"{prefix}a"), RedisHub(REDIS_URL, prefix, name=f"{prefix}b"))
 
 
 def test_events_reach_the_other_gateway_in_order():
@@ -61,8 +61,9 @@ def test_a_dropped_subscription_comes_back():
         async with running(a), running(b):
             queue = b.subscribe("cid")
             admin = redis.Redis.from_url(REDIS_URL)
-            killed = admin.client_kill_filter(_id=next(
-                c["id"] for c in admin.client_list() if c["name"] == b.name and c["psub"] != "0"))
+            killed = admin.client_kill_filter(
+                _id=next(c["id"] for c in admin.client_list() if c["name"] == b.name and c["psub"] != "0")
+            )
             assert killed == 1
             for _ in range(100):  # reconnects with back-off (first retry after 0.5 s)
                 await a.publish("cid", {"type": "ping"})
@@ -81,8 +82,7 @@ def test_a_dropped_subscription_comes_back():
 
 def test_without_redis_a_gateway_still_serves_its_own_watchers():
     async def scenario():
-        hub = RedisHub(f"redis://127.0.0.1:{free_port()}/6", name="nobody-listens",
-                       first_connect_seconds=0.5)
+        hub = RedisHub(f"redis://127.0.0.1:{free_port()}/6", name="nobody-listens", first_connect_seconds=0.5)
         async with running(hub):
             queue = hub.subscribe("cid")
             await hub.publish("cid", {"type": "message", "n": 1})  # logged, not raised

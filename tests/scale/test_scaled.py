@@ -6,6 +6,7 @@ conversations are spread over two gateways and two Rasa servers (fixture `scaled
 - a Rasa server that dies mid-run: its conversations go on on the other one.
 The last test kills a Rasa server, so it stays last in this module.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,7 @@ async def start(http: aiohttp.ClientSession, url: str, tenant: str = "twente") -
         return (await response.json())["conversation_id"]
 
 
-async def say(http: aiohttp.ClientSession, url: str, cid: str, text: str,
-              payload: str = None) -> dict:
+async def say(http: aiohttp.ClientSession, url: str, cid: str, text: str, payload: str = None) -> dict:
     body = {"text": text, **({"payload": payload} if payload else {})}
     async with http.post(f"{url}/api/v1/conversations/{cid}/messages", json=body) as response:
         assert response.status == 200, await response.text()
@@ -77,6 +77,7 @@ async def live_ids(ws, wanted: List[int], already: List[int]) -> List[int]:
             event = await ws.receive_json()
             if event["type"] == "message" and event["message"]["id"] not in seen:
                 seen.append(event["message"]["id"])
+
     await asyncio.wait_for(read(), 15)
     return seen
 
@@ -89,8 +90,7 @@ def test_conversations_spread_over_the_instances_keep_their_order(scaled):
     async def scenario():
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
             cids = await asyncio.gather(*(start(http, scaled.gateway_url) for _ in range(12)))
-            sockets = [await http.ws_connect(f"{scaled.gateway_url}/api/v1/conversations/{c}/ws")
-                       for c in cids]
+            sockets = [await http.ws_connect(f"{scaled.gateway_url}/api/v1/conversations/{c}/ws") for c in cids]
             first = [await ws.receive_json() for ws in sockets]
             assert all(event["type"] == "history" for event in first)
 
@@ -99,9 +99,12 @@ def test_conversations_spread_over_the_instances_keep_their_order(scaled):
 
             answered = await asyncio.gather(*(converse(cid) for cid in cids))
             kept = await asyncio.gather(*(history(http, scaled.gateway_url, c) for c in cids))
-            shown = await asyncio.gather(*(
-                live_ids(ws, [m["id"] for m in messages], [m["id"] for m in event["messages"]])
-                for ws, messages, event in zip(sockets, kept, first, strict=True)))
+            shown = await asyncio.gather(
+                *(
+                    live_ids(ws, [m["id"] for m in messages], [m["id"] for m in event["messages"]])
+                    for ws, messages, event in zip(sockets, kept, first, strict=True)
+                )
+            )
             for ws in sockets:
                 await ws.close()
             return cids, answered, kept, shown
@@ -130,8 +133,7 @@ def test_an_advisor_on_one_gateway_reaches_a_user_on_the_other(scaled):
         store = Store(scaled.database_url)
         await store.open()
         try:
-            await AccountStore(store).save_advisor("petra@twente.example", "Petra", PASSWORD,
-                                                   ["twente"])
+            await AccountStore(store).save_advisor("petra@twente.example", "Petra", PASSWORD, ["twente"])
         finally:
             await store.close()
 
@@ -141,13 +143,15 @@ def test_an_advisor_on_one_gateway_reaches_a_user_on_the_other(scaled):
                 event = await ws.receive_json()
                 if event.get("type") == wanted and match(event):
                     return event
+
         return await asyncio.wait_for(read(), 15)
 
     async def scenario():
         await add_advisor()
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
-            async with http.post(f"{advisor_gw}/advisor/api/login", json={
-                    "email": "petra@twente.example", "password": PASSWORD}) as response:
+            async with http.post(
+                f"{advisor_gw}/advisor/api/login", json={"email": "petra@twente.example", "password": PASSWORD}
+            ) as response:
                 assert response.status == 200, await response.text()
                 auth = {"Authorization": f"Bearer {(await response.json())['token']}"}
             console = await http.ws_connect(f"{advisor_gw}/advisor/api/ws", headers=auth)
@@ -165,12 +169,12 @@ def test_an_advisor_on_one_gateway_reaches_a_user_on_the_other(scaled):
             case = queued["handoff_id"]
             await console.send_json({"type": "watch", "handoff_id": case})
             await next_event(console, "watching")
-            async with http.post(f"{advisor_gw}/advisor/api/handoffs/{case}/claim",
-                                 headers=auth) as response:
+            async with http.post(f"{advisor_gw}/advisor/api/handoffs/{case}/claim", headers=auth) as response:
                 assert response.status == 200, await response.text()
-            assert (await next_event(user, "mode", lambda e: e["mode"] == "advisor"))
-            async with http.post(f"{advisor_gw}/advisor/api/handoffs/{case}/messages",
-                                 headers=auth, json={"text": "Hoi, ik ben Petra."}) as response:
+            assert await next_event(user, "mode", lambda e: e["mode"] == "advisor")
+            async with http.post(
+                f"{advisor_gw}/advisor/api/handoffs/{case}/messages", headers=auth, json={"text": "Hoi, ik ben Petra."}
+            ) as response:
                 assert response.status == 201, await response.text()
             reply = await next_event(user, "message", lambda e: e["message"]["sender"] == "advisor")
             assert reply["message"]["text"] == "Hoi, ik ben Petra."
@@ -224,8 +228,9 @@ def test_a_rasa_server_killed_mid_run_loses_no_conversation(scaled):
             kept = await asyncio.gather(*(history(http, scaled.gateway_url, c) for c in cids))
             trackers = []
             for cid in cids:
-                async with http.get(f"{scaled.rasa_url}/conversations/{cid}/tracker",
-                                    params={"token": scaled.env["RASA_TOKEN"]}) as response:
+                async with http.get(
+                    f"{scaled.rasa_url}/conversations/{cid}/tracker", params={"token": scaled.env["RASA_TOKEN"]}
+                ) as response:
                     assert response.status == 200, await response.text()
                     trackers.append(await response.json())
             return cids, asked, kept, trackers, killed_at[0]
@@ -244,8 +249,7 @@ def test_a_rasa_server_killed_mid_run_loses_no_conversation(scaled):
                 after_kill += 1
                 assert all(m["sender"] == "bot" for m in answers), f"{cid}: {answers}"
             else:  # in flight at the kill: the bot's answer or the Dutch "try again"
-                assert all(m["sender"] == "bot" or m["text"] == RASA_DOWN_TEXT
-                           for m in answers), f"{cid}: {answers}"
+                assert all(m["sender"] == "bot" or m["text"] == RASA_DOWN_TEXT for m in answers), f"{cid}: {answers}"
         said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
         assert len(said) == len(set(said)), f"{cid}: a turn reached Rasa twice: {said}"
     assert after_kill >= len(cids), "no conversation went on after the kill"

@@ -1,6 +1,7 @@
 """Fixtures that tests in several folders use, registered for every test by tests/conftest.py
 (`pytest_plugins`): the gateway in-process with Rasa down, the scripted Rasa (`fake_rasa`), and
 the gateway with the WhatsApp channel on next to the fake Graph API (`make_whatsapp`)."""
+
 from __future__ import annotations
 
 from typing import List
@@ -16,16 +17,23 @@ from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.rasa import FakeRasa
 from tests.support.gateway import gateway_env
 from tests.support.whatsapp import (
-    ACCESS_TOKEN, PHONE_NUMBER_ID, SECRET, WhatsApp, empty_tracker_store, wa_env,
+    ACCESS_TOKEN,
+    PHONE_NUMBER_ID,
+    SECRET,
+    WhatsApp,
+    empty_tracker_store,
+    wa_env,
 )
 
 
 # -- the gateway in-process (Rasa down: a closed port) ----------------------------------------
 
+
 @pytest.fixture
 def make_config(tmp_path):
     def _make(**overrides: str) -> GatewayConfig:
         return GatewayConfig.from_env(gateway_env(tmp_path, **overrides))
+
     return _make
 
 
@@ -61,6 +69,7 @@ async def fake_rasa():
 
 # -- WhatsApp --------------------------------------------------------------------------------
 
+
 @pytest_asyncio.fixture
 async def graph():
     fake = FakeGraphAPI(ACCESS_TOKEN, PHONE_NUMBER_ID)
@@ -72,6 +81,7 @@ async def graph():
 @pytest_asyncio.fixture
 async def make_whatsapp(make_config, make_client, graph, tmp_path):
     """Start a gateway with the WhatsApp channel; several may share one database."""
+
     async def _make(**env: str) -> WhatsApp:
         env = {"TRACKER_STORE_URL": empty_tracker_store(tmp_path / "tracker.db"), **env}
         client = await make_client(make_config(**wa_env(graph.url, **env)))

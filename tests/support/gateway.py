@@ -1,5 +1,6 @@
 """The gateway in tests: its environment with Rasa down (`gateway_env`) and the gateway as a
 process of its own (`GatewayProcess`, for the browser and conformance tests)."""
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,9 @@ class GatewayProcess:
     def start(self, timeout: float = 30) -> None:
         env = {**os.environ, **self.env, "GATEWAY_PORT": str(self.port)}
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
-                                        stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

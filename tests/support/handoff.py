@@ -1,5 +1,6 @@
 """The handoff in tests: office hours that are always open (or never), the bot's handoff
 profile, and `Desk`: an in-process gateway with what users, the bot and advisors do with it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,10 +19,17 @@ from bot.store import Message
 PASSWORD = "een-lang-test-wachtwoord"
 # Tests hash passwords at a low scrypt cost, for speed; test_auth.py proves the gateway's own
 # (AccountStore's default, >= 2^17) and that hashes of a lower cost are renewed at login.
-FAST_SCRYPT_N = 2 ** 10
-PROFILE = {"theme": "digitalisering_bouw", "education_level": "mbo4", "location": "Enschede",
-           "region": "twente", "employment_status": "werkend", "age": 44, "on_benefit": False,
-           "tenant": "twente"}
+FAST_SCRYPT_N = 2**10
+PROFILE = {
+    "theme": "digitalisering_bouw",
+    "education_level": "mbo4",
+    "location": "Enschede",
+    "region": "twente",
+    "employment_status": "werkend",
+    "age": 44,
+    "on_benefit": False,
+    "tenant": "twente",
+}
 
 
 def tenants_file(directory: Path, days: List[int], name: str) -> str:
@@ -93,22 +101,39 @@ class Desk:
         return (await response.json())["mode"]
 
     # -- the bot ---------------------------------------------------------------------------
-    async def bot_hands_over(self, cid: str, reason: str = "gebruiker_vraagt_adviseur",
-                             profile: Optional[dict] = None,
-                             shown_modules: Optional[list] = None) -> List[Message]:
+    async def bot_hands_over(
+        self,
+        cid: str,
+        reason: str = "gebruiker_vraagt_adviseur",
+        profile: Optional[dict] = None,
+        shown_modules: Optional[list] = None,
+    ) -> List[Message]:
         """What the gateway does with action_handoff's json_message (after the user's "ja")."""
         conversation = await self.conversations.store.get_conversation(cid)
-        return await self.handoffs.on_bot_request(conversation, BotRequest("handoff", {
-            "type": "handoff", "reason": reason,
-            "profile": PROFILE if profile is None else profile,
-            "shown_modules": shown_modules or []}))
+        return await self.handoffs.on_bot_request(
+            conversation,
+            BotRequest(
+                "handoff",
+                {
+                    "type": "handoff",
+                    "reason": reason,
+                    "profile": PROFILE if profile is None else profile,
+                    "shown_modules": shown_modules or [],
+                },
+            ),
+        )
 
     # -- advisors --------------------------------------------------------------------------
-    async def advisor(self, email: str = "petra@twente.example", name: str = "Petra",
-                      tenants=("twente",), online: bool = True, role: str = "advisor") -> AdvisorLogin:
+    async def advisor(
+        self,
+        email: str = "petra@twente.example",
+        name: str = "Petra",
+        tenants=("twente",),
+        online: bool = True,
+        role: str = "advisor",
+    ) -> AdvisorLogin:
         await self.handoffs.accounts.save_advisor(email, name, PASSWORD, tenants, role)
-        response = await self.client.post("/advisor/api/login",
-                                          json={"email": email, "password": PASSWORD})
+        response = await self.client.post("/advisor/api/login", json={"email": email, "password": PASSWORD})
         assert response.status == 200, await response.text()
         login = AdvisorLogin(email, name, (await response.json())["token"], list(tenants))
         if online:
@@ -120,8 +145,7 @@ class Desk:
         response = await self.client.post("/advisor/api/heartbeat", headers=advisor.headers)
         assert response.status == 204
 
-    async def api(self, method: str, path: str, advisor: Optional[AdvisorLogin] = None,
-                  **kwargs):
+    async def api(self, method: str, path: str, advisor: Optional[AdvisorLogin] = None, **kwargs):
         headers = dict(advisor.headers) if advisor else {}
         headers.update(kwargs.pop("headers", {}))
         return await self.client.request(method, f"/advisor/api{path}", headers=headers, **kwargs)

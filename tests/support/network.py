@@ -1,5 +1,6 @@
 """Free local ports, and this machine's network address for tests that check what listens
 beyond localhost."""
+
 from __future__ import annotations
 
 import socket

@@ -1,5 +1,6 @@
 """The WhatsApp channel in tests: webhook fixtures (tests/fixtures/whatsapp), signing, an empty
 Rasa tracker store, and the gateway with the channel on next to the fake Graph API."""
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,10 @@ def wa_env(graph_url: str, **overrides: str) -> Dict[str, str]:
 def empty_tracker_store(path) -> str:
     """An (empty) Rasa tracker store: forget me deletes from it, and refuses without one."""
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
-                   "type_name TEXT, timestamp REAL, data TEXT)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+            "type_name TEXT, timestamp REAL, data TEXT)"
+        )
     return f"sqlite:///{path}"
 
 
@@ -58,8 +61,7 @@ def new_wamid() -> str:
 def delivery(name: str, **values: Any) -> dict:
     """A webhook fixture with its $PLACEHOLDERS filled: $NOW is now, $WAMIDn fresh ids,
     $FROM the test user; a value that is a whole placeholder may be any JSON type."""
-    values = {"NOW": str(int(time.time())), "FROM": USER, "OTHER": OTHER_USER,
-              "REPLY_DESCRIPTION": "", **values}
+    values = {"NOW": str(int(time.time())), "FROM": USER, "OTHER": OTHER_USER, "REPLY_DESCRIPTION": "", **values}
     for n in range(1, 6):
         values.setdefault(f"WAMID{n}", new_wamid())
 
@@ -137,8 +139,7 @@ def shown_text(body: dict) -> str:
     if kind == "interactive":
         interactive = body["interactive"]
         options = [b["reply"]["title"] for b in interactive["action"].get("buttons", [])]
-        options += [row["title"] for s in interactive["action"].get("sections", [])
-                    for row in s["rows"]]
+        options += [row["title"] for s in interactive["action"].get("sections", []) for row in s["rows"]]
         return interactive["body"]["text"] + "\n" + "\n".join(options)
     if kind == "template":
         return f"[template {body['template']['name']}]"

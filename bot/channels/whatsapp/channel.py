@@ -17,6 +17,7 @@ Sending: 24-hour window per user (bot/channels/whatsapp/window.py). Outside it o
 template goes out; the message is held, the advisor sees why, and held messages are sent when
 the user writes again.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,7 +36,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.whatsapp import window
 from bot.channels.whatsapp.formatting import (
-    choices_of, parse_choice_id, parse_number, render, split_text, template_body, text_part,
+    choices_of,
+    parse_choice_id,
+    parse_number,
+    render,
+    split_text,
+    template_body,
+    text_part,
 )
 from bot.channels.whatsapp.graph_client import REENGAGEMENT, GraphClient, GraphError
 from bot.channels.whatsapp.inbound import Delivery, Inbound, Status, parse_delivery
@@ -58,48 +65,74 @@ STALE_CLAIM = timedelta(minutes=5)  # accepted but unprocessed this long: the ga
 HOUSEKEEPING_EVERY = 60.0  # seconds: recover stale messages; purge expired ids hourly
 SHUTDOWN_GRACE = 10.0
 
-MEDIA_TEXT = ("Sorry, ik kan alleen tekst lezen. Foto's, spraakberichten, locaties en bestanden "
-              "kan ik niet openen. Wil je je vraag typen?")
-MEDIA_LABELS = {"image": "foto", "audio": "spraakbericht", "video": "video",
-                "document": "bestand", "sticker": "sticker"}
+MEDIA_TEXT = (
+    "Sorry, ik kan alleen tekst lezen. Foto's, spraakberichten, locaties en bestanden "
+    "kan ik niet openen. Wil je je vraag typen?"
+)
+MEDIA_LABELS = {
+    "image": "foto",
+    "audio": "spraakbericht",
+    "video": "video",
+    "document": "bestand",
+    "sticker": "sticker",
+}
 
 # Notes for the advisor (stored as system messages; the WhatsApp user never gets them).
-WINDOW_CLOSED = ("Niet verstuurd via WhatsApp: de gebruiker heeft meer dan 24 uur niets "
-                 "gestuurd. WhatsApp staat dan alleen een goedgekeurd sjabloon toe.")
-WINDOW_TEMPLATE_SENT = (" We hebben het sjabloon '{name}' gestuurd. Je bericht komt aan zodra "
-                        "de gebruiker daarop reageert.")
-WINDOW_NO_TEMPLATE = (" Er is geen sjabloon ingesteld (WHATSAPP_TEMPLATE_NAME), dus de gebruiker "
-                      "krijgt geen melding. Je bericht komt pas aan als de gebruiker zelf weer "
-                      "iets stuurt.")
-WINDOW_TEMPLATE_FAILED = (" Het sjabloon '{name}' kon niet worden verstuurd (foutcode {code}). "
-                          "Je bericht komt pas aan als de gebruiker zelf weer iets stuurt.")
-SEND_FAILED = ("Niet verstuurd via WhatsApp (foutcode {code}: {reason}). Het bericht is niet "
-               "bij de gebruiker aangekomen.")
-SEND_UNCERTAIN = ("Misschien niet verstuurd via WhatsApp: WhatsApp gaf geen antwoord ({reason}). "
-                  "We sturen het niet nog eens, om dubbele berichten te voorkomen.")
+WINDOW_CLOSED = (
+    "Niet verstuurd via WhatsApp: de gebruiker heeft meer dan 24 uur niets "
+    "gestuurd. WhatsApp staat dan alleen een goedgekeurd sjabloon toe."
+)
+WINDOW_TEMPLATE_SENT = (
+    " We hebben het sjabloon '{name}' gestuurd. Je bericht komt aan zodra de gebruiker daarop reageert."
+)
+WINDOW_NO_TEMPLATE = (
+    " Er is geen sjabloon ingesteld (WHATSAPP_TEMPLATE_NAME), dus de gebruiker "
+    "krijgt geen melding. Je bericht komt pas aan als de gebruiker zelf weer "
+    "iets stuurt."
+)
+WINDOW_TEMPLATE_FAILED = (
+    " Het sjabloon '{name}' kon niet worden verstuurd (foutcode {code}). "
+    "Je bericht komt pas aan als de gebruiker zelf weer iets stuurt."
+)
+SEND_FAILED = (
+    "Niet verstuurd via WhatsApp (foutcode {code}: {reason}). Het bericht is niet bij de gebruiker aangekomen."
+)
+SEND_UNCERTAIN = (
+    "Misschien niet verstuurd via WhatsApp: WhatsApp gaf geen antwoord ({reason}). "
+    "We sturen het niet nog eens, om dubbele berichten te voorkomen."
+)
 STATUS_FAILED = "Een bericht kwam niet aan via WhatsApp (foutcode {code}: {reason})."
 NO_CONTACT = "Niet verstuurd via WhatsApp: het telefoonnummer van deze gebruiker is onbekend."
 
 
 class WhatsAppChannel:
-    def __init__(self, conversations: Conversations, settings: WhatsAppSettings, tenant: Tenant,
-                 rate: RateLimiter, max_message_chars: int):
+    def __init__(
+        self,
+        conversations: Conversations,
+        settings: WhatsAppSettings,
+        tenant: Tenant,
+        rate: RateLimiter,
+        max_message_chars: int,
+    ):
         self.conversations = conversations
         self.settings = settings
         self.tenant = tenant
         self.store = WhatsAppStore(conversations.store)
-        self.graph = GraphClient(settings.graph_url, settings.phone_number_id,
-                                 settings.access_token, timeout=settings.send_timeout,
-                                 retries=settings.send_retries, backoff=settings.retry_backoff)
+        self.graph = GraphClient(
+            settings.graph_url,
+            settings.phone_number_id,
+            settings.access_token,
+            timeout=settings.send_timeout,
+            retries=settings.send_retries,
+            backoff=settings.retry_backoff,
+        )
         self.clock = window.now  # tests move time forward
         self.limiter = rate
         self.max_message_chars = max_message_chars
         self._tasks: Set[asyncio.Task] = set()
         self._housekeeping: Optional[asyncio.Task] = None
-        self._user_locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = (
-            weakref.WeakValueDictionary())
-        self._send_locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = (
-            weakref.WeakValueDictionary())
+        self._user_locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
+        self._send_locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
         self._told_too_fast: dict = {}
 
     # -- webhook ----------------------------------------------------------------------------
@@ -109,9 +142,13 @@ class WhatsAppChannel:
         query = request.query
         token = query.get("hub.verify_token", "")
         challenge = query.get("hub.challenge", "")
-        if (query.get("hub.mode") == "subscribe" and token
-                and hmac.compare_digest(token.encode(), self.settings.verify_token.encode())
-                and challenge and len(challenge) <= 256):
+        if (
+            query.get("hub.mode") == "subscribe"
+            and token
+            and hmac.compare_digest(token.encode(), self.settings.verify_token.encode())
+            and challenge
+            and len(challenge) <= 256
+        ):
             return web.Response(text=challenge, content_type="text/plain")
         log.warning("WhatsApp webhook verification refused (wrong mode or verify token)")
         return web.Response(status=403, text="verification failed", content_type="text/plain")
@@ -120,8 +157,7 @@ class WhatsAppChannel:
         raw = await _read_body(request)
         header = request.headers.get("X-Hub-Signature-256")
         if not valid(self.settings.app_secret, raw, header):
-            log.warning("WhatsApp delivery refused: %s X-Hub-Signature-256",
-                        "missing" if not header else "wrong")
+            log.warning("WhatsApp delivery refused: %s X-Hub-Signature-256", "missing" if not header else "wrong")
             return web.json_response({"error": "invalid_signature"}, status=401)
         try:
             data = json.loads(raw.decode("utf-8"))
@@ -134,8 +170,11 @@ class WhatsAppChannel:
         oldest = (now - timedelta(days=self.settings.dedup_days)).timestamp()
         current = [m for m in delivery.messages if m.timestamp is None or m.timestamp >= oldest]
         if len(current) < len(delivery.messages):
-            log.warning("WhatsApp delivery: %d message(s) older than %s days (a replay?), ignored",
-                        len(delivery.messages) - len(current), self.settings.dedup_days)
+            log.warning(
+                "WhatsApp delivery: %d message(s) older than %s days (a replay?), ignored",
+                len(delivery.messages) - len(current),
+                self.settings.dedup_days,
+            )
         try:
             fresh = await self.store.accept(current, now)
         except SQLAlchemyError:
@@ -148,8 +187,7 @@ class WhatsAppChannel:
         for error in delivery.errors:
             log.warning("WhatsApp webhook error %s: %s %s", error.code, error.title, error.details)
         if delivery.skipped:
-            log.info("WhatsApp delivery: %d item(s) for another number or malformed, ignored",
-                     delivery.skipped)
+            log.info("WhatsApp delivery: %d item(s) for another number or malformed, ignored", delivery.skipped)
         duplicates = len(current) - len(fresh)
         if duplicates:
             log.info("WhatsApp delivery: %d message(s) seen before, not answered again", duplicates)
@@ -158,8 +196,9 @@ class WhatsAppChannel:
     def parse(self, data) -> Delivery:
         """What a delivery holds for our number; each message with its sender's pseudonym."""
         delivery = parse_delivery(data, self.settings.phone_number_id)
-        delivery.messages = [replace(m, user_key=user_key(self.settings.app_secret, m.wa_id))
-                             for m in delivery.messages]
+        delivery.messages = [
+            replace(m, user_key=user_key(self.settings.app_secret, m.wa_id)) for m in delivery.messages
+        ]
         return delivery
 
     def _spawn(self, coroutine) -> asyncio.Task:
@@ -210,8 +249,7 @@ class WhatsAppChannel:
         if message.kind in ("media", "other"):
             label = MEDIA_LABELS.get(message.media_type or "", "bericht dat geen tekst is")
             await self._user_note(conversation, f"[{label}]")
-            await self.conversations.deliver_to_user(
-                conversation, Outgoing(sender="system", text=MEDIA_TEXT))
+            await self.conversations.deliver_to_user(conversation, Outgoing(sender="system", text=MEDIA_TEXT))
             return
         text, payload = await self._text_and_payload(conversation, contact, message)
         try:
@@ -222,8 +260,7 @@ class WhatsAppChannel:
                     return
                 raise too_fast(retry_after)
         except Refused as refusal:
-            await self.conversations.deliver_to_user(
-                conversation, Outgoing(sender="system", text=refusal.message))
+            await self.conversations.deliver_to_user(conversation, Outgoing(sender="system", text=refusal.message))
             return
         if message.wamid:  # not known for a message recovered from the inbox
             self._spawn(self.graph.mark_read(message.wamid, typing=conversation.mode == "bot"))
@@ -239,8 +276,7 @@ class WhatsAppChannel:
         self._told_too_fast[conversation_id] = now + retry_after
         return True
 
-    async def _conversation_for(self, message: Inbound,
-                                key: str) -> Optional[Tuple[Conversation, Contact]]:
+    async def _conversation_for(self, message: Inbound, key: str) -> Optional[Tuple[Conversation, Contact]]:
         store = self.conversations.store
         contact = await self.store.contact(key)
         if contact is not None:  # the foreign key keeps its conversation in place
@@ -258,8 +294,9 @@ class WhatsAppChannel:
         log.info("new WhatsApp conversation %s (tenant %s)", conversation.id, conversation.tenant)
         return conversation, contact
 
-    async def _text_and_payload(self, conversation: Conversation, contact: Contact,
-                                message: Inbound) -> Tuple[str, Optional[str]]:
+    async def _text_and_payload(
+        self, conversation: Conversation, contact: Contact, message: Inbound
+    ) -> Tuple[str, Optional[str]]:
         """A tapped button or row, or a number typed after numbered choices, becomes the original
         payload (e.g. /search_course{"theme":"installatietechniek"}); the title is kept as the
         text the user saw."""
@@ -269,20 +306,17 @@ class WhatsAppChannel:
             if reference is not None:
                 payload = await self._payload_for(conversation.id, *reference)
             if payload is None:
-                log.warning("conversation %s: reply to an unknown choice; using its title",
-                            conversation.id)
+                log.warning("conversation %s: reply to an unknown choice; using its title", conversation.id)
             return (message.text or payload or ""), payload
         text = message.text or ""
         number = parse_number(text)
         if number is not None and contact.numbered_message_id is not None:
-            payload = await self._payload_for(conversation.id, contact.numbered_message_id,
-                                              number - 1)
+            payload = await self._payload_for(conversation.id, contact.numbered_message_id, number - 1)
             if payload is not None:
                 return text, payload
         return text, None
 
-    async def _payload_for(self, conversation_id: str, message_id: int,
-                           index: int) -> Optional[str]:
+    async def _payload_for(self, conversation_id: str, message_id: int, index: int) -> Optional[str]:
         found = await self.conversations.store.messages(conversation_id, after_id=message_id - 1)
         if not found or found[0].id != message_id or found[0].sender == "user":
             return None
@@ -292,8 +326,7 @@ class WhatsAppChannel:
     async def _user_note(self, conversation: Conversation, text: str) -> None:
         """What the user sent that is not text, in the transcript (not sent to the bot)."""
         note = await self.conversations.store.add_message(conversation.id, "user", text)
-        await self.conversations.hub.publish(
-            conversation.id, {"type": "message", "message": note.to_api()})
+        await self.conversations.hub.publish(conversation.id, {"type": "message", "message": note.to_api()})
 
     # -- status updates -------------------------------------------------------------------
 
@@ -307,8 +340,7 @@ class WhatsAppChannel:
     async def _status(self, status: Status) -> None:
         contact = None
         if status.recipient_id:
-            contact = await self.store.contact(user_key(self.settings.app_secret,
-                                                        status.recipient_id))
+            contact = await self.store.contact(user_key(self.settings.app_secret, status.recipient_id))
         if contact is None:
             await self.store.update_status(status.wamid, status.status, self.clock())
             return
@@ -323,15 +355,19 @@ class WhatsAppChannel:
                 return
             error = status.errors[0] if status.errors else None
             code = error.code if error else None
-            log.warning("WhatsApp message %s of conversation %s failed after sending: error %s %s",
-                        known.message_id, conversation.id, code, error.title if error else "")
+            log.warning(
+                "WhatsApp message %s of conversation %s failed after sending: error %s %s",
+                known.message_id,
+                conversation.id,
+                code,
+                error.title if error else "",
+            )
             if code == REENGAGEMENT and known.message_id is not None:
                 await self.store.set_last_user_at(conversation.id, None)  # Meta knows best
                 await self._hold(conversation, contact, known.message_id)
                 return
             reason = (error.details or error.title) if error else "onbekend"
-            await self._advisor_note(conversation, STATUS_FAILED.format(code=code, reason=reason),
-                                     "failed")
+            await self._advisor_note(conversation, STATUS_FAILED.format(code=code, reason=reason), "failed")
 
     # -- output side (OutputChannel) --------------------------------------------------------
 
@@ -344,18 +380,17 @@ class WhatsAppChannel:
             async with self._lock(self._send_locks, conversation.id):
                 contact = await self.store.contact_for_conversation(conversation.id)
                 if contact is None:
-                    log.error("conversation %s has no WhatsApp contact; message %s not sent",
-                              conversation.id, message.id)
+                    log.error(
+                        "conversation %s has no WhatsApp contact; message %s not sent", conversation.id, message.id
+                    )
                     await self._advisor_note(conversation, NO_CONTACT, "no_contact")
                     return
-                if (contact.held_from_id is not None
-                        or not window.is_open(contact.last_user_at, self.clock())):
+                if contact.held_from_id is not None or not window.is_open(contact.last_user_at, self.clock()):
                     await self._hold(conversation, contact, message.id)
                     return
                 await self._deliver(conversation, contact, message)
         except Exception:
-            log.exception("WhatsApp message %s of conversation %s not sent", message.id,
-                          conversation.id)
+            log.exception("WhatsApp message %s of conversation %s not sent", message.id, conversation.id)
 
     async def number(self, conversation: Conversation) -> Optional[str]:
         """The user's phone number (before forget me deletes it)."""
@@ -369,8 +404,7 @@ class WhatsAppChannel:
             for part in split_text(message.text or ""):
                 await self.graph.send(wa_id, text_part(part))
 
-    async def _deliver(self, conversation: Conversation, contact: Contact,
-                       message: Message) -> None:
+    async def _deliver(self, conversation: Conversation, contact: Contact, message: Message) -> None:
         rendered = render(message)
         if not rendered.parts:
             return
@@ -378,29 +412,34 @@ class WhatsAppChannel:
             try:
                 wamid = await self.graph.send(contact.wa_id, part)
             except GraphError as error:
-                log.warning("WhatsApp message %s of conversation %s not sent after %d attempt(s): "
-                            "%s", message.id, conversation.id, error.attempts, error)
+                log.warning(
+                    "WhatsApp message %s of conversation %s not sent after %d attempt(s): %s",
+                    message.id,
+                    conversation.id,
+                    error.attempts,
+                    error,
+                )
                 if error.code == REENGAGEMENT:
                     await self.store.set_last_user_at(conversation.id, None)
                     await self._hold(conversation, contact, message.id)
                 elif error.uncertain:
-                    await self._advisor_note(conversation, SEND_UNCERTAIN.format(
-                        reason=error.message), "uncertain")
+                    await self._advisor_note(conversation, SEND_UNCERTAIN.format(reason=error.message), "uncertain")
                 else:
-                    await self._advisor_note(conversation, SEND_FAILED.format(
-                        code=_code_text(error), reason=error.details or error.message), "failed")
+                    await self._advisor_note(
+                        conversation,
+                        SEND_FAILED.format(code=_code_text(error), reason=error.details or error.message),
+                        "failed",
+                    )
                 return
             await self.store.record_sent(wamid, conversation.id, message.id, self.clock())
-        await self.store.set_numbered(
-            conversation.id, message.id if rendered.mode == "numbered" else None)
+        await self.store.set_numbered(conversation.id, message.id if rendered.mode == "numbered" else None)
 
     async def _hold(self, conversation: Conversation, contact: Contact, message_id: int) -> None:
         """The window is closed: keep the message for later, send the template once, tell the
         advisor."""
         first = await self.store.hold(conversation.id, message_id)
         if not first:
-            log.info("conversation %s: message %s held (24-hour window still closed)",
-                     conversation.id, message_id)
+            log.info("conversation %s: message %s held (24-hour window still closed)", conversation.id, message_id)
             return
         name = self.settings.template_name
         note, template = WINDOW_CLOSED, "not configured"
@@ -408,16 +447,19 @@ class WhatsAppChannel:
             note += WINDOW_NO_TEMPLATE
         else:
             try:
-                wamid = await self.graph.send(
-                    contact.wa_id, template_body(name, self.settings.template_language))
+                wamid = await self.graph.send(contact.wa_id, template_body(name, self.settings.template_language))
                 await self.store.record_sent(wamid, conversation.id, None, self.clock())
                 note += WINDOW_TEMPLATE_SENT.format(name=name)
                 template = f"{name!r} sent"
             except GraphError as error:
                 note += WINDOW_TEMPLATE_FAILED.format(name=name, code=_code_text(error))
                 template = f"{name!r} failed: {error}"
-        log.warning("conversation %s: 24-hour window closed; message %s held; template %s",
-                    conversation.id, message_id, template)
+        log.warning(
+            "conversation %s: 24-hour window closed; message %s held; template %s",
+            conversation.id,
+            message_id,
+            template,
+        )
         await self._advisor_note(conversation, note, "window_closed")
 
     async def _send_held(self, conversation: Conversation) -> None:
@@ -428,14 +470,19 @@ class WhatsAppChannel:
                 return
             if not window.is_open(contact.last_user_at, self.clock()):
                 return
-            held = [m for m in await self.conversations.store.messages(
-                        conversation.id, after_id=contact.held_from_id - 1)
-                    if m.sender in ("bot", "advisor")]
+            held = [
+                m
+                for m in await self.conversations.store.messages(conversation.id, after_id=contact.held_from_id - 1)
+                if m.sender in ("bot", "advisor")
+            ]
             already = await self.store.sent_ok(conversation.id, [m.id for m in held])
             await self.store.release(conversation.id)
             contact = await self.store.contact_for_conversation(conversation.id)
-            log.info("conversation %s: window open again; sending %d held message(s)",
-                     conversation.id, len([m for m in held if m.id not in already]))
+            log.info(
+                "conversation %s: window open again; sending %d held message(s)",
+                conversation.id,
+                len([m for m in held if m.id not in already]),
+            )
             for message in held:
                 if message.id not in already:
                     await self._deliver(conversation, contact, message)
@@ -445,9 +492,10 @@ class WhatsAppChannel:
         note = await self.conversations.store.add_message(conversation.id, "system", text)
         hub = self.conversations.hub
         await hub.publish(conversation.id, {"type": "message", "message": note.to_api()})
-        await hub.publish(conversation.id, {"type": "delivery", "channel": CHANNEL,
-                                            "status": "not_sent", "reason": reason,
-                                            "note_id": note.id})
+        await hub.publish(
+            conversation.id,
+            {"type": "delivery", "channel": CHANNEL, "status": "not_sent", "reason": reason, "note_id": note.id},
+        )
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -469,8 +517,7 @@ class WhatsAppChannel:
         while True:
             try:
                 now = self.clock()
-                for message_inbox_id, message in await self.store.claim_stale(
-                        now - STALE_CLAIM, now):
+                for message_inbox_id, message in await self.store.claim_stale(now - STALE_CLAIM, now):
                     log.info("processing a WhatsApp message left over from an earlier run")
                     self._spawn(self._process(message, message_inbox_id))
                 if last_purge is None or now - last_purge > timedelta(hours=1):
@@ -505,23 +552,30 @@ async def _read_body(request: web.Request) -> bytes:
 WHATSAPP = web.AppKey("whatsapp", WhatsAppChannel)
 
 
-def setup(app: web.Application, conversations: Conversations,
-          settings: Optional[WhatsAppSettings] = None) -> Optional[WhatsAppChannel]:
+def setup(
+    app: web.Application, conversations: Conversations, settings: Optional[WhatsAppSettings] = None
+) -> Optional[WhatsAppChannel]:
     """Register the webhook and the output channel, or stay off and say why."""
     config = app[CONFIG]
     settings = settings or getattr(config, "whatsapp", None) or WhatsAppSettings.from_env()
     missing = settings.missing(list(config.tenants))
     if missing:
-        log.warning("WhatsApp channel is off: missing %s. The rest of the gateway runs; see "
-                    "README 'WhatsApp' to switch it on.", ", ".join(missing))
+        log.warning(
+            "WhatsApp channel is off: missing %s. The rest of the gateway runs; see README 'WhatsApp' to switch it on.",
+            ", ".join(missing),
+        )
         return None
-    channel = WhatsAppChannel(conversations, settings, config.tenants[settings.tenant],
-                              RateLimiter(config.rate_per_conversation), config.max_message_chars)
+    channel = WhatsAppChannel(
+        conversations,
+        settings,
+        config.tenants[settings.tenant],
+        RateLimiter(config.rate_per_conversation),
+        config.max_message_chars,
+    )
     conversations.outputs[CHANNEL] = channel
     app[WHATSAPP] = channel
     app.router.add_get(PATH, channel.verify)
     app.router.add_post(PATH, channel.webhook)
     app.cleanup_ctx.append(channel.lifecycle)
-    log.info("WhatsApp channel on: webhook %s, tenant %s, Graph API %s", PATH, settings.tenant,
-             settings.graph_url)
+    log.info("WhatsApp channel on: webhook %s, tenant %s, Graph API %s", PATH, settings.tenant, settings.graph_url)
     return channel

@@ -13,6 +13,7 @@ else numbered text the user answers with a number. Button and row ids are "lw:<m
 <choice index>", mapped back to the stored message's payloads, never to the titles.
 Module cards become compact text with a link.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,7 +63,7 @@ def parse_choice_id(reply_id: str) -> Optional[Tuple[int, int]]:
 
 
 def parse_number(text: str) -> Optional[int]:
-    """"2", "2.", "nummer 2" -> 2 (1-based), for answers to numbered choices."""
+    """ "2", "2.", "nummer 2" -> 2 (1-based), for answers to numbered choices."""
     match = NUMBER_ANSWER.match(text or "")
     return int(match.group(1)) if match else None
 
@@ -73,16 +74,15 @@ def _one_line(text: str) -> str:
 
 def choices_of(message: Message) -> List[Choice]:
     """The message's buttons, then its cards' buttons, in the order they are shown."""
-    choices = [Choice(_one_line(b["title"]), b["payload"], _one_line(b["title"]))
-               for b in message.buttons]
+    choices = [Choice(_one_line(b["title"]), b["payload"], _one_line(b["title"])) for b in message.buttons]
     many = len(message.cards) > 1
     for number, card in enumerate(message.cards, start=1):
-        heading = shorten(_one_line(f"{number}. {card.get('title', '')}" if many
-                                    else card.get("title", "")), SECTION_TITLE_MAX)
+        heading = shorten(
+            _one_line(f"{number}. {card.get('title', '')}" if many else card.get("title", "")), SECTION_TITLE_MAX
+        )
         for button in card.get("buttons", []):
             label = _one_line(button["title"])
-            choices.append(Choice(f"{number}: {label}" if many else label, button["payload"],
-                                  label, heading))
+            choices.append(Choice(f"{number}: {label}" if many else label, button["payload"], label, heading))
     return [c for c in choices if c.title and c.payload]
 
 
@@ -90,7 +90,7 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if text[limit - 1] != " " and " " in cut[limit // 2:]:  # do not end on half a word
+    if text[limit - 1] != " " and " " in cut[limit // 2 :]:  # do not end on half a word
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.;:-") + "…"
 
@@ -124,8 +124,7 @@ def card_text(card: dict, number: Optional[int]) -> str:
             facts.append(card[key])
     if facts:
         lines.append(" · ".join(facts))
-    for label, key in (("Duur", "duration"), ("Studielast", "study_load"), ("Prijs", "price"),
-                       ("Start", "next_start")):
+    for label, key in (("Duur", "duration"), ("Studielast", "study_load"), ("Prijs", "price"), ("Start", "next_start")):
         if card.get(key):
             lines.append(f"{label}: {card[key]}")
     if card.get("why"):
@@ -161,14 +160,19 @@ def text_part(body: str) -> dict:
 
 
 def _buttons(body: str, message_id: int, choices: List[Choice]) -> dict:
-    return {"type": "interactive", "interactive": {
-        "type": "button",
-        "body": {"text": body},
-        "action": {"buttons": [
-            {"type": "reply", "reply": {"id": choice_id(message_id, i), "title": c.title}}
-            for i, c in enumerate(choices)
-        ]},
-    }}
+    return {
+        "type": "interactive",
+        "interactive": {
+            "type": "button",
+            "body": {"text": body},
+            "action": {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": choice_id(message_id, i), "title": c.title}}
+                    for i, c in enumerate(choices)
+                ]
+            },
+        },
+    }
 
 
 def _row(message_id: int, index: int, title: str) -> dict:
@@ -192,11 +196,14 @@ def _sections(message_id: int, choices: List[Choice]) -> List[dict]:
 
 
 def _list(body: str, message_id: int, choices: List[Choice]) -> dict:
-    return {"type": "interactive", "interactive": {
-        "type": "list",
-        "body": {"text": body},
-        "action": {"button": LIST_BUTTON, "sections": _sections(message_id, choices)},
-    }}
+    return {
+        "type": "interactive",
+        "interactive": {
+            "type": "list",
+            "body": {"text": body},
+            "action": {"button": LIST_BUTTON, "sections": _sections(message_id, choices)},
+        },
+    }
 
 
 def choice_mode(choices: List[Choice]) -> Optional[str]:
@@ -207,8 +214,11 @@ def choice_mode(choices: List[Choice]) -> Optional[str]:
     if len(choices) <= BUTTONS_MAX and unique and all(len(t) <= BUTTON_TITLE_MAX for t in titles):
         return "buttons"
     rows = [(c.group, shorten(c.label or c.title, ROW_TITLE_MAX)) for c in choices]
-    if (len(choices) <= ROWS_MAX and len(set(rows)) == len(rows)
-            and all(len(c.label or c.title) <= ROW_DESCRIPTION_MAX for c in choices)):
+    if (
+        len(choices) <= ROWS_MAX
+        and len(set(rows)) == len(rows)
+        and all(len(c.label or c.title) <= ROW_DESCRIPTION_MAX for c in choices)
+    ):
         return "list"
     return "numbered"
 

@@ -10,6 +10,7 @@
   {"details"}, "fbtrace_id"}} (Cloud API error codes,
   developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -60,19 +61,24 @@ def _error_from(status: int, data) -> GraphError:
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict):
         return GraphError(status, None, f"unexpected answer: {str(data)[:200]}")
-    details = error.get("error_data", {}).get("details", "") if isinstance(
-        error.get("error_data"), dict) else ""
+    details = error.get("error_data", {}).get("details", "") if isinstance(error.get("error_data"), dict) else ""
     try:
         code = int(error.get("code"))
     except (TypeError, ValueError):
         code = None
-    return GraphError(status, code, str(error.get("message", "")), str(details),
-                      str(error.get("fbtrace_id", "")))
+    return GraphError(status, code, str(error.get("message", "")), str(details), str(error.get("fbtrace_id", "")))
 
 
 class GraphClient:
-    def __init__(self, graph_url: str, phone_number_id: str, access_token: str,
-                 timeout: float = 10.0, retries: int = 3, backoff: float = 0.5):
+    def __init__(
+        self,
+        graph_url: str,
+        phone_number_id: str,
+        access_token: str,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+    ):
         self.url = f"{graph_url.rstrip('/')}/{phone_number_id}/messages"
         self._headers = {"Authorization": f"Bearer {access_token}"}
         self.timeout = aiohttp.ClientTimeout(total=timeout)
@@ -84,8 +90,7 @@ class GraphClient:
         if self.session is None:
             raise GraphError(None, None, "no HTTP session (app not started)", uncertain=True)
         try:
-            async with self.session.post(self.url, json=body, headers=self._headers,
-                                         timeout=self.timeout) as response:
+            async with self.session.post(self.url, json=body, headers=self._headers, timeout=self.timeout) as response:
                 try:
                     data = await response.json(content_type=None)
                 except ValueError:
@@ -100,8 +105,7 @@ class GraphClient:
         except aiohttp.ClientConnectorError as error:  # nothing reached Meta
             raise GraphError(None, None, f"cannot connect: {error}") from error
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            raise GraphError(None, None, f"{type(error).__name__}: {error}",
-                             uncertain=True) from error
+            raise GraphError(None, None, f"{type(error).__name__}: {error}", uncertain=True) from error
 
     async def _post(self, body: dict) -> dict:
         attempt = 0
@@ -113,17 +117,14 @@ class GraphClient:
                 error.attempts = attempt
                 if not error.retryable or attempt > self.retries:
                     raise
-                delay = error.retry_after or min(
-                    self.backoff * 2 ** (attempt - 1), MAX_BACKOFF)
+                delay = error.retry_after or min(self.backoff * 2 ** (attempt - 1), MAX_BACKOFF)
                 delay *= random.uniform(0.8, 1.2)  # spread retries of several senders
-                log.info("Graph API attempt %d failed (%s); retrying in %.1f s",
-                         attempt, error, delay)
+                log.info("Graph API attempt %d failed (%s); retrying in %.1f s", attempt, error, delay)
                 await asyncio.sleep(delay)
 
     async def send(self, to: str, message: dict) -> str:
         """Send one message; return its WhatsApp message id (wamid)."""
-        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
-                **message}
+        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **message}
         data = await self._post(body)
         try:
             return str(data["messages"][0]["id"])

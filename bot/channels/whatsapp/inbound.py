@@ -9,6 +9,7 @@ developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/refer
 One delivery may hold several entries, changes, messages and statuses; everything is read,
 not only entry[0].changes[0].messages[0]. Unknown fields and types are tolerated.
 """
+
 from __future__ import annotations
 
 import re
@@ -92,11 +93,13 @@ def _errors(items: Any) -> List[StatusError]:
     for item in _list(items):
         if isinstance(item, dict):
             data = item.get("error_data") if isinstance(item.get("error_data"), dict) else {}
-            errors.append(StatusError(
-                code=_int(item.get("code")),
-                title=str(item.get("title") or item.get("message") or ""),
-                details=str(data.get("details") or ""),
-            ))
+            errors.append(
+                StatusError(
+                    code=_int(item.get("code")),
+                    title=str(item.get("title") or item.get("message") or ""),
+                    details=str(data.get("details") or ""),
+                )
+            )
     return errors
 
 
@@ -114,8 +117,7 @@ def parse_message(item: Any) -> Optional[Inbound]:
         reply_type = body.get("type")
         reply = body.get(reply_type) if reply_type in ("button_reply", "list_reply") else None
         if isinstance(reply, dict) and _str(reply.get("id")):
-            return Inbound(kind="reply", reply_id=reply["id"],
-                           text=_str(reply.get("title")) or "", **common)
+            return Inbound(kind="reply", reply_id=reply["id"], text=_str(reply.get("title")) or "", **common)
         return Inbound(kind="other", **common)
     if kind == "button":  # quick-reply button of a template message
         return Inbound(kind="text", text=_str(body.get("text")) or "", **common)
@@ -134,8 +136,13 @@ def parse_status(item: Any) -> Optional[Status]:
         return None
     recipient = _str(item.get("recipient_id"))
     recipient = recipient if recipient and WA_ID_PATTERN.match(recipient) else None
-    return Status(wamid=wamid, status=status, recipient_id=recipient,
-                  timestamp=_int(item.get("timestamp")), errors=_errors(item.get("errors")))
+    return Status(
+        wamid=wamid,
+        status=status,
+        recipient_id=recipient,
+        timestamp=_int(item.get("timestamp")),
+        errors=_errors(item.get("errors")),
+    )
 
 
 def parse_delivery(data: Any, phone_number_id: str) -> Delivery:

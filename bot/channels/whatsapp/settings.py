@@ -4,6 +4,7 @@ The channel is on only when everything it needs to receive safely and to answer 
 otherwise it stays off (the rest of the gateway runs) and `missing()` says what is lacking.
 There is deliberately no "no secret, accept everything" mode.
 """
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -39,13 +40,17 @@ class WhatsAppSettings(EnvSettings):
 
     def missing(self, known_tenants: Optional[List[str]] = None) -> List[str]:
         """What keeps the channel off; empty when it can run."""
-        problems = [name for name, value in (
-            ("WHATSAPP_APP_SECRET", self.app_secret),
-            ("WHATSAPP_VERIFY_TOKEN", self.verify_token),
-            ("WHATSAPP_ACCESS_TOKEN", self.access_token),
-            ("WHATSAPP_PHONE_NUMBER_ID", self.phone_number_id),
-            ("WHATSAPP_TENANT", self.tenant),
-        ) if not value]
+        problems = [
+            name
+            for name, value in (
+                ("WHATSAPP_APP_SECRET", self.app_secret),
+                ("WHATSAPP_VERIFY_TOKEN", self.verify_token),
+                ("WHATSAPP_ACCESS_TOKEN", self.access_token),
+                ("WHATSAPP_PHONE_NUMBER_ID", self.phone_number_id),
+                ("WHATSAPP_TENANT", self.tenant),
+            )
+            if not value
+        ]
         if self.tenant and known_tenants is not None and self.tenant not in known_tenants:
             problems.append(f"WHATSAPP_TENANT={self.tenant} (known: {', '.join(sorted(known_tenants))})")
         return problems

@@ -5,6 +5,7 @@ message; outside it only an approved template may be sent, and Meta answers anyt
 with error 131047 "Re-engagement message" (Cloud API error codes,
 developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

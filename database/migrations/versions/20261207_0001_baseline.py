@@ -18,6 +18,7 @@ columns itself. This revision:
 The tables are written out here, not taken from the code's MetaData: a migration describes the
 schema of its day, whatever the code looks like later.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,7 +33,9 @@ BASELINE = sa.MetaData()
 
 
 def _define_tables() -> None:
-    sa.Table('feed_http_cache', BASELINE,
+    sa.Table(
+        'feed_http_cache',
+        BASELINE,
         sa.Column('feed', sa.String(length=80), nullable=False),
         sa.Column('url_hash', sa.String(length=64), nullable=False),
         sa.Column('url', sa.Text(), nullable=False),
@@ -40,10 +43,12 @@ def _define_tables() -> None:
         sa.Column('last_modified', sa.String(length=60), nullable=True),
         sa.Column('body', sa.Text(), nullable=False),
         sa.Column('fetched_at', sa.String(length=40), nullable=False),
-        sa.PrimaryKeyConstraint('feed', 'url_hash')
+        sa.PrimaryKeyConstraint('feed', 'url_hash'),
     )
 
-    sa.Table('feed_run', BASELINE,
+    sa.Table(
+        'feed_run',
+        BASELINE,
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('feed', sa.String(length=80), nullable=False),
         sa.Column('kind', sa.String(length=20), nullable=False),
@@ -58,10 +63,12 @@ def _define_tables() -> None:
         sa.Column('n_refused', sa.Integer(), nullable=False),
         sa.Column('report', sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
-        sa.Index('ix_feed_run_feed', 'feed', 'id')
+        sa.Index('ix_feed_run_feed', 'feed', 'id'),
     )
 
-    sa.Table('funding_scheme', BASELINE,
+    sa.Table(
+        'funding_scheme',
+        BASELINE,
         sa.Column('id', sa.String(length=60), nullable=False),
         sa.Column('name', sa.String(length=200), nullable=False),
         sa.Column('applicant', sa.String(length=20), nullable=False),
@@ -70,10 +77,12 @@ def _define_tables() -> None:
         sa.Column('valid_from', sa.Date(), nullable=True),
         sa.Column('valid_until', sa.Date(), nullable=True),
         sa.Column('rules_sha256', sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint('id')
+        sa.PrimaryKeyConstraint('id'),
     )
 
-    sa.Table('gw_advisors', BASELINE,
+    sa.Table(
+        'gw_advisors',
+        BASELINE,
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('email', sa.String(length=254), nullable=False),
         sa.Column('name', sa.String(length=100), nullable=False),
@@ -82,10 +91,12 @@ def _define_tables() -> None:
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('role', sa.String(length=16), nullable=True),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('email')
+        sa.UniqueConstraint('email'),
     )
 
-    sa.Table('gw_conversations', BASELINE,
+    sa.Table(
+        'gw_conversations',
+        BASELINE,
         sa.Column('id', sa.String(length=64), nullable=False),
         sa.Column('tenant', sa.String(length=32), nullable=False),
         sa.Column('channel', sa.String(length=16), nullable=False),
@@ -94,10 +105,12 @@ def _define_tables() -> None:
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('updated_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id'),
-        sa.Index('ix_gw_conversations_external_id', 'external_id')
+        sa.Index('ix_gw_conversations_external_id', 'external_id'),
     )
 
-    sa.Table('gw_wa_inbox', BASELINE,
+    sa.Table(
+        'gw_wa_inbox',
+        BASELINE,
         sa.Column('wamid_hash', sa.String(length=64), nullable=False),
         sa.Column('user_key', sa.String(length=64), nullable=True),
         sa.Column('received_at', sa.DateTime(), nullable=False),
@@ -106,10 +119,12 @@ def _define_tables() -> None:
         sa.Column('event', sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint('wamid_hash'),
         sa.Index('ix_gw_wa_inbox_received_at', 'received_at'),
-        sa.Index('ix_gw_wa_inbox_user_key', 'user_key')
+        sa.Index('ix_gw_wa_inbox_user_key', 'user_key'),
     )
 
-    sa.Table('gw_wa_sent', BASELINE,
+    sa.Table(
+        'gw_wa_sent',
+        BASELINE,
         sa.Column('wamid_hash', sa.String(length=64), nullable=False),
         sa.Column('conversation_id', sa.String(length=64), nullable=False),
         sa.Column('message_id', sa.Integer(), nullable=True),
@@ -117,25 +132,31 @@ def _define_tables() -> None:
         sa.Column('updated_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('wamid_hash'),
         sa.Index('ix_gw_wa_sent_conversation_id', 'conversation_id'),
-        sa.Index('ix_gw_wa_sent_updated_at', 'updated_at')
+        sa.Index('ix_gw_wa_sent_updated_at', 'updated_at'),
     )
 
-    sa.Table('meta', BASELINE,
+    sa.Table(
+        'meta',
+        BASELINE,
         sa.Column('key', sa.String(length=60), nullable=False),
         sa.Column('value', sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint('key')
+        sa.PrimaryKeyConstraint('key'),
     )
 
-    sa.Table('module_text', BASELINE,
+    sa.Table(
+        'module_text',
+        BASELINE,
         sa.Column('doc_id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('module_id', sa.String(length=120), nullable=False),
         sa.Column('title', sa.Text(), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint('doc_id'),
-        sa.UniqueConstraint('module_id')
+        sa.UniqueConstraint('module_id'),
     )
 
-    sa.Table('provider', BASELINE,
+    sa.Table(
+        'provider',
+        BASELINE,
         sa.Column('id', sa.String(length=80), nullable=False),
         sa.Column('name', sa.String(length=200), nullable=False),
         sa.Column('kind', sa.String(length=40), nullable=False),
@@ -143,17 +164,21 @@ def _define_tables() -> None:
         sa.Column('region', sa.String(length=20), nullable=True),
         sa.Column('url', sa.String(length=300), nullable=False),
         sa.Column('sample', sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint('id')
+        sa.PrimaryKeyConstraint('id'),
     )
 
-    sa.Table('region', BASELINE,
+    sa.Table(
+        'region',
+        BASELINE,
         sa.Column('code', sa.String(length=20), nullable=False),
         sa.Column('name', sa.String(length=100), nullable=False),
         sa.Column('description', sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint('code')
+        sa.PrimaryKeyConstraint('code'),
     )
 
-    sa.Table('search_entry', BASELINE,
+    sa.Table(
+        'search_entry',
+        BASELINE,
         sa.Column('offering_id', sa.String(length=160), nullable=False),
         sa.Column('module_id', sa.String(length=120), nullable=False),
         sa.Column('theme_mask', sa.Integer(), nullable=False),
@@ -168,36 +193,50 @@ def _define_tables() -> None:
         sa.PrimaryKeyConstraint('offering_id'),
         sa.Index('ix_search_module', 'module_id'),
         sa.Index('ix_search_start', 'start_date'),
-        sa.Index('ix_search_theme_start', 'theme_mask', 'start_date')
+        sa.Index('ix_search_theme_start', 'theme_mask', 'start_date'),
     )
 
-    sa.Table('theme', BASELINE,
+    sa.Table(
+        'theme',
+        BASELINE,
         sa.Column('code', sa.String(length=40), nullable=False),
         sa.Column('name', sa.String(length=100), nullable=False),
         sa.Column('bit', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('code')
+        sa.PrimaryKeyConstraint('code'),
     )
 
-    sa.Table('gw_advisor_sessions', BASELINE,
+    sa.Table(
+        'gw_advisor_sessions',
+        BASELINE,
         sa.Column('token_hash', sa.String(length=64), nullable=False),
         sa.Column('advisor_id', sa.Integer(), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('expires_at', sa.DateTime(), nullable=False),
         sa.Column('online_at', sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(['advisor_id'], ['gw_advisors.id'], ),
+        sa.ForeignKeyConstraint(
+            ['advisor_id'],
+            ['gw_advisors.id'],
+        ),
         sa.PrimaryKeyConstraint('token_hash'),
         sa.Index('ix_gw_advisor_sessions_advisor_id', 'advisor_id'),
-        sa.Index('ix_gw_advisor_sessions_expires_at', 'expires_at')
+        sa.Index('ix_gw_advisor_sessions_expires_at', 'expires_at'),
     )
 
-    sa.Table('gw_advisor_tenants', BASELINE,
+    sa.Table(
+        'gw_advisor_tenants',
+        BASELINE,
         sa.Column('advisor_id', sa.Integer(), nullable=False),
         sa.Column('tenant', sa.String(length=32), nullable=False),
-        sa.ForeignKeyConstraint(['advisor_id'], ['gw_advisors.id'], ),
-        sa.PrimaryKeyConstraint('advisor_id', 'tenant')
+        sa.ForeignKeyConstraint(
+            ['advisor_id'],
+            ['gw_advisors.id'],
+        ),
+        sa.PrimaryKeyConstraint('advisor_id', 'tenant'),
     )
 
-    sa.Table('gw_handoffs', BASELINE,
+    sa.Table(
+        'gw_handoffs',
+        BASELINE,
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('conversation_id', sa.String(length=64), nullable=False),
         sa.Column('tenant', sa.String(length=32), nullable=False),
@@ -217,26 +256,39 @@ def _define_tables() -> None:
         sa.Column('closed_at', sa.DateTime(), nullable=True),
         sa.Column('long_wait_offered_at', sa.DateTime(), nullable=True),
         sa.Column('noticed_at', sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(['advisor_id'], ['gw_advisors.id'], ),
-        sa.ForeignKeyConstraint(['conversation_id'], ['gw_conversations.id'], ),
+        sa.ForeignKeyConstraint(
+            ['advisor_id'],
+            ['gw_advisors.id'],
+        ),
+        sa.ForeignKeyConstraint(
+            ['conversation_id'],
+            ['gw_conversations.id'],
+        ),
         sa.PrimaryKeyConstraint('id'),
         sa.Index('ix_gw_handoffs_conversation_id', 'conversation_id'),
-        sa.Index('ix_gw_handoffs_queue', 'tenant', 'status', 'created_at')
+        sa.Index('ix_gw_handoffs_queue', 'tenant', 'status', 'created_at'),
     )
 
-    sa.Table('gw_messages', BASELINE,
+    sa.Table(
+        'gw_messages',
+        BASELINE,
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('conversation_id', sa.String(length=64), nullable=False),
         sa.Column('sender', sa.String(length=16), nullable=False),
         sa.Column('text', sa.Text(), nullable=True),
         sa.Column('data', sa.JSON(), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(['conversation_id'], ['gw_conversations.id'], ),
+        sa.ForeignKeyConstraint(
+            ['conversation_id'],
+            ['gw_conversations.id'],
+        ),
         sa.PrimaryKeyConstraint('id'),
-        sa.Index('ix_gw_messages_conversation', 'conversation_id', 'id')
+        sa.Index('ix_gw_messages_conversation', 'conversation_id', 'id'),
     )
 
-    sa.Table('gw_wa_contacts', BASELINE,
+    sa.Table(
+        'gw_wa_contacts',
+        BASELINE,
         sa.Column('user_key', sa.String(length=64), nullable=False),
         sa.Column('conversation_id', sa.String(length=64), nullable=False),
         sa.Column('wa_id', sa.String(length=64), nullable=False),
@@ -244,12 +296,17 @@ def _define_tables() -> None:
         sa.Column('held_from_id', sa.Integer(), nullable=True),
         sa.Column('numbered_message_id', sa.Integer(), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(['conversation_id'], ['gw_conversations.id'], ),
+        sa.ForeignKeyConstraint(
+            ['conversation_id'],
+            ['gw_conversations.id'],
+        ),
         sa.PrimaryKeyConstraint('user_key'),
-        sa.UniqueConstraint('conversation_id')
+        sa.UniqueConstraint('conversation_id'),
     )
 
-    sa.Table('hub', BASELINE,
+    sa.Table(
+        'hub',
+        BASELINE,
         sa.Column('id', sa.String(length=60), nullable=False),
         sa.Column('name', sa.String(length=200), nullable=False),
         sa.Column('region', sa.String(length=20), nullable=False),
@@ -261,11 +318,16 @@ def _define_tables() -> None:
         sa.Column('url', sa.String(length=300), nullable=False),
         sa.Column('opening_hours', sa.String(length=200), nullable=False),
         sa.Column('sample', sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(['region'], ['region.code'], ),
-        sa.PrimaryKeyConstraint('id')
+        sa.ForeignKeyConstraint(
+            ['region'],
+            ['region.code'],
+        ),
+        sa.PrimaryKeyConstraint('id'),
     )
 
-    sa.Table('module', BASELINE,
+    sa.Table(
+        'module',
+        BASELINE,
         sa.Column('id', sa.String(length=120), nullable=False),
         sa.Column('source', sa.String(length=20), nullable=False),
         sa.Column('source_id', sa.String(length=200), nullable=False),
@@ -297,13 +359,18 @@ def _define_tables() -> None:
         sa.Column('feed', sa.String(length=80), nullable=True),
         sa.Column('content_hash', sa.String(length=64), nullable=True),
         sa.Column('withdrawn_at', sa.String(length=40), nullable=True),
-        sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], ),
+        sa.ForeignKeyConstraint(
+            ['provider_id'],
+            ['provider.id'],
+        ),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('source', 'source_id', name='uq_module_source'),
-        sa.Index('ix_module_feed', 'feed')
+        sa.Index('ix_module_feed', 'feed'),
     )
 
-    sa.Table('occupation', BASELINE,
+    sa.Table(
+        'occupation',
+        BASELINE,
         sa.Column('id', sa.String(length=80), nullable=False),
         sa.Column('name', sa.String(length=200), nullable=False),
         sa.Column('theme', sa.String(length=40), nullable=False),
@@ -313,11 +380,16 @@ def _define_tables() -> None:
         sa.Column('nlqf_level', sa.Integer(), nullable=True),
         sa.Column('keywords', sa.Text(), nullable=False),
         sa.Column('sample', sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(['theme'], ['theme.code'], ),
-        sa.PrimaryKeyConstraint('id')
+        sa.ForeignKeyConstraint(
+            ['theme'],
+            ['theme.code'],
+        ),
+        sa.PrimaryKeyConstraint('id'),
     )
 
-    sa.Table('place', BASELINE,
+    sa.Table(
+        'place',
+        BASELINE,
         sa.Column('name', sa.String(length=100), nullable=False),
         sa.Column('kind', sa.String(length=20), nullable=False),
         sa.Column('municipality', sa.String(length=100), nullable=True),
@@ -326,39 +398,59 @@ def _define_tables() -> None:
         sa.Column('subregion', sa.String(length=40), nullable=True),
         sa.Column('lat', sa.Float(), nullable=False),
         sa.Column('lon', sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(['region'], ['region.code'], ),
-        sa.PrimaryKeyConstraint('name')
+        sa.ForeignKeyConstraint(
+            ['region'],
+            ['region.code'],
+        ),
+        sa.PrimaryKeyConstraint('name'),
     )
 
-    sa.Table('gw_handoff_notes', BASELINE,
+    sa.Table(
+        'gw_handoff_notes',
+        BASELINE,
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('handoff_id', sa.Integer(), nullable=False),
         sa.Column('advisor_id', sa.Integer(), nullable=True),
         sa.Column('text', sa.Text(), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(['advisor_id'], ['gw_advisors.id'], ),
-        sa.ForeignKeyConstraint(['handoff_id'], ['gw_handoffs.id'], ),
+        sa.ForeignKeyConstraint(
+            ['advisor_id'],
+            ['gw_advisors.id'],
+        ),
+        sa.ForeignKeyConstraint(
+            ['handoff_id'],
+            ['gw_handoffs.id'],
+        ),
         sa.PrimaryKeyConstraint('id'),
-        sa.Index('ix_gw_handoff_notes_handoff_id', 'handoff_id')
+        sa.Index('ix_gw_handoff_notes_handoff_id', 'handoff_id'),
     )
 
-    sa.Table('module_theme', BASELINE,
+    sa.Table(
+        'module_theme',
+        BASELINE,
         sa.Column('module_id', sa.String(length=120), nullable=False),
         sa.Column('theme', sa.String(length=40), nullable=False),
         sa.ForeignKeyConstraint(['module_id'], ['module.id'], ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['theme'], ['theme.code'], ),
-        sa.PrimaryKeyConstraint('module_id', 'theme')
+        sa.ForeignKeyConstraint(
+            ['theme'],
+            ['theme.code'],
+        ),
+        sa.PrimaryKeyConstraint('module_id', 'theme'),
     )
 
-    sa.Table('occupation_module', BASELINE,
+    sa.Table(
+        'occupation_module',
+        BASELINE,
         sa.Column('occupation_id', sa.String(length=80), nullable=False),
         sa.Column('module_id', sa.String(length=120), nullable=False),
         sa.ForeignKeyConstraint(['module_id'], ['module.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['occupation_id'], ['occupation.id'], ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('occupation_id', 'module_id')
+        sa.PrimaryKeyConstraint('occupation_id', 'module_id'),
     )
 
-    sa.Table('offering', BASELINE,
+    sa.Table(
+        'offering',
+        BASELINE,
         sa.Column('id', sa.String(length=160), nullable=False),
         sa.Column('module_id', sa.String(length=120), nullable=False),
         sa.Column('start_date', sa.Date(), nullable=True),
@@ -374,15 +466,21 @@ def _define_tables() -> None:
         sa.Column('sample', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['module_id'], ['module.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
-        sa.Index('ix_offering_module', 'module_id')
+        sa.Index('ix_offering_module', 'module_id'),
     )
 
-    sa.Table('place_alias', BASELINE,
+    sa.Table(
+        'place_alias',
+        BASELINE,
         sa.Column('alias', sa.String(length=120), nullable=False),
         sa.Column('place_name', sa.String(length=100), nullable=False),
-        sa.ForeignKeyConstraint(['place_name'], ['place.name'], ),
-        sa.PrimaryKeyConstraint('alias')
+        sa.ForeignKeyConstraint(
+            ['place_name'],
+            ['place.name'],
+        ),
+        sa.PrimaryKeyConstraint('alias'),
     )
+
 
 _define_tables()
 
@@ -391,8 +489,10 @@ def upgrade() -> None:
     bind = op.get_bind()
     present = set(sa.inspect(bind).get_table_names())
     if "schema_version" not in present and present & {"module", "offering", "provider"}:
-        raise SchemaError("De database heeft al catalogustabellen maar geen schema_version; ik "
-                          "wijzig hem niet. Gebruik een lege database of zet de versie handmatig.")
+        raise SchemaError(
+            "De database heeft al catalogustabellen maar geen schema_version; ik "
+            "wijzig hem niet. Gebruik een lege database of zet de versie handmatig."
+        )
     BASELINE.create_all(bind, checkfirst=True)  # missing tables, with their indexes
     for table in BASELINE.sorted_tables:
         if table.name in present:
@@ -409,8 +509,9 @@ def _add_missing_columns(bind, table: sa.Table) -> None:
     for column in table.columns:
         if column.name not in existing:
             if not column.nullable:
-                raise RuntimeError(f"{table.name}.{column.name} is missing and cannot be added "
-                                   "to existing rows (NOT NULL)")
+                raise RuntimeError(
+                    f"{table.name}.{column.name} is missing and cannot be added to existing rows (NOT NULL)"
+                )
             op.add_column(table.name, column.copy())
     for index in table.indexes:
         index.create(bind, checkfirst=True)
@@ -420,12 +521,16 @@ def _full_text_search(bind) -> None:
     if bind.dialect.name == "sqlite":
         # Terms are prepared in Python (knowledge/textnl.index_terms: stems, compound parts),
         # so the tokenizer only splits on spaces. Column weights are set in the bm25() call.
-        op.execute("CREATE VIRTUAL TABLE IF NOT EXISTS module_fts USING fts5("
-                   "title, body, tokenize='unicode61 remove_diacritics 2')")
+        op.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS module_fts USING fts5("
+            "title, body, tokenize='unicode61 remove_diacritics 2')"
+        )
     elif bind.dialect.name == "postgresql":
-        op.execute("ALTER TABLE module_text ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
-                   "setweight(to_tsvector('dutch', title), 'A') || "
-                   "setweight(to_tsvector('dutch', body), 'B')) STORED")
+        op.execute(
+            "ALTER TABLE module_text ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
+            "setweight(to_tsvector('dutch', title), 'A') || "
+            "setweight(to_tsvector('dutch', body), 'B')) STORED"
+        )
         op.execute("CREATE INDEX IF NOT EXISTS ix_module_text_tsv ON module_text USING GIN (tsv)")
 
 

@@ -6,6 +6,7 @@ Rasa is down in the in-process tests (nothing listens on RASA_URL), so the bot's
 what `action_handoff` sends over REST, handed to the gateway's handler as Rasa's answer would
 be. The real bot drives the browser test (test_handoff_browser.py, `rasa_stack`).
 """
+
 from __future__ import annotations
 
 from typing import Optional
@@ -25,6 +26,7 @@ def open_tenants(tmp_path):
 async def make_desk(make_config, make_client, tmp_path):
     """A gateway with always-open office hours unless told otherwise; several may share one
     database (a restart is a second app on the same database)."""
+
     async def _make(tenants_path: Optional[str] = None, **env: str) -> Desk:
         env.setdefault("GATEWAY_TENANTS_FILE", tenants_path or always_open(tmp_path))
         desk = Desk(await make_client(make_config(**env)))

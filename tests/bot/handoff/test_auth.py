@@ -1,5 +1,6 @@
 """Advisor accounts: login, sessions that expire, cookie safety, rate limits, and each advisor
 seeing only the cases of their own regions."""
+
 import os
 import stat
 import subprocess
@@ -25,20 +26,31 @@ PETRAS_DESK = {"X-Forwarded-For": "198.51.100.7"}
 
 
 async def login_from(desk, client, password, email=PETRA):
-    return await desk.api("POST", "/login", headers=client,
-                          json={"email": email, "password": password})
+    return await desk.api("POST", "/login", headers=client, json={"email": email, "password": password})
 
 
 async def test_every_advisor_call_needs_a_login(desk):
     cid = await desk.start()
     await desk.bot_hands_over(cid)
     handoff_id = await desk.case_id(cid)
-    calls = [("GET", "/me"), ("GET", "/handoffs?status=waiting"), ("GET", f"/handoffs/{handoff_id}"),
-             ("POST", f"/handoffs/{handoff_id}/claim"), ("POST", f"/handoffs/{handoff_id}/messages"),
-             ("POST", f"/handoffs/{handoff_id}/notes"), ("POST", f"/handoffs/{handoff_id}/close"),
-             ("POST", "/heartbeat"), ("POST", "/logout"), ("GET", "/ws")]
-    for headers in ({}, {"Authorization": "Bearer not-a-real-token"}, {"Authorization": "Basic eDp5"},
-                    {"Cookie": "lw_advisor=forged"}):
+    calls = [
+        ("GET", "/me"),
+        ("GET", "/handoffs?status=waiting"),
+        ("GET", f"/handoffs/{handoff_id}"),
+        ("POST", f"/handoffs/{handoff_id}/claim"),
+        ("POST", f"/handoffs/{handoff_id}/messages"),
+        ("POST", f"/handoffs/{handoff_id}/notes"),
+        ("POST", f"/handoffs/{handoff_id}/close"),
+        ("POST", "/heartbeat"),
+        ("POST", "/logout"),
+        ("GET", "/ws"),
+    ]
+    for headers in (
+        {},
+        {"Authorization": "Bearer not-a-real-token"},
+        {"Authorization": "Basic eDp5"},
+        {"Cookie": "lw_advisor=forged"},
+    ):
         for method, path in calls:
             response = await desk.api(method, path, headers=headers, json={"text": "x"})
             assert response.status == 401, (headers, method, path)
@@ -49,8 +61,10 @@ async def test_every_advisor_call_needs_a_login(desk):
 
 async def test_login_with_a_wrong_password_or_unknown_email_is_refused(desk):
     await desk.advisor()
-    for body in ({"email": "petra@twente.example", "password": "fout-wachtwoord-123"},
-                 {"email": "niemand@twente.example", "password": PASSWORD}):
+    for body in (
+        {"email": "petra@twente.example", "password": "fout-wachtwoord-123"},
+        {"email": "niemand@twente.example", "password": PASSWORD},
+    ):
         response = await desk.api("POST", "/login", json=body)
         assert response.status == 401
         assert (await response.json())["message"] == "Het e-mailadres of het wachtwoord klopt niet."
@@ -72,7 +86,7 @@ async def test_passwords_are_stored_as_scrypt_hashes(desk):
     assert check_password(PASSWORD, stored) and not check_password(PASSWORD + "x", stored)
     token = desk.advisors["petra@twente.example"].token
     assert token not in tokens and len(tokens[0]) == 64  # only a SHA-256 of the token is kept
-    assert hash_password(PASSWORD, n=2 ** 10) != hash_password(PASSWORD, n=2 ** 10)  # salted
+    assert hash_password(PASSWORD, n=2**10) != hash_password(PASSWORD, n=2**10)  # salted
 
 
 def scrypt_cost(stored: str) -> int:
@@ -84,13 +98,13 @@ async def test_new_passwords_get_at_least_the_owasp_scrypt_cost(tmp_path):
     await store.open()
     try:
         accounts = AccountStore(store)  # as the gateway and the command line make it
-        assert accounts.scrypt_n >= 2 ** 17
+        assert accounts.scrypt_n >= 2**17
         await accounts.save_advisor(PETRA, "Petra", PASSWORD, ["twente"])
         engine = create_engine(store.url)
         with engine.connect() as db:
             stored = db.execute(select(advisors.c.password_hash)).scalar()
         engine.dispose()
-        assert scrypt_cost(stored) >= 2 ** 17 and stored.startswith("scrypt$131072$8$1$")
+        assert scrypt_cost(stored) >= 2**17 and stored.startswith("scrypt$131072$8$1$")
         assert await accounts.check(PETRA, PASSWORD)
     finally:
         await store.close()
@@ -103,12 +117,12 @@ async def test_an_old_cheaper_hash_still_logs_in_and_is_renewed(make_desk):
     accounts.scrypt_n = SCRYPT_N  # the gateway's real cost (the fixture's is lower, for speed)
     engine = create_engine(desk.handoffs.conversations.store.url)
     with engine.begin() as db:  # as stored before the cost went up
-        db.execute(update(advisors).values(password_hash=hash_password(PASSWORD, n=2 ** 15)))
+        db.execute(update(advisors).values(password_hash=hash_password(PASSWORD, n=2**15)))
     assert (await login_from(desk, {}, PASSWORD)).status == 200
     with engine.connect() as db:
         renewed = db.execute(select(advisors.c.password_hash)).scalar()
     engine.dispose()
-    assert scrypt_cost(renewed) == SCRYPT_N >= 2 ** 17
+    assert scrypt_cost(renewed) == SCRYPT_N >= 2**17
     assert (await login_from(desk, {}, PASSWORD)).status == 200
     assert (await login_from(desk, {}, "niet-het-wachtwoord")).status == 401
 
@@ -119,8 +133,7 @@ async def test_the_login_cookie_is_httponly_strict_and_needs_the_console_header(
     await desk.bot_hands_over(cid)
     handoff_id = await desk.case_id(cid)
     desk.client.session.cookie_jar.clear()
-    response = await desk.api("POST", "/login", json={"email": "petra@twente.example",
-                                                      "password": PASSWORD})
+    response = await desk.api("POST", "/login", json={"email": "petra@twente.example", "password": PASSWORD})
     cookie = response.cookies["lw_advisor"]
     assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/advisor"
     assert 8 * 3600 - 60 < int(cookie["max-age"]) <= 8 * 3600  # one working day
@@ -128,8 +141,9 @@ async def test_the_login_cookie_is_httponly_strict_and_needs_the_console_header(
     assert (await desk.api("GET", "/me")).status == 200  # reading with the cookie alone is fine
     forged = await desk.api("POST", f"/handoffs/{handoff_id}/claim")  # a cross-site form post
     assert forged.status == 403 and (await forged.json())["error"] == "csrf_header_missing"
-    other_site = await desk.api("POST", f"/handoffs/{handoff_id}/claim",
-                                headers={**CSRF, "Origin": "https://evil.example"})
+    other_site = await desk.api(
+        "POST", f"/handoffs/{handoff_id}/claim", headers={**CSRF, "Origin": "https://evil.example"}
+    )
     assert other_site.status == 403 and (await other_site.json())["error"] == "cross_site_request"
     assert await desk.mode(cid) == "waiting"
     ok = await desk.api("POST", f"/handoffs/{handoff_id}/claim", headers=CSRF)
@@ -154,8 +168,7 @@ async def test_an_expired_login_is_refused(desk):
 
 async def test_a_new_password_ends_existing_logins(desk):
     petra = await desk.advisor()
-    await desk.handoffs.accounts.save_advisor(petra.email, "Petra", "nog-een-ander-wachtwoord",
-                                              ["twente"])
+    await desk.handoffs.accounts.save_advisor(petra.email, "Petra", "nog-een-ander-wachtwoord", ["twente"])
     assert (await desk.api("GET", "/me", petra)).status == 401
 
 
@@ -179,14 +192,14 @@ async def test_wrong_passwords_from_elsewhere_do_not_lock_the_advisor_out(make_d
     assert answers[:3] == [401, 401, 401] and set(answers[3:]) == {429}
     blocked = await login_from(desk, GUESSER, PASSWORD)  # even a right guess waits now
     assert blocked.status == 429 and int(blocked.headers["Retry-After"]) > 0
-    assert (await blocked.json())["message"] == ("Te vaak een verkeerd wachtwoord. Wacht 5 minuten "
-                                                 "en probeer het dan opnieuw.")
+    assert (await blocked.json())["message"] == (
+        "Te vaak een verkeerd wachtwoord. Wacht 5 minuten en probeer het dan opnieuw."
+    )
     # Petra, from a client that has not failed, logs in at once.
     assert (await login_from(desk, PETRAS_DESK, PASSWORD)).status == 200
     # Another client that tries many addresses is held back too.
     sprayer = {"X-Forwarded-For": "203.0.113.99"}
-    spraying = [(await login_from(desk, sprayer, "welkom-welkom-1", f"a{n}@twente.example")).status
-                for n in range(5)]
+    spraying = [(await login_from(desk, sprayer, "welkom-welkom-1", f"a{n}@twente.example")).status for n in range(5)]
     assert spraying == [401, 401, 401, 429, 429]
     assert (await login_from(desk, PETRAS_DESK, PASSWORD)).status == 200
 
@@ -227,11 +240,13 @@ async def test_advisors_see_only_their_regions(desk):
     filtered = await desk.api("GET", "/handoffs?status=waiting&tenant=twente", anna)
     assert filtered.status == 403
 
-    for method, path, body in [("GET", f"/handoffs/{twente_case}", None),
-                               ("POST", f"/handoffs/{twente_case}/claim", None),
-                               ("POST", f"/handoffs/{twente_case}/messages", {"text": "Hoi"}),
-                               ("POST", f"/handoffs/{twente_case}/notes", {"text": "Hoi"}),
-                               ("POST", f"/handoffs/{twente_case}/close", {})]:
+    for method, path, body in [
+        ("GET", f"/handoffs/{twente_case}", None),
+        ("POST", f"/handoffs/{twente_case}/claim", None),
+        ("POST", f"/handoffs/{twente_case}/messages", {"text": "Hoi"}),
+        ("POST", f"/handoffs/{twente_case}/notes", {"text": "Hoi"}),
+        ("POST", f"/handoffs/{twente_case}/close", {}),
+    ]:
         response = await desk.api(method, path, anna, json=body)
         assert response.status == 403, path
         assert (await response.json())["error"] == "other_tenant"
@@ -259,11 +274,23 @@ async def test_the_console_page_has_a_strict_csp_and_no_inline_code(desk):
 
 
 async def test_demo_advisor_command_is_idempotent_and_keeps_the_password_private(tmp_path, make_desk):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
-           "ADVISOR_PASSWORD_FILE": str(tmp_path / "var" / "advisor_password"),
-           "LEERWIJZER_DEMO": "1"}
-    runs = [subprocess.run([sys.executable, "-m", "bot.handoff", "create-demo-advisor"], cwd=ROOT,
-                           env=env, capture_output=True, text=True, timeout=60) for _ in range(2)]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+        "ADVISOR_PASSWORD_FILE": str(tmp_path / "var" / "advisor_password"),
+        "LEERWIJZER_DEMO": "1",
+    }
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "bot.handoff", "create-demo-advisor"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        for _ in range(2)
+    ]
     assert all(run.returncode == 0 for run in runs), runs[0].stderr
     password = (tmp_path / "var" / "advisor_password").read_text().strip()
     assert len(password) >= 16
@@ -272,8 +299,7 @@ async def test_demo_advisor_command_is_idempotent_and_keeps_the_password_private
     assert "adviseur@demo.leerwijzer.nl" in runs[0].stdout
 
     desk = await make_desk(DATABASE_URL=env["DATABASE_URL"])
-    response = await desk.api("POST", "/login", json={"email": "adviseur@demo.leerwijzer.nl",
-                                                      "password": password})
+    response = await desk.api("POST", "/login", json={"email": "adviseur@demo.leerwijzer.nl", "password": password})
     assert response.status == 200
     assert sorted((await response.json())["advisor"]["tenants"]) == ["brabant", "noord", "twente"]
 
@@ -286,11 +312,15 @@ async def unused_for(desk, advisor, minutes: float) -> None:
 
     engine = create_engine(desk.handoffs.conversations.store.url)
     with engine.begin() as db:
-        row = db.execute(select(sessions).where(
-            sessions.c.token_hash == token_hash(advisor.token))).first()
-        db.execute(update(sessions).where(sessions.c.token_hash == row.token_hash).values(
-            created_at=row.created_at - timedelta(minutes=minutes),
-            expires_at=row.expires_at - timedelta(minutes=minutes)))
+        row = db.execute(select(sessions).where(sessions.c.token_hash == token_hash(advisor.token))).first()
+        db.execute(
+            update(sessions)
+            .where(sessions.c.token_hash == row.token_hash)
+            .values(
+                created_at=row.created_at - timedelta(minutes=minutes),
+                expires_at=row.expires_at - timedelta(minutes=minutes),
+            )
+        )
     engine.dispose()
 
 
@@ -341,9 +371,14 @@ async def test_deactivating_an_advisor_ends_their_logins(tmp_path, make_desk):
     sam = await desk.advisor("sam@twente.example", "Sam", online=False)
 
     def deactivate(email):
-        return subprocess.run([sys.executable, "-m", "bot.handoff", "deactivate-advisor", email],
-                              cwd=ROOT, env={**os.environ, "DATABASE_URL": database},
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "bot.handoff", "deactivate-advisor", email],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": database},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     done = deactivate(" Petra@Twente.Example ")
     assert done.returncode == 0, done.stderr

@@ -1,5 +1,6 @@
 """Callback requests: when no advisor can take the conversation, the gateway asks a name and a
 phone number or e-mail address, checks them, keeps them in the case only and confirms."""
+
 import pytest
 import pytest_asyncio
 
@@ -38,8 +39,9 @@ async def test_a_callback_request_step_by_step(closed_desk):
     saved = await desk.say(cid, "06 12 34 56 78")
     assert saved["mode"] == "bot"
     [confirmation] = saved["messages"]
-    assert confirmation["text"].startswith("Dank je. Je terugbelverzoek is opgeslagen. Een "
-                                           "adviseur belt je zo snel mogelijk.")
+    assert confirmation["text"].startswith(
+        "Dank je. Je terugbelverzoek is opgeslagen. Een adviseur belt je zo snel mogelijk."
+    )
     assert "werkdagen van 9.00 tot 17.00" in confirmation["text"]
     assert {"title": "Cursus zoeken", "payload": "/search_course"} in confirmation["buttons"]
 
@@ -50,8 +52,9 @@ async def test_a_callback_request_step_by_step(closed_desk):
     assert said[0] == "Terugbelverzoek"
     assert said[1:] == [dialogue.REDACTED] * 6
     # an advisor calls back and marks it done
-    response = await desk.api("POST", f"/handoffs/{request['id']}/close", anna,
-                              json={"note": "Gebeld, afspraak in de hub Breda."})
+    response = await desk.api(
+        "POST", f"/handoffs/{request['id']}/close", anna, json={"note": "Gebeld, afspraak in de hub Breda."}
+    )
     done = await response.json()
     assert response.status == 200 and done["outcome"] == "called_back"
     assert await desk.listing(anna, "callback") == []
@@ -66,8 +69,7 @@ async def test_name_and_email_in_one_message(closed_desk):
     saved = await desk.say(cid, "Ik heet Ömer Kaya, mail me op Omer.Kaya@Example.NL")
     assert "Een adviseur mailt je zo snel mogelijk" in saved["messages"][0]["text"]
     [request] = await desk.listing(anna, "callback")
-    assert request["callback"] == {"name": "Ömer Kaya", "kind": "email",
-                                   "contact": "Omer.Kaya@example.nl"}
+    assert request["callback"] == {"name": "Ömer Kaya", "kind": "email", "contact": "Omer.Kaya@example.nl"}
 
 
 async def test_contact_first_then_the_name(closed_desk):
@@ -102,32 +104,58 @@ async def test_bad_input_during_the_callback_request_gets_a_polite_answer(closed
 
 # -- reading names, phone numbers and e-mail addresses ----------------------------------------
 
-@pytest.mark.parametrize("text, number", [
-    ("0612345678", "+31612345678"), ("06-12345678", "+31612345678"),
-    ("06 12 34 56 78", "+31612345678"), ("+31 6 1234 5678", "+31612345678"),
-    ("0031612345678", "+31612345678"), ("(053) 123 45 67", "+31531234567"),
-    ("06123456", None), ("061234567890", None), ("+32 470 12 34 56", None),
-    ("0012345678", None), ("+31 06 12345678", None),
-])
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("0612345678", "+31612345678"),
+        ("06-12345678", "+31612345678"),
+        ("06 12 34 56 78", "+31612345678"),
+        ("+31 6 1234 5678", "+31612345678"),
+        ("0031612345678", "+31612345678"),
+        ("(053) 123 45 67", "+31531234567"),
+        ("06123456", None),
+        ("061234567890", None),
+        ("+32 470 12 34 56", None),
+        ("0012345678", None),
+        ("+31 06 12345678", None),
+    ],
+)
 async def test_dutch_phone_numbers(text, number):
     assert phone_number(text) == number
 
 
-@pytest.mark.parametrize("text, address", [
-    ("sanne@voorbeeld.nl", "sanne@voorbeeld.nl"), ("S.de.Vries@Gemeente.NL", "S.de.Vries@gemeente.nl"),
-    ("jan+cursus@mail.example.com.", "jan+cursus@mail.example.com"),
-    ("sanne@voorbeeld", None), ("@voorbeeld.nl", None), ("sanne@@voorbeeld.nl", None),
-    ("san ne@voorbeeld.nl", None), ("a" * 65 + "@voorbeeld.nl", None), ("sanne..x@voorbeeld.nl", None),
-])
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        ("sanne@voorbeeld.nl", "sanne@voorbeeld.nl"),
+        ("S.de.Vries@Gemeente.NL", "S.de.Vries@gemeente.nl"),
+        ("jan+cursus@mail.example.com.", "jan+cursus@mail.example.com"),
+        ("sanne@voorbeeld", None),
+        ("@voorbeeld.nl", None),
+        ("sanne@@voorbeeld.nl", None),
+        ("san ne@voorbeeld.nl", None),
+        ("a" * 65 + "@voorbeeld.nl", None),
+        ("sanne..x@voorbeeld.nl", None),
+    ],
+)
 async def test_email_addresses(text, address):
     assert email_address(text) == address
 
 
-@pytest.mark.parametrize("text, name", [
-    ("Sanne de Vries", "Sanne de Vries"), ("Mijn naam is Jan-Willem van 't Hof", "Jan-Willem van 't Hof"),
-    ("ik heet Zoë", "Zoë"), ("ja", None), ("1234", None), ("a", None), ("😀", None),
-    ("een heel lange zin met veel te veel woorden erin", None),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Sanne de Vries", "Sanne de Vries"),
+        ("Mijn naam is Jan-Willem van 't Hof", "Jan-Willem van 't Hof"),
+        ("ik heet Zoë", "Zoë"),
+        ("ja", None),
+        ("1234", None),
+        ("a", None),
+        ("😀", None),
+        ("een heel lange zin met veel te veel woorden erin", None),
+    ],
+)
 async def test_names(text, name):
     assert person_name(text) == name
 

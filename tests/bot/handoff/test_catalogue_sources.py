@@ -1,6 +1,7 @@
 """The catalogue feeds in the advisor console (read-only: last sync, counts, last errors) are
 for operators only: the API answers a plain advisor 403 and the console hides the panel (the
 console itself in a real browser: Debian chromium via Playwright, against a gateway process)."""
+
 import asyncio
 import os
 import re
@@ -21,7 +22,7 @@ SOURCES = "/advisor/api/catalogue/sources"
 
 
 def a_feed_with_an_error(database_url: str) -> None:
-    engine = engine_for(database_url)                         # the catalogue shares the gateway's database
+    engine = engine_for(database_url)  # the catalogue shares the gateway's database
     report = FeedReport(feed="ROC Test", kind="ooapi", origin="https://ooapi.example/v5")
     report.refused.append(("crs-9", "levelOfQualification '9' is geen NLQF-niveau 1-8"))
     with engine.begin() as conn:
@@ -29,9 +30,14 @@ def a_feed_with_an_error(database_url: str) -> None:
 
 
 def add_advisor(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.handoff", "add-advisor", *args], cwd=ROOT,
-                          env={**os.environ, "DATABASE_URL": database_url}, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.handoff", "add-advisor", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.asyncio
@@ -42,8 +48,10 @@ async def test_operators_see_the_sources_advisors_get_403_and_others_401(desk):
     response = await desk.api("GET", "/catalogue/sources", petra)
     assert response.status == 403
     assert await response.json() == {
-        "error": "operators_only", "detail": "needs an account with the operator role",
-        "message": "Alleen een beheerder (operator) kan de catalogusbronnen zien."}
+        "error": "operators_only",
+        "detail": "needs an account with the operator role",
+        "message": "Alleen een beheerder (operator) kan de catalogusbronnen zien.",
+    }
     olga = await desk.advisor("olga@twente.example", "Olga", role="operator")
     response = await desk.api("GET", "/catalogue/sources", olga)
     assert response.status == 200
@@ -57,8 +65,7 @@ async def test_operators_see_the_sources_advisors_get_403_and_others_401(desk):
 @pytest.mark.asyncio
 async def test_add_advisor_makes_an_operator_and_makes_them_an_advisor_again(desk):
     database = desk.app[CONFIG].database_url
-    made = await asyncio.to_thread(add_advisor, database, "Olga@Twente.example", "Olga", "twente",
-                                   "--role", "operator")
+    made = await asyncio.to_thread(add_advisor, database, "Olga@Twente.example", "Olga", "twente", "--role", "operator")
     assert made.returncode == 0, made.stderr
     assert "olga@twente.example (twente; operator)" in made.stdout
     password = re.search(r"wachtwoord: (\S+)", made.stdout).group(1)
@@ -79,20 +86,25 @@ async def test_add_advisor_makes_an_operator_and_makes_them_an_advisor_again(des
 async def test_accounts_of_a_database_from_before_roles_are_advisors(tmp_path, make_desk):
     database = f"sqlite:///{tmp_path / 'gateway.db'}"
     desk = await make_desk(DATABASE_URL=database)
-    await desk.handoffs.accounts.save_advisor("petra@twente.example", "Petra", "een-lang-test-wachtwoord",
-                                              ["twente"], "operator")
+    await desk.handoffs.accounts.save_advisor(
+        "petra@twente.example", "Petra", "een-lang-test-wachtwoord", ["twente"], "operator"
+    )
     engine = create_engine(database)
     # The database as it was before roles, and so before Alembic: the catalogue had its own
     # schema_version table.
     with engine.begin() as db:
         db.execute(text("ALTER TABLE gw_advisors DROP COLUMN role"))
         db.execute(text("DROP TABLE alembic_version"))
-        db.execute(text("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
-                        "applied_at VARCHAR(40) NOT NULL, note VARCHAR(200) NOT NULL)"))
+        db.execute(
+            text(
+                "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                "applied_at VARCHAR(40) NOT NULL, note VARCHAR(200) NOT NULL)"
+            )
+        )
         db.execute(text("INSERT INTO schema_version VALUES (5, '2026-11-30', 'feeds')"))
     engine.dispose()
-    later = await make_desk(DATABASE_URL=database)            # a gateway start adds the column
-    petra = await later.advisor(online=False)                 # (save_advisor: still an advisor)
+    later = await make_desk(DATABASE_URL=database)  # a gateway start adds the column
+    petra = await later.advisor(online=False)  # (save_advisor: still an advisor)
     assert (await later.api("GET", "/catalogue/sources", petra)).status == 403
     engine = create_engine(database)
     with engine.connect() as db:
@@ -101,6 +113,7 @@ async def test_accounts_of_a_database_from_before_roles_are_advisors(tmp_path, m
 
 
 # -- the console in a real browser ----------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def sources_gateway(tmp_path_factory):
@@ -111,8 +124,10 @@ def sources_gateway(tmp_path_factory):
     gateway.start()
     a_feed_with_an_error(gateway.database_url)
     gateway.passwords = {}
-    for email, name, role in [("olga@twente.example", "Olga", ["--role", "operator"]),
-                              ("petra@twente.example", "Petra", [])]:
+    for email, name, role in [
+        ("olga@twente.example", "Olga", ["--role", "operator"]),
+        ("petra@twente.example", "Petra", []),
+    ]:
         made = add_advisor(gateway.database_url, email, name, "twente", *role)
         assert made.returncode == 0, made.stderr
         gateway.passwords[email] = re.search(r"wachtwoord: (\S+)", made.stdout).group(1)
@@ -143,12 +158,11 @@ def test_the_console_shows_the_sources_panel_to_operators_only(sources_gateway, 
         operator_ctx, advisor_ctx = contexts
 
         # -- the operator: the panel, its one source and the source's error
-        olga, olga_seen, olga_requests = logged_in_console(sources_gateway, operator_ctx,
-                                                           "olga@twente.example")
+        olga, olga_seen, olga_requests = logged_in_console(sources_gateway, operator_ctx, "olga@twente.example")
         assert "Olga" in olga.locator("#who").inner_text()
         panel = olga.get_by_text("Catalogusbronnen", exact=True)
         panel.wait_for()
-        panel.click()                                         # the panel opens (a <details>)
+        panel.click()  # the panel opens (a <details>)
         sources = olga.get_by_role("list", name="Catalogusbronnen: laatste synchronisatie en fouten")
         source = sources.locator(":scope > li")
         source.first.wait_for()
@@ -160,15 +174,14 @@ def test_the_console_shows_the_sources_panel_to_operators_only(sources_gateway, 
         assert olga_seen.page_errors == []
 
         # -- a plain advisor: the console without the panel, and no request for the sources
-        petra, petra_seen, petra_requests = logged_in_console(sources_gateway, advisor_ctx,
-                                                              "petra@twente.example")
+        petra, petra_seen, petra_requests = logged_in_console(sources_gateway, advisor_ctx, "petra@twente.example")
         assert "Petra" in petra.locator("#who").inner_text()
         assert petra.get_by_text("Catalogusbronnen", exact=True).is_hidden()
         assert not petra.locator("#sources-panel").is_visible()
         assert petra.get_by_text("ROC Test").count() == 0
         assert any(url.endswith("/advisor/api/me") for url in petra_requests)
         assert not any(SOURCES in url for url in petra_requests)
-        assert petra_seen.page_errors == []        # (console errors: the 401 of /me before login)
+        assert petra_seen.page_errors == []  # (console errors: the 401 of /me before login)
     finally:
         for ctx in contexts:
             ctx.close()

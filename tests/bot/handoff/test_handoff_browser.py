@@ -4,6 +4,7 @@ browser: a user in the widget and an advisor in the console, each in their own b
 The gateway here is its own process on the stack's Rasa, with office hours that are always open
 (the test must not depend on the hour it runs) and the demo advisor made by the set-up command.
 """
+
 import json
 import os
 import re
@@ -18,8 +19,10 @@ from tests.support.browser import dutch_context, watch
 from tests.support.gateway import ROOT, GatewayProcess, gateway_env
 from tests.support.handoff import always_open
 
-CSP_PROBE = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-             "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+CSP_PROBE = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+    "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 DEMO_EMAIL = "adviseur@demo.leerwijzer.nl"
 BOT_WAIT = 60_000  # ms; the first answers of a fresh Rasa can be slow on a busy machine
 
@@ -27,12 +30,21 @@ BOT_WAIT = 60_000  # ms; the first answers of a fresh Rasa can be slow on a busy
 @pytest.fixture(scope="module")
 def handoff_gateway(rasa_stack, tmp_path_factory):
     data = tmp_path_factory.mktemp("handoff")
-    env = gateway_env(data, RASA_URL=rasa_stack.rasa_url, RASA_TIMEOUT="60",
-                      GATEWAY_TENANTS_FILE=always_open(data),
-                      ADVISOR_PASSWORD_FILE=str(data / "advisor_password"))
-    made = subprocess.run([sys.executable, "-m", "bot.handoff", "create-demo-advisor"], cwd=ROOT,
-                          env={**os.environ, **env, "LEERWIJZER_DEMO": "1"}, capture_output=True,
-                          text=True, timeout=60)
+    env = gateway_env(
+        data,
+        RASA_URL=rasa_stack.rasa_url,
+        RASA_TIMEOUT="60",
+        GATEWAY_TENANTS_FILE=always_open(data),
+        ADVISOR_PASSWORD_FILE=str(data / "advisor_password"),
+    )
+    made = subprocess.run(
+        [sys.executable, "-m", "bot.handoff", "create-demo-advisor"],
+        cwd=ROOT,
+        env={**os.environ, **env, "LEERWIJZER_DEMO": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert made.returncode == 0, made.stderr
     gateway = GatewayProcess(env=env, log_path=data / "gateway.log")
     gateway.start()
@@ -42,8 +54,12 @@ def handoff_gateway(rasa_stack, tmp_path_factory):
 
 
 def call(method, url, body=None):
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body else None,
-                                     method=method, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body else None,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=90) as response:
         return json.loads(response.read())
 
@@ -56,13 +72,15 @@ def send(page, text):
 def test_refusing_consent_keeps_the_bot(handoff_gateway):
     url = handoff_gateway.url
     cid = call("POST", f"{url}/api/v1/conversations", {"tenant": "twente"})["conversation_id"]
-    asked = call("POST", f"{url}/api/v1/conversations/{cid}/messages",
-                 {"text": "Praten met een adviseur", "payload": "/request_human"})
+    asked = call(
+        "POST",
+        f"{url}/api/v1/conversations/{cid}/messages",
+        {"text": "Praten met een adviseur", "payload": "/request_human"},
+    )
     consent = asked["messages"][-1]
     assert consent["text"] == "Mag ik je gesprek en wat je me vertelde doorsturen naar een adviseur?"
     assert [b["payload"] for b in consent["buttons"]] == ["/affirm", "/deny"]
-    refused = call("POST", f"{url}/api/v1/conversations/{cid}/messages",
-                   {"text": "Nee", "payload": "/deny"})
+    refused = call("POST", f"{url}/api/v1/conversations/{cid}/messages", {"text": "Nee", "payload": "/deny"})
     assert refused["mode"] == "bot"
     assert refused["messages"][0]["text"].startswith("Goed, dan gaan we samen verder.")
     # the bot goes on answering
@@ -103,8 +121,9 @@ def test_user_and_advisor_in_two_browsers(handoff_gateway, browser):
         bot.nth(answers).wait_for(timeout=BOT_WAIT)
         answers = bot.count()
         send(page, "Ik wil met een adviseur praten")
-        consent = page.locator(".lw-msg.lw-bot", has_text="Mag ik je gesprek en wat je me vertelde "
-                                                          "doorsturen naar een adviseur?")
+        consent = page.locator(
+            ".lw-msg.lw-bot", has_text="Mag ik je gesprek en wat je me vertelde doorsturen naar een adviseur?"
+        )
         consent.wait_for(timeout=BOT_WAIT)
         consent.get_by_role("button", name="Ja").click()
         page.locator(".lw-msg.lw-bot", has_text="Je staat in de wachtrij").wait_for(timeout=BOT_WAIT)

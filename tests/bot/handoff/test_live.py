@@ -1,5 +1,6 @@
 """Real time: the advisor's console socket and the user's socket (web), the user's phone
 (WhatsApp, fake Graph API), and the atomic claim on both databases."""
+
 import asyncio
 
 import pytest
@@ -15,11 +16,13 @@ pytestmark = pytest.mark.asyncio
 
 async def next_event(ws, wanted, timeout=5.0):
     """The next event of type `wanted` (others are skipped)."""
+
     async def _read():
         while True:
             event = await ws.receive_json()
             if event.get("type") == wanted:
                 return event
+
     return await asyncio.wait_for(_read(), timeout)
 
 
@@ -101,8 +104,7 @@ async def test_a_console_cannot_watch_another_regions_case_or_be_opened_cross_si
     assert (await next_event(ws, "error"))["error"] == "invalid_request"
     await ws.close()
     with pytest.raises(Exception) as refused:
-        await desk.client.ws_connect("/advisor/api/ws",
-                                     headers={**anna.headers, "Origin": "https://evil.example"})
+        await desk.client.ws_connect("/advisor/api/ws", headers={**anna.headers, "Origin": "https://evil.example"})
     assert refused.value.status == 403
 
 
@@ -113,8 +115,9 @@ async def test_the_widgets_typing_signal_is_checked(desk):
         assert response.status == status
     missing = await desk.client.post("/api/v1/conversations/" + "x" * 30 + "/typing", json={"on": True})
     assert missing.status == 404
-    other_site = await desk.client.post(f"/api/v1/conversations/{cid}/typing", json={"on": True},
-                                        headers={"Origin": "https://evil.example"})
+    other_site = await desk.client.post(
+        f"/api/v1/conversations/{cid}/typing", json={"on": True}, headers={"Origin": "https://evil.example"}
+    )
     assert other_site.status == 403
 
 
@@ -150,18 +153,18 @@ async def test_the_claim_is_atomic_on_both_databases(empty_url):
     try:
         cases = CaseStore(store)
         conversation = await store.create_conversation("twente", "web")
-        case, created = await cases.create(conversation.id, "twente", "web", "waiting",
-                                           "gebruiker_vraagt_adviseur", {}, [], None, utcnow())
+        case, created = await cases.create(
+            conversation.id, "twente", "web", "waiting", "gebruiker_vraagt_adviseur", {}, [], None, utcnow()
+        )
         assert created
         now = utcnow()
-        results = await asyncio.gather(*[
-            cases.transition(case.id, ("waiting",), "active", now, mode="advisor",
-                             claimed_at=now) for _ in range(8)])
+        results = await asyncio.gather(
+            *[cases.transition(case.id, ("waiting",), "active", now, mode="advisor", claimed_at=now) for _ in range(8)]
+        )
         assert sum(r is not None for r in results) == 1
         assert (await store.get_conversation(conversation.id)).mode == "advisor"
         # the conversation has one open case at most
-        again, created = await cases.create(conversation.id, "twente", "web", "waiting", "x", {},
-                                            [], None, utcnow())
+        again, created = await cases.create(conversation.id, "twente", "web", "waiting", "x", {}, [], None, utcnow())
         assert not created and again.id == case.id
         assert await cases.delete_for_conversation(conversation.id) == 1
     finally:

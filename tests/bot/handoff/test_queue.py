@@ -3,6 +3,7 @@
 Rasa is down in these tests: a message that reaches the bot gets the gateway's "storing"
 notice, so its absence shows the bot was not asked.
 """
+
 import asyncio
 
 import pytest
@@ -25,11 +26,22 @@ async def test_handoff_queues_the_case_with_reason_transcript_profile_and_shown_
     cid = await desk.start("twente")
     await desk.say(cid, "Ik zoek een cursus BIM")  # Rasa is down: the gateway's notice answers
     conversation = await desk.conversations.store.get_conversation(cid)
-    await desk.conversations.deliver_to_user(conversation, Outgoing(text="Dit vond ik:", cards=[
-        {"module_id": "tw-bim-01", "title": "BIM-modelleur basis", "provider": "ROC van Twente",
-         "sample": True, "buttons": []}]))
-    said = await desk.bot_hands_over(cid, reason="uitkering_uwv_scholing",
-                                     shown_modules=["tw-bim-01"])
+    await desk.conversations.deliver_to_user(
+        conversation,
+        Outgoing(
+            text="Dit vond ik:",
+            cards=[
+                {
+                    "module_id": "tw-bim-01",
+                    "title": "BIM-modelleur basis",
+                    "provider": "ROC van Twente",
+                    "sample": True,
+                    "buttons": [],
+                }
+            ],
+        ),
+    )
+    said = await desk.bot_hands_over(cid, reason="uitkering_uwv_scholing", shown_modules=["tw-bim-01"])
 
     assert await desk.mode(cid) == "waiting"
     assert "Je staat in de wachtrij" in said[0].text and "de eerste" in said[0].text
@@ -39,8 +51,9 @@ async def test_handoff_queues_the_case_with_reason_transcript_profile_and_shown_
     assert queued["tenant_name"] == "Twente Hubs" and queued["position"] == 1
     detail = await desk.detail(petra, queued["id"])
     assert detail["profile"]["location"] == "Enschede" and detail["profile"]["age"] == 44
-    assert detail["shown_modules"] == [{"module_id": "tw-bim-01", "title": "BIM-modelleur basis",
-                                        "provider": "ROC van Twente", "url": None}]
+    assert detail["shown_modules"] == [
+        {"module_id": "tw-bim-01", "title": "BIM-modelleur basis", "provider": "ROC van Twente", "url": None}
+    ]
     transcript = texts(detail["messages"])
     assert "Ik zoek een cursus BIM" in transcript and "Dit vond ik:" in transcript
     # the console marks where the advisor came in: after the bot's last message before the queue
@@ -74,8 +87,7 @@ async def test_while_waiting_the_bot_is_quiet_and_the_user_hears_the_message_was
     first = await desk.say(cid, "Ik werk nu in de bouw")
     second = await desk.say(cid, "en ik wil iets met BIM")
     assert first["mode"] == "waiting"
-    assert texts(first["messages"]) == [dialogue.MESSAGE_KEPT.format(
-        position="Je bent de eerste in de rij.")]
+    assert texts(first["messages"]) == [dialogue.MESSAGE_KEPT.format(position="Je bent de eerste in de rij.")]
     assert second["messages"] == []  # not a notice after every line
     assert not any(RASA_DOWN in (m["text"] or "") for m in await desk.history(cid))
 
@@ -142,8 +154,7 @@ async def test_advisor_claims_replies_sees_the_user_and_hands_back(desk):
     assert await desk.mode(cid) == "advisor"
     assert "Petra is adviseur en neemt het gesprek nu over" in (await desk.history(cid))[-1]["text"]
 
-    response = await desk.api("POST", f"/handoffs/{handoff_id}/messages", petra,
-                              json={"text": "Hoi! Waar woon je?"})
+    response = await desk.api("POST", f"/handoffs/{handoff_id}/messages", petra, json={"text": "Hoi! Waar woon je?"})
     assert response.status == 201
     last = (await desk.history(cid))[-1]
     assert (last["sender"], last["text"]) == ("advisor", "Hoi! Waar woon je?")
@@ -153,8 +164,9 @@ async def test_advisor_claims_replies_sees_the_user_and_hands_back(desk):
     detail = await desk.detail(petra, handoff_id)
     assert texts(detail["messages"])[-1] == "In Hengelo" and detail["mine"] is True
 
-    response = await desk.api("POST", f"/handoffs/{handoff_id}/close", petra,
-                              json={"note": "Wil BIM in Hengelo; terugbellen in januari."})
+    response = await desk.api(
+        "POST", f"/handoffs/{handoff_id}/close", petra, json={"note": "Wil BIM in Hengelo; terugbellen in januari."}
+    )
     closed = await response.json()
     assert response.status == 200 and closed["status"] == "closed"
     assert closed["outcome"] == "handed_back"
@@ -176,15 +188,15 @@ async def test_two_advisors_claim_the_same_case_and_exactly_one_wins(desk):
     await desk.bot_hands_over(cid)
     handoff_id = await desk.case_id(cid)
 
-    responses = await asyncio.gather(*[
-        desk.api("POST", f"/handoffs/{handoff_id}/claim", who) for who in (petra, joris) * 3])
+    responses = await asyncio.gather(
+        *[desk.api("POST", f"/handoffs/{handoff_id}/claim", who) for who in (petra, joris) * 3]
+    )
     statuses = sorted(r.status for r in responses)
     assert statuses == [200, 409, 409, 409, 409, 409]
     bodies = [await r.json() for r in responses]
     winner = next(b for b in bodies if "status" in b)["advisor"]
     assert {b["error"] for b in bodies if "error" in b} == {"already_claimed"}
-    assert any(f"{winner} heeft dit gesprek al overgenomen" in b["message"]
-               for b in bodies if "error" in b)
+    assert any(f"{winner} heeft dit gesprek al overgenomen" in b["message"] for b in bodies if "error" in b)
     told = [m["text"] for m in await desk.history(cid) if "neemt het gesprek nu over" in (m["text"] or "")]
     assert told == [f"{winner} is adviseur en neemt het gesprek nu over. Je kunt hier gewoon typen."]
     loser = joris if winner == "Petra" else petra
@@ -199,7 +211,8 @@ async def test_a_claim_racing_the_users_stop_has_one_outcome(desk):
         await desk.bot_hands_over(cid)
         handoff_id = await desk.case_id(cid)
         claim, stop = await asyncio.gather(
-            desk.api("POST", f"/handoffs/{handoff_id}/claim", petra), desk.say(cid, "laat maar"))
+            desk.api("POST", f"/handoffs/{handoff_id}/claim", petra), desk.say(cid, "laat maar")
+        )
         detail = await desk.detail(petra, handoff_id)
         if claim.status == 200:  # the advisor was first: "laat maar" reached the advisor
             assert detail["status"] == "active" and await desk.mode(cid) == "advisor"
@@ -226,8 +239,9 @@ async def test_a_restart_while_an_advisor_has_the_conversation_loses_nothing(mak
     assert detail["status"] == "active" and detail["mine"]
     assert texts(detail["messages"])[-2:] == ["Ik heb een WW-uitkering", "Ben je er nog?"]
     assert detail["profile"] == PROFILE
-    response = await second.api("POST", f"/handoffs/{handoff_id}/messages", petra,
-                                json={"text": "Ja, ik ben er. Hoe lang heb je de WW al?"})
+    response = await second.api(
+        "POST", f"/handoffs/{handoff_id}/messages", petra, json={"text": "Ja, ik ben er. Hoe lang heb je de WW al?"}
+    )
     assert response.status == 201
     assert (await second.history(cid))[-1]["text"] == "Ja, ik ben er. Hoe lang heb je de WW al?"
 
@@ -277,8 +291,7 @@ async def test_internal_notes_are_for_advisors_only(desk):
     cid = await desk.start()
     await desk.bot_hands_over(cid)
     handoff_id = await desk.case_id(cid)
-    response = await desk.api("POST", f"/handoffs/{handoff_id}/notes", petra,
-                              json={"text": "Eerder gebeld over EVC."})
+    response = await desk.api("POST", f"/handoffs/{handoff_id}/notes", petra, json={"text": "Eerder gebeld over EVC."})
     assert response.status == 201
     detail = await desk.detail(petra, handoff_id)
     assert [(n["advisor"], n["text"]) for n in detail["notes"]] == [("Petra", "Eerder gebeld over EVC.")]
@@ -293,13 +306,23 @@ async def test_advisor_messages_are_checked(desk):
     early = await desk.api("POST", f"/handoffs/{handoff_id}/messages", petra, json={"text": "Hoi"})
     assert early.status == 409 and (await early.json())["message"] == "Neem het gesprek eerst over."
     await desk.api("POST", f"/handoffs/{handoff_id}/claim", petra)
-    for body, status in [({"text": "   "}, 422), ({"text": "x" * 4001}, 413), ({}, 422),
-                         ({"text": 5}, 422), ({"text": "Hoi", "extra": 1}, 422)]:
+    for body, status in [
+        ({"text": "   "}, 422),
+        ({"text": "x" * 4001}, 413),
+        ({}, 422),
+        ({"text": 5}, 422),
+        ({"text": "Hoi", "extra": 1}, 422),
+    ]:
         response = await desk.api("POST", f"/handoffs/{handoff_id}/messages", petra, json=body)
         assert response.status == status, body
         assert (await response.json())["message"]  # Dutch, for the advisor
-    raw = await desk.api("POST", f"/handoffs/{handoff_id}/messages", petra, data=b"\xff\x00",
-                         headers={"Content-Type": "application/json"})
+    raw = await desk.api(
+        "POST",
+        f"/handoffs/{handoff_id}/messages",
+        petra,
+        data=b"\xff\x00",
+        headers={"Content-Type": "application/json"},
+    )
     assert raw.status == 400
     plain = await desk.api("POST", f"/handoffs/{handoff_id}/messages", petra, data="Hoi")
     assert plain.status == 415
@@ -371,8 +394,7 @@ async def test_a_long_wait_is_offered_a_callback_once(make_desk):
     await desk.handoffs.housekeep()
     offers = [m for m in await desk.history(cid) if m["text"] == dialogue.LONG_WAIT]
     assert len(offers) == 1
-    assert [b["title"] for b in offers[0]["buttons"]] == [
-        "Blijven wachten", "Terugbelverzoek", "Verder met de bot"]
+    assert [b["title"] for b in offers[0]["buttons"]] == ["Blijven wachten", "Terugbelverzoek", "Verder met de bot"]
     stay = await desk.say(cid, "Blijven wachten", payload="/affirm")
     assert texts(stay["messages"]) == ["Prima, je blijft in de wachtrij. Je bent de eerste in de rij."]
     callback = await desk.say(cid, "Terugbelverzoek", payload="/request_human")

@@ -3,6 +3,7 @@ answer that fits the moment (nobody is online) instead of the bot's.
 
 Rasa is down unless a test uses `fake_rasa`: a message that reached the bot would get the
 gateway's "storing" notice."""
+
 import asyncio
 
 import pytest
@@ -71,8 +72,10 @@ async def test_nobody_online_a_message_that_is_no_choice_gets_the_choice_again(d
     [reply] = answer["messages"]
     assert reply["text"] == dialogue.NOBODY_STILL
     assert reply["text"].startswith("Sorry, er is nu geen adviseur online.")
-    assert reply["buttons"] == [{"title": "Terugbelverzoek", "payload": "/request_human"},
-                                {"title": "Verder met de bot", "payload": "/help"}]
+    assert reply["buttons"] == [
+        {"title": "Terugbelverzoek", "payload": "/request_human"},
+        {"title": "Verder met de bot", "payload": "/help"},
+    ]
     assert not any(RASA_DOWN in (m["text"] or "") for m in await desk.history(cid))
     # and the choice still works, typed or clicked
     assert texts(await desk.say(cid, "Terugbelverzoek")) == [dialogue.ASK_NAME]
@@ -83,8 +86,9 @@ async def test_outside_office_hours_the_choice_again_says_when_advisors_work(clo
     cid = await desk.start("noord")
     await desk.bot_hands_over(cid)
     [reply] = (await desk.say(cid, "hallo, is daar iemand?"))["messages"]
-    assert reply["text"].startswith("Sorry, er is nu geen adviseur aan het werk. Adviseurs zijn "
-                                    "er op werkdagen van 9.00 tot 17.00 uur.")
+    assert reply["text"].startswith(
+        "Sorry, er is nu geen adviseur aan het werk. Adviseurs zijn er op werkdagen van 9.00 tot 17.00 uur."
+    )
     assert [b["title"] for b in reply["buttons"]] == ["Terugbelverzoek", "Verder met de bot"]
 
 
@@ -99,15 +103,15 @@ async def test_a_question_during_the_callback_questions_is_not_taken_for_an_answ
     assert texts(await desk.say(cid, "ik wacht al lang")) == [asked_name]  # not a name
     assert texts(await desk.say(cid, "Sanne de Vries")) == [dialogue.ASK_CONTACT]
     assert texts(await desk.say(cid, "is daar iemand?")) == [
-        dialogue.NOBODY_CHATS.format(question=dialogue.WHAT_CONTACT)]
+        dialogue.NOBODY_CHATS.format(question=dialogue.WHAT_CONTACT)
+    ]
     saved = await desk.say(cid, "06 12345678")
     assert saved["mode"] == "bot"
     [request] = await desk.listing(anna, "callback")
     assert request["callback"]["name"] == "Sanne de Vries"
 
 
-async def test_typed_advisor_button_after_a_bot_failure_reaches_the_gateways_handoff(
-        make_desk, fake_rasa):
+async def test_typed_advisor_button_after_a_bot_failure_reaches_the_gateways_handoff(make_desk, fake_rasa):
     """Rasa answers nothing (an action failed): the gateway offers "Met een adviseur praten";
     typing it hands over as the click does, without asking the failing bot again."""
     desk = await make_desk(RASA_URL=fake_rasa.url)
@@ -139,10 +143,8 @@ async def test_after_the_last_advisor_left_a_question_gets_the_other_ways_again(
     await desk.handoffs.housekeep()  # "Het duurt langer dan we hoopten" with three buttons
     for words in ("ik wacht al lang", "hallo, is daar iemand?"):
         [reply] = (await desk.say(cid, words))["messages"]
-        assert reply["text"] == dialogue.LONG_WAIT_AGAIN.format(
-            position="Je bent de eerste in de rij.")
-        assert [b["title"] for b in reply["buttons"]] == [
-            "Blijven wachten", "Terugbelverzoek", "Verder met de bot"]
+        assert reply["text"] == dialogue.LONG_WAIT_AGAIN.format(position="Je bent de eerste in de rij.")
+        assert [b["title"] for b in reply["buttons"]] == ["Blijven wachten", "Terugbelverzoek", "Verder met de bot"]
     stay = await desk.say(cid, "blijven wachten")  # typed, as the click
     assert texts(stay) == ["Prima, je blijft in de wachtrij. Je bent de eerste in de rij."]
     assert (await last_user_message(desk, cid)).payload == "/affirm"

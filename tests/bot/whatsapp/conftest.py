@@ -5,6 +5,7 @@ each database the gateway supports (`database_env`). The fake Graph API (`graph`
 Without `rasa_stack` Rasa is down (closed port), so every user text gets the gateway's outage
 notice as the bot's answer: enough to see what reaches the phone and what reaches the core.
 """
+
 from __future__ import annotations
 
 import pytest

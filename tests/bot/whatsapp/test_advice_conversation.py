@@ -1,6 +1,7 @@
 """A whole advice conversation over WhatsApp with the real bot (Rasa + action server from the
 `rasa_stack` fixture), a gateway in-process with the WhatsApp channel on, and the fake Graph
 API as the phone. The user taps buttons and list rows the way WhatsApp sends them back."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,9 +13,16 @@ from tests.support.whatsapp import SECRET, WhatsApp, shown_text, wa_env
 pytestmark = pytest.mark.asyncio
 
 # Answers for open questions the intake may ask; closed questions are answered by tapping.
-ANSWERS = [("oud", "45"), ("leeftijd", "45"), ("woon", "Enschede"), ("plaats", "Enschede"),
-           ("waar", "Enschede"), ("uur", "8 uur per week"), ("betalen", "Niets"),
-           ("sector", "installatie")]
+ANSWERS = [
+    ("oud", "45"),
+    ("leeftijd", "45"),
+    ("woon", "Enschede"),
+    ("plaats", "Enschede"),
+    ("waar", "Enschede"),
+    ("uur", "8 uur per week"),
+    ("betalen", "Niets"),
+    ("sector", "installatie"),
+]
 
 
 def open_answer(question: str) -> str:
@@ -31,8 +39,12 @@ async def answer(wa: WhatsApp, last: dict) -> str:
             await wa.deliver("button_reply", REPLY_ID=choice["id"], REPLY_TITLE=choice["title"])
         else:
             choice = interactive["action"]["sections"][0]["rows"][0]
-            await wa.deliver("list_reply", REPLY_ID=choice["id"], REPLY_TITLE=choice["title"],
-                             REPLY_DESCRIPTION=choice.get("description", ""))
+            await wa.deliver(
+                "list_reply",
+                REPLY_ID=choice["id"],
+                REPLY_TITLE=choice["title"],
+                REPLY_DESCRIPTION=choice.get("description", ""),
+            )
         return choice["title"]
     text = last["text"]["body"]
     reply = "1" if "Stuur het nummer van je keuze." in text else open_answer(text)
@@ -47,6 +59,7 @@ def advice_whatsapp(rasa_stack, make_config, make_client, graph):
         client = await make_client(config)
         graph.send_webhooks_to(str(client.make_url(PATH)), SECRET)
         return WhatsApp(client, client.app[WHATSAPP], graph)
+
     return _make
 
 

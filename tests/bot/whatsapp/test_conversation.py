@@ -1,5 +1,6 @@
 """A WhatsApp user's conversation in the gateway: media, bad input, privacy, statuses, and the
 handoff path (advisor messages delivered through the core reach the phone)."""
+
 from __future__ import annotations
 
 import logging
@@ -16,8 +17,9 @@ from tests.support.whatsapp import USER, shown_text
 pytestmark = pytest.mark.asyncio
 
 
-@pytest.mark.parametrize("fixture,label", [("image", "foto"), ("audio", "spraakbericht"),
-                                           ("location", "bericht dat geen tekst is")])
+@pytest.mark.parametrize(
+    "fixture,label", [("image", "foto"), ("audio", "spraakbericht"), ("location", "bericht dat geen tekst is")]
+)
 async def test_media_gets_a_polite_text_only_answer_and_does_not_reach_the_bot(wa, fixture, label):
     await wa.deliver(fixture)
     assert [shown_text(m) for m in wa.phone()] == [MEDIA_TEXT]
@@ -31,18 +33,20 @@ async def test_a_reaction_is_not_answered(wa):
     assert wa.phone() == [] and await wa.conversation() is None
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("", "Je bericht is leeg"),
-    ("\u0000\u0007 ", "Je bericht is leeg"),
-    ("a" * 3000, "Je bericht is te lang"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("", "Je bericht is leeg"),
+        ("\u0000\u0007 ", "Je bericht is leeg"),
+        ("a" * 3000, "Je bericht is te lang"),
+    ],
+)
 async def test_bad_text_gets_a_clear_answer_and_the_conversation_goes_on(wa, text, expected):
     await wa.say(text)
     assert expected in shown_text(wa.phone()[-1])
     await wa.say("Welke cursussen zijn er?")
     assert shown_text(wa.phone()[-1]) == RASA_DOWN_TEXT  # answered by the bot path again
-    assert [m.text for m in await wa.transcript() if m.sender == "user"] == [
-        "Welke cursussen zijn er?"]
+    assert [m.text for m in await wa.transcript() if m.sender == "user"] == ["Welke cursussen zijn er?"]
 
 
 @pytest.mark.parametrize("text", ["<script>alert(1)</script>", "🙂🙂🙂", "/restart", "' OR 1=1 --"])
@@ -81,9 +85,13 @@ async def test_status_updates_are_followed_and_a_failure_is_shown_to_the_advisor
     await wa.deliver("statuses", STATUS_ID=wamid)  # sent, read, late "delivered"
     with wa.channel.store.engine.connect() as db:
         assert [r.status for r in db.execute(sent.select())] == ["read"]
-    await wa.deliver("status_failed", STATUS_ID=wamid, ERROR_CODE=131026,
-                     ERROR_TITLE="Message undeliverable",
-                     ERROR_DETAILS="Unable to deliver message.")
+    await wa.deliver(
+        "status_failed",
+        STATUS_ID=wamid,
+        ERROR_CODE=131026,
+        ERROR_TITLE="Message undeliverable",
+        ERROR_DETAILS="Unable to deliver message.",
+    )
     notes = [m.text for m in await wa.transcript() if m.sender == "system"]
     assert "foutcode 131026" in notes[-1]
     assert len(wa.phone()) == 1  # statuses are never answered
@@ -91,12 +99,14 @@ async def test_status_updates_are_followed_and_a_failure_is_shown_to_the_advisor
 
 # -- handoff: whatever the core delivers reaches the phone -----------------------------------
 
+
 async def test_advisor_message_through_the_core_reaches_the_phone(wa):
     await wa.say("Ik wil met een adviseur praten")
     conversation = await wa.conversation()
     await wa.channel.conversations.set_mode(conversation, "advisor")
     await wa.channel.conversations.deliver_to_user(
-        conversation, Outgoing(sender="advisor", text="Hoi! Ik ben Petra van de Twentse hubs."))
+        conversation, Outgoing(sender="advisor", text="Hoi! Ik ben Petra van de Twentse hubs.")
+    )
     await wa.settle()
     assert shown_text(wa.phone()[-1]) == "*Adviseur:* Hoi! Ik ben Petra van de Twentse hubs."
 
@@ -123,10 +133,14 @@ async def test_in_advisor_mode_the_users_messages_go_to_the_advisor_not_the_bot(
 async def test_advisor_buttons_work_like_the_bots(wa):
     await wa.say("Hallo")
     conversation = await wa.conversation()
-    await wa.channel.conversations.deliver_to_user(conversation, Outgoing(
-        sender="advisor", text="Zal ik je aanmelden?",
-        buttons=[{"title": "Ja graag", "payload": "/affirm"},
-                 {"title": "Nee", "payload": "/deny"}]))
+    await wa.channel.conversations.deliver_to_user(
+        conversation,
+        Outgoing(
+            sender="advisor",
+            text="Zal ik je aanmelden?",
+            buttons=[{"title": "Ja graag", "payload": "/affirm"}, {"title": "Nee", "payload": "/deny"}],
+        ),
+    )
     await wa.settle()
     sent_message = wa.phone()[-1]
     assert sent_message["interactive"]["body"]["text"] == "*Adviseur:* Zal ik je aanmelden?"

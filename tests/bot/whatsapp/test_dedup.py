@@ -1,5 +1,6 @@
 """A message Meta delivers more than once (slow acknowledgement, retries, two gateway
 instances) is answered exactly once; a gateway that stopped mid-way picks its work up again."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +11,10 @@ from datetime import timedelta
 import pytest
 
 from tests.support.whatsapp import (
-    USER, delivery, new_wamid, signed_headers,
+    USER,
+    delivery,
+    new_wamid,
+    signed_headers,
 )
 
 pytestmark = pytest.mark.asyncio
@@ -82,8 +86,7 @@ async def test_a_replay_older_than_the_dedup_window_is_acknowledged_but_not_answ
     """After WHATSAPP_DEDUP_DAYS (7) a message id is forgotten; a signed delivery replayed
     later must not be answered again."""
     eight_days_ago = int(time.time()) - 8 * 24 * 3600
-    response = await wa.post(delivery("text", TEXT="Welke cursus past bij mij?",
-                                      NOW=str(eight_days_ago)))
+    response = await wa.post(delivery("text", TEXT="Welke cursus past bij mij?", NOW=str(eight_days_ago)))
     await wa.settle()
     assert response.status == 200  # Meta gets its acknowledgement and stops retrying
     assert wa.phone() == [] and await wa.conversation() is None

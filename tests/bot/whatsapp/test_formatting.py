@@ -1,5 +1,6 @@
 """Whatever the bot or an advisor sends, Meta accepts the rendered message (a refused message
 means the user gets nothing), and every choice stays reachable."""
+
 from __future__ import annotations
 
 import random
@@ -9,8 +10,24 @@ from bot.channels.whatsapp.formatting import choices_of, parse_choice_id, parse_
 from bot.store import Message
 from tests.fakes.graph_api import validate
 
-WORDS = ["opleiding", "Warmtepompen", "installeren", "in", "Twente", "🙂", "subsidie", "mbo",
-         "'s-Hertogenbosch", "zonnepanelen", "a" * 40, "BIM", "Ja", "Nee", "<b>", "*vet*"]
+WORDS = [
+    "opleiding",
+    "Warmtepompen",
+    "installeren",
+    "in",
+    "Twente",
+    "🙂",
+    "subsidie",
+    "mbo",
+    "'s-Hertogenbosch",
+    "zonnepanelen",
+    "a" * 40,
+    "BIM",
+    "Ja",
+    "Nee",
+    "<b>",
+    "*vet*",
+]
 
 
 def random_title(rng: random.Random) -> str:
@@ -20,20 +37,33 @@ def random_title(rng: random.Random) -> str:
 def test_every_rendering_is_within_metas_limits_and_keeps_every_choice():
     rng = random.Random(20261123)
     for n in range(400):
-        buttons = [{"title": random_title(rng), "payload": f"/inform{{\"n\":{i}}}"}
-                   for i in range(rng.choice([0, 1, 2, 3, 3, 4, 7, 10, 11, 25]))]
-        cards = [{"title": random_title(rng), "url": "https://example.org/m", "sample": True,
-                  "buttons": [{"title": "Meer hierover", "payload": f"/course_details{{\"i\":{c}}}"}]}
-                 for c in range(rng.choice([0, 0, 1, 3]))]
+        buttons = [
+            {"title": random_title(rng), "payload": f"/inform{{\"n\":{i}}}"}
+            for i in range(rng.choice([0, 1, 2, 3, 3, 4, 7, 10, 11, 25]))
+        ]
+        cards = [
+            {
+                "title": random_title(rng),
+                "url": "https://example.org/m",
+                "sample": True,
+                "buttons": [{"title": "Meer hierover", "payload": f"/course_details{{\"i\":{c}}}"}],
+            }
+            for c in range(rng.choice([0, 0, 1, 3]))
+        ]
         text = random_title(rng) * rng.choice([1, 1, 20, 200])
-        message = Message(id=n + 1, conversation_id="c", sender=rng.choice(["bot", "advisor"]),
-                          text=text, created_at=datetime.now(timezone.utc), buttons=buttons,
-                          cards=cards)
+        message = Message(
+            id=n + 1,
+            conversation_id="c",
+            sender=rng.choice(["bot", "advisor"]),
+            text=text,
+            created_at=datetime.now(timezone.utc),
+            buttons=buttons,
+            cards=cards,
+        )
         rendered = render(message)
         assert rendered.parts
         for part in rendered.parts:
-            validate({"messaging_product": "whatsapp", "to": "31612345678", **part},
-                     templates=set())
+            validate({"messaging_product": "whatsapp", "to": "31612345678", **part}, templates=set())
         offered = set()
         for part in rendered.parts:
             action = part.get("interactive", {}).get("action", {})

@@ -4,6 +4,7 @@ answers reaching the advisor, the hand-back, and "stop" by tapping the queue's b
 
 Uses the handoff's own fixtures (always-open office hours, advisors logging in through the
 API); Rasa is down, so a bot answer would be the gateway's outage notice."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,15 +26,20 @@ def handoff_whatsapp(make_config, make_client, graph, tmp_path):
         client = await make_client(config)
         graph.send_webhooks_to(str(client.make_url(PATH)), SECRET)
         return Desk(client), WhatsApp(client, client.app[WHATSAPP], graph)
+
     return _make
 
 
 async def bot_hands_over(desk: Desk, wa: WhatsApp):
     """What the gateway does with action_handoff's json_message after the user's "ja"."""
     conversation = await wa.conversation()
-    said = await desk.handoffs.on_bot_request(conversation, BotRequest("handoff", {
-        "type": "handoff", "reason": "gebruiker_vraagt_adviseur", "profile": PROFILE,
-        "shown_modules": []}))
+    said = await desk.handoffs.on_bot_request(
+        conversation,
+        BotRequest(
+            "handoff",
+            {"type": "handoff", "reason": "gebruiker_vraagt_adviseur", "profile": PROFILE, "shown_modules": []},
+        ),
+    )
     await wa.settle()
     return said
 
@@ -51,8 +57,7 @@ async def test_handoff_over_whatsapp_from_queue_to_advisor_and_back(handoff_what
 
     answers = len(wa.phone())
     await wa.say("Ik werk nu in de bouw")  # while waiting: kept for the advisor, bot quiet
-    assert shown_text(wa.phone()[-1]).startswith(
-        dialogue.MESSAGE_KEPT.format(position="Je bent de eerste in de rij."))
+    assert shown_text(wa.phone()[-1]).startswith(dialogue.MESSAGE_KEPT.format(position="Je bent de eerste in de rij."))
     assert RASA_DOWN_TEXT not in [shown_text(m) for m in wa.phone()[answers:]]
 
     handoff_id = await desk.case_id(cid)
@@ -61,8 +66,9 @@ async def test_handoff_over_whatsapp_from_queue_to_advisor_and_back(handoff_what
     await wa.settle()
     assert "Petra is adviseur en neemt het gesprek nu over" in shown_text(wa.phone()[-1])
 
-    response = await desk.api("POST", f"/handoffs/{handoff_id}/messages", petra,
-                              json={"text": "Hoi! In welke plaats woon je?"})
+    response = await desk.api(
+        "POST", f"/handoffs/{handoff_id}/messages", petra, json={"text": "Hoi! In welke plaats woon je?"}
+    )
     assert response.status == 201
     await wa.settle()
     assert shown_text(wa.phone()[-1]) == "*Adviseur:* Hoi! In welke plaats woon je?"
@@ -73,8 +79,7 @@ async def test_handoff_over_whatsapp_from_queue_to_advisor_and_back(handoff_what
     assert [m["text"] for m in detail["messages"]][-1] == "In Hengelo"
     assert wa.phone()[answers:] == []
 
-    response = await desk.api("POST", f"/handoffs/{handoff_id}/close", petra,
-                              json={"note": "Wil BIM in Hengelo."})
+    response = await desk.api("POST", f"/handoffs/{handoff_id}/close", petra, json={"note": "Wil BIM in Hengelo."})
     assert response.status == 200
     await wa.settle()
     assert dialogue.WELCOME_BACK in shown_text(wa.phone()[-1])
@@ -91,10 +96,14 @@ async def test_tapping_stop_in_the_queue_leaves_it(handoff_whatsapp):
     await bot_hands_over(desk, wa)
     queued = wa.phone()[-1]["interactive"]
     rows = [b["reply"] for b in queued["action"].get("buttons", [])] + [
-        r for s in queued["action"].get("sections", []) for r in s["rows"]]
+        r for s in queued["action"].get("sections", []) for r in s["rows"]
+    ]
     stop = next(r for r in rows if r["title"] == "Stop met wachten")
-    await wa.deliver("button_reply" if "buttons" in queued["action"] else "list_reply",
-                     REPLY_ID=stop["id"], REPLY_TITLE=stop["title"])
+    await wa.deliver(
+        "button_reply" if "buttons" in queued["action"] else "list_reply",
+        REPLY_ID=stop["id"],
+        REPLY_TITLE=stop["title"],
+    )
     user = [m for m in await wa.transcript() if m.sender == "user"][-1]
     assert user.payload == "/stop"
     assert (await wa.conversation()).mode == "bot"

@@ -1,5 +1,6 @@
 """What the WhatsApp channel keeps and logs of a user: no phone number or message id where a
 pseudonym will do (docs/PRIVACY.md, "WhatsApp inbox")."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,7 @@ from tests.support.whatsapp import OTHER_USER, SECRET, USER, delivery
 pytestmark = pytest.mark.asyncio
 
 
-async def test_a_delivery_that_cannot_be_stored_is_logged_without_number_or_message_id(
-        wa, caplog):
+async def test_a_delivery_that_cannot_be_stored_is_logged_without_number_or_message_id(wa, caplog):
     with wa.channel.store.engine.begin() as db:  # the inbox is gone: storing fails
         db.execute(text("DROP TABLE gw_wa_inbox"))
     payload = delivery("text", TEXT="Hallo")
@@ -73,5 +73,6 @@ async def test_forget_me_deletes_the_users_inbox_rows(wa):
     assert len(inbox_rows(wa)) == 2
     conversation = await wa.conversation()
     await wa.channel.conversations.confirmed_request_handlers["forget_me"](
-        conversation, BotRequest("forget_me", {}), [])
+        conversation, BotRequest("forget_me", {}), []
+    )
     assert inbox_rows(wa) == []

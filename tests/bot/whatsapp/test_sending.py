@@ -1,6 +1,7 @@
 """Sending through the Graph API: retries with back-off on 429, 5xx and throttling codes, none
 on other errors, nothing sent twice after a timeout, and every failure logged with Meta's code
 and shown to the advisor."""
+
 from __future__ import annotations
 
 import logging
@@ -21,22 +22,23 @@ async def started(wa):
 
 async def advisor_says(wa, text="Ik kijk even met je mee."):
     conversation = await wa.conversation()
-    await wa.channel.conversations.deliver_to_user(conversation,
-                                                   Outgoing(sender="advisor", text=text))
+    await wa.channel.conversations.deliver_to_user(conversation, Outgoing(sender="advisor", text=text))
     await wa.settle()
 
 
 async def notes(wa):
-    return [m.text for m in await wa.transcript()
-            if m.sender == "system" and m.text != RASA_DOWN_TEXT]
+    return [m.text for m in await wa.transcript() if m.sender == "system" and m.text != RASA_DOWN_TEXT]
 
 
-@pytest.mark.parametrize("status,code,title", [
-    (429, 130429, "Rate limit hit"),
-    (503, 131016, "Service unavailable"),
-    (400, 130429, "Rate limit hit"),  # throttling reported without HTTP 429
-    (400, 131056, "(Business Account, Consumer Account) pair rate limit hit"),
-])
+@pytest.mark.parametrize(
+    "status,code,title",
+    [
+        (429, 130429, "Rate limit hit"),
+        (503, 131016, "Service unavailable"),
+        (400, 130429, "Rate limit hit"),  # throttling reported without HTTP 429
+        (400, 131056, "(Business Account, Consumer Account) pair rate limit hit"),
+    ],
+)
 async def test_temporary_errors_are_retried_and_the_message_arrives_once(wa, status, code, title):
     before = await started(wa)
     wa.graph.fail_next(status, code, title, times=2)
@@ -58,12 +60,15 @@ async def test_retries_stop_and_the_advisor_is_told(wa, caplog):
     assert "foutcode 2" in (await notes(wa))[-1]
 
 
-@pytest.mark.parametrize("status,code,title,details", [
-    (400, 100, "Invalid parameter", "Parameter 'to' is not a valid phone number"),
-    (400, 131026, "Message undeliverable", "Receiver is incapable of receiving this message"),
-    (403, 200, "Permissions error", ""),
-    (404, 133010, "Phone number not registered", ""),
-])
+@pytest.mark.parametrize(
+    "status,code,title,details",
+    [
+        (400, 100, "Invalid parameter", "Parameter 'to' is not a valid phone number"),
+        (400, 131026, "Message undeliverable", "Receiver is incapable of receiving this message"),
+        (403, 200, "Permissions error", ""),
+        (404, 133010, "Phone number not registered", ""),
+    ],
+)
 async def test_other_client_errors_are_not_retried(wa, caplog, status, code, title, details):
     caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     before = await started(wa)

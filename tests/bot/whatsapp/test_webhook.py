@@ -1,5 +1,6 @@
 """The webhook: Meta's verification, signatures, fast acknowledgement of batched deliveries,
 and the channel staying off without its settings."""
+
 from __future__ import annotations
 
 import json
@@ -10,25 +11,35 @@ import pytest
 from bot.channels.whatsapp.channel import PATH, WHATSAPP
 from bot.conversations import RASA_DOWN_TEXT
 from tests.support.whatsapp import (
-    OTHER_USER, USER, VERIFY_TOKEN, delivery, shown_text, signed_headers, wa_env,
+    OTHER_USER,
+    USER,
+    VERIFY_TOKEN,
+    delivery,
+    shown_text,
+    signed_headers,
+    wa_env,
 )
 
 pytestmark = pytest.mark.asyncio
 
 
 async def test_meta_verification_echoes_the_challenge(wa):
-    response = await wa.client.get(PATH, params={
-        "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"})
+    response = await wa.client.get(
+        PATH, params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"}
+    )
     assert response.status == 200
     assert await response.text() == "1158201444"
 
 
-@pytest.mark.parametrize("params", [
-    {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1158201444"},
-    {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"},
-    {"hub.mode": "subscribe", "hub.challenge": "1158201444"},
-    {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1158201444"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"},
+        {"hub.mode": "subscribe", "hub.challenge": "1158201444"},
+        {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN},
+    ],
+)
 async def test_verification_refuses_a_wrong_token_or_mode(wa, params):
     response = await wa.client.get(PATH, params=params)
     assert response.status == 403
@@ -40,16 +51,18 @@ async def test_signed_delivery_is_answered(wa):
     phone = wa.phone()
     assert [shown_text(m) for m in phone] == [RASA_DOWN_TEXT]  # Rasa is down in these tests
     transcript = await wa.transcript()
-    assert [(m.sender, m.text) for m in transcript] == [("user", "Hallo"),
-                                                       ("system", RASA_DOWN_TEXT)]
+    assert [(m.sender, m.text) for m in transcript] == [("user", "Hallo"), ("system", RASA_DOWN_TEXT)]
 
 
-@pytest.mark.parametrize("signature", [
-    None,  # missing
-    "sha256=" + "0" * 64,  # wrong
-    "sha1=2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",  # old header style
-    "",
-])
+@pytest.mark.parametrize(
+    "signature",
+    [
+        None,  # missing
+        "sha256=" + "0" * 64,  # wrong
+        "sha1=2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",  # old header style
+        "",
+    ],
+)
 async def test_missing_or_wrong_signature_is_refused_and_nothing_happens(wa, signature):
     raw = json.dumps(delivery("text", TEXT="Hallo")).encode()
     headers = {"Content-Type": "application/json"}
@@ -95,8 +108,7 @@ async def test_one_delivery_with_several_entries_messages_and_statuses(wa):
     assert (await response.json())["accepted"] == 3
     await wa.settle()
     mine = await wa.transcript(USER)
-    assert [m.text for m in mine if m.sender == "user"] == [
-        "Hallo", "Ik zoek een cursus over warmtepompen"]
+    assert [m.text for m in mine if m.sender == "user"] == ["Hallo", "Ik zoek een cursus over warmtepompen"]
     other = await wa.transcript(OTHER_USER)
     assert [m.text for m in other if m.sender == "user"] == ["Wie betaalt mijn opleiding?"]
     assert len(wa.phone(USER)) == 2 and len(wa.phone(OTHER_USER)) == 1
@@ -104,20 +116,35 @@ async def test_one_delivery_with_several_entries_messages_and_statuses(wa):
 
 
 async def test_unexpected_shapes_are_acknowledged_and_ignored(wa):
-    for payload in ({"object": "page", "entry": []}, {"object": "whatsapp_business_account"},
-                    {"object": "whatsapp_business_account", "entry": [{"changes": "x"}]},
-                    {"object": "whatsapp_business_account", "entry": [{"changes": [
-                        {"field": "messages", "value": {"metadata": {"phone_number_id":
-                         "106540352242922"}, "messages": [{"type": "text"}, 17, None]}}]}]},
-                    [1, 2, 3]):
+    for payload in (
+        {"object": "page", "entry": []},
+        {"object": "whatsapp_business_account"},
+        {"object": "whatsapp_business_account", "entry": [{"changes": "x"}]},
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "metadata": {"phone_number_id": "106540352242922"},
+                                "messages": [{"type": "text"}, 17, None],
+                            },
+                        }
+                    ]
+                }
+            ],
+        },
+        [1, 2, 3],
+    ):
         response = await wa.post(payload)
         assert response.status == 200
     await wa.settle()
     assert wa.graph.received == []
 
 
-async def test_channel_stays_off_without_a_secret_and_says_so(make_config, make_client, graph,
-                                                              caplog):
+async def test_channel_stays_off_without_a_secret_and_says_so(make_config, make_client, graph, caplog):
     caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     env = wa_env(graph.url)
     del env["WHATSAPP_APP_SECRET"]

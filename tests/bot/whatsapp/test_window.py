@@ -1,5 +1,6 @@
 """The 24-hour customer-service window: outside it only the approved template goes out, the
 message waits, the advisor is told why, and the message arrives once the user writes again."""
+
 from __future__ import annotations
 
 import logging
@@ -26,15 +27,13 @@ async def say_at(wa, text, at):
 
 async def advisor_says(wa, text):
     conversation = await wa.conversation()
-    message = await wa.channel.conversations.deliver_to_user(
-        conversation, Outgoing(sender="advisor", text=text))
+    message = await wa.channel.conversations.deliver_to_user(conversation, Outgoing(sender="advisor", text=text))
     await wa.settle()
     return message
 
 
 async def notes(wa):
-    return [m.text for m in await wa.transcript() if m.sender == "system"
-            and m.text != RASA_DOWN_TEXT]
+    return [m.text for m in await wa.transcript() if m.sender == "system" and m.text != RASA_DOWN_TEXT]
 
 
 async def test_within_the_window_an_advisor_message_goes_out_at_once(wa):
@@ -45,8 +44,7 @@ async def test_within_the_window_an_advisor_message_goes_out_at_once(wa):
     assert await notes(wa) == []
 
 
-async def test_after_24_hours_only_the_template_goes_out_and_the_message_waits(make_whatsapp,
-                                                                               caplog):
+async def test_after_24_hours_only_the_template_goes_out_and_the_message_waits(make_whatsapp, caplog):
     wa = await make_whatsapp(WHATSAPP_TEMPLATE_NAME=TEMPLATE)
     caplog.set_level(logging.WARNING, logger="bot.channels.whatsapp.channel")
     await wa.say("Ik wil graag met iemand praten")
@@ -62,9 +60,12 @@ async def test_after_24_hours_only_the_template_goes_out_and_the_message_waits(m
     assert "24-hour window closed" in caplog.text
 
     await say_at(wa, "Ja hoor, vertel!", later + timedelta(minutes=5))
-    after_reply = [shown_text(m) for m in wa.phone()[before + 1:]]
-    assert after_reply == ["*Adviseur:* Ik heb een cursus voor je gevonden.",
-                           "*Adviseur:* Bel je me even?", RASA_DOWN_TEXT]
+    after_reply = [shown_text(m) for m in wa.phone()[before + 1 :]]
+    assert after_reply == [
+        "*Adviseur:* Ik heb een cursus voor je gevonden.",
+        "*Adviseur:* Bel je me even?",
+        RASA_DOWN_TEXT,
+    ]
 
 
 async def test_without_a_template_nothing_is_sent_and_the_advisor_knows(wa):
@@ -90,8 +91,10 @@ async def test_reengagement_error_from_meta_holds_the_message(make_whatsapp):
 
     wa.graph.closed_windows.clear()  # the user answers the template
     await wa.say("Ok")
-    assert [shown_text(m) for m in wa.phone()[before + 1:]] == [
-        "*Adviseur:* Hier is de link naar het aanmeldformulier.", RASA_DOWN_TEXT]
+    assert [shown_text(m) for m in wa.phone()[before + 1 :]] == [
+        "*Adviseur:* Hier is de link naar het aanmeldformulier.",
+        RASA_DOWN_TEXT,
+    ]
 
 
 async def test_reengagement_failure_reported_later_by_webhook_holds_the_message(make_whatsapp):
@@ -108,8 +111,7 @@ async def test_reengagement_failure_reported_later_by_webhook_holds_the_message(
     wa.graph.closed_windows.clear()
     await wa.say("Ok")
     texts = [shown_text(m) for m in wa.phone()]
-    assert texts[-2:] == ["*Adviseur:* Hier is de link naar het aanmeldformulier.",
-                          RASA_DOWN_TEXT]
+    assert texts[-2:] == ["*Adviseur:* Hier is de link naar het aanmeldformulier.", RASA_DOWN_TEXT]
 
 
 async def test_a_template_meta_does_not_know_is_reported(make_whatsapp):
