@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.vocabulary import VOCABULARY, synonyms  # noqa: E402  (after the repository is on the path)
+from knowledge.vocabulary import VOCABULARY, synonyms
 
 NLU_FILE = ROOT / "data" / "nlu" / "vocabulary.yml"
 # vocabulary section -> the entity its words are for (a heading in the file)

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Optional
 
 from bot.config import GatewayConfig
-from bot.handoff import tables  # noqa: F401  (registers the tables before the store opens)
 from bot.handoff.accounts import ADVISOR, ROLES, AccountStore, generate_password
 from bot.store import Store
 

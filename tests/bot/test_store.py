@@ -48,9 +48,8 @@ async def test_unknown_mode_or_sender_is_refused(empty_url):
 
 async def test_a_database_of_an_older_version_gets_the_new_columns(empty_url):
     """gw_wa_inbox got user_key (forget me deletes a user's inbox rows): a gateway started on
-    a database made before that adds it instead of failing on the first WhatsApp message."""
-    import bot.channels.whatsapp.tables  # noqa: F401  (the WhatsApp tables are part of the store)
-
+    a database made before that adds it instead of failing on the first WhatsApp message.
+    (The WhatsApp tables are in the schema without importing them here: database/tables.py.)"""
     engine = create_engine(empty_url, future=True)
     with engine.begin() as db:  # gw_wa_inbox as the previous version created it
         db.execute(
