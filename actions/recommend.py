@@ -237,10 +237,13 @@ def first_page(dispatcher: CollectingDispatcher, tracker: Tracker, refine: bool 
     count = len(result.hits)
     profile = build_profile(tracker)
     about = searched_for(profile)
-    intro = f"Deze {count} modules passen bij je" if count > 1 else "Deze module past bij je"
+    employer = tracker.get_slot("employment_status") == "werkgever"
+    whom = "je mensen" if employer else "je"
+    intro = f"Deze {count} modules passen bij {whom}" if count > 1 else f"Deze module past bij {whom}"
     intro += f" ({about}):" if about else ":"
     person = noted_facts(tracker, leave_out=tuple(set(PROFILE_SLOTS) - PERSON_FACTS))
-    if person:  # "ik ben 44, werk als loodgieter … heb mbo 2": heard, not only used
+    if person and not employer:  # "ik ben 44, werk als loodgieter … heb mbo 2": heard, not only used
+        # (an employer's company facts are in the employer answer just above the modules)
         intro = f"Dank je, dat onthoud ik: {person}.\n" + intro
     extra = []
     if not profile.get("theme") and not search_query(tracker, profile):

@@ -310,3 +310,26 @@ def test_a_scheme_of_another_region_is_not_offered_on_a_regions_own_site():
         ),
     )
     assert "West-Brabant" not in messages[0]["text"]
+
+
+def test_an_employer_with_a_theme_hears_the_company_facts_once_and_modules_for_their_people():
+    """Seen in make run: a building company with 30 people got "Voor jouw bedrijf (30
+    medewerkers, sector bouw en infra)" and, above the modules, "Dank je, dat onthoud ik: je
+    bent werkgever; sector bouw en infra; er werken 30 mensen in het bedrijf"."""
+    messages, _ = run_action(
+        ActionEmployerAdvice(),
+        make_tracker(
+            {
+                "employment_status": "werkgever",
+                "company_size": "30",
+                "sector": "bouw_infra",
+                "theme": "digitalisering_bouw",
+                "location": "Hengelo",
+            },
+            intent="employer_training",
+            text="wij hebben een bouwbedrijf in hengelo met 30 mensen, en willen dat onze uitvoerders BIM leren",
+        ),
+    )
+    text = texts(messages)
+    assert text.count("30") == 1 and "dat onthoud ik" not in text
+    assert "passen bij je mensen" in text
