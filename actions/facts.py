@@ -97,6 +97,10 @@ HAS_A_JOB = re.compile(
     r"mijn werkgever|(?<!zoek )(?<!geen )(?<!naar )werk (?:als|bij|voor))\b",
     re.IGNORECASE,
 )
+# A wish about work or learning: "ik wil graag elektricien worden", "zou graag BIM leren".
+WISH = re.compile(
+    r"\b(?:wil|wil graag|zou graag|zou willen|lijkt me)\b(.{1,60}?)\b(?:worden|leren|doen)\b", re.IGNORECASE
+)
 # "ik zoek werk", "heb geen baan": looking for work, whatever else the message says.
 LOOKING_FOR_WORK = re.compile(
     "|".join(stem for stem, value in p.EMPLOYMENT_WORDS if value == "werkzoekend"), re.IGNORECASE
@@ -372,13 +376,16 @@ class ValidateSlotMappings(ValidationAction):
             place = p.place_in_text(NEGATED_WORD.sub(" ", text))
             if place:
                 found["location"] = p.place_name(*place)
+        wish = WISH.search(text)
         if (
-            intent == "search_course"
+            (intent == "search_course" or wish)
             and "theme" not in extracted
             and not entity_values(tracker, "theme")
             and "theme" not in found
         ):
-            theme = p.match_words(text, p.THEME_WORDS)  # "weer werken als elektricien"
+            # "weer werken als elektricien"; in another message only what the wish names: "ik
+            # heb bijstand … wil graag elektricien worden" (not "ik werk als elektricien")
+            theme = p.match_words(text if intent == "search_course" else wish.group(1), p.THEME_WORDS)
             if theme:
                 found["theme"] = theme
         if (

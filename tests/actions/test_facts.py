@@ -482,3 +482,21 @@ def test_looking_for_work_stays_looking_when_the_model_tags_only_the_word_werk(d
         candidates={"employment_status": "werk"},
     )
     assert slots["employment_status"] == "werkend"
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        (
+            "hoi ik heb bijstand en woon in leeuwarden. ik wil graag elektricien worden maar heb geen diploma",
+            "installatietechniek",
+        ),
+        ("ik werk als elektricien en wil graag bim leren", "digitalisering_bouw"),
+        ("ik werk als elektricien in almelo", None),  # the work someone does, not a wish
+    ],
+)
+def test_a_wish_in_a_message_that_is_not_a_search_gives_its_theme(domain, text, theme):
+    """Seen in make run: "ik wil graag elektricien worden" (with bijstand and a place) was
+    answered with "Waar wil je meer over leren?"."""
+    _, slots = validate(domain, text=text, intent="inform")
+    assert slots.get("theme") == theme
