@@ -242,10 +242,17 @@ COURSE_WORDS = re.compile(r"cursus|opleiding|module|training", re.IGNORECASE)
 
 
 def asks_for_courses(tracker: Tracker) -> bool:
-    """An unclear message whose likeliest meaning is a search and that names courses."""
-    return likeliest_intent(tracker.latest_message or {}) in ("search_course", "more_results") and bool(
-        COURSE_WORDS.search(facts.latest_text(tracker))
-    )
+    """An unclear message that names courses and whose likeliest meaning is a search, or a yes
+    with a search next to it ("oké, toon maar cursussen": affirm, then search_course)."""
+    ranking = [
+        i.get("name")
+        for i in (tracker.latest_message or {}).get("intent_ranking") or []
+        if i.get("name") != "nlu_fallback"
+    ]
+    if not ranking or not COURSE_WORDS.search(facts.latest_text(tracker)):
+        return False
+    search = {"search_course", "more_results"}
+    return ranking[0] in search or (ranking[0] == "affirm" and bool(search & set(ranking[1:2])))
 
 
 def asks_who_pays(tracker: Tracker) -> bool:

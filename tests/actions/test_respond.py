@@ -351,3 +351,25 @@ def test_facts_about_the_person_in_a_first_search_are_acknowledged():
     assert "dat onthoud ik: " in text and "44 jaar" in text and "mbo 2" in text
     assert "Enschede" not in text.split("\n")[0]  # the place is in the search line, not twice
     assert customs(messages, "module_cards")
+
+
+def test_a_yes_that_asks_for_courses_after_an_off_topic_question_searches():
+    """Seen in make run: "hoe is het weer morgen" got "Zal ik daarmee helpen?", and "oké, toon
+    maar cursussen" (affirm 0.26, search_course 0.15 below the threshold) got "Sorry, dat snap ik
+    nog steeds niet"."""
+    from actions.fallback import OUT_OF_SCOPE
+
+    tracker = make_tracker(
+        {"theme": "installatietechniek", "location": "Leeuwarden"},
+        intent="nlu_fallback",
+        text="oké, toon maar cursussen",
+        history=[{"event": "user", "text": "hoe is het weer morgen"}, {"event": "bot", "text": OUT_OF_SCOPE}],
+    )
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "affirm", "confidence": 0.26},
+        {"name": "search_course", "confidence": 0.15},
+    ]
+    messages, _ = run_action(ActionRespondToFacts(), tracker)
+    assert customs(messages, "module_cards")
+    assert "nog steeds niet" not in texts(messages)
