@@ -91,10 +91,12 @@ QUESTION = re.compile(
 NUMBER_CORRECTION = re.compile(r"\b(\d{1,7})\b[^\d]{0,12}?\bniet\s+(\d{1,7})\b", re.IGNORECASE)
 # What follows "geen" when someone has no diploma.
 NO_DIPLOMA = re.compile(r"\s*(?:diploma|opleiding|papieren|startkwalificatie|school)", re.IGNORECASE)
+# "werk als …" that is not a job sought or lost ("zoek werk als", "geen werk als", "naar werk als").
+NOT_SOUGHT = r"(?<!zoek )(?<!geen )(?<!naar )"
 # Someone with a job, in their own words.
 HAS_A_JOB = re.compile(
     r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:vaste )?baan|mijn baas|"
-    r"mijn werkgever|(?<!zoek )(?<!geen )(?<!naar )werk (?:als|bij|voor))\b",
+    rf"mijn werkgever|{NOT_SOUGHT}werk (?:als|bij|voor))\b",
     re.IGNORECASE,
 )
 # A wish about work or learning: "ik wil graag elektricien worden", "zou graag BIM leren".
@@ -107,7 +109,7 @@ LOOKING_FOR_WORK = re.compile(
 )
 # The work someone does: "ik werk als loodgieter", "werkzaam als lasser", "ik ben timmerman".
 OCCUPATION = re.compile(
-    r"\b(?:(?<!zoek )(?<!geen )(?<!naar )werk(?:zaam)? als|(?:ik )?ben(?: nu)?(?: een)?)"
+    rf"\b(?:{NOT_SOUGHT}werk(?:zaam)? als|(?:ik )?ben(?: nu)?(?: een)?)"
     r"\s+([\w-]+(?: medewerker)?)",
     re.IGNORECASE,
 )

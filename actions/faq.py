@@ -54,9 +54,15 @@ def _selected(parse: Dict[Text, Any]) -> Dict[Text, Any]:
     return (parse.get("response_selector") or {}).get("faq", {}).get("response") or {}
 
 
+def likely_intents(parse: Dict[Text, Any]) -> List[Text]:
+    """The model's intents other than nlu_fallback, likeliest first (what an unclear message
+    may have meant)."""
+    return [i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"]
+
+
 def likeliest_intent(parse: Dict[Text, Any]) -> Optional[Text]:
     """The model's best intent other than nlu_fallback (what an unclear message most likely meant)."""
-    return next((i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"), None)
+    return next(iter(likely_intents(parse)), None)
 
 
 def confident_faq_of(parse: Dict[Text, Any]) -> Optional[Text]:

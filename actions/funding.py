@@ -153,6 +153,11 @@ def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     return " ".join(parts)
 
 
+def source_host(item: "knowledge.FundingAdvice") -> Text:
+    """The site of a scheme's source, as people write it: "duo.nl"."""
+    return urlparse(item.source_url).netloc.replace("www.", "")
+
+
 def who_applies(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     """ "Je vraagt het zelf aan (duo.nl)."; where the source is not where one applies (an
     article about UWV's rules), the rule says where: "… bij je werkcoach van UWV"."""
@@ -163,7 +168,7 @@ def who_applies(item: "knowledge.FundingAdvice", employer: bool = False) -> Text
     )
     if item.apply_at:
         return f"{who} {item.apply_at}."
-    return f"{who} ({urlparse(item.source_url).netloc.replace('www.', '')})."
+    return f"{who} ({source_host(item)})."
 
 
 def _without_trailing_question(text: Text) -> Text:
@@ -362,7 +367,7 @@ def focus_answer(
         lines = []
         for item in items:
             if item.scheme_id in by_scheme:
-                host = urlparse(item.source_url).netloc.replace("www.", "")
+                host = source_host(item)
                 lines.append(f"Over {item.name}: {' '.join(by_scheme[item.scheme_id])} ({host})")
         dispatcher.utter_message(text="\n".join(lines), buttons=[ALL_SCHEMES, ADVISOR_BUTTON])
         return True

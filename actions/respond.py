@@ -18,7 +18,7 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import facts
-from .faq import asks_price_of_shown, confident_faq, explain_term, likeliest_intent
+from .faq import asks_price_of_shown, confident_faq, explain_term, likeliest_intent, likely_intents
 from .fallback import (
     MENU,
     OFF_TOPIC_AGAIN,
@@ -244,11 +244,7 @@ COURSE_WORDS = re.compile(r"cursus|opleiding|module|training", re.IGNORECASE)
 def asks_for_courses(tracker: Tracker) -> bool:
     """An unclear message that names courses and whose likeliest meaning is a search, or a yes
     with a search next to it ("oké, toon maar cursussen": affirm, then search_course)."""
-    ranking = [
-        i.get("name")
-        for i in (tracker.latest_message or {}).get("intent_ranking") or []
-        if i.get("name") != "nlu_fallback"
-    ]
+    ranking = likely_intents(tracker.latest_message or {})
     if not ranking or not COURSE_WORDS.search(facts.latest_text(tracker)):
         return False
     search = {"search_course", "more_results"}

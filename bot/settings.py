@@ -70,12 +70,8 @@ class EnvSettings(BaseSettings):
             problems = []
             for problem in error.errors():
                 name = problem["loc"][0]
-                where = cls.variable(name) if name in values else name
-                problems.append(
-                    f"{where}={values.get(name, '')!r}: {problem['msg']}"
-                    if name in values
-                    else f"{where}: {problem['msg']}"
-                )
+                where = f"{cls.variable(name)}={values[name]!r}" if name in values else name
+                problems.append(f"{where}: {problem['msg']}")
             raise ValueError("; ".join(problems)) from None
 
     @classmethod
