@@ -12,6 +12,7 @@ from typing import Optional
 import aiohttp
 from aiohttp import web
 
+from bot import metrics as gateway_metrics
 from bot import site
 from bot.channels import web as web_channel
 from bot.channels.whatsapp import channel as whatsapp_channel
@@ -60,7 +61,8 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
 
     # Several gateways share live events through Redis; one gateway keeps them in-process.
     hub = RedisHub(config.hub_redis_url, config.hub_channel_prefix) if config.hub_redis_url else Hub()
-    conversations = Conversations(store, hub, rasa, config.tenants, config.rasa_startup_seconds)
+    metrics = gateway_metrics.Metrics()
+    conversations = Conversations(store, hub, rasa, config.tenants, config.rasa_startup_seconds, metrics)
     app.cleanup_ctx.extend([database, rasa_session, hub.lifecycle, conversations.lifecycle])
     app.on_response_prepare.append(security_headers)
     web_channel.setup(app, api, conversations)
@@ -68,6 +70,7 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
     handoff.setup(app, api, advisor_api, conversations)  # queue, callbacks, advisor console
     privacy.setup(app, api, conversations)  # masked logs, forget me, retention
     site.setup(app)
+    gateway_metrics.setup(app, metrics, config.metrics_token)  # GET /metrics, error counts
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.add_subapp("/api", api)

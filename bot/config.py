@@ -80,6 +80,8 @@ class GatewayConfig(EnvSettings):
     # are answered once Rasa is ready. After it, a Rasa that never answered is down: "storing".
     rasa_startup_seconds: float = Field(300.0, env="RASA_STARTUP_SECONDS")
     database_url: str = Field(DEFAULT_DATABASE_URL, env="DATABASE_URL", repr=False)
+    # GET /metrics (Prometheus) answers only with "Authorization: Bearer <token>"; unset: no /metrics.
+    metrics_token: str = Field("", env="METRICS_TOKEN", repr=False)
     max_message_chars: int = Field(2000, env="GATEWAY_MAX_MESSAGE_CHARS")
     max_body_bytes: int = 64 * 1024
     rate_per_conversation: Rate = Field(Rate(20, 60), env="GATEWAY_RATE_CONVERSATION")

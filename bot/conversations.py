@@ -20,6 +20,7 @@ from typing import AsyncIterator, Awaitable, Callable, Dict, List, Optional, Pro
 from bot import choices
 from bot.config import Tenant
 from bot.hub import Hub
+from bot.metrics import Metrics
 from bot.privacy import mask
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import BotRequest, Outgoing, from_rasa
@@ -58,9 +59,16 @@ AdvisorRelay = Callable[[Conversation, Message], Awaitable[Optional[List[Message
 
 class Conversations:
     def __init__(
-        self, store: Store, hub: Hub, rasa: RasaClient, tenants: Dict[str, Tenant], startup_seconds: float = 0.0
+        self,
+        store: Store,
+        hub: Hub,
+        rasa: RasaClient,
+        tenants: Dict[str, Tenant],
+        startup_seconds: float = 0.0,
+        metrics: Optional[Metrics] = None,
     ):
         self.store = store
+        self.metrics = metrics or Metrics()  # turns and bot failures; channels count theirs here
         self.hub = hub
         self.rasa = rasa
         self.tenants = tenants
@@ -187,15 +195,18 @@ class Conversations:
                     conversation.id, mask(text), {"tenant": conversation.tenant, "channel": conversation.channel}
                 )
                 outgoing, requests = from_rasa(responses)
+                self.metrics.turns.labels(conversation.channel).inc()
                 self._bot_failed.discard(conversation.id)
                 if not outgoing and not requests:
                     log.warning("Rasa gave no answer in conversation %s (did an action fail?)", conversation.id)
+                    self.metrics.bot_failures.labels("no_answer").inc()
                     if len(self._bot_failed) > 10_000:  # in memory only; a long outage
                         self._bot_failed.clear()
                     self._bot_failed.add(conversation.id)
                     outgoing = [Outgoing(sender="system", text=BOT_SILENT_TEXT, buttons=[dict(ADVISOR_BUTTON)])]
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable for a %s message: %s", conversation.channel, error)
+                self.metrics.bot_failures.labels("rasa_unavailable").inc()
                 outgoing, requests = [Outgoing(sender="system", text=RASA_DOWN_TEXT)], []
             confirmed = [r for r in requests if r.type in self.confirmed_request_handlers]
             if confirmed:

@@ -22,13 +22,18 @@ class Timings:
         self.waits: Dict[str, float] = {}
         _current.set(self)
 
-    def header(self) -> str:
-        """Server-Timing value in milliseconds: `total` (the handler), the waits (`rasa`,
-        `db`) and `gw`, the rest: the gateway's own work on the event loop."""
+    def stages(self) -> Dict[str, float]:
+        """Seconds so far: `total` (the handler), the waits (`rasa`, `db`) and `gw`, the rest:
+        the gateway's own work on the event loop."""
         total = time.perf_counter() - self.started
-        own = total - sum(self.waits.values())
-        parts = [f"{name};dur={seconds * 1000:.1f}" for name, seconds in sorted(self.waits.items())]
-        return ", ".join([f"total;dur={total * 1000:.1f}", *parts, f"gw;dur={own * 1000:.1f}"])
+        return {"total": total, **self.waits, "gw": total - sum(self.waits.values())}
+
+    def header(self, stages: Optional[Dict[str, float]] = None) -> str:
+        """Server-Timing value of `stages` (default: now) in milliseconds."""
+        stages = stages or self.stages()
+        waits = sorted(name for name in stages if name not in ("total", "gw"))
+        order = ["total", *waits, "gw"]
+        return ", ".join(f"{name};dur={stages[name] * 1000:.1f}" for name in order)
 
 
 def spent(name: str, seconds: float) -> None:

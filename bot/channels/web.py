@@ -108,7 +108,9 @@ async def post_message(request: web.Request) -> web.Response:
     replies = await asyncio.shield(request.config_dict[CONVERSATIONS].receive(conversation, text, body.get("payload")))
     current = await request.config_dict[CONVERSATIONS].store.get_conversation(conversation.id)
     response = json_response({"messages": [m.to_api() for m in replies], "mode": current.mode})
-    response.headers["Server-Timing"] = timings.header()
+    stages = timings.stages()
+    request.config_dict[CONVERSATIONS].metrics.observe_stages(stages)
+    response.headers["Server-Timing"] = timings.header(stages)
     return response
 
 
@@ -243,6 +245,7 @@ def setup(app: web.Application, api: web.Application, conversations: Conversatio
     config = app[CONFIG]
     app[CONVERSATIONS] = conversations
     app[SOCKETS] = weakref.WeakSet()
+    conversations.metrics.count_sockets("widget", app[SOCKETS])
     app[WORKERS] = set()
     app[LIMITERS] = {
         "client": RateLimiter(config.rate_per_client),

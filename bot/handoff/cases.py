@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import and_, delete, func, insert, select, update
 
@@ -154,6 +154,20 @@ class CaseStore(StoreFacade):
                     )
                 ).scalar()
             return int(ahead) + 1
+
+        return await self._run(_read)
+
+    async def waiting_per_tenant(self) -> Dict[str, int]:
+        """How many cases wait for an advisor, per tenant (the queue lengths)."""
+
+        def _read():
+            with self.engine.connect() as db:
+                rows = db.execute(
+                    select(handoffs.c.tenant, func.count())
+                    .where(handoffs.c.status == "waiting")
+                    .group_by(handoffs.c.tenant)
+                ).all()
+            return {tenant: int(count) for tenant, count in rows}
 
         return await self._run(_read)
 

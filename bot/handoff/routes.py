@@ -568,6 +568,12 @@ def setup(
     conversations.advisor_relay = handoffs.on_user_message
     app[HANDOFFS] = handoffs
     app[SOCKETS] = weakref.WeakSet()
+    conversations.metrics.count_sockets("advisor", app[SOCKETS])
+
+    async def queue_lengths() -> None:
+        conversations.metrics.set_waiting(await handoffs.cases.waiting_per_tenant(), config.tenants)
+
+    conversations.metrics.refresh_on_scrape(queue_lengths)
     app[LIMITERS] = {"login": FailureBackoff(config.handoff.login_rate), "typing": RateLimiter(Rate(120, 60))}
     app.cleanup_ctx.append(handoffs.lifecycle)
     app.on_shutdown.append(_close_sockets)

@@ -355,3 +355,26 @@ def test_the_image_contains_every_module_the_pods_run():
             assert dotted.split(".")[0] in copied, f"{dotted} is not copied into the image"
     # config.yml loads spaCy from var/spacy/nl: built in the image, not downloaded.
     assert "scripts/build_spacy_nl.py" in dockerfile and "/app/var/spacy" in dockerfile
+
+
+def test_prometheus_scrapes_each_gateway_with_the_token_and_the_public_cannot():
+    """The scrape job finds the gateway pods on their http port and sends the token from a
+    file; the gateway gets the same token from the Secret; only the monitoring namespace
+    reaches the pods; the router (the public path) answers /metrics with 404."""
+    from bot.config import GatewayConfig
+
+    gateway = container("gateway")
+    config = GatewayConfig.from_env(resolved_env(gateway))
+    assert config.metrics_token  # the example Secret's placeholder: /metrics is on
+    job = yaml.safe_load(config_maps()["leerwijzer-prometheus-scrape"]["leerwijzer.yml"])["scrape_configs"][0]
+    assert job["metrics_path"] == "/metrics"
+    assert job["authorization"]["credentials_file"]
+    keeps = {tuple(r["source_labels"]): r["regex"] for r in job["relabel_configs"] if r.get("action") == "keep"}
+    labels = one("Deployment", "gateway")["spec"]["template"]["metadata"]["labels"]
+    assert keeps[("__meta_kubernetes_pod_label_app_kubernetes_io_name",)] == labels["app.kubernetes.io/name"]
+    port_name = keeps[("__meta_kubernetes_pod_container_port_name",)]
+    policy = one("NetworkPolicy", "gateway-from-prometheus")["spec"]
+    assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "gateway"}
+    assert policy["ingress"][0]["ports"] == [{"port": port_number(gateway, port_name)}]
+    router = config_maps()["router-nginx"]["nginx.conf"]
+    assert re.search(r"location = /metrics \{\s*return 404;", router)

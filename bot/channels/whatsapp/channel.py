@@ -412,6 +412,7 @@ class WhatsAppChannel:
             try:
                 wamid = await self.graph.send(contact.wa_id, part)
             except GraphError as error:
+                self.conversations.metrics.whatsapp_send_failures.inc()
                 log.warning(
                     "WhatsApp message %s of conversation %s not sent after %d attempt(s): %s",
                     message.id,
@@ -452,6 +453,7 @@ class WhatsAppChannel:
                 note += WINDOW_TEMPLATE_SENT.format(name=name)
                 template = f"{name!r} sent"
             except GraphError as error:
+                self.conversations.metrics.whatsapp_send_failures.inc()
                 note += WINDOW_TEMPLATE_FAILED.format(name=name, code=_code_text(error))
                 template = f"{name!r} failed: {error}"
         log.warning(

@@ -30,6 +30,11 @@ async def notes(wa):
     return [m.text for m in await wa.transcript() if m.sender == "system" and m.text != RASA_DOWN_TEXT]
 
 
+
+def send_failures(wa) -> float:
+    registry = wa.channel.conversations.metrics.registry
+    return registry.get_sample_value("leerwijzer_whatsapp_send_failures_total") or 0.0
+
 @pytest.mark.parametrize(
     "status,code,title",
     [
@@ -47,6 +52,7 @@ async def test_temporary_errors_are_retried_and_the_message_arrives_once(wa, sta
     assert [a.status for a in attempts] == [status, status, 200]
     assert [shown_text(m) for m in wa.phone()].count("*Adviseur:* Ik kijk even met je mee.") == 1
     assert await notes(wa) == []
+    assert send_failures(wa) == 0  # retried and sent: not a failure on /metrics
 
 
 async def test_retries_stop_and_the_advisor_is_told(wa, caplog):
@@ -58,6 +64,7 @@ async def test_retries_stop_and_the_advisor_is_told(wa, caplog):
     assert "*Adviseur:* Ik kijk even met je mee." not in [shown_text(m) for m in wa.phone()]
     assert "Graph API error code 2, HTTP 500" in caplog.text
     assert "foutcode 2" in (await notes(wa))[-1]
+    assert send_failures(wa) == 1  # counted on /metrics (bot/metrics.py)
 
 
 @pytest.mark.parametrize(
