@@ -24,6 +24,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from .facts import latest_text, schemes_in_focus
+from .feedback import rateable
 from .funding import MONEY_WORDS, follows_up_on_schemes, funding_answer
 from .recommend import ask_which_module
 
@@ -112,6 +113,7 @@ class ActionAnswerFaq(Action):
             return []  # "wat is bim": the selector is unsure, the glossary knows the word
         if choice.get("utter_action"):
             dispatcher.utter_message(response=choice["utter_action"])
+            rateable(dispatcher, key or "faq")
         else:
             dispatcher.utter_message(response="utter_default")
         return []

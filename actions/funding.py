@@ -24,6 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
 from .kb import named_schemes
+from .feedback import FUNDING, rateable
 from .markup import md
 from .profile import BENEFIT_LABELS, SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
@@ -422,6 +423,7 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         for message in advice_messages(advice):
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(text=DISCLAIMER, buttons=[ADVISOR_BUTTON])
+        rateable(dispatcher, FUNDING)
         return events
     if focus_answer(dispatcher, tracker, advice, profile):
         return events
@@ -470,8 +472,10 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     slot = follow_up_slot(tracker, shown, employer=False)
     if slot is None:
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        rateable(dispatcher, FUNDING)
         return events
     dispatcher.utter_message(text="\n".join(lines))
+    rateable(dispatcher, FUNDING)
     extra = [ALL_SCHEMES] + ([ADVISOR_BUTTON] if profile.get("on_benefit") else [])
     return events + ask_follow_up(
         dispatcher,

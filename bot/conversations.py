@@ -55,6 +55,8 @@ BotRequestHandler = Callable[[Conversation, BotRequest], Awaitable[Optional[List
 # Gets the bot's answer as well and delivers it only once it did its work (or says it failed).
 ConfirmedRequestHandler = Callable[[Conversation, BotRequest, List[Outgoing]], Awaitable[List[Message]]]
 AdvisorRelay = Callable[[Conversation, Message], Awaitable[Optional[List[Message]]]]
+# A button payload the gateway answers itself, not the bot (the handoff's 1-5 rating).
+PayloadHandler = Callable[[Conversation, Message], Awaitable[List[Message]]]
 
 
 class Conversations:
@@ -78,6 +80,8 @@ class Conversations:
         # delivers it, after it did the work (forget_me: bot/privacy/gateway.py).
         self.confirmed_request_handlers: Dict[str, ConfirmedRequestHandler] = {}
         self.advisor_relay: Optional[AdvisorRelay] = None
+        # payload prefix -> handler, for buttons the gateway itself offered (bot/handoff)
+        self.payload_handlers: Dict[str, PayloadHandler] = {}
         # One message at a time per conversation, so answers keep the order of questions.
         self._locks: "weakref.WeakValueDictionary[str, Lock]" = weakref.WeakValueDictionary()
         # Conversations whose last bot turn failed silently: their advisor button is handled
@@ -128,6 +132,9 @@ class Conversations:
                     return []
                 # The relay may answer (e.g. "you are in the queue") or hand back to the bot.
                 return list(await self.advisor_relay(current, said) or [])
+            for prefix, handler in self.payload_handlers.items():
+                if payload and payload.startswith(prefix):
+                    return await handler(current, said)
             return await self.ask_bot(current, payload or text)
 
     async def ask_bot(self, conversation: Conversation, text: str) -> List[Message]:
@@ -236,7 +243,11 @@ class Conversations:
         """deliver_to_user for several messages in order (a bot turn's answers), stored in
         one transaction."""
         stored = await self.store.add_messages(
-            conversation.id, [dict(sender=m.sender, text=m.text, buttons=m.buttons, cards=m.cards) for m in outgoing]
+            conversation.id,
+            [
+                dict(sender=m.sender, text=m.text, buttons=m.buttons, cards=m.cards, feedback_topic=m.feedback_topic)
+                for m in outgoing
+            ],
         )
         output = self.outputs.get(conversation.channel)
         for message in stored:

@@ -4,7 +4,9 @@ What the bot sends (actions/ and domain/): text + buttons; json_message
 {"type": "module_cards", "text", "replaces_text", "cards": [...]} for course cards
 (the plain-text list the bot sent just before, equal to replaces_text, is dropped: cards
 show the same modules); json_message
-{"type": "handoff", ...} asks the gateway to hand the conversation to an advisor.
+{"type": "handoff", ...} asks the gateway to hand the conversation to an advisor;
+json_message {"type": "rateable", "topic"} after an answer with substance (funding, an FAQ
+answer) lets the user rate that answer (module cards are rateable by themselves).
 Only known fields pass, as plain strings, so channels never render unexpected data.
 """
 
@@ -15,6 +17,10 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 log = logging.getLogger(__name__)
+
+# The topic of a message with module cards; longest topic kept (bot/feedback.py).
+MODULES_TOPIC = "modules"
+TOPIC_CHARS = 80
 
 CARD_TEXT_FIELDS = (
     "module_id",
@@ -40,6 +46,7 @@ class Outgoing:
     text: Optional[str] = None
     buttons: List[dict] = field(default_factory=list)
     cards: List[dict] = field(default_factory=list)
+    feedback_topic: Optional[str] = None  # the user may rate it (bot/feedback.py)
 
 
 @dataclass
@@ -90,7 +97,18 @@ def from_rasa(responses: List[dict]) -> Tuple[List[Outgoing], List[BotRequest]]:
                 ):
                     outgoing.pop()  # the plain-text list of these cards: shown once, as cards
                 if cards or text:
-                    outgoing.append(Outgoing(text=text, cards=cards, buttons=clean_buttons(custom.get("buttons"))))
+                    outgoing.append(
+                        Outgoing(
+                            text=text,
+                            cards=cards,
+                            buttons=clean_buttons(custom.get("buttons")),
+                            feedback_topic=MODULES_TOPIC if cards else None,
+                        )
+                    )
+            elif kind == "rateable":  # the answer just sent may get thumbs up/down
+                topic = custom.get("topic")
+                if outgoing and outgoing[-1].sender == "bot" and isinstance(topic, str) and topic.strip():
+                    outgoing[-1].feedback_topic = topic.strip()[:TOPIC_CHARS]
             elif kind:
                 requests.append(BotRequest(type=str(kind), data=custom))
             continue

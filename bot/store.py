@@ -124,6 +124,9 @@ class Message:
     buttons: List[dict] = field(default_factory=list)
     cards: List[dict] = field(default_factory=list)
     payload: Optional[str] = None  # what a user's button click sent to the bot
+    # A bot answer with substance (modules, funding, an FAQ answer) the user may rate: its
+    # topic ("modules", "funding", "faq/<key>"; bot/feedback.py). None: no thumbs.
+    feedback_topic: Optional[str] = None
     # What the user typed, before masking: in memory only (never stored or sent), for the
     # gateway's own questions such as a callback request's phone number (bot/handoff).
     typed: Optional[str] = field(default=None, repr=False, compare=False)
@@ -136,6 +139,7 @@ class Message:
             "buttons": list(self.buttons),
             "cards": list(self.cards),
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+            "rateable": self.feedback_topic is not None,
         }
 
 
@@ -162,6 +166,7 @@ def _message(row) -> Message:
         buttons=data.get("buttons", []),
         cards=data.get("cards", []),
         payload=data.get("payload"),
+        feedback_topic=data.get("feedback"),
     )
 
 
@@ -171,6 +176,7 @@ def _draft(
     buttons: Sequence[dict] = (),
     cards: Sequence[dict] = (),
     payload: Optional[str] = None,
+    feedback_topic: Optional[str] = None,
 ):
     """A message's column values (user text masked) and what the user typed (memory only)."""
     if sender not in SENDERS:
@@ -187,6 +193,8 @@ def _draft(
         data["cards"] = list(cards)
     if payload:
         data["payload"] = payload
+    if feedback_topic and sender == "bot":
+        data["feedback"] = feedback_topic
     return dict(sender=sender, text=text, data=data), typed
 
 
@@ -206,6 +214,7 @@ def _insert_messages(db, conversation_id: str, drafts) -> List[Message]:
                 buttons=data.get("buttons", []),
                 cards=data.get("cards", []),
                 payload=data.get("payload"),
+                feedback_topic=data.get("feedback"),
                 typed=typed,
             )
         )
@@ -326,7 +335,8 @@ class Store:
     async def add_messages(self, conversation_id: str, new: Sequence[dict]) -> List[Message]:
         """Store messages of one conversation in one transaction, in this order (a bot turn's
         answers: one database round trip instead of one each). Each dict holds add_message's
-        keyword arguments sender, text, buttons, cards, payload."""
+        keyword arguments sender, text, buttons, cards, payload (and a bot answer's
+        feedback_topic)."""
         drafts = [_draft(**item) for item in new]
 
         def _add():

@@ -24,6 +24,10 @@ BOT_MENU = [
 WELCOME_BACK = (
     "Je praat weer met Leerwijzer, de digitale assistent. Ik weet nog wat je me vertelde. Waar kan ik je nu mee helpen?"
 )
+# At the end of a conversation with an advisor: one tap rates the help (bot/feedback.py).
+RATE_HANDOFF = "Hoe goed hielp de adviseur je? Tik een cijfer: 1 is slecht, 5 is heel goed."
+RATE_PAYLOAD = "/rate_handoff"
+RATED = "Dank je voor je cijfer!"
 CLAIMED = "{name} is adviseur en neemt het gesprek nu over. Je kunt hier gewoon typen."
 CANCELLED = "Goed, je wacht niet meer op een adviseur. Je praat weer met Leerwijzer. Waar kan ik je mee helpen?"
 LEFT_ADVISOR = "Goed, het gesprek met de adviseur is gestopt. Je praat weer met Leerwijzer. Waar kan ik je mee helpen?"
@@ -157,6 +161,16 @@ def wants_the_bot(text: str, payload: Optional[str]) -> bool:
 
 def wants_to_wait(text: str, payload: Optional[str]) -> bool:
     return payload == KEEP_WAITING["payload"] or bool(_KEEP_WAITING.fullmatch(_plain(text)))
+
+
+def rating_buttons() -> List[dict]:
+    return [{"title": str(score), "payload": f'{RATE_PAYLOAD}{{"score":{score}}}'} for score in range(1, 6)]
+
+
+def rating_score(payload: Optional[str]) -> Optional[int]:
+    """The score of a tapped rating button (/rate_handoff{"score":4}), else None."""
+    match = re.fullmatch(re.escape(RATE_PAYLOAD) + r'\{"score":([1-5])\}', payload or "")
+    return int(match.group(1)) if match else None
 
 
 def menu() -> List[dict]:

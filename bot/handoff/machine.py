@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Dict, List, Optional, Sequence
 
 from bot.conversations import Conversations
+from bot.feedback import FeedbackStore
 from bot.handoff import dialogue as say
 from bot.handoff.accounts import AccountStore, Advisor
 from bot.handoff.callback import read_answer
@@ -63,8 +64,15 @@ def _clean_modules(modules) -> List[str]:
 
 
 class Handoffs:
-    def __init__(self, conversations: Conversations, settings: HandoffSettings, clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self,
+        conversations: Conversations,
+        settings: HandoffSettings,
+        clock: Callable[[], datetime] = utcnow,
+        feedback: Optional[FeedbackStore] = None,
+    ):
         self.conversations = conversations
+        self.feedback = feedback  # the user's 1-5 at the end (None: not asked for)
         self.hub = conversations.hub
         self.cases = CaseStore(conversations.store)
         self.accounts = AccountStore(conversations.store, settings)
@@ -352,8 +360,30 @@ class Handoffs:
             conversation = await self.conversations.store.get_conversation(case.conversation_id)
             await self._mode_changed(case.conversation_id, "bot")
             await self._say(conversation, say.WELCOME_BACK, say.menu())
+            if case.status == "active":  # an advisor talked with the user: one tap rates the help
+                await self._say(conversation, say.RATE_HANDOFF, say.rating_buttons())
         await self._tell_consoles(closed, "closed")
         return closed
+
+    async def on_rating(self, conversation: Conversation, said: Message) -> List[Message]:
+        """A tapped 1-5 after a handoff: stored with the question that offered it (the newest
+        bot message with these buttons); thanked. A payload no question offered is the bot's."""
+        score = say.rating_score(said.payload)
+        history = await self.conversations.store.messages(conversation.id)
+        question = next(
+            (
+                m
+                for m in reversed(history)
+                if m.sender == "bot"
+                and m.text == say.RATE_HANDOFF
+                and said.payload in [b["payload"] for b in m.buttons]
+            ),
+            None,
+        )
+        if score is None or question is None or self.feedback is None:
+            return await self.conversations.ask_bot(conversation, said.payload or said.text or "")
+        await self.feedback.rate_handoff(conversation.id, question.id, score)
+        return [await self._say(conversation, say.RATED)]
 
     # -- housekeeping ---------------------------------------------------------------------------
 

@@ -34,7 +34,9 @@ from jsonschema import Draft202012Validator
 
 from bot.settings import Rate
 from bot.conversations import Conversations
+from bot.feedback import FeedbackStore
 from bot.handoff import dialogue
+from bot.handoff.dialogue import RATE_PAYLOAD
 from bot.handoff.accounts import Advisor
 from bot.handoff.auth import (
     Caller,
@@ -558,13 +560,19 @@ async def to_console(_request: web.Request) -> web.Response:
 
 
 def setup(
-    app: web.Application, api: web.Application, advisor_api: web.Application, conversations: Conversations
+    app: web.Application,
+    api: web.Application,
+    advisor_api: web.Application,
+    conversations: Conversations,
+    feedback: Optional[FeedbackStore] = None,
 ) -> Handoffs:
     """The handoff: its state and the console's pages in the gateway `app`, the console's JSON
     API in `advisor_api` (/advisor/api), the user's typing signal in `api` (/api/v1)."""
     config = app[CONFIG]
-    handoffs = Handoffs(conversations, config.handoff)
+    handoffs = Handoffs(conversations, config.handoff, feedback=feedback)
     conversations.bot_request_handlers["handoff"] = handoffs.on_bot_request
+    if feedback is not None:  # the 1-5 buttons after a conversation with an advisor
+        conversations.payload_handlers[RATE_PAYLOAD] = handoffs.on_rating
     conversations.advisor_relay = handoffs.on_user_message
     app[HANDOFFS] = handoffs
     app[SOCKETS] = weakref.WeakSet()

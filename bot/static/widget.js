@@ -25,7 +25,10 @@
     back: "Weer verbonden.",
     tooLong: "Je bericht is te lang. Er passen maximaal 2.000 tekens in \u00e9\u00e9n bericht.",
     startFailed: "De chat kan nu niet starten. Probeer het zo nog eens.",
-    gone: "Je vorige gesprek is niet meer beschikbaar. We beginnen een nieuw gesprek."
+    gone: "Je vorige gesprek is niet meer beschikbaar. We beginnen een nieuw gesprek.",
+    rate: "Had je hier iets aan?", up: "Ja, nuttig", down: "Nee, niet nuttig",
+    missed: "Wat miste je? (mag leeg blijven)", thanks: "Dank je voor je reactie.",
+    notSaved: "Je reactie kwam niet aan. Probeer het nog eens."
   };
 
   var state = {
@@ -194,6 +197,50 @@
         return button;
       }));
   }
+  // Thumbs up/down under an answer with substance (m.rateable); a down asks what was missing.
+  function postRating(m, rating, comment) {
+    var body = { message_id: m.id, rating: rating };
+    if (comment) body.comment = comment;
+    return fetch(API + "/conversations/" + encodeURIComponent(state.id) + "/feedback", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+    }).then(function (r) { if (!r.ok) throw new Error(r.status); });
+  }
+  function rating(m) {
+    var said = el("p", { "class": "lw-rate-said", role: "status" });
+    var thumbs = [["up", "\ud83d\udc4d", TEXT.up], ["down", "\ud83d\udc4e", TEXT.down]].map(function (t) {
+      var b = el("button", { type: "button", "class": "lw-thumb", "aria-pressed": "false",
+        "aria-label": t[2], title: t[2], "data-rating": t[0] }, [el("span", { "aria-hidden": "true" }, [t[1]])]);
+      b.addEventListener("click", function () { choose(t[0]); });
+      return b;
+    });
+    var box = el("div", { "class": "lw-rate", role: "group", "aria-label": TEXT.rate },
+      [el("span", { "class": "lw-rate-q", "aria-hidden": "true" }, [TEXT.rate])].concat(thumbs).concat([said]));
+    function choose(value) {
+      postRating(m, value).then(function () {
+        thumbs.forEach(function (b) { b.setAttribute("aria-pressed", String(b.getAttribute("data-rating") === value)); });
+        if (value === "down") ask(); else said.textContent = TEXT.thanks;
+      }, function () { said.textContent = TEXT.notSaved; });
+    }
+    function ask() {
+      if (box.querySelector("form")) return;
+      var id = "lw-missed-" + m.id;
+      var field = el("input", { id: id, type: "text", "class": "lw-missed", maxlength: "500", autocomplete: "off" });
+      var missed = el("form", { "class": "lw-missed-form" }, [
+        el("label", { "for": id }, [TEXT.missed]), field,
+        el("button", { type: "submit", "class": "lw-choice" }, ["Verstuur"])]);
+      missed.addEventListener("submit", function (e) {
+        e.preventDefault();
+        var text = field.value.trim();
+        (text ? postRating(m, "down", text) : Promise.resolve()).then(function () {
+          missed.remove();
+          said.textContent = TEXT.thanks;
+        }, function () { said.textContent = TEXT.notSaved; });
+      });
+      box.insertBefore(missed, said);
+      field.focus();
+    }
+    return box;
+  }
   function clock(iso) {
     var date = new Date(iso);
     if (isNaN(date)) return null;
@@ -213,7 +260,7 @@
     var item = el("li", { "class": "lw-msg lw-" + m.sender, "data-id": String(m.id) }, [
       srOnly((SENDERS[m.sender] || "") + ": "), bubble,
       m.cards && m.cards.length ? el("ul", { "class": "lw-cards" }, m.cards.map(card)) : null,
-      buttons(m.buttons), clock(m.created_at)]);
+      buttons(m.buttons), m.rateable && m.sender === "bot" ? rating(m) : null, clock(m.created_at)]);
     var after = null; // keep id order when history and live messages cross
     for (var i = 0; i < log.children.length; i++) {
       var other = Number(log.children[i].getAttribute("data-id"));

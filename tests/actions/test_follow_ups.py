@@ -226,6 +226,8 @@ def test_a_plain_faq_question_gets_the_selected_answer():
         ActionAnswerFaq(), faq_tracker({}, "wat is een startkwalificatie", "faq/startkwalificatie", 0.98)
     )
     assert messages[0]["response"] == "utter_faq/startkwalificatie"
+    # the user may rate the answer (thumbs in the widget), under the FAQ's own key
+    assert messages[1]["custom"] == {"type": "rateable", "topic": "faq/startkwalificatie"}
 
 
 def test_an_unclear_message_with_a_sure_faq_answer_gets_it_instead_of_the_same_question():

@@ -175,7 +175,9 @@ def test_on_a_benefit_uwv_comes_first_and_the_advisor_is_offered():
 
 def test_at_most_one_question_back_and_never_one_asked_before():
     messages, events = run_action(ActionFundingAdvice(), make_tracker({}, intent="ask_funding"))
-    # the answer, then one question with buttons
+    # the answer (the user may rate it: thumbs in the widget), then one question with buttons
+    assert messages[1].get("custom") == {"type": "rateable", "topic": "funding"}
+    messages = [m for m in messages if m.get("text")]
     assert len(messages) == 2 and "?" not in messages[0]["text"].splitlines()[-1]
     assert "?" in messages[1]["text"] and messages[1]["buttons"]
     asked = slot_events(events)["asked_slot"]

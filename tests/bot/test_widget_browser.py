@@ -255,6 +255,49 @@ def test_cards_show_the_module_facts_and_their_buttons_send_the_payload(gateway,
     assert stored[-2].sender == "user" and stored[-2].payload == '/course_details{"module_id":"m-1"}'
 
 
+def test_an_answer_can_be_rated_by_keyboard_and_a_down_asks_what_was_missing(gateway, context):
+    from sqlalchemy import create_engine, select
+
+    from bot.feedback import feedback
+
+    page = context.new_page()
+    open_chat(page, gateway.url, "brabant")
+    cid = conversation_id(page, "brabant")
+    answer, question = store_call(
+        gateway.database_url,
+        "add_messages",
+        cid,
+        [
+            dict(sender="bot", text="Het Levenlanglerenkrediet kan je opleiding betalen.", feedback_topic="funding"),
+            dict(sender="bot", text="Hoe oud ben je?"),
+        ],
+    )
+    page.reload()
+    page.get_by_text("Levenlanglerenkrediet").wait_for()
+    rated = page.locator(f'.lw-msg[data-id="{answer.id}"] .lw-rate')
+    assert rated.is_visible() and rated.get_attribute("aria-label") == "Had je hier iets aan?"
+    assert page.locator(f'.lw-msg[data-id="{question.id}"] .lw-rate').count() == 0  # a question: no thumbs
+    assert page.locator(".lw-rate").count() == 1
+
+    down = rated.get_by_role("button", name="Nee, niet nuttig")
+    down.focus()
+    page.keyboard.press("Enter")
+    field = rated.get_by_label("Wat miste je? (mag leeg blijven)")
+    field.wait_for()
+    assert down.get_attribute("aria-pressed") == "true"
+    assert rated.get_by_role("button", name="Ja, nuttig").get_attribute("aria-pressed") == "false"
+    assert page.evaluate("document.activeElement.shadowRoot.activeElement.className") == "lw-missed"
+    page.keyboard.type("Wat het kost per maand")
+    page.keyboard.press("Enter")
+    rated.get_by_text("Dank je voor je reactie.").wait_for()
+
+    engine = create_engine(gateway.database_url)
+    with engine.connect() as db:
+        rows = db.execute(select(feedback.c.message_id, feedback.c.rating, feedback.c.comment)).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [(answer.id, -1, "Wat het kost per maand")]
+
+
 def test_a_message_sent_at_once_after_opening_is_not_lost(gateway, context):
     page = context.new_page()
     page.goto(f"{gateway.url}/demo/twente")

@@ -61,7 +61,16 @@ def new_wamid() -> str:
 def delivery(name: str, **values: Any) -> dict:
     """A webhook fixture with its $PLACEHOLDERS filled: $NOW is now, $WAMIDn fresh ids,
     $FROM the test user; a value that is a whole placeholder may be any JSON type."""
-    values = {"NOW": str(int(time.time())), "FROM": USER, "OTHER": OTHER_USER, "REPLY_DESCRIPTION": "", **values}
+    values = {
+        "NOW": str(int(time.time())),
+        "FROM": USER,
+        "OTHER": OTHER_USER,
+        "REPLY_DESCRIPTION": "",
+        # a reaction: to a message we never sent, unless a test names one of ours
+        "REACTED_TO": "wamid.HBgLMzE4NTAwMDEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA",
+        "EMOJI": "\U0001f44d",
+        **values,
+    }
     for n in range(1, 6):
         values.setdefault(f"WAMID{n}", new_wamid())
 

@@ -51,6 +51,7 @@ from bot.channels.whatsapp.signature import user_key, valid
 from bot.channels.whatsapp.tables import Contact, WhatsAppStore, inbox_id
 from bot.config import Tenant
 from bot.conversations import Conversations
+from bot.feedback import FeedbackStore, reaction_rating
 from bot.http import CONFIG, Refused
 from bot.limits import RateLimiter, clean_user_text, too_fast
 from bot.replies import Outgoing
@@ -113,8 +114,10 @@ class WhatsAppChannel:
         tenant: Tenant,
         rate: RateLimiter,
         max_message_chars: int,
+        feedback: FeedbackStore,
     ):
         self.conversations = conversations
+        self.feedback = feedback  # 👍/👎 reactions on rateable answers
         self.settings = settings
         self.tenant = tenant
         self.store = WhatsAppStore(conversations.store)
@@ -239,6 +242,9 @@ class WhatsAppChannel:
     async def _handle(self, message: Inbound, key: str) -> None:
         if message.kind == "silent":
             return
+        if message.kind == "reaction":
+            await self._reaction(message, key)
+            return
         now = self.clock()
         found = await self._conversation_for(message, key)
         if found is None:
@@ -275,6 +281,25 @@ class WhatsAppChannel:
             self._told_too_fast = {k: t for k, t in self._told_too_fast.items() if t > now}
         self._told_too_fast[conversation_id] = now + retry_after
         return True
+
+    async def _reaction(self, message: Inbound, key: str) -> None:
+        """👍/👎 on a bot answer the user may rate is feedback (bot/feedback.py); any other
+        reaction, or one to a message of another conversation, is left alone. Nothing is
+        answered: a reaction is not a question."""
+        rating = reaction_rating(message.text or "")
+        contact = await self.store.contact(key)
+        sent = await self.store.sent_message(message.reacted_to or "")
+        if rating is None or contact is None or sent is None or sent.message_id is None:
+            return
+        if sent.conversation_id != contact.conversation_id:
+            return
+        saved = await self.feedback.rate(sent.conversation_id, sent.message_id, rating)
+        if saved is not None:
+            log.info(
+                "conversation %s: WhatsApp reaction on message %s stored as feedback",
+                sent.conversation_id,
+                sent.message_id,
+            )
 
     async def _conversation_for(self, message: Inbound, key: str) -> Optional[Tuple[Conversation, Contact]]:
         store = self.conversations.store
@@ -555,7 +580,10 @@ WHATSAPP = web.AppKey("whatsapp", WhatsAppChannel)
 
 
 def setup(
-    app: web.Application, conversations: Conversations, settings: Optional[WhatsAppSettings] = None
+    app: web.Application,
+    conversations: Conversations,
+    feedback: FeedbackStore,
+    settings: Optional[WhatsAppSettings] = None,
 ) -> Optional[WhatsAppChannel]:
     """Register the webhook and the output channel, or stay off and say why."""
     config = app[CONFIG]
@@ -573,6 +601,7 @@ def setup(
         config.tenants[settings.tenant],
         RateLimiter(config.rate_per_conversation),
         config.max_message_chars,
+        feedback,
     )
     conversations.outputs[CHANNEL] = channel
     app[WHATSAPP] = channel

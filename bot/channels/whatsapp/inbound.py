@@ -17,15 +17,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, List, Optional
 
 MEDIA_TYPES = {"image", "audio", "video", "document", "sticker"}
-# Nothing to answer: a reaction to our message, "user opened the chat", number changes.
-SILENT_TYPES = {"reaction", "request_welcome", "system", "ephemeral"}
+# Nothing to answer: "user opened the chat", number changes. (A reaction is kind "reaction":
+# 👍/👎 on a bot answer is feedback, bot/feedback.py; nothing is answered either.)
+SILENT_TYPES = {"request_welcome", "system", "ephemeral"}
 ID_PATTERN = re.compile(r"^[0-9A-Za-z._:=+/-]{1,255}$")
 WA_ID_PATTERN = re.compile(r"^[0-9A-Za-z._-]{1,64}$")
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """One message from a user. kind: text | reply | media | silent | other.
+    """One message from a user. kind: text | reply | reaction | media | silent | other.
 
     Read back from the inbox (crash recovery), `wamid` is None and so is `wa_id` unless the
     user had no contact yet (bot/channels/whatsapp/tables.py keeps only what processing needs)."""
@@ -38,6 +39,7 @@ class Inbound:
     reply_id: Optional[str] = None  # id of the tapped reply button or list row
     media_type: Optional[str] = None
     user_key: Optional[str] = None  # the sender's pseudonym (signature.user_key): the channel
+    reacted_to: Optional[str] = None  # a reaction: the id (wamid) of the message reacted to
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -121,6 +123,11 @@ def parse_message(item: Any) -> Optional[Inbound]:
         return Inbound(kind="other", **common)
     if kind == "button":  # quick-reply button of a template message
         return Inbound(kind="text", text=_str(body.get("text")) or "", **common)
+    if kind == "reaction":  # text: the emoji ("" when the reaction is taken back)
+        reacted_to = _str(body.get("message_id"))
+        if reacted_to and ID_PATTERN.match(reacted_to):
+            return Inbound(kind="reaction", reacted_to=reacted_to, text=_str(body.get("emoji")) or "", **common)
+        return Inbound(kind="silent", **common)
     if kind in MEDIA_TYPES:
         return Inbound(kind="media", media_type=kind, **common)
     if kind in SILENT_TYPES:

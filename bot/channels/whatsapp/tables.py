@@ -344,6 +344,16 @@ class WhatsAppStore(StoreFacade):
 
         return await self._run(_update)
 
+    async def sent_message(self, wamid: str) -> Optional[SentMessage]:
+        """The message we sent with this id (a user's reaction names it); None if unknown."""
+
+        def _read():
+            with self.engine.connect() as db:
+                row = db.execute(select(sent).where(sent.c.wamid_hash == _hash(wamid))).first()
+            return SentMessage(row.conversation_id, row.message_id, row.status) if row else None
+
+        return await self._run(_read)
+
     async def sent_ok(self, conversation_id: str, message_ids: Iterable[int]) -> Set[int]:
         """Of these messages, the ones WhatsApp took without a failure (not to be sent again)."""
         ids = list(message_ids)

@@ -163,6 +163,10 @@ def test_user_and_advisor_in_two_browsers(handoff_gateway, browser):
         page.locator(".lw-msg.lw-bot", has_text=dialogue.WELCOME_BACK).wait_for()
         assert "digitale assistent" in page.locator(".lw-subtitle").inner_text()
         assert "Wil BIM; woont in Enschede." not in page.locator(".lw-log").inner_text()
+        # -- one tap rates the advisor's help
+        rate = page.locator(".lw-msg.lw-bot", has_text=dialogue.RATE_HANDOFF)
+        rate.get_by_role("button", name="4").click()
+        page.locator(".lw-msg.lw-bot", has_text=dialogue.RATED).wait_for()
 
         # -- the bot answers again, and still knows what the user told it before the handoff
         answers = bot.count()

@@ -144,7 +144,8 @@ async def test_on_whatsapp_the_advisor_reply_reaches_the_phone(make_whatsapp, tm
     assert detail["messages"][-1]["text"] == "Ik woon in Hengelo"
     await desk.api("POST", f"/handoffs/{case['id']}/close", petra)
     await wa.settle()
-    assert "Je praat weer met Leerwijzer" in shown_text(wa.phone()[-1])
+    assert "Je praat weer met Leerwijzer" in shown_text(wa.phone()[-2])
+    assert "Hoe goed hielp de adviseur je?" in shown_text(wa.phone()[-1])  # 1-5 as a list
 
 
 async def test_the_claim_is_atomic_on_both_databases(empty_url):

@@ -172,8 +172,9 @@ async def test_advisor_claims_replies_sees_the_user_and_hands_back(desk):
     assert closed["outcome"] == "handed_back"
     assert [n["text"] for n in closed["notes"]] == ["Wil BIM in Hengelo; terugbellen in januari."]
     assert await desk.mode(cid) == "bot"
-    welcome_back = (await desk.history(cid))[-1]
+    welcome_back, rate = (await desk.history(cid))[-2:]  # then one tap rates the help (test_rating.py)
     assert welcome_back["sender"] == "bot" and welcome_back["text"] == dialogue.WELCOME_BACK
+    assert rate["text"] == dialogue.RATE_HANDOFF
     assert {"title": "Wat weet je van mij?", "payload": "/show_profile"} in welcome_back["buttons"]
     # the internal note never reaches the user
     assert not any("januari" in (m["text"] or "") for m in await desk.history(cid))

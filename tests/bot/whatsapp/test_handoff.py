@@ -82,7 +82,8 @@ async def test_handoff_over_whatsapp_from_queue_to_advisor_and_back(handoff_what
     response = await desk.api("POST", f"/handoffs/{handoff_id}/close", petra, json={"note": "Wil BIM in Hengelo."})
     assert response.status == 200
     await wa.settle()
-    assert dialogue.WELCOME_BACK in shown_text(wa.phone()[-1])
+    assert dialogue.WELCOME_BACK in shown_text(wa.phone()[-2])
+    assert dialogue.RATE_HANDOFF in shown_text(wa.phone()[-1])  # then the 1-5 as a list
     assert "Wil BIM" not in "\n".join(shown_text(m) for m in wa.phone())  # notes stay internal
 
     await wa.say("Welke cursussen zijn er voor BIM?")  # the bot is back in charge

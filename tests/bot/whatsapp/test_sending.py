@@ -30,10 +30,10 @@ async def notes(wa):
     return [m.text for m in await wa.transcript() if m.sender == "system" and m.text != RASA_DOWN_TEXT]
 
 
-
 def send_failures(wa) -> float:
     registry = wa.channel.conversations.metrics.registry
     return registry.get_sample_value("leerwijzer_whatsapp_send_failures_total") or 0.0
+
 
 @pytest.mark.parametrize(
     "status,code,title",
