@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
@@ -46,6 +47,11 @@ class Refused(Exception):
         self.detail = detail or message
         self.retry_after = retry_after
         self.problems = problems or []
+
+
+def iso(value: Optional[datetime]) -> Optional[str]:
+    """A UTC time as the APIs write it: 2026-12-07T10:15:00Z."""
+    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def dumps(data) -> str:

@@ -8,7 +8,8 @@
   python -m bot.handoff add-advisor EMAIL "NAME" TENANT[,TENANT...] [--role operator]
       Creates or updates an account with a new generated password and prints it once
       (an account that was deactivated is active again). --role operator: the account also
-      sees the catalogue feeds (console panel "Catalogusbronnen"); without it, an advisor.
+      sees the catalogue feeds and the insights of its tenants (console panels
+      "Catalogusbronnen" and "Inzichten"); without it, an advisor.
   python -m bot.handoff deactivate-advisor EMAIL
       Switches the account off and ends its logins at once (an advisor who left, a lost
       laptop). Exits with 1 when there is no such account.
@@ -94,7 +95,10 @@ def main(argv=None) -> None:
     add.add_argument("name")
     add.add_argument("tenants", help="comma-separated, e.g. brabant,twente")
     add.add_argument(
-        "--role", choices=ROLES, default=ADVISOR, help="operator: also sees the catalogue feeds (default: advisor)"
+        "--role",
+        choices=ROLES,
+        default=ADVISOR,
+        help="operator: also sees the catalogue feeds and the insights (default: advisor)",
     )
     deactivate = commands.add_parser("deactivate-advisor", help="switch an advisor account off and end its logins")
     deactivate.add_argument("email")

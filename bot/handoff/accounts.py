@@ -36,7 +36,8 @@ MIN_PASSWORD_CHARS = 12
 # A session's expiry is written again only when use moves it on by more than this.
 KEEP_ALIVE_STEP = timedelta(seconds=60)
 # What an account may do: every account handles its tenants' cases; an operator also sees the
-# catalogue feeds (GET /advisor/api/catalogue/sources, the console's "Catalogusbronnen").
+# catalogue feeds (GET /advisor/api/catalogue/sources, the console's "Catalogusbronnen") and the
+# insights of its tenants (GET /advisor/api/insights, "Inzichten").
 ADVISOR, OPERATOR = "advisor", "operator"
 ROLES = (ADVISOR, OPERATOR)
 

@@ -35,6 +35,7 @@ from jsonschema import Draft202012Validator
 from bot.settings import Rate
 from bot.conversations import Conversations
 from bot.feedback import FeedbackStore
+from bot import insights
 from bot.handoff import dialogue
 from bot.handoff.dialogue import RATE_PAYLOAD
 from bot.handoff.accounts import Advisor
@@ -48,7 +49,7 @@ from bot.handoff.auth import (
 from bot.handoff.callback import shown_contact
 from bot.handoff.cases import Case
 from bot.handoff.machine import Handoffs, console_key
-from bot.http import CONFIG, INVALID_TEXT, Refused, dumps, find_conversation, read_json
+from bot.http import CONFIG, INVALID_TEXT, Refused, dumps, find_conversation, iso, read_json
 from bot.limits import FailureBackoff, RateLimiter, clean_user_text, dutch_wait, too_fast
 from bot.security import client_key, error_response
 from bot.site import Asset
@@ -74,6 +75,7 @@ ADVISOR_MAX_CHARS = 4000
 
 NOT_FOUND = "Dit gesprek bestaat niet (meer)."
 OPERATORS_ONLY = "Alleen een beheerder (operator) kan de catalogusbronnen zien."
+OPERATORS_ONLY_INSIGHTS = "Alleen een beheerder (operator) van deze regio kan de inzichten zien."
 OTHER_TENANT = "Dit gesprek hoort bij een regio waar je geen toegang toe hebt."
 
 SCHEMAS = {
@@ -111,10 +113,6 @@ def validated(name: str, data) -> dict:
 
 def _json(data, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=dumps)
-
-
-def iso(value: Optional[datetime]) -> Optional[str]:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 async def _body(request: web.Request, schema: str) -> dict:
@@ -287,6 +285,22 @@ async def catalogue_sources(request: web.Request) -> web.Response:
         None, _catalogue_sources, request.config_dict[CONFIG].database_url
     )
     return _json({"sources": rows})
+
+
+async def get_insights(request: web.Request) -> web.Response:
+    """GET /advisor/api/insights?tenant=&period=day|week|month[&end=YYYY-MM-DD][&format=csv]:
+    a tenant's figures (bot/insights.py), for operators of that tenant."""
+    caller = await _caller(request)
+    if not caller.advisor.is_operator:
+        raise Refused(403, "operators_only", OPERATORS_ONLY_INSIGHTS, "needs an account with the operator role")
+    tenant = request.query.get("tenant") or caller.advisor.tenants[0]
+    if not caller.advisor.sees(tenant):
+        raise Refused(403, "other_tenant", OTHER_TENANT, "tenant not served by this account")
+    name = request.query.get("period", "week")
+    data = await insights.report(
+        request.config_dict[insights.INSIGHTS], tenant, insights.period_of(name, request.query.get("end")), name
+    )
+    return insights.as_csv(data) if request.query.get("format") == "csv" else _json(data)
 
 
 async def heartbeat(request: web.Request) -> web.Response:
@@ -600,5 +614,6 @@ def setup(
     advisor_api.router.add_post("/handoffs/{handoff_id}/close", close)
     advisor_api.router.add_get("/ws", console_socket)
     advisor_api.router.add_get("/catalogue/sources", catalogue_sources)
+    advisor_api.router.add_get("/insights", get_insights)
     api.router.add_post("/v1/conversations/{conversation_id}/typing", user_typing)
     return handoffs

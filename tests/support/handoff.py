@@ -3,6 +3,9 @@ profile, and `Desk`: an in-process gateway with what users, the bot and advisors
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -165,3 +168,15 @@ class Desk:
         response = await self.api("GET", f"/handoffs/{handoff_id}", advisor)
         assert response.status == 200, await response.text()
         return await response.json()
+
+
+def add_advisor(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m bot.handoff add-advisor ARGS` on this database (prints the password)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.handoff", "add-advisor", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -80,6 +80,7 @@
     $("logout").hidden = true;
     $("sources-panel").hidden = true;
     clear($("sources"));
+    $("insights-panel").hidden = true;
     $("who").textContent = "";
     $("login").hidden = false;
     $("login-error").textContent = message || "";
@@ -126,6 +127,67 @@
     }, function () {});
   }
 
+  // Insights (operators only): a region's figures for a period next to the period before.
+  var FIGURES = [
+    ["conversations_started", "Gesprekken gestart"],
+    ["conversations_active", "Gesprekken met een vraag"],
+    ["conversations_returning", "Waarvan terugkerend"],
+    ["user_messages", "Berichten van gebruikers"],
+    ["channels.web", "Via de website"],
+    ["channels.whatsapp", "Via WhatsApp"],
+    ["handoffs.requests", "Vragen om een adviseur"],
+    ["handoffs.served", "Geholpen door een adviseur"],
+    ["handoffs.callbacks", "Terugbelverzoeken"],
+    ["handoffs.given_up", "Gestopt met wachten"],
+    ["handoffs.wait_seconds_p50", "Wachttijd mediaan (seconden)"],
+    ["handoffs.wait_seconds_p90", "Wachttijd p90 (seconden)"],
+    ["feedback.up", "Antwoorden met duim omhoog"],
+    ["feedback.down", "Antwoorden met duim omlaag"],
+    ["feedback.handoff_ratings", "Cijfers voor adviseurs"],
+    ["feedback.handoff_score_mean", "Gemiddeld cijfer adviseur (1-5)"]
+  ];
+  function figure(data, key) {
+    var value = key.split(".").reduce(function (v, k) { return v == null ? v : v[k]; }, data);
+    if (value == null) return key.indexOf("channels.") === 0 ? "0" : "-";
+    return typeof value === "number" ? String(Math.round(value * 10) / 10).replace(".", ",") : String(value);
+  }
+  function insightsQuery() {
+    return "/insights?tenant=" + encodeURIComponent($("insights-tenant").value) +
+      "&period=" + encodeURIComponent($("insights-period").value);
+  }
+  function loadInsights() {
+    $("insights-csv").setAttribute("href", API + insightsQuery() + "&format=csv");
+    call("GET", insightsQuery()).then(function (data) {
+      var range = $("insights-range");
+      clear(range);
+      [data.tenant + ": van ", clock(data.from), " tot ", clock(data.to), "."].forEach(function (part) {
+        range.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+      });
+      var body = $("insights-figures").tBodies[0];
+      clear(body);
+      FIGURES.forEach(function (f) {
+        body.appendChild(el("tr", {}, [el("th", { scope: "row" }, [f[1]]),
+          el("td", {}, [figure(data.current, f[0])]), el("td", {}, [figure(data.previous, f[0])])]));
+      });
+      var topics = $("insights-topics").tBodies[0];
+      clear(topics);
+      data.current.feedback.per_topic.forEach(function (t) {
+        topics.appendChild(el("tr", {}, [el("th", { scope: "row" }, [t.topic]),
+          el("td", {}, [String(t.up)]), el("td", {}, [String(t.down)])]));
+      });
+      var comments = $("insights-comments");
+      clear(comments);
+      if (!data.current.feedback.comments.length) comments.appendChild(el("li", {}, ["Nog geen opmerkingen."]));
+      data.current.feedback.comments.forEach(function (c) {
+        comments.appendChild(el("li", {}, [el("strong", {}, [c.topic]), " (", clock(c.at), "): ", c.comment]));
+      });
+    }, function (error) { $("insights-range").textContent = error.message; });
+  }
+  $("insights-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    loadInsights();
+  });
+
   function start() {
     call("GET", "/me").then(function (me) {
       state.advisor = me.advisor;
@@ -143,6 +205,14 @@
       refresh();
       $("sources-panel").hidden = me.advisor.role !== "operator";
       if (me.advisor.role === "operator") loadSources();
+      $("insights-panel").hidden = me.advisor.role !== "operator";
+      if (me.advisor.role === "operator") {
+        clear($("insights-tenant"));
+        me.tenants.forEach(function (t) {
+          $("insights-tenant").appendChild(el("option", { value: t.tenant }, [t.name]));
+        });
+        loadInsights();
+      }
       $("main").focus();
     }, function (error) {
       if (error.status !== 401) showLogin(error.message);

@@ -3,10 +3,7 @@ for operators only: the API answers a plain advisor 403 and the console hides th
 console itself in a real browser: Debian chromium via Playwright, against a gateway process)."""
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,7 +12,8 @@ from bot.http import CONFIG
 from knowledge.db import engine_for
 from knowledge.feeds import FeedReport, apply_feed
 from tests.support.browser import dutch_context, watch
-from tests.support.gateway import ROOT, GatewayProcess, gateway_env
+from tests.support.gateway import GatewayProcess, gateway_env
+from tests.support.handoff import add_advisor
 
 REFUSED = "crs-9: levelOfQualification '9' is geen NLQF-niveau 1-8"
 SOURCES = "/advisor/api/catalogue/sources"
@@ -27,17 +25,6 @@ def a_feed_with_an_error(database_url: str) -> None:
     report.refused.append(("crs-9", "levelOfQualification '9' is geen NLQF-niveau 1-8"))
     with engine.begin() as conn:
         apply_feed(conn, report, [])
-
-
-def add_advisor(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.handoff", "add-advisor", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.asyncio
