@@ -6,7 +6,6 @@ lookup."""
 
 from __future__ import annotations
 
-import time
 
 import jsonschema
 import pytest
@@ -18,31 +17,14 @@ from rasa_server import event_types, fast_action_validation, tracker_store
 from scripts import stack
 
 
-def test_the_rasa_server_process_runs_with_our_speedups(tmp_path):
-    # The launcher as `make run` starts it; without a model Rasa's HTTP API answers anyway.
-    services = stack.Stack(
-        rasa_port=stack.free_port(),
-        action_port=stack.free_port(),
-        with_gateway=False,
-        model=str(tmp_path / "no-model"),
-        extra_env={"RASA_TOKEN": "test-token"},
-        log_dir=tmp_path,
-    ).services
-    rasa = next(s for s in services if s.name == "Rasa server")
-    rasa.start()
-    try:
-        deadline = time.monotonic() + 240
-        while not rasa.healthy():
-            assert rasa.process.poll() is None, stack._tail(rasa.log_path)
-            assert time.monotonic() < deadline, "Rasa did not answer"
-            time.sleep(1)
-        log = rasa.log_path.read_text(errors="replace")
-        assert log.count(fast_action_validation.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
-        assert log.count(event_types.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
-        # the tracker store named in endpoints.yml
-        assert log.count(tracker_store.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
-    finally:
-        rasa.stop()
+def test_the_rasa_server_process_runs_with_our_speedups(rasa_stack):
+    """The Rasa server of the test session, started as `make run` starts it (scripts/stack.py)."""
+    rasa = next(s for s in rasa_stack.services if s.name == "Rasa server")
+    log = rasa.log_path.read_text(errors="replace")
+    assert log.count(fast_action_validation.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
+    assert log.count(event_types.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
+    # the tracker store named in endpoints.yml
+    assert log.count(tracker_store.ACTIVE_MESSAGE) == 1, stack._tail(rasa.log_path)
 
 
 def test_importing_the_module_changes_nothing_until_apply(monkeypatch):

@@ -1,6 +1,7 @@
 """Rasa's HTTP API token: the image does not start Rasa without one, and no Rasa process that
 `make run` or the image starts shows it on its command line (which `ps` shows every user of
-the machine). The process tests start Rasa without a model: the HTTP API answers anyway."""
+the machine). The process test looks at the Rasa server of the test session's stack, started
+as `make run` starts it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import re
 import stat
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -78,32 +78,18 @@ def test_the_rasa_image_refuses_to_start_without_a_token():
     assert started.returncode != 0 and TOKEN not in started.stderr
 
 
-def test_make_run_starts_rasa_with_its_token_but_not_on_the_command_line(tmp_path):
-    services = stack.Stack(
-        rasa_port=stack.free_port(),
-        action_port=stack.free_port(),
-        with_gateway=False,
-        model=str(tmp_path / "no-model"),
-        extra_env={"RASA_TOKEN": TOKEN},
-        log_dir=tmp_path,
-    ).services
-    rasa = next(s for s in services if s.name == "Rasa server")
-    rasa.start()
-    try:
-        base = rasa.health_url.rstrip("/")
-        deadline = time.monotonic() + 240
-        while not rasa.healthy():
-            assert rasa.process.poll() is None, stack._tail(rasa.log_path)
-            assert time.monotonic() < deadline, "Rasa did not answer"
-            time.sleep(1)
-        lines = group_command_lines(rasa.process.pid)
-        assert lines and not any(TOKEN in line for line in lines), lines
-        # The token is in force: the HTTP API refuses without it and answers with it.
-        assert status(f"{base}/status") == 401
-        assert status(f"{base}/status?token=wrong") == 401
-        assert status(f"{base}/status?token={TOKEN}") != 401
-    finally:
-        rasa.stop()
+def test_make_run_starts_rasa_with_its_token_but_not_on_the_command_line(rasa_stack):
+    """The session's stack is started as `make run` starts it (scripts/stack.py)."""
+    rasa = next(s for s in rasa_stack.services if s.name == "Rasa server")
+    token = rasa_stack.env["RASA_TOKEN"]
+    lines = group_command_lines(rasa.process.pid)
+    assert lines and any("rasa_server" in line for line in lines), lines
+    assert not any(token in line for line in lines), lines
+    # The token is in force: the HTTP API refuses without it and answers with it.
+    base = rasa_stack.rasa_url
+    assert status(f"{base}/status") == 401
+    assert status(f"{base}/status?token=wrong") == 401
+    assert status(f"{base}/status?token={token}") == 200
 
 
 def test_the_token_file_is_private_from_the_moment_it_is_created(tmp_path, monkeypatch):
