@@ -594,6 +594,7 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     if profile.get("theme") and need is None:
         # "we moeten meer circulair gaan bouwen": the modules for their people as well
         dispatcher.utter_message(text="\n".join(lines))
+        rateable(dispatcher, FUNDING)
         events += first_page(dispatcher, tracker, refine=False)
         events.append(SlotSet("last_answer", "employer"))
         if slot:
@@ -602,12 +603,15 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     if slot is None and need == "location" and can_follow_up(tracker, "location"):
         # "willen ze bijscholen in bim": the courses for their people follow once we know where
         dispatcher.utter_message(text="\n".join(lines))
+        rateable(dispatcher, FUNDING)
         return events + ask_follow_up(dispatcher, tracker, "location", text=EMPLOYER_PLACE_QUESTION)
     if slot is None:
         lines.append("Wil je een plan voor meerdere mensen? Dan kijkt een adviseur graag met je mee.")
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        rateable(dispatcher, FUNDING)
         return events
     dispatcher.utter_message(text="\n".join(lines))
+    rateable(dispatcher, FUNDING)
     return events + ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik wat voor jouw bedrijf past.")
 
 

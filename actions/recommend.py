@@ -31,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
 from .markup import md
-from .facts import changed_facts, noted_facts, previous_value
+from .facts import changed_facts, latest_text, noted_facts, previous_value
 from .profile import PROFILE_SLOTS, THEME_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
@@ -93,11 +93,37 @@ def search_query(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
     return None
 
 
+def subject_words(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
+    """What the user called the theme in their own words, when that is more specific than the
+    theme: "zonnepanelen" for installatietechniek (which also holds heat pumps and chargers)."""
+    theme = profile.get("theme")
+    if not theme:
+        return None
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user" or (event.get("text") or "").startswith("/"):
+            continue
+        text = event.get("text") or ""
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            start, end = entity.get("start"), entity.get("end")
+            if entity.get("entity") == "theme" and entity.get("value") == theme and isinstance(start, int):
+                said = text[start:end].strip().lower()
+                return said if said and said != theme else None
+    return None
+
+
 def run_search(tracker: Tracker, offset: int) -> "knowledge.SearchResult":
     kb.ensure_db()
     profile = build_profile(tracker)
+    filters = search_filters(profile)
+    subject = subject_words(tracker, profile)
+    if subject:
+        # "iets met zonnepanelen": the solar courses of the theme first, when there are any
+        # that meet every other wish; otherwise the theme as a whole, as before.
+        found = knowledge.search_modules(profile, query=subject, filters=filters, limit=PAGE_SIZE, offset=offset)
+        if found.total and not found.relaxed_filters:
+            return found
     return knowledge.search_modules(
-        profile, query=search_query(tracker, profile), filters=search_filters(profile), limit=PAGE_SIZE, offset=offset
+        profile, query=search_query(tracker, profile), filters=filters, limit=PAGE_SIZE, offset=offset
     )
 
 
@@ -447,8 +473,50 @@ def find_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text
     return detail
 
 
+# What a question about one module asks first; the answer to it leads the details.
+ASKS_PRICE = re.compile(r"\b(kost|kosten|prijs|prijzen|euro|geld)\b", re.IGNORECASE)
+ASKS_WHEN_IN_THE_DAY = re.compile(
+    r"\b(avond|avonden|avonduren|'s avonds|overdag|weekend|zaterdags?|rooster|lestijden|welke dag(en)?)\b",
+    re.IGNORECASE,
+)
+ASKS_DURATION = re.compile(r"\b(hoe lang|duurt|duur van|hoeveel (weken|maanden|uur))\b", re.IGNORECASE)
+ASKS_START = re.compile(r"\b(wanneer|start|begint|beginnen)\b", re.IGNORECASE)
+ASKS_PLACE = re.compile(r"\b(waar)\b", re.IGNORECASE)
+
+
+def answer_first(detail: "knowledge.ModuleDetail", text: Text) -> Optional[Text]:
+    """One line that answers what the user asked about this module ("hoeveel kost de eerste",
+    "kan dat ook in de avonduren"), or None for "vertel meer"."""
+    title, card = md(detail.title), detail.to_card()
+    online = next((o for o in detail.offerings if o.format == "online" and o.start_date), None)
+    if ASKS_WHEN_IN_THE_DAY.search(text):
+        line = (
+            f"Of {title} ook 's avonds of in het weekend kan, staat niet in de gegevens die ik heb: "
+            f"het is {detail.duration_text}, {detail.format} in {md(detail.location)}. "
+            f"Vraag het na bij {md(detail.provider)}."
+        )
+        if online is not None and detail.format != "online":
+            line += (
+                f" Er is ook een online start ({format_date_nl(online.start_date)}): die past vaak beter naast je werk."
+            )
+        return line
+    if ASKS_PRICE.search(text):
+        prices = sorted({o.price_text for o in detail.offerings if o.price_text and o.price_text != detail.price_text})
+        other = f" (andere startmomenten: {', '.join(prices)})" if prices else ""
+        return f"{title} kost {detail.price_text}{other}."
+    if ASKS_DURATION.search(text):
+        return f"{title} duurt {detail.duration_text} (studielast {detail.study_load_text})."
+    if ASKS_START.search(text):
+        return f"{title} start op {card['next_start']}."
+    if ASKS_PLACE.search(text):
+        return f"{title} is in {md(detail.location)} ({detail.format})."
+    return None
+
+
 class ActionCourseDetails(Action):
-    """Everything about one module: "de tweede", "die eerste", a card button."""
+    """Everything about one module: "de tweede", "die eerste", a card button. A question about
+    one thing (price, evenings, duration, start, place) is answered first; asked again right
+    after the details, only that answer comes (not the whole page again)."""
 
     def name(self) -> Text:
         return "action_course_details"
@@ -467,7 +535,18 @@ class ActionCourseDetails(Action):
         if detail is None:
             return []
         c = detail.to_card()
-        lines = [f"{md(detail.title)} — {md(detail.provider)}"]
+        buttons = [
+            {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
+            {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
+            MORE_BUTTON,
+            ADVISOR_BUTTON,
+        ]
+        first = answer_first(detail, latest_text(tracker))
+        heading = f"{md(detail.title)} — {md(detail.provider)}"
+        if first and any(heading in said for said in bot_texts_of_last_turn(tracker)):
+            dispatcher.utter_message(text=first, buttons=buttons)  # the details were just shown
+            return [SlotSet("last_module", detail.module_id)]
+        lines = ([first, ""] if first else []) + [heading]
         if detail.description:
             lines.append(md(detail.description))
         lines.append(f"Niveau: {c['level']}. Vorm: {detail.format}. Plaats: {md(detail.location)}.")
@@ -487,15 +566,7 @@ class ActionCourseDetails(Action):
         lines.append(f"Meer informatie: {detail.url}")
         if detail.sample:
             lines.append(SAMPLE_NOTE)
-        dispatcher.utter_message(
-            text="\n".join(lines),
-            buttons=[
-                {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
-                {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
-                MORE_BUTTON,
-                ADVISOR_BUTTON,
-            ],
-        )
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         return [SlotSet("last_module", detail.module_id)]
 
 

@@ -199,6 +199,8 @@ def test_employer_path_names_slim_the_sector_fund_and_the_amount_for_the_company
     assert "Levenlanglerenkrediet" not in text  # a loan for a person, not an employer route
     assert "diploma" not in text
     assert slot_events(events).get("employment_status") == "werkgever"
+    # the employer may rate the advice (thumbs in the widget)
+    assert {"type": "rateable", "topic": "funding"} in [m.get("custom") for m in messages]
 
 
 def test_an_employer_whose_company_is_not_known_yet_hears_the_three_routes():

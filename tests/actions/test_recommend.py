@@ -177,6 +177,40 @@ def test_details_of_the_second_card():
     assert texts(messages).startswith(knowledge.get_module(first["shown_modules"][0]).title)
 
 
+def test_a_question_about_one_module_is_answered_first_and_not_with_the_page_again():
+    """Seen in make run: "hoeveel kost de eerste?" gave the whole page with the price in the
+    middle, and "en kan dat ook in de avonduren" right after gave the same page again."""
+    _, found = search(TILBURG_WORKER)
+    slots = dict(TILBURG_WORKER, **found)
+    first = knowledge.get_module(found["shown_modules"][0])
+    asked = "hoeveel kost de eerste?"
+    messages, _ = run_action(
+        ActionCourseDetails(),
+        make_tracker(slots, intent="course_details", text=asked, entities=[{"ordinal": "1"}]),
+    )
+    page = texts(messages)
+    assert page.startswith(f"{first.title} kost {first.price_text}")
+    assert f"{first.title} — {first.provider}" in page  # the details follow
+
+    known = [{"event": "slot", "name": name, "value": value} for name, value in slots.items()]
+    history = known + [{"event": "user", "text": asked}, {"event": "bot", "text": page}]
+    messages, events = run_action(
+        ActionCourseDetails(),
+        make_tracker(
+            dict(slots, last_module=first.module_id),
+            intent="course_details",
+            text="en kan dat ook in de avonduren",
+            history=history,
+        ),
+    )
+    answer = texts(messages)
+    assert answer.startswith(f"Of {first.title} ook 's avonds of in het weekend kan")
+    assert first.provider in answer  # who to ask
+    assert first.description not in answer and "Volgende start" not in answer  # not the page again
+    assert [b["title"] for b in messages[0]["buttons"]][:2] == ["Wie betaalt dit?", "Aanmelden"]
+    assert slot_events(events)["last_module"] == first.module_id
+
+
 def test_details_without_results_asks_which_course():
     messages, events = run_action(ActionCourseDetails(), make_tracker({}, intent="course_details"))
     assert "Over welke cursus gaat het?" in texts(messages)
@@ -278,3 +312,20 @@ def test_a_question_about_the_shown_modules_is_answered_for_all_of_them():
         module = knowledge.get_module(module_id)
         assert f"{number}. {module.title}: {module.price_text}" in text
     assert [b["title"] for b in messages[-1]["buttons"]] == [knowledge.get_module(m).title for m in shown]
+
+
+def test_the_users_own_word_for_the_theme_comes_first():
+    """ "iets met zonnepanelen" is installatietechniek (heat pumps, chargers, solar): the solar
+    courses come first when there are any near the user (seen in make run: the first page
+    showed an F-gas and a heat-pump course)."""
+    text = "ik woon in tilburg en wil graag iets met zonnepanelen gaan doen"
+    start = text.index("zonnepanelen")
+    theme = {"entity": "theme", "value": "installatietechniek", "start": start, "end": start + len("zonnepanelen")}
+    messages, _ = search(dict(TILBURG_WORKER), text=text, entities=[theme])
+    cards = cards_of(messages)
+    module = knowledge.get_module(cards[0]["module_id"])
+    assert "zonnepanelen" in (module.title + " " + module.description).lower()
+    assert "zonnepanelen" in cards[0]["why"]
+    # a theme chosen with a button, or named by its own name, searches the whole theme
+    button = search(dict(TILBURG_WORKER), text='/search_course{"theme":"installatietechniek"}')[0]
+    assert cards_of(button)[0]["module_id"] == cards_of(search(dict(TILBURG_WORKER))[0])[0]["module_id"]
