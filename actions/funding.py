@@ -386,8 +386,55 @@ def focus_answer(
     return False
 
 
+# "krijg ik dan nog wel ww als ik ga leren?": whether the benefit goes on while learning. With
+# WW (and UWV's other benefits) only training UWV agreed to beforehand keeps the benefit, on the
+# three tests of the Beleidsregels scholing UWV 2021 (../shared/research/domain-facts.md, UWV;
+# cnvconnectief.nl, "Scholing volgen zonder toestemming", WW and its beleidsregels); with
+# bijstand the gemeente decides.
+_BENEFIT = r"(ww|ww-uitkering|uitkering|bijstand)"
+KEEPS_BENEFIT = re.compile(
+    rf"\b(krijg|hou|houd|behoud|blijf)\w*\s+(ik|je)\s+(dan\s+)?(nog\s+)?(wel\s+)?(mijn\s+|m'n\s+|een\s+)?{_BENEFIT}\b|"
+    rf"\bmet behoud van (mijn\s+|m'n\s+|je\s+)?{_BENEFIT}\b|"
+    rf"\bstopt\s+(dan\s+)?(mijn|m'n|je|de)\s+{_BENEFIT}\b|"
+    rf"\b{_BENEFIT}\s+(kwijt|houden|behouden|stopt|stoppen|doorlopen|loopt door|doorbetaald)\b|"
+    rf"\bkwijt\b.*\b{_BENEFIT}\b|\b{_BENEFIT}\b.*\bkwijt\b",
+    re.IGNORECASE,
+)
+KEEP_UWV_BENEFIT = (
+    "Ja, dat kan, als UWV vooraf toestemming geeft. Zonder toestemming loop je het risico dat "
+    "{benefit} stopt. UWV zegt ja als de opleiding je kans op werk groter maakt, "
+    "hoogstens een jaar duurt en past bij wat je kunt. Vraag het je werkcoach van UWV vóór je "
+    "je aanmeldt."
+)
+KEEP_BIJSTAND = (
+    "Dat beslist de gemeente. Vraag je klantmanager bij de gemeente vóór je je aanmeldt of je "
+    "met bijstand mag leren, en of de gemeente de opleiding kan betalen."
+)
+
+
+def keeps_benefit_answer(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
+    """The answer to "houd ik mijn uitkering als ik ga leren?", for someone on a benefit."""
+    if not KEEPS_BENEFIT.search((tracker.latest_message or {}).get("text") or ""):
+        return None
+    benefit = profile.get("benefit_type")
+    if benefit == "bijstand":
+        return KEEP_BIJSTAND
+    if benefit in UWV_BENEFITS:
+        return KEEP_UWV_BENEFIT.format(benefit=f"je {BENEFIT_LABELS[benefit]}")
+    if profile.get("on_benefit"):
+        return KEEP_UWV_BENEFIT.format(benefit="je uitkering") + " Met bijstand beslist de gemeente."
+    return None
+
+
 def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Who could pay: the answer, then at most one follow-up question."""
+    keeps = keeps_benefit_answer(tracker, build_profile(tracker))
+    if keeps is not None:
+        dispatcher.utter_message(
+            text=keeps, buttons=[{"title": "Wie betaalt de opleiding?", "payload": "/ask_funding"}, ADVISOR_BUTTON]
+        )
+        rateable(dispatcher, FUNDING)
+        return [SlotSet("last_answer", "funding")] + tenant_event(tracker)
     if asks_for_time(tracker):  # "hoeveel uur per week kost dat?": the duration of each module
         ask_which_module(dispatcher, tracker, "course_details")
         return []

@@ -490,6 +490,8 @@ def answer_first(detail: "knowledge.ModuleDetail", text: Text) -> Optional[Text]
     title, card = md(detail.title), detail.to_card()
     online = next((o for o in detail.offerings if o.format == "online" and o.start_date), None)
     if ASKS_WHEN_IN_THE_DAY.search(text):
+        if "avond" in f"{detail.study_load_text} {detail.duration_text}".lower():
+            return f"Ja: {title} is {detail.study_load_text}, in {detail.duration_text}."
         line = (
             f"Of {title} ook 's avonds of in het weekend kan, staat niet in de gegevens die ik heb: "
             f"het is {detail.duration_text}, {detail.format} in {md(detail.location)}. "

@@ -337,3 +337,33 @@ def test_an_employer_with_a_theme_hears_the_company_facts_once_and_modules_for_t
     text = texts(messages)
     assert text.count("30") == 1 and "dat onthoud ik" not in text
     assert "passen bij je mensen" in text
+
+
+@pytest.mark.parametrize(
+    "benefit,text,expected",
+    [
+        ("ww", "krijg ik dan nog wel ww als ik ga leren?", "Ja, dat kan, als UWV vooraf toestemming geeft"),
+        ("ww", "raak ik mijn ww kwijt als ik ga studeren", "dat je WW stopt"),
+        ("bijstand", "mag ik leren met behoud van uitkering", "Dat beslist de gemeente"),
+    ],
+)
+def test_keeping_the_benefit_while_learning_is_answered_as_asked(benefit, text, expected):
+    """Seen in make run: "krijg ik dan nog wel ww als ik ga leren?" got the list of schemes."""
+    messages, events = run_action(
+        ActionFundingAdvice(),
+        make_tracker({"benefit_type": benefit, "employment_status": "werkzoekend"}, intent="ask_funding", text=text),
+    )
+    said = [m for m in messages if m.get("text")]
+    assert len(said) == 1 and expected in said[0]["text"]
+    assert "Levenlanglerenkrediet" not in said[0]["text"]  # the question, not the schemes
+    assert "Wie betaalt de opleiding?" in [b["title"] for b in said[0]["buttons"]]
+
+
+def test_a_benefit_named_as_a_fact_still_gets_the_schemes():
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            {"benefit_type": "ww"}, intent="ask_funding", text="ik zit nog in de ww, wie betaalt mijn opleiding"
+        ),
+    )
+    assert "Scholing via UWV" in texts(messages)

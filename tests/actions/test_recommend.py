@@ -329,3 +329,21 @@ def test_the_users_own_word_for_the_theme_comes_first():
     # a theme chosen with a button, or named by its own name, searches the whole theme
     button = search(dict(TILBURG_WORKER), text='/search_course{"theme":"installatietechniek"}')[0]
     assert cards_of(button)[0]["module_id"] == cards_of(search(dict(TILBURG_WORKER))[0])[0]["module_id"]
+
+
+def test_evening_lessons_in_the_data_are_a_yes():
+    """Seen in make run: "12 avonden en 2 praktijkdagen" was in the details, and the bot still
+    said the data did not tell."""
+    from dataclasses import replace
+
+    from actions.recommend import answer_first
+
+    _, found = search(TILBURG_WORKER)
+    detail = knowledge.get_module(found["shown_modules"][0])
+    evenings = replace(detail, study_load_text="12 avonden en 2 praktijkdagen (ca. 60 uur)", duration_text="14 weken")
+    assert answer_first(evenings, "kan dat ook in de avonduren") == (
+        f"Ja: {detail.title} is 12 avonden en 2 praktijkdagen (ca. 60 uur), in 14 weken."
+    )
+    days = replace(detail, study_load_text="5 dagen (40 uur)", duration_text="5 weken, 1 dag per week")
+    assert answer_first(days, "kan dat ook in de avonduren").startswith(f"Of {detail.title} ook 's avonds")
+    assert answer_first(days, "vertel meer") is None
