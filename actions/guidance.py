@@ -3,6 +3,7 @@ shortage occupations in the energy transition (career orientation)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 import knowledge
@@ -107,8 +108,41 @@ class ActionFindHub(Action):
         return events
 
 
+# "ik heb diploma uit polen, technikum": a diploma from abroad (in any message, whatever the
+# model took it for). Countries many labour migrants and newcomers in the regions come from.
+_COUNTRIES = (
+    r"polen|roemeni[eë]|bulgarije|portugal|hongarije|litouwen|letland|slowakije|tsjechi[eë]|kroati[eë]|"
+    r"spanje|itali[eë]|griekenland|oekra[iï]ne|syri[eë]|eritrea|turkije|marokko|afghanistan|iran|irak|"
+    r"india|brazili[eë]|suriname"
+)
+FOREIGN_DIPLOMA = re.compile(
+    rf"\b(buitenlands\w*|buitenland|technikum|foreign|abroad)\b|"
+    rf"\b({_COUNTRIES})\b.*\b(diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie)\b|"
+    rf"\b(diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie)\b.*\b({_COUNTRIES})\b",
+    re.IGNORECASE,
+)
+# idw.nl (IDW, Nuffic and SBB), pages read 2025: a diplomawaardering compares a foreign diploma
+# with the Dutch levels; it is advice, the school or employer decides; to study, the school
+# usually has the level checked for free; one's own waardering costs money and took up to 10
+# working weeks; documents: diploma, grade lists, a sworn translation unless Dutch, English,
+# German or French, and an ID.
+FOREIGN_DIPLOMA_TEXT = (
+    "Een diploma uit het buitenland kun je laten vergelijken met het Nederlandse niveau: dat heet "
+    "een diplomawaardering, van IDW (idw.nl). Wil je een opleiding volgen? Vraag het dan eerst aan "
+    "de school: die laat vaak gratis nakijken welk niveau je diploma heeft, en beslist zelf of je "
+    "mag beginnen. Een eigen diplomawaardering kost geld en kan tot 10 weken duren. Je stuurt een "
+    "kopie van je diploma en cijferlijst mee, met een beëdigde vertaling als die niet in het "
+    "Nederlands, Engels, Duits of Frans is. (Bron: idw.nl, 2025)"
+)
+
+
+def foreign_diploma(tracker: Tracker) -> bool:
+    return bool(FOREIGN_DIPLOMA.search((tracker.latest_message or {}).get("text") or ""))
+
+
 class ActionRecognitionPriorLearning(Action):
-    """EVC / ervaringscertificaat: what it is, what it can save, where to start."""
+    """EVC / ervaringscertificaat: what it is, what it can save, where to start; for a diploma
+    from abroad, the diplomawaardering (IDW) first."""
 
     def name(self) -> Text:
         return "action_recognition_prior_learning"
@@ -122,8 +156,11 @@ class ActionRecognitionPriorLearning(Action):
         if redirected is not None:
             return redirected
         kb.ensure_db()
+        if foreign_diploma(tracker):
+            dispatcher.utter_message(text=FOREIGN_DIPLOMA_TEXT)
         lines = [
-            "Met een EVC-traject (Erkenning van Verworven Competenties) laat je zien wat je al "
+            ("Heb je ook werkervaring? " if foreign_diploma(tracker) else "")
+            + "Met een EVC-traject (Erkenning van Verworven Competenties) laat je zien wat je al "
             "kunt door je werk en ervaring. Je krijgt dan een ervaringscertificaat.",
             "Wat het je kan schelen: een school kan je met dat certificaat vrijstellingen geven. "
             "Dan hoef je delen van een opleiding niet te doen, ben je sneller klaar en betaal je "

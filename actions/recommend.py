@@ -271,6 +271,8 @@ def first_page(dispatcher: CollectingDispatcher, tracker: Tracker, refine: bool 
     if person and not employer:  # "ik ben 44, werk als loodgieter … heb mbo 2": heard, not only used
         # (an employer's company facts are in the employer answer just above the modules)
         intro = f"Dank je, dat onthoud ik: {person}.\n" + intro
+    if LITTLE_DUTCH.search(latest_text(tracker)) and not employer:
+        intro = LITTLE_DUTCH_NOTE + "\n" + intro  # "nederlands niet zo goed": heard, with a first step
     extra = []
     if not profile.get("theme") and not search_query(tracker, profile):
         intro = (
@@ -281,6 +283,20 @@ def first_page(dispatcher: CollectingDispatcher, tracker: Tracker, refine: bool 
     return events + show_page(
         dispatcher, result, 0, intro, extra, tracker=tracker, refine=refinement(tracker, profile) if refine else None
     )
+
+
+# "nederlands niet zo goed", "ik spreek weinig Nederlands": most courses are taught in Dutch
+# (the FAQ utter_faq/nederlands_leren says the same, with where to ask).
+LITTLE_DUTCH = re.compile(
+    r"\b(nederlands|dutch)\b[^.?!]{0,25}\b(niet|slecht|moeilijk|weinig|beetje|matig)\b|"
+    r"\b(niet|slecht|weinig|beetje|matig)\b[^.?!]{0,15}\b(nederlands|dutch)\b",
+    re.IGNORECASE,
+)
+LITTLE_DUTCH_NOTE = (
+    "Je schrijft dat Nederlands nog moeilijk is. De meeste cursussen zijn in het Nederlands. "
+    "Een taalcursus Nederlands voor je werk (NT2) kan een goede eerste stap zijn: vraag ernaar "
+    "bij je gemeente, je werkgever of het Taalhuis in de bibliotheek."
+)
 
 
 # Facts about the person (not wishes about the course).

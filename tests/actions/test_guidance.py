@@ -113,3 +113,21 @@ def test_handoff_sends_profile_and_shown_modules_to_the_gateway():
     # no promise the gateway may have to take back ("nobody is available, callback?")
     assert "Ik kijk of er een adviseur is" in said and "zo snel mogelijk" not in said
     assert slot_events(events)["handoff_reason"] is None
+
+
+def test_a_diploma_from_abroad_gets_the_diplomawaardering_whatever_the_model_said():
+    """Seen in make run: "ik heb diploma uit polen, technikum" (taken for inform) got "Dat
+    begreep ik niet helemaal" and the open question again."""
+    from actions.respond import ActionRespondToFacts
+
+    tracker = make_tracker(
+        {"asked_slot": "course_format", "form_failures": {"course_format": 1}},
+        intent="inform",
+        text="ik heb diploma uit polen, technikum",
+    )
+    messages, _ = run_action(ActionRespondToFacts(), tracker)
+    text = texts(messages)
+    assert text.startswith("Een diploma uit het buitenland kun je laten vergelijken")
+    assert "idw.nl" in text and "beëdigde vertaling" in text
+    assert "Heb je ook werkervaring? Met een EVC-traject" in text
+    assert "begreep ik niet" not in text

@@ -347,3 +347,14 @@ def test_evening_lessons_in_the_data_are_a_yes():
     days = replace(detail, study_load_text="5 dagen (40 uur)", duration_text="5 weken, 1 dag per week")
     assert answer_first(days, "kan dat ook in de avonduren").startswith(f"Of {detail.title} ook 's avonds")
     assert answer_first(days, "vertel meer") is None
+
+
+def test_little_dutch_is_heard_with_a_first_step():
+    """Seen in make run: "ik wil elektricien worden. nederlands niet zo goed" got modules and
+    not a word about the language most courses are taught in."""
+    messages, _ = search(TILBURG_WORKER, text="ik wil elektricien worden. nederlands niet zo goed")
+    text = texts(messages)
+    assert text.startswith("Je schrijft dat Nederlands nog moeilijk is.")
+    assert "NT2" in text and "Taalhuis" in text
+    assert cards_of(messages)  # the modules still come
+    assert "Nederlands nog moeilijk" not in texts(search(TILBURG_WORKER, text="ik wil elektricien worden")[0])
