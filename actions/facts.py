@@ -127,6 +127,27 @@ COMPANY = re.compile(r"\b(\w{3,})(?:bedrijf|bedrijven|branche|sector)\b", re.IGN
 
 Check = Tuple[Optional[str], Dict[str, Any]]  # (canonical value or None, extra slots)
 
+# "ik heb diploma uit polen, technikum": a diploma from abroad (in any message, whatever the
+# model took it for). Countries many labour migrants and newcomers in the regions come from.
+_COUNTRIES = (
+    r"polen|roemeni[eë]|bulgarije|portugal|hongarije|litouwen|letland|slowakije|tsjechi[eë]|kroati[eë]|"
+    r"spanje|itali[eë]|griekenland|oekra[iï]ne|syri[eë]|eritrea|turkije|marokko|afghanistan|iran|irak|"
+    r"india|brazili[eë]|suriname"
+)
+FOREIGN_DIPLOMA = re.compile(
+    rf"\b(buitenlands\w*|buitenland|technikum|foreign|abroad)\b|"
+    rf"\b({_COUNTRIES})\b.*\b(diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie)\b|"
+    rf"\b(diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie)\b.*\b({_COUNTRIES})\b",
+    re.IGNORECASE,
+)
+
+
+def foreign_diploma(tracker: Tracker) -> bool:
+    """The latest message is about a diploma from abroad (answered by
+    action_recognition_prior_learning, not read as an answer to the bot's question)."""
+    return bool(FOREIGN_DIPLOMA.search(latest_text(tracker)))
+
+
 # What the user hears when a value cannot be used: (problem, hint for the retry).
 PROBLEMS: Dict[str, Tuple[str, str]] = {
     "theme": ("Ik weet niet welk onderwerp je bedoelt.", "Typ bijvoorbeeld 'warmtepompen', 'isoleren' of 'BIM'."),
@@ -470,7 +491,8 @@ class ValidateSlotMappings(ValidationAction):
         for slot in p.PROFILE_SLOTS:
             if slot not in candidates:
                 continue
-            result.update(self._validate(slot, candidates[slot], asked, bool(said - {slot}), dispatcher, tracker))
+            said_more = bool(said - {slot}) or foreign_diploma(tracker)  # "diploma uit polen": not an answer
+            result.update(self._validate(slot, candidates[slot], asked, said_more, dispatcher, tracker))
             tracker.slots.update(result)
         tenant = p.tenant_of(tracker)
         if tenant and tenant != tracker.get_slot("tenant"):
@@ -548,7 +570,11 @@ class ValidateSlotMappings(ValidationAction):
             # a word the model mistook for a fact ("ok" as a diploma) is dropped without a word,
             # and so is a job taken for a sector ("ik werk als magazijnmedewerker"): the
             # sector is asked when it matters for who pays
-            mistaken = (len(str(value).strip()) <= 3 and not p.looks_like_number(value)) or slot == "sector"
+            mistaken = (
+                (len(str(value).strip()) <= 3 and not p.looks_like_number(value))
+                or slot == "sector"
+                or foreign_diploma(tracker)  # "technikum" in "diploma uit polen, technikum"
+            )
             if not mistaken and not (p.looks_like_number(value) and slot not in NUMBER_SLOTS):
                 if slot == "age" and p.parse_int(value) is not None:
                     problem = f"{p.parse_int(value)} jaar? Dat klopt vast niet helemaal."

@@ -482,6 +482,11 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if named:
         asked_about = " en ".join(a.name for a in advice if a.scheme_id in named[:2])
         lines = [f"Over {asked_about}, en wat er verder kan voor {about}:"]
+    if not shown:  # seen in make run: a header, then nothing (bijstand and a BBL course)
+        lines = [
+            f"Voor {about} ken ik geen regeling die zeker past bij wat ik van je weet. "
+            "Onder 'Andere regelingen' zie je per regeling waarom niet."
+        ]
     if profile.get("benefit_type") == "bijstand":
         lines[0] = (
             "Met bijstand is de gemeente aan zet, niet UWV. Vraag je klantmanager bij de "

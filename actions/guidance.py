@@ -3,7 +3,6 @@ shortage occupations in the energy transition (career orientation)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 import knowledge
@@ -12,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
+from .facts import foreign_diploma
 from .markup import md
 from .profile import REGION_LABELS, build_profile
 from .questions import ask_follow_up, can_follow_up
@@ -108,19 +108,6 @@ class ActionFindHub(Action):
         return events
 
 
-# "ik heb diploma uit polen, technikum": a diploma from abroad (in any message, whatever the
-# model took it for). Countries many labour migrants and newcomers in the regions come from.
-_COUNTRIES = (
-    r"polen|roemeni[eë]|bulgarije|portugal|hongarije|litouwen|letland|slowakije|tsjechi[eë]|kroati[eë]|"
-    r"spanje|itali[eë]|griekenland|oekra[iï]ne|syri[eë]|eritrea|turkije|marokko|afghanistan|iran|irak|"
-    r"india|brazili[eë]|suriname"
-)
-FOREIGN_DIPLOMA = re.compile(
-    rf"\b(buitenlands\w*|buitenland|technikum|foreign|abroad)\b|"
-    rf"\b({_COUNTRIES})\b.*\b(diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie)\b|"
-    rf"\b(diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie)\b.*\b({_COUNTRIES})\b",
-    re.IGNORECASE,
-)
 # idw.nl (IDW, Nuffic and SBB), pages read 2025: a diplomawaardering compares a foreign diploma
 # with the Dutch levels; it is advice, the school or employer decides; to study, the school
 # usually has the level checked for free; one's own waardering costs money and took up to 10
@@ -134,10 +121,6 @@ FOREIGN_DIPLOMA_TEXT = (
     "kopie van je diploma en cijferlijst mee, met een beëdigde vertaling als die niet in het "
     "Nederlands, Engels, Duits of Frans is. (Bron: idw.nl, 2025)"
 )
-
-
-def foreign_diploma(tracker: Tracker) -> bool:
-    return bool(FOREIGN_DIPLOMA.search((tracker.latest_message or {}).get("text") or ""))
 
 
 class ActionRecognitionPriorLearning(Action):

@@ -29,7 +29,7 @@ from .fallback import (
     off_topic,
 )
 from .funding import MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer
-from .guidance import ActionFindHub, ActionRecognitionPriorLearning, foreign_diploma, hub_follow_up
+from .guidance import ActionFindHub, ActionRecognitionPriorLearning, hub_follow_up
 from .profile import UNKNOWN
 from .questions import ask_follow_up
 from .recommend import ask_which_module, search_or_ask
@@ -177,7 +177,7 @@ class ActionRespondToFacts(Action):
             # "mijn kosten zijn maar 2000 euro, kan het dan nog", "jammer, wat dan wel": about the
             # schemes just explained, even while a question of the bot is open
             return funding_answer(dispatcher, tracker)
-        elif foreign_diploma(tracker):
+        elif facts.foreign_diploma(tracker):
             # "ik heb diploma uit polen, technikum": what it is worth here, before any question
             return await ActionRecognitionPriorLearning().run(dispatcher, tracker, domain)
         elif asked and (tracker.get_slot("form_failures") or {}).get(asked):

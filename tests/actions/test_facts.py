@@ -500,3 +500,19 @@ def test_a_wish_in_a_message_that_is_not_a_search_gives_its_theme(domain, text, 
     answered with "Waar wil je meer over leren?"."""
     _, slots = validate(domain, text=text, intent="inform")
     assert slots.get("theme") == theme
+
+
+def test_a_diploma_from_abroad_is_not_a_wrong_answer_to_the_open_question(domain):
+    """Seen in make run: "ik heb diploma uit polen, technikum" while the bot asked how the
+    user likes to learn: "Dat begreep ik niet helemaal." came before the diploma answer."""
+    for question in ("course_format", None):  # the open question, or said in passing
+        messages, slots = validate(
+            domain,
+            candidates={"course_format": "technikum"},
+            text="ik heb diploma uit polen, technikum",
+            entities=[{"course_format": "technikum"}],
+            question=question,
+        )
+        assert texts(messages) == ""  # no complaint: actions/respond.py answers about the diploma
+        assert slots.get("course_format") is None
+        assert "form_failures" not in slots  # not counted as a failed answer either

@@ -367,3 +367,27 @@ def test_a_benefit_named_as_a_fact_still_gets_the_schemes():
         ),
     )
     assert "Scholing via UWV" in texts(messages)
+
+
+def test_no_fitting_scheme_is_said_not_left_as_an_empty_list():
+    """Seen in make run: bijstand and a BBL course gave "Dit past het best bij wat ik van je
+    weet:" followed by nothing."""
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            {
+                "benefit_type": "bijstand",
+                "employment_status": "uitkering",
+                "location": "Eindhoven",
+                "last_module": "monteur-elektrotechniek-bbl-brabant",
+            },
+            intent="ask_funding",
+            text="wie betaalt",
+            metadata={"tenant": "brabant"},
+        ),
+    )
+    text = texts(messages)
+    assert "Met bijstand is de gemeente aan zet" in text
+    assert "Dit past het best bij wat ik van je weet:" not in text
+    assert "ken ik geen regeling die zeker past bij wat ik van je weet" in text
+    assert "Andere regelingen" in [b["title"] for b in messages[0]["buttons"]]
