@@ -11,7 +11,8 @@ itself on import):
   `gw`: bot/timing.py) as histograms;
 - bot failures: Rasa unreachable or timed out, and turns Rasa answered with nothing (a failed
   custom action: the action server), per kind;
-- HTTP errors: responses with status 4xx or 5xx, per status;
+- HTTP errors: responses with status 4xx or 5xx, per status (not of the probes /healthz and
+  /readyz, which answer 503 all through a start-up, nor of /metrics);
 - open websockets (widget and advisor console), the handoff queue per tenant (read when
   scraped), WhatsApp messages that could not be sent.
 
@@ -111,9 +112,13 @@ def _metrics_handler(token: str):
     return metrics_page
 
 
+# Probes and the scrape itself are not traffic: /readyz answers 503 all through a start-up.
+NOT_COUNTED = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
 @web.middleware
 async def _count_errors(request: web.Request, handler) -> web.StreamResponse:
-    metrics: Optional[Metrics] = request.config_dict.get(METRICS)
+    metrics: Optional[Metrics] = None if request.path in NOT_COUNTED else request.config_dict.get(METRICS)
     try:
         response = await handler(request)
     except web.HTTPException as error:

@@ -65,6 +65,14 @@ async def test_turns_stages_and_errors_are_counted(make_config, make_client, fak
     assert figures[("leerwijzer_open_websockets", (("kind", "widget"),))] == 0
 
 
+async def test_probes_are_not_counted_as_errors(make_config, make_client):
+    client = await make_client(make_config(METRICS_TOKEN=TOKEN))  # Rasa down: /readyz answers 503
+    assert (await client.get("/readyz")).status == 503
+    assert (await client.get("/metrics")).status == 401
+    figures = await scrape(client)
+    assert not [key for key in figures if key[0] == "leerwijzer_http_errors_total"]
+
+
 async def test_rasa_down_is_a_bot_failure(make_config, make_client):
     client = await make_client(make_config(METRICS_TOKEN=TOKEN))  # nothing listens on RASA_URL
     started = await client.post("/api/v1/conversations", json={"tenant": "brabant"})
