@@ -495,6 +495,7 @@ ASKS_WHEN_IN_THE_DAY = re.compile(
     r"\b(avond|avonden|avonduren|'s avonds|overdag|weekend|zaterdags?|rooster|lestijden|welke dag(en)?)\b",
     re.IGNORECASE,
 )
+ASKS_FORMAT = re.compile(r"\b(online|thuis|op afstand|digitaal|klassikaal|in een klas|hybride)\b", re.IGNORECASE)
 ASKS_DURATION = re.compile(r"\b(hoe lang|duurt|duur van|hoeveel (weken|maanden|uur))\b", re.IGNORECASE)
 ASKS_START = re.compile(r"\b(wanneer|start|begint|beginnen)\b", re.IGNORECASE)
 ASKS_PLACE = re.compile(r"\b(waar)\b", re.IGNORECASE)
@@ -522,6 +523,20 @@ def answer_first(detail: "knowledge.ModuleDetail", text: Text) -> Optional[Text]
         prices = sorted({o.price_text for o in detail.offerings if o.price_text and o.price_text != detail.price_text})
         other = f" (andere startmomenten: {', '.join(prices)})" if prices else ""
         return f"{title} kost {detail.price_text}{other}."
+    if ASKS_FORMAT.search(text):
+        if detail.format == "online":
+            return f"Ja: {title} is online."
+        other = next((o for o in detail.offerings if o.format in ("online", "hybride") and o.start_date), None)
+        if other is not None:
+            return (
+                f"{title} is {detail.format} in {md(detail.location)}, maar er is ook een start "
+                f"{'online' if other.format == 'online' else 'deels online (hybride)'} "
+                f"op {format_date_nl(other.start_date)}."
+            )
+        return (
+            f"Nee: {title} is {detail.format} in {md(detail.location)}; een online start is er niet. "
+            "Zeg 'zoek online cursussen', dan zoek ik die voor je."
+        )
     if ASKS_DURATION.search(text):
         return f"{title} duurt {detail.duration_text} (studielast {detail.study_load_text})."
     if ASKS_START.search(text):

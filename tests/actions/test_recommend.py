@@ -358,3 +358,17 @@ def test_little_dutch_is_heard_with_a_first_step():
     assert "NT2" in text and "Taalhuis" in text
     assert cards_of(messages)  # the modules still come
     assert "Nederlands nog moeilijk" not in texts(search(TILBURG_WORKER, text="ik wil elektricien worden")[0])
+
+
+def test_is_it_online_is_answered_first():
+    """Seen in make run: "is die eerste ook online te doen?" gave the whole page."""
+    from dataclasses import replace
+
+    from actions.recommend import answer_first
+
+    _, found = search(TILBURG_WORKER)
+    detail = replace(knowledge.get_module(found["shown_modules"][0]), format="klassikaal", offerings=[])
+    assert answer_first(detail, "is die eerste ook online te doen?").startswith(
+        f"Nee: {detail.title} is klassikaal in {detail.location}; een online start is er niet."
+    )
+    assert answer_first(replace(detail, format="online"), "kan het online?") == f"Ja: {detail.title} is online."
