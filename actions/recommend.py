@@ -548,8 +548,9 @@ def answer_first(detail: "knowledge.ModuleDetail", text: Text) -> Optional[Text]
 
 class ActionCourseDetails(Action):
     """Everything about one module: "de tweede", "die eerste", a card button. A question about
-    one thing (price, evenings, duration, start, place) is answered first; asked again right
-    after the details, only that answer comes (not the whole page again)."""
+    one thing (price, evenings, online, duration, start, place) is answered first; right after
+    the details, or the list that names the module with its provider, only that answer comes
+    (not the whole page again)."""
 
     def name(self) -> Text:
         return "action_course_details"
