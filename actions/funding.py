@@ -647,6 +647,10 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
         # "we moeten meer circulair gaan bouwen": the modules for their people as well
         dispatcher.utter_message(text="\n".join(lines))
         rateable(dispatcher, FUNDING)
+        # the page is for their people, and their company facts were named just above (seen in
+        # make run: "Dank je, dat onthoud ik: sector installatie" and "passen bij je" when the
+        # employer was known by their words, not yet by the slot)
+        tracker.slots["employment_status"] = "werkgever"
         events += first_page(dispatcher, tracker, refine=False)
         events.append(SlotSet("last_answer", "employer"))
         if slot:

@@ -339,6 +339,23 @@ def test_an_employer_with_a_theme_hears_the_company_facts_once_and_modules_for_t
     assert "passen bij je mensen" in text
 
 
+def test_an_employer_known_by_their_words_gets_modules_for_their_people_too():
+    """Seen in make run: "ik heb een installatiebedrijf in drachten met 8 monteurs" (the
+    employer known by their words, not yet by the slot) got "Dank je, dat onthoud ik: sector
+    installatie; er werken 8 mensen in het bedrijf" and "Deze 3 modules passen bij je"."""
+    messages, _ = run_action(
+        ActionEmployerAdvice(),
+        make_tracker(
+            {"company_size": "8", "sector": "installatie", "theme": "installatietechniek", "location": "Drachten"},
+            intent="employer_training",
+            text="ik heb een installatiebedrijf in drachten met 8 monteurs. ze moeten warmtepompen leren.",
+        ),
+    )
+    text = texts(messages)
+    assert "Voor jouw bedrijf (8 medewerkers, sector installatie)" in text
+    assert "dat onthoud ik" not in text and "passen bij je mensen" in text
+
+
 @pytest.mark.parametrize(
     "benefit,text,expected",
     [
