@@ -495,6 +495,7 @@ ASKS_WHEN_IN_THE_DAY = re.compile(
     r"\b(avond|avonden|avonduren|'s avonds|overdag|weekend|zaterdags?|rooster|lestijden|welke dag(en)?)\b",
     re.IGNORECASE,
 )
+SEARCH_ONLINE_QUESTION = "Zal ik online cursussen voor je zoeken?"
 ASKS_FORMAT = re.compile(r"\b(online|thuis|op afstand|digitaal|klassikaal|in een klas|hybride)\b", re.IGNORECASE)
 ASKS_DURATION = re.compile(r"\b(hoe lang|duurt|duur van|hoeveel (weken|maanden|uur))\b", re.IGNORECASE)
 ASKS_START = re.compile(r"\b(wanneer|start|begint|beginnen)\b", re.IGNORECASE)
@@ -535,7 +536,7 @@ def answer_first(detail: "knowledge.ModuleDetail", text: Text) -> Optional[Text]
             )
         return (
             f"Nee: {title} is {detail.format} in {md(detail.location)}; een online start is er niet. "
-            "Zeg 'zoek online cursussen', dan zoek ik die voor je."
+            + SEARCH_ONLINE_QUESTION
         )
     if ASKS_DURATION.search(text):
         return f"{title} duurt {detail.duration_text} (studielast {detail.study_load_text})."
@@ -576,6 +577,10 @@ class ActionCourseDetails(Action):
             ADVISOR_BUTTON,
         ]
         first = answer_first(detail, latest_text(tracker))
+        if first and first.endswith(SEARCH_ONLINE_QUESTION):  # "is die ook online?" and it is not
+            buttons.insert(
+                0, {"title": "Online cursussen zoeken", "payload": payload("search_course", course_format="online")}
+            )
         heading = f"{md(detail.title)} — {md(detail.provider)}"
         if first and any(heading in said for said in bot_texts_of_last_turn(tracker)):
             dispatcher.utter_message(text=first, buttons=buttons)  # the details were just shown

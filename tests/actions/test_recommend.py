@@ -372,3 +372,25 @@ def test_is_it_online_is_answered_first():
         f"Nee: {detail.title} is klassikaal in {detail.location}; een online start is er niet."
     )
     assert answer_first(replace(detail, format="online"), "kan het online?") == f"Ja: {detail.title} is online."
+
+
+def test_not_online_offers_the_online_search_as_a_button():
+    _, found = search(TILBURG_WORKER)
+    slots = dict(TILBURG_WORKER, **found)
+    classroom = [
+        m
+        for m in found["shown_modules"]
+        if not any(o.format in ("online", "hybride") for o in knowledge.get_module(m).offerings)
+        and knowledge.get_module(m).format != "online"
+    ]
+    assert classroom, "the sample catalogue has classroom-only modules near Tilburg"
+    ordinal = str(found["shown_modules"].index(classroom[0]) + 1)
+    messages, _ = run_action(
+        ActionCourseDetails(),
+        make_tracker(
+            slots, intent="course_details", text="is die ook online te doen?", entities=[{"ordinal": ordinal}]
+        ),
+    )
+    assert texts(messages).startswith("Nee: ")
+    first = messages[0]["buttons"][0]
+    assert first == {"title": "Online cursussen zoeken", "payload": '/search_course{"course_format": "online"}'}
