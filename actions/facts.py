@@ -488,10 +488,11 @@ class ValidateSlotMappings(ValidationAction):
                 result[slot] = previous_value(tracker, slot)
                 candidates.pop(slot)
         said = {slot for slot in p.PROFILE_SLOTS if candidates.get(slot) is not None}
+        abroad = foreign_diploma(tracker)  # "diploma uit polen": not an answer to the question
         for slot in p.PROFILE_SLOTS:
             if slot not in candidates:
                 continue
-            said_more = bool(said - {slot}) or foreign_diploma(tracker)  # "diploma uit polen": not an answer
+            said_more = bool(said - {slot}) or abroad
             result.update(self._validate(slot, candidates[slot], asked, said_more, dispatcher, tracker))
             tracker.slots.update(result)
         tenant = p.tenant_of(tracker)

@@ -29,7 +29,7 @@ from .markup import md
 from .profile import BENEFIT_LABELS, SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
-from .facts import changed_facts, noted_facts, previous_value, schemes_in_focus
+from .facts import changed_facts, latest_text, noted_facts, previous_value, schemes_in_focus
 from .recommend import (
     ADVISOR_BUTTON,
     ask_which_module,
@@ -414,7 +414,7 @@ KEEP_BIJSTAND = (
 
 def keeps_benefit_answer(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
     """The answer to "houd ik mijn uitkering als ik ga leren?", for someone on a benefit."""
-    if not KEEPS_BENEFIT.search((tracker.latest_message or {}).get("text") or ""):
+    if not KEEPS_BENEFIT.search(latest_text(tracker)):
         return None
     benefit = profile.get("benefit_type")
     if benefit == "bijstand":
@@ -647,11 +647,7 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
         # "we moeten meer circulair gaan bouwen": the modules for their people as well
         dispatcher.utter_message(text="\n".join(lines))
         rateable(dispatcher, FUNDING)
-        # the page is for their people, and their company facts were named just above (seen in
-        # make run: "Dank je, dat onthoud ik: sector installatie" and "passen bij je" when the
-        # employer was known by their words, not yet by the slot)
-        tracker.slots["employment_status"] = "werkgever"
-        events += first_page(dispatcher, tracker, refine=False)
+        events += first_page(dispatcher, tracker, refine=False, for_employer=True)
         events.append(SlotSet("last_answer", "employer"))
         if slot:
             events += ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik welke regeling past.")

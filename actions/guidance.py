@@ -139,10 +139,11 @@ class ActionRecognitionPriorLearning(Action):
         if redirected is not None:
             return redirected
         kb.ensure_db()
-        if foreign_diploma(tracker):
+        abroad = foreign_diploma(tracker)
+        if abroad:
             dispatcher.utter_message(text=FOREIGN_DIPLOMA_TEXT)
         lines = [
-            ("Heb je ook werkervaring? " if foreign_diploma(tracker) else "")
+            ("Heb je ook werkervaring? " if abroad else "")
             + "Met een EVC-traject (Erkenning van Verworven Competenties) laat je zien wat je al "
             "kunt door je werk en ervaring. Je krijgt dan een ervaringscertificaat.",
             "Wat het je kan schelen: een school kan je met dat certificaat vrijstellingen geven. "

@@ -244,9 +244,14 @@ def tenant_event(tracker: Tracker) -> List[Dict[str, Any]]:
     return [SlotSet("tenant", tenant)] if tenant and tenant != tracker.get_slot("tenant") else []
 
 
-def first_page(dispatcher: CollectingDispatcher, tracker: Tracker, refine: bool = True) -> List[Dict[Text, Any]]:
+def first_page(
+    dispatcher: CollectingDispatcher, tracker: Tracker, refine: bool = True, for_employer: bool = False
+) -> List[Dict[Text, Any]]:
     """The first page of modules for the profile, saying what was searched for, and one
-    optional refinement question (unless `refine` is False: another question follows)."""
+    optional refinement question (unless `refine` is False: another question follows).
+    `for_employer`: the page follows the employer answer, also when the employer is known by
+    their words and not yet by the slot (seen in make run: "Dank je, dat onthoud ik: sector
+    installatie" and "passen bij je" above the modules for their people)."""
     result = run_search(tracker, 0)
     events = tenant_event(tracker) + [SlotSet("last_answer", "modules")]
     if not result.hits:
@@ -263,7 +268,7 @@ def first_page(dispatcher: CollectingDispatcher, tracker: Tracker, refine: bool 
     count = len(result.hits)
     profile = build_profile(tracker)
     about = searched_for(profile)
-    employer = tracker.get_slot("employment_status") == "werkgever"
+    employer = for_employer or tracker.get_slot("employment_status") == "werkgever"
     whom = "je mensen" if employer else "je"
     intro = f"Deze {count} modules passen bij {whom}" if count > 1 else f"Deze module past bij {whom}"
     intro += f" ({about}):" if about else ":"

@@ -129,15 +129,6 @@ class FeedbackStore(StoreFacade):
         except IntegrityError:  # the same message rated twice at once: the second one updates
             return await self._run(_write)
 
-    async def of_conversation(self, conversation_id: str) -> list:
-        def _read():
-            with self.engine.connect() as db:
-                return db.execute(
-                    select(feedback).where(feedback.c.conversation_id == conversation_id).order_by(feedback.c.id)
-                ).all()
-
-        return await self._run(_read)
-
 
 FEEDBACK = web.AppKey("feedback", FeedbackStore)
 FEEDBACK_LIMIT = web.AppKey("feedback_limit", RateLimiter)
