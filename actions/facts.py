@@ -120,6 +120,8 @@ CORRECTION = re.compile(
     re.IGNORECASE,
 )
 # "ik woon in Assen, Emmen is waar ik werk": where someone lives wins over other places.
+# What lies between the parts of a place name: "Bergen op Zoom", "Alphen aan den Rijn".
+PLACE_NAME_JOINT = re.compile(r"\s+(?:op|aan|aan de|aan den|bij|in|onder|over)\s+", re.IGNORECASE)
 LIVES_IN = re.compile(r"\bwoon\w*\s+(?:nu\s+|toch\s+|eigenlijk\s+)?(?:in|bij|vlakbij)\s+$", re.IGNORECASE)
 NEGATED_WORD = re.compile(rf"\b{NOT_THIS}\s+(?:in\s+|uit\s+)?[\w'-]+", re.IGNORECASE)
 # "een installatiebedrijf", "ons bouwbedrijf": the sector of the company.
@@ -283,7 +285,10 @@ def entity_values(tracker: Tracker, slot: str) -> List[Any]:
     user lives counts over other places ("ik woon in Assen, Emmen is waar ik werk")."""
     text = latest_text(tracker)
     values, home = [], []
-    for entity in (tracker.latest_message or {}).get("entities") or []:
+    entities = (tracker.latest_message or {}).get("entities") or []
+    if slot == "location":
+        entities = joined_places(text, entities)
+    for entity in entities:
         if entity.get("entity") != slot or entity.get("value") in (None, ""):
             continue
         start = entity.get("start")
@@ -304,9 +309,39 @@ def entity_values(tracker: Tracker, slot: str) -> List[Any]:
     return [v for v in values if v not in home] + home
 
 
+def joined_places(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Place entities the model split in two joined again when together they name a known
+    place: "bergen" + "zoom" in "ik woon in bergen op zoom" -> "bergen op zoom"."""
+    joined: List[Dict[str, Any]] = []
+    for entity in entities:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.get("entity") == entity.get("entity") == "location"
+            and all(isinstance(e.get(k), int) for e in (last, entity) for k in ("start", "end"))
+            and PLACE_NAME_JOINT.fullmatch(text[last["end"] : entity["start"]])
+        ):
+            span = text[last["start"] : entity["end"]]
+            found = p.place_in_text(span)
+            if found and found[1].lower() == span.lower():
+                joined[-1] = {**last, "value": span, "end": entity["end"], "joined": True}
+                continue
+        joined.append(entity)
+    return joined
+
+
+def part_of_joined(value: Any, options: List[Any]) -> bool:
+    """`value` is one part of a place name joined from two entities ("zoom")."""
+    word = re.compile(rf"\b{re.escape(str(value))}\b", re.IGNORECASE)
+    return any(str(o).lower() != str(value).lower() and word.search(str(o)) for o in options)
+
+
 def negated_values(tracker: Tracker, slot: str) -> List[Any]:
     """Values of the slot's entity that the user negated."""
-    named = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or [] if e.get("entity") == slot]
+    entities = (tracker.latest_message or {}).get("entities") or []
+    if slot == "location":
+        entities = joined_places(latest_text(tracker), entities)
+    named = [e.get("value") for e in entities if e.get("entity") == slot]
     return [value for value in named if value not in entity_values(tracker, slot)]
 
 
@@ -518,7 +553,8 @@ class ValidateSlotMappings(ValidationAction):
         if latest_intent(tracker) == "out_of_scope" and before not in (None, UNKNOWN):
             return {slot: before}  # "hoe laat gaat de bus naar Groningen" corrects nothing
         options = entity_values(tracker, slot)
-        if value not in options and value not in negated_values(tracker, slot):
+        joined = slot == "location" and part_of_joined(value, options)
+        if value not in options and value not in negated_values(tracker, slot) and not joined:
             options.append(value)
         if not options:  # only what the user said it is not ("niet tilburg")
             return {slot: before}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.facts import ValidateSlotMappings, age_in_text
+from actions.facts import ValidateSlotMappings, age_in_text, joined_places
 from actions.questions import ask_follow_up
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -130,6 +130,35 @@ def test_instead_of_names_the_place_that_is_not_meant(domain, text):
     # and when the model found neither place
     _, slots = validate(domain, text=text, intent="nlu_fallback", slots={"location": "Eindhoven"}, history=history)
     assert slots["location"] == "Helmond"
+
+
+@pytest.mark.parametrize("kept", ["bergen", "zoom"])  # whichever part Rasa put in the slot
+def test_a_place_name_the_model_split_in_two_is_read_whole(domain, kept):
+    text = "nee ik bedoel ik woon in bergen op zoom"
+    history = [{"event": "slot", "name": "location", "value": "Breda"}]
+    messages, slots = validate(
+        domain,
+        {"location": "Breda"},
+        {"location": kept},
+        intent="deny",
+        text=text,
+        history=history,
+        entities=[
+            {"entity": "location", "value": "bergen", "start": 25, "end": 31},
+            {"entity": "location", "value": "zoom", "start": 35, "end": 39},
+        ],
+    )
+    assert slots["location"] == "Bergen op Zoom"
+    assert texts(messages) == "Oké, aangepast: je woont of werkt in Bergen op Zoom."
+
+
+def test_two_places_side_by_side_stay_two_places():
+    text = "een cursus in tilburg bij breda"  # "tilburg bij breda" is no place
+    entities = [
+        {"entity": "location", "value": "tilburg", "start": 14, "end": 21},
+        {"entity": "location", "value": "breda", "start": 26, "end": 31},
+    ]
+    assert joined_places(text, entities) == entities
 
 
 def test_a_job_taken_for_a_sector_in_passing_is_dropped_without_a_note(domain):
