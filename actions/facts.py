@@ -32,6 +32,7 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from . import profile as p
+from . import usage
 from .kb import named_schemes
 from .profile import UNKNOWN
 
@@ -404,6 +405,11 @@ class ValidateSlotMappings(ValidationAction):
 
     def domain_slots(self, domain: DomainDict) -> List[Text]:
         return list(p.PROFILE_SLOTS)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        usage.record_turn(dispatcher, tracker, events)  # for the region's insights
+        return events
 
     # -- extraction ----------------------------------------------------------------------
     async def get_extraction_events(

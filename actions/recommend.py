@@ -29,7 +29,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from . import kb
+from . import kb, usage
 from .markup import md
 from .facts import changed_facts, latest_text, noted_facts, previous_value
 from .profile import PROFILE_SLOTS, THEME_LABELS, UNKNOWN, build_profile, tenant_of
@@ -200,6 +200,7 @@ def show_page(
             "cards": [card(h) for h in hits],
         }
     )
+    usage.record_modules(dispatcher, "module_shown", hits)
     more = more_button(result, offset)
     events = [
         SlotSet("shown_modules", [h.module_id for h in hits]),
@@ -611,6 +612,7 @@ class ActionCourseDetails(Action):
         if detail.sample:
             lines.append(SAMPLE_NOTE)
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        usage.record_modules(dispatcher, "module_details", [detail])
         return [SlotSet("last_module", detail.module_id)]
 
 
@@ -648,4 +650,5 @@ class ActionHowToEnroll(Action):
                 ADVISOR_BUTTON,
             ],
         )
+        usage.record_modules(dispatcher, "signup", [detail])
         return [SlotSet("last_module", detail.module_id)]

@@ -12,7 +12,7 @@ from typing import Optional
 import aiohttp
 from aiohttp import web
 
-from bot import feedback, insights
+from bot import feedback, insights, usage
 from bot import metrics as gateway_metrics
 from bot import site
 from bot.channels import web as web_channel
@@ -66,7 +66,8 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
     conversations = Conversations(store, hub, rasa, config.tenants, config.rasa_startup_seconds, metrics)
     app.cleanup_ctx.extend([database, rasa_session, hub.lifecycle, conversations.lifecycle])
     app.on_response_prepare.append(security_headers)
-    insights.setup(app, store)  # figures for operators (GET /advisor/api/insights)
+    usage.setup(app, conversations, store)  # what each turn meant (the actions' "insight" requests)
+    insights.setup(app, store, rasa, config.tenants)  # figures for operators (GET /advisor/api/insights)
     ratings = feedback.setup(app, api, store)  # thumbs on answers (widget, WhatsApp reactions)
     web_channel.setup(app, api, conversations)
     whatsapp_channel.setup(app, conversations, ratings)  # stays off without WHATSAPP_* settings

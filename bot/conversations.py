@@ -23,7 +23,7 @@ from bot.hub import Hub
 from bot.metrics import Metrics
 from bot.privacy import mask
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.replies import BotRequest, Outgoing, from_rasa
+from bot.replies import QUIET_REQUESTS, BotRequest, Outgoing, from_rasa
 from bot.store import Conversation, Message, Store
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ class Conversations:
                 outgoing, requests = from_rasa(responses)
                 self.metrics.turns.labels(conversation.channel).inc()
                 self._bot_failed.discard(conversation.id)
-                if not outgoing and not requests:
+                if not outgoing and all(r.type in QUIET_REQUESTS for r in requests):
                     log.warning("Rasa gave no answer in conversation %s (did an action fail?)", conversation.id)
                     self.metrics.bot_failures.labels("no_answer").inc()
                     if len(self._bot_failed) > 10_000:  # in memory only; a long outage

@@ -1,12 +1,17 @@
 """Insights for a region's operators: what the assistant did in a period, from the gateway's
-own tables (conversations, messages, handoffs, feedback), next to the period before.
+own tables (conversations, messages, handoffs, feedback, and what each turn meant:
+bot/usage.py), next to the period before.
 
 GET /advisor/api/insights?tenant=brabant&period=week[&end=2026-12-07]  (operators of that
 tenant only) answers JSON; add `&format=csv` for the same figures as CSV. Only counts and
 aggregates, never one person: comments are shown masked (as stored), without the conversation.
 
 A period is a day, a week (7 days) or a month (30 days) ending at `end` (default: now, UTC);
-`previous` is the period just before it, for comparison.
+`previous` is the period just before it, for comparison. `series` has the figures of the
+current period per hour (a day) or per day (UTC), `misses` the not-understood messages
+(grouped when similar, newest first) with the intent an operator chose, and `intents` the
+choices (the Rasa model's intents). `&format=csv&table=NAME` gives one table as CSV (CSV_TABLES).
+GET /advisor/api/insights/nlu?tenant= answers the labelled misses as Rasa NLU training data.
 """
 
 from __future__ import annotations
@@ -20,14 +25,30 @@ from typing import Dict, List, Optional
 from aiohttp import web
 from sqlalchemy import and_, case, distinct, func, select
 
+from bot.config import Tenant
 from bot.feedback import HANDOFF_TOPIC, feedback
 from bot.handoff.tables import handoffs
 from bot.http import INVALID_TEXT, Refused, iso
+from bot.rasa_client import RasaClient
 from bot.store import Store, StoreFacade, conversations, messages
+from bot.usage import MISSED_INTENTS, events, misses, nlu_yaml
 from database.types import utcnow
 
 PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
 COMMENTS = 20  # newest comments shown
+TOP = 10  # entries of a top list
+MISS_GROUPS = 50  # groups of not-understood messages shown
+TOPICS = {"intent": "intents", "theme": "themes", "place": "places", "level": "levels", "scheme": "schemes"}
+MODULE_KINDS = {"module_shown": "shown", "module_details": "details", "signup": "signups"}
+SERIES = ("conversations", "user_messages", "turns", "missed", "handoffs")
+# The tables `&format=csv&table=` gives, with their columns.
+CSV_TABLES = {
+    **{name: ("key", "label", "count") for name in TOPICS.values()},
+    "modules": ("key", "label", "shown", "details", "signups"),
+    "series": ("at",) + SERIES,
+    "misses": ("text", "count", "last_at", "intent"),
+}
+NOT_LABELS = {"nlu_fallback", "faq"}  # no training data for these (faq: its sub-intents)
 
 
 @dataclass(frozen=True)
@@ -64,8 +85,82 @@ def percentile(values: List[float], share: float) -> Optional[float]:
 
 
 class InsightStore(StoreFacade):
+    def __init__(self, store: Store, rasa: Optional[RasaClient] = None, tenants: Optional[Dict[str, Tenant]] = None):
+        super().__init__(store)
+        self.rasa = rasa
+        self.tenants = tenants or {}
+
     async def figures(self, tenant: str, period: Period) -> Dict:
-        return await self._run(_figures, self.engine, tenant, period)
+        figures = await self._run(_figures, self.engine, tenant, period)
+        hours = self.tenants[tenant].office_hours if tenant in self.tenants else None
+        created = figures["handoffs"].pop("created")
+        figures["handoffs"]["outside_office_hours"] = sum(1 for at in created if hours and not hours.is_open(at))
+        return figures
+
+    async def series(self, tenant: str, period: Period) -> Dict:
+        return await self._run(_series, self.engine, tenant, period)
+
+    async def misses(self, tenant: str, period: Period) -> List[Dict]:
+        return await self._run(_misses, self.engine, tenant, period)
+
+    async def intents(self, tenant: str) -> List[str]:
+        """What a miss can be labelled with: the model's intents (with the FAQ's sub-intents),
+        asked of Rasa; while Rasa is away, the intents seen in this tenant's conversations."""
+        known = await self.rasa.intents() if self.rasa is not None else None
+        if known is None:
+            known = await self._run(_seen_intents, self.engine, tenant)
+        return sorted(set(known) - NOT_LABELS)
+
+    async def nlu(self, tenant: str) -> str:
+        return nlu_yaml(await self._run(_labelled, self.engine, tenant))
+
+
+def _in(table, tenant: str, period: Period):
+    return and_(table.c.tenant == tenant, table.c.created_at >= period.start, table.c.created_at < period.end)
+
+
+def _counted(db, tenant: str, period: Period, kinds) -> List:
+    return db.execute(
+        select(events.c.kind, events.c.key, func.max(events.c.label).label("label"), func.count().label("n"))
+        .where(_in(events, tenant, period), events.c.kind.in_(list(kinds)))
+        .group_by(events.c.kind, events.c.key)
+    ).all()
+
+
+def _what_was_asked(db, tenant: str, period: Period) -> Dict:
+    """Top lists of intents, themes, places, levels and schemes; the modules shown, opened
+    and signed up for; the turns and the misses."""
+    top = {name: [] for name in TOPICS.values()}
+    for row in _counted(db, tenant, period, TOPICS):
+        top[TOPICS[row.kind]].append({"key": row.key, "label": row.label or row.key, "count": int(row.n)})
+    turns = sum(item["count"] for item in top["intents"])
+    for name in top:
+        top[name] = sorted(top[name], key=lambda item: (-item["count"], item["key"]))[:TOP]
+    modules: Dict[str, Dict] = {}
+    for row in _counted(db, tenant, period, MODULE_KINDS):
+        module = modules.setdefault(
+            row.key, {"key": row.key, "label": row.label or row.key, "shown": 0, "details": 0, "signups": 0}
+        )
+        module[MODULE_KINDS[row.kind]] = int(row.n)
+        module["label"] = row.label or module["label"]
+    missed = dict(
+        db.execute(
+            select(misses.c.nlu_intent, func.count()).where(_in(misses, tenant, period)).group_by(misses.c.nlu_intent)
+        ).all()
+    )
+    missed_turns = sum(int(n) for n in missed.values())
+    return {
+        "turns": turns,
+        "missed_turns": missed_turns,
+        "missed_rate": round(missed_turns / turns, 3) if turns else None,
+        "fallback_rate": round(int(missed.get("nlu_fallback", 0)) / turns, 3) if turns else None,
+        "out_of_scope_rate": round(int(missed.get("out_of_scope", 0)) / turns, 3) if turns else None,
+        "top": top,
+        "modules": {
+            **{name: sum(m[name] for m in modules.values()) for name in MODULE_KINDS.values()},
+            "top": sorted(modules.values(), key=lambda m: (-m["signups"], -m["details"], -m["shown"], m["key"]))[:TOP],
+        },
+    }
 
 
 def _figures(engine, tenant: str, period: Period) -> Dict:
@@ -128,6 +223,7 @@ def _figures(engine, tenant: str, period: Period) -> Dict:
             .order_by(feedback.c.updated_at.desc(), feedback.c.id.desc())
             .limit(COMMENTS)
         ).all()
+        asked = _what_was_asked(db, tenant, period)
     waits = [(c.claimed_at - c.created_at).total_seconds() for c in cases if c.claimed_at is not None]
     answers = [r for r in ratings if r.topic != HANDOFF_TOPIC]
     handoff_scores = [r for r in ratings if r.topic == HANDOFF_TOPIC]
@@ -145,6 +241,7 @@ def _figures(engine, tenant: str, period: Period) -> Dict:
                 1 for c in cases if c.claimed_at is None and c.outcome in ("cancelled", "continued_with_bot")
             ),
             "waiting_now": sum(1 for c in cases if c.status == "waiting"),
+            "created": [c.created_at for c in cases],  # for outside_office_hours (InsightStore)
             "wait_seconds_p50": percentile(waits, 0.5),
             "wait_seconds_p90": percentile(waits, 0.9),
         },
@@ -156,7 +253,108 @@ def _figures(engine, tenant: str, period: Period) -> Dict:
             "handoff_score_mean": round(float(handoff_scores[0].mean), 2) if handoff_scores else None,
             "comments": [{"topic": c.topic, "comment": c.comment, "at": iso(c.updated_at)} for c in comments],
         },
+        **asked,
     }
+
+
+def _bucket(engine, column, unit: str):
+    """The hour or day (UTC) of a timestamp, as text the same on SQLite and PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        return func.to_char(column, 'YYYY-MM-DD"T"HH24:00' if unit == "hour" else "YYYY-MM-DD")
+    return func.strftime("%Y-%m-%dT%H:00" if unit == "hour" else "%Y-%m-%d", column)
+
+
+def _buckets(period: Period, unit: str) -> List[str]:
+    step = timedelta(hours=1) if unit == "hour" else timedelta(days=1)
+    at = period.start.replace(minute=0, second=0, microsecond=0)
+    if unit == "day":
+        at = at.replace(hour=0)
+    names = []
+    while at < period.end:
+        names.append(at.strftime("%Y-%m-%dT%H:00" if unit == "hour" else "%Y-%m-%d"))
+        at += step
+    return names
+
+
+def _series(engine, tenant: str, period: Period) -> Dict:
+    unit = "hour" if period.end - period.start <= timedelta(days=1) else "day"
+    points = {name: dict.fromkeys(SERIES, 0) for name in _buckets(period, unit)}
+
+    def count(name: str, table, *where, column=None) -> None:
+        column = column if column is not None else table.c.created_at
+        bucket = _bucket(engine, column, unit).label("bucket")
+        query = select(bucket, func.count()).where(*where).group_by(bucket)
+        with engine.connect() as db:
+            for at, n in db.execute(query):
+                if at in points:
+                    points[at][name] = int(n)
+
+    user_messages = (
+        select(messages.c.created_at)
+        .select_from(messages.join(conversations, conversations.c.id == messages.c.conversation_id))
+        .where(
+            conversations.c.tenant == tenant,
+            messages.c.sender == "user",
+            messages.c.created_at >= period.start,
+            messages.c.created_at < period.end,
+        )
+        .subquery()
+    )
+    count("conversations", conversations, _in(conversations, tenant, period))
+    count("user_messages", user_messages, column=user_messages.c.created_at)
+    count("turns", events, _in(events, tenant, period), events.c.kind == "intent")
+    count("missed", misses, _in(misses, tenant, period))
+    count("handoffs", handoffs, _in(handoffs, tenant, period))
+    return {"unit": unit, "points": [{"at": at, **figures} for at, figures in points.items()]}
+
+
+def _misses(engine, tenant: str, period: Period) -> List[Dict]:
+    """Not-understood messages, grouped when similar (bot/usage.group_key), newest first."""
+    with engine.connect() as db:
+        groups = db.execute(
+            select(misses.c.group_key, func.max(misses.c.id).label("last"))
+            .where(_in(misses, tenant, period))
+            .group_by(misses.c.group_key)
+            .order_by(func.max(misses.c.id).desc())
+            .limit(MISS_GROUPS)
+        ).all()
+        rows = db.execute(
+            select(misses.c.id, misses.c.group_key, misses.c.text, misses.c.intent, misses.c.created_at)
+            .where(_in(misses, tenant, period), misses.c.group_key.in_([g.group_key for g in groups]))
+            .order_by(misses.c.id.desc())
+        ).all()
+    items: Dict[str, Dict] = {}
+    for row in rows:  # newest first: the first row of a group gives its text and time
+        item = items.setdefault(
+            row.group_key, {"ids": [], "text": row.text, "count": 0, "last_at": iso(row.created_at), "intent": None}
+        )
+        item["ids"].append(row.id)
+        item["count"] += 1
+        item["intent"] = item["intent"] or row.intent
+    return [items[g.group_key] for g in groups if g.group_key in items]
+
+
+def _seen_intents(engine, tenant: str) -> List[str]:
+    with engine.connect() as db:
+        return [
+            key
+            for (key,) in db.execute(
+                select(distinct(events.c.key)).where(events.c.tenant == tenant, events.c.kind == "intent")
+            )
+            if key not in MISSED_INTENTS or key == "out_of_scope"
+        ]
+
+
+def _labelled(engine, tenant: str) -> Dict[str, List[str]]:
+    labelled: Dict[str, List[str]] = {}
+    with engine.connect() as db:
+        for intent, text in db.execute(
+            select(misses.c.intent, misses.c.text)
+            .where(misses.c.tenant == tenant, misses.c.intent.isnot(None))
+            .order_by(misses.c.id)
+        ):
+            labelled.setdefault(intent, []).append(text)
+    return labelled
 
 
 def rows_for_csv(report: Dict) -> List[List]:
@@ -169,7 +367,7 @@ def rows_for_csv(report: Dict) -> List[List]:
             for key in sorted(set(current) | set(previous)):
                 walk(f"{prefix}.{key}" if prefix else key, current.get(key), previous.get(key))
         elif isinstance(current, list) or isinstance(previous, list):
-            return  # per-topic lists and comments: their own tables (JSON)
+            return  # top lists, per-topic lists and comments: their own tables (`table=`)
         else:
             rows.append([prefix, "" if current is None else current, "" if previous is None else previous])
 
@@ -188,13 +386,32 @@ async def report(store: InsightStore, tenant: str, period: Period, name: str) ->
         "to": iso(period.end),
         "current": await store.figures(tenant, period),
         "previous": await store.figures(tenant, period.before()),
+        "series": await store.series(tenant, period),
+        "misses": await store.misses(tenant, period),
+        "intents": await store.intents(tenant),
     }
 
 
-def as_csv(data: Dict) -> web.Response:
+def table_rows(data: Dict, table: str) -> List[List]:
+    """One of CSV_TABLES as rows, a header first."""
+    if table not in CSV_TABLES:
+        raise Refused(422, "invalid_request", INVALID_TEXT, f"table must be one of {', '.join(CSV_TABLES)}")
+    if table in TOPICS.values():
+        items = data["current"]["top"][table]
+    elif table == "modules":
+        items = data["current"]["modules"]["top"]
+    elif table == "series":
+        items = data["series"]["points"]
+    else:
+        items = data["misses"]
+    columns = CSV_TABLES[table]
+    return [list(columns)] + [["" if item.get(c) is None else item.get(c) for c in columns] for item in items]
+
+
+def as_csv(data: Dict, table: Optional[str] = None) -> web.Response:
     out = io.StringIO()
-    csv.writer(out).writerows(rows_for_csv(data))
-    name = f"leerwijzer-{data['tenant']}-{data['period']}-{data['to'][:10]}.csv"
+    csv.writer(out).writerows(table_rows(data, table) if table else rows_for_csv(data))
+    name = f"leerwijzer-{data['tenant']}-{table + '-' if table else ''}{data['period']}-{data['to'][:10]}.csv"
     return web.Response(
         text=out.getvalue(),
         content_type="text/csv",
@@ -202,7 +419,9 @@ def as_csv(data: Dict) -> web.Response:
     )
 
 
-def setup(app: web.Application, store: Store) -> InsightStore:
-    insights = InsightStore(store)
+def setup(
+    app: web.Application, store: Store, rasa: Optional[RasaClient] = None, tenants: Optional[Dict[str, Tenant]] = None
+) -> InsightStore:
+    insights = InsightStore(store, rasa, tenants)
     app[INSIGHTS] = insights
     return insights

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import aiohttp
 
@@ -14,6 +14,7 @@ from bot.timing import spent
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT = aiohttp.ClientTimeout(total=5)
+INTENTS_SECONDS = 600  # a newly loaded model's intents are seen after this long
 
 
 class RasaUnavailable(Exception):
@@ -30,6 +31,9 @@ class RasaClient:
         self.status_url = f"{base_url.rstrip('/')}/status" if token else f"{base_url.rstrip('/')}/"
         self.status_params = {"token": token} if token else {}
         self.ready = False  # Rasa answered with its model loaded (since this gateway started)
+        self.domain_url = f"{base_url.rstrip('/')}/domain"
+        self.token = token
+        self._intents: Optional[Tuple[float, List[str]]] = None  # (when asked, intents)
 
     async def check_ready(self) -> bool:
         """Whether Rasa has its model loaded. Asked until the first yes, then remembered: at
@@ -49,6 +53,31 @@ class RasaClient:
         if self.ready:
             log.info("Rasa is ready (model loaded)")
         return self.ready
+
+    async def intents(self) -> Optional[List[str]]:
+        """The model's intents, with the sub-intents of retrieval intents ("faq/evc", from the
+        responses utter_faq/evc), from Rasa's GET /domain (needs the token); kept for
+        INTENTS_SECONDS. None when Rasa does not answer."""
+        if self._intents is not None and time.monotonic() - self._intents[0] < INTENTS_SECONDS:
+            return self._intents[1]
+        if self.session is None or not self.token:
+            return None
+        try:
+            async with self.session.get(
+                self.domain_url,
+                params={"token": self.token},
+                headers={"Accept": "application/json"},
+                timeout=READY_TIMEOUT,
+            ) as resp:
+                if resp.status != 200:
+                    return None
+                domain = await resp.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            return None
+        names = [next(iter(i)) if isinstance(i, dict) else str(i) for i in domain.get("intents") or []]
+        names += [r[len("utter_") :] for r in domain.get("responses") or {} if r.startswith("utter_") and "/" in r]
+        self._intents = (time.monotonic(), sorted(set(names)))
+        return self._intents[1]
 
     async def send(self, sender: str, message: str, metadata: Optional[dict] = None) -> List[dict]:
         """Send one user message; return Rasa's responses (dicts with text/buttons/custom)."""

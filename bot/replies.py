@@ -6,7 +6,8 @@ What the bot sends (actions/ and domain/): text + buttons; json_message
 show the same modules); json_message
 {"type": "handoff", ...} asks the gateway to hand the conversation to an advisor;
 json_message {"type": "rateable", "topic"} after an answer with substance (funding, an FAQ
-answer) lets the user rate that answer (module cards are rateable by themselves).
+answer) lets the user rate that answer (module cards are rateable by themselves);
+json_message {"type": "insight", ...} says what the turn meant (bot/usage.py).
 Only known fields pass, as plain strings, so channels never render unexpected data.
 """
 
@@ -18,6 +19,8 @@ from typing import List, Optional, Tuple
 
 log = logging.getLogger(__name__)
 
+# Requests that say nothing to the user (a turn of only these is a turn without an answer).
+QUIET_REQUESTS = ("insight",)  # what the turn meant, for the insights (bot/usage.py)
 # The topic of a message with module cards; longest topic kept (bot/feedback.py).
 MODULES_TOPIC = "modules"
 TOPIC_CHARS = 80

@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-from bot import feedback
+from bot import feedback, usage
 from bot import store as gateway
 from bot.channels.whatsapp import tables as whatsapp
 from bot.handoff import tables as handoff
@@ -21,7 +21,7 @@ from database.metadata import metadata
 from database.migrate import COMPARE
 from knowledge import schema as knowledge
 
-MODULES = (gateway, feedback, handoff, whatsapp, knowledge)
+MODULES = (gateway, feedback, usage, handoff, whatsapp, knowledge)
 
 __all__ = ["metadata", "MODULES", "differences"]
 

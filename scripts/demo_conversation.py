@@ -78,7 +78,7 @@ def render(messages: List[Dict[str, Any]]) -> List[str]:
                     f"start {card['next_start']}"
                 )
                 lines.append(f"            waarom: {card['why']}")
-        elif custom:
+        elif custom and custom.get("type") != "insight":  # what the turn meant: for the gateway
             lines.append(f"  [{custom.get('type', 'custom')}] {json.dumps(custom, ensure_ascii=False)}")
         if message.get("buttons"):
             lines.append("  " + " ".join(f"[{b['title']}]" for b in message["buttons"]))

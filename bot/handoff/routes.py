@@ -36,6 +36,7 @@ from bot.settings import Rate
 from bot.conversations import Conversations
 from bot.feedback import FeedbackStore
 from bot import insights
+from bot.usage import USAGE
 from bot.handoff import dialogue
 from bot.handoff.dialogue import RATE_PAYLOAD
 from bot.handoff.accounts import Advisor
@@ -91,6 +92,14 @@ SCHEMAS = {
         "text": {"required": ["text"], "properties": {"text": {"type": "string", "maxLength": 4 * ADVISOR_MAX_CHARS}}},
         "close": {"properties": {"note": {"type": "string", "maxLength": 4 * ADVISOR_MAX_CHARS}}},
         "typing": {"required": ["on"], "properties": {"on": {"type": "boolean"}}},
+        "label_misses": {
+            "required": ["ids", "intent"],
+            "properties": {
+                "tenant": {"type": "string", "maxLength": 32},
+                "ids": {"type": "array", "minItems": 1, "maxItems": 500, "items": {"type": "integer"}},
+                "intent": {"type": ["string", "null"], "maxLength": 64},
+            },
+        },
     }.items()
 }
 
@@ -290,17 +299,49 @@ async def catalogue_sources(request: web.Request) -> web.Response:
 async def get_insights(request: web.Request) -> web.Response:
     """GET /advisor/api/insights?tenant=&period=day|week|month[&end=YYYY-MM-DD][&format=csv]:
     a tenant's figures (bot/insights.py), for operators of that tenant."""
-    caller = await _caller(request)
-    if not caller.advisor.is_operator:
-        raise Refused(403, "operators_only", OPERATORS_ONLY_INSIGHTS, "needs an account with the operator role")
-    tenant = request.query.get("tenant") or caller.advisor.tenants[0]
-    if not caller.advisor.sees(tenant):
-        raise Refused(403, "other_tenant", OTHER_TENANT, "tenant not served by this account")
+    tenant = await _operator_tenant(request, request.query.get("tenant"))
     name = request.query.get("period", "week")
     data = await insights.report(
         request.config_dict[insights.INSIGHTS], tenant, insights.period_of(name, request.query.get("end")), name
     )
-    return insights.as_csv(data) if request.query.get("format") == "csv" else _json(data)
+    if request.query.get("format") == "csv":
+        return insights.as_csv(data, request.query.get("table"))
+    return _json(data)
+
+
+async def _operator_tenant(request: web.Request, tenant: Optional[str]) -> str:
+    """The tenant an operator asks about (their first when none is named); others refused."""
+    caller = await _caller(request)
+    if not caller.advisor.is_operator:
+        raise Refused(403, "operators_only", OPERATORS_ONLY_INSIGHTS, "needs an account with the operator role")
+    tenant = tenant or caller.advisor.tenants[0]
+    if not isinstance(tenant, str) or not caller.advisor.sees(tenant):
+        raise Refused(403, "other_tenant", OTHER_TENANT, "tenant not served by this account")
+    return tenant
+
+
+async def label_misses(request: web.Request) -> web.Response:
+    """POST /advisor/api/insights/misses {"tenant", "ids": [...], "intent": name | null}: an
+    operator's choice of the right intent for not-understood messages (bot/usage.py)."""
+    body = await _body(request, "label_misses")
+    tenant = await _operator_tenant(request, body.get("tenant"))
+    ids, intent = body["ids"], body["intent"]
+    store = request.config_dict[insights.INSIGHTS]
+    if intent is not None and intent not in await store.intents(tenant):
+        raise Refused(422, "unknown_intent", INVALID_TEXT, "intent must be one of the insights' `intents`")
+    labelled = await request.config_dict[USAGE].label(tenant, ids, intent)
+    return _json({"labelled": labelled, "intent": intent})
+
+
+async def get_nlu(request: web.Request) -> web.Response:
+    """GET /advisor/api/insights/nlu?tenant=: the labelled misses as Rasa NLU training data."""
+    tenant = await _operator_tenant(request, request.query.get("tenant"))
+    text = await request.config_dict[insights.INSIGHTS].nlu(tenant)
+    return web.Response(
+        text=text,
+        content_type="application/x-yaml",
+        headers={"Content-Disposition": f'attachment; filename="leerwijzer-{tenant}-nlu.yml"'},
+    )
 
 
 async def heartbeat(request: web.Request) -> web.Response:
@@ -615,5 +656,7 @@ def setup(
     advisor_api.router.add_get("/ws", console_socket)
     advisor_api.router.add_get("/catalogue/sources", catalogue_sources)
     advisor_api.router.add_get("/insights", get_insights)
+    advisor_api.router.add_post("/insights/misses", label_misses)
+    advisor_api.router.add_get("/insights/nlu", get_nlu)
     api.router.add_post("/v1/conversations/{conversation_id}/typing", user_typing)
     return handoffs

@@ -12,7 +12,7 @@ from scripts.demo_conversation import CONVERSATION, play, render, send
 
 
 def bot_text(turn) -> str:
-    return "\n".join(m.get("text") or "" for m in turn["messages"])
+    return "\n".join(m["text"] for m in turn["messages"] if m.get("text"))
 
 
 def cards(turn):

@@ -7,6 +7,11 @@ import csv
 import io
 
 import pytest
+import yaml
+
+from bot.replies import BotRequest
+from tests.support.handoff import never_open
+from tests.support.whatsapp import empty_tracker_store
 
 pytestmark = pytest.mark.asyncio
 
@@ -105,3 +110,143 @@ async def test_only_operators_of_the_region(desk):
     day = await desk.api("GET", "/insights?tenant=twente&period=day&end=2026-12-01", olga)
     body = await day.json()
     assert (body["from"], body["to"]) == ("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z")
+
+
+# -- what the turns meant (bot/usage.py): the actions' "insight" requests ---------------------
+
+
+async def bot_says(desk, cid: str, events, missed=None):
+    """What the gateway does with an action's json_message {"type": "insight"} (bot/usage.py)."""
+    conversation = await desk.conversations.store.get_conversation(cid)
+    data = {"type": "insight", "events": events, **({"missed": missed} if missed else {})}
+    assert await desk.conversations.bot_request_handlers["insight"](conversation, BotRequest("insight", data)) == []
+
+
+def turn(intent, **facts):
+    return [{"kind": "intent", "key": intent}] + [
+        {"kind": kind, "key": key, "label": label} for kind, (key, label) in facts.items()
+    ]
+
+
+async def asked_in_twente(desk):
+    """Eight turns: two searching heat pumps in Enschede, one module shown twice, opened
+    once and signed up for once, a scheme named; three misses, two of them alike."""
+    one, two = await desk.start("twente"), await desk.start("twente")
+    await bot_says(desk, one, turn("search_course", theme=("warmtepompen", "Warmtepompen"), place=("Enschede", None)))
+    await bot_says(
+        desk,
+        one,
+        [{"kind": "module_shown", "key": "M1", "label": "Warmtepomp monteur"}, {"kind": "module_shown", "key": "M2"}],
+    )
+    await bot_says(
+        desk, one, turn("course_details") + [{"kind": "module_details", "key": "M1", "label": "Warmtepomp monteur"}]
+    )
+    await bot_says(desk, one, turn("how_to_enroll") + [{"kind": "signup", "key": "M1", "label": "Warmtepomp monteur"}])
+    await bot_says(desk, one, turn("nlu_fallback"), missed="Hoe laat is het?")
+    await bot_says(desk, two, turn("search_course", theme=("warmtepompen", "Warmtepompen"), place=("Enschede", None)))
+    await bot_says(desk, two, [{"kind": "module_shown", "key": "M1", "label": "Warmtepomp monteur"}])
+    await bot_says(desk, two, turn("ask_funding", scheme=("levenlanglerenkrediet", "Levenlanglerenkrediet")))
+    await bot_says(desk, two, turn("nlu_fallback"), missed="hoe laat is het")
+    await bot_says(desk, two, turn("out_of_scope"), missed="mail me op jan@example.nl")
+    await bot_says(desk, two, [{"kind": "nonsense", "key": "x"}, {"kind": "theme", "key": ""}, "not an event"])
+    return one, two
+
+
+async def test_what_people_asked_and_what_it_led_to(make_desk, empty_url):
+    """On SQLite and PostgreSQL."""
+    desk = await make_desk(DATABASE_URL=empty_url)
+    await asked_in_twente(desk)
+    olga = await desk.advisor("olga@twente.example", "Olga", role="operator", online=False)
+    report = await (await desk.api("GET", "/insights?tenant=twente&period=week", olga)).json()
+    now = report["current"]
+    assert now["turns"] == 8 and now["missed_turns"] == 3
+    assert (now["missed_rate"], now["fallback_rate"], now["out_of_scope_rate"]) == (0.375, 0.25, 0.125)
+    top = now["top"]
+    assert top["intents"][0] == {"key": "nlu_fallback", "label": "nlu_fallback", "count": 2}
+    assert top["themes"] == [{"key": "warmtepompen", "label": "Warmtepompen", "count": 2}]
+    assert top["places"] == [{"key": "Enschede", "label": "Enschede", "count": 2}]
+    assert top["schemes"] == [{"key": "levenlanglerenkrediet", "label": "Levenlanglerenkrediet", "count": 1}]
+    assert top["levels"] == []
+    modules = now["modules"]
+    assert (modules["shown"], modules["details"], modules["signups"]) == (3, 1, 1)
+    assert modules["top"][0] == {"key": "M1", "label": "Warmtepomp monteur", "shown": 2, "details": 1, "signups": 1}
+    # the misses, newest first, alike ones grouped, masked
+    first, second = report["misses"]
+    assert "jan@example.nl" not in first["text"] and first["count"] == 1
+    assert (second["text"], second["count"], len(second["ids"])) == ("hoe laat is het", 2, 2)
+    # per hour of the day (UTC): everything happened in the last hour
+    day = await (await desk.api("GET", "/insights?tenant=twente&period=day", olga)).json()
+    assert day["series"]["unit"] == "hour" and len(day["series"]["points"]) in (24, 25)
+    assert sum(p["turns"] for p in day["series"]["points"]) == 8
+    assert sum(p["missed"] for p in day["series"]["points"]) == 3
+    assert sum(p["conversations"] for p in day["series"]["points"]) == 2
+    assert report["series"]["unit"] == "day" and sum(p["missed"] for p in report["series"]["points"]) == 3
+    # another region sees none of it
+    brabant = await desk.advisor("bram@brabant.example", "Bram", tenants=("brabant",), role="operator", online=False)
+    other = await (await desk.api("GET", "/insights?tenant=brabant&period=week", brabant)).json()
+    assert other["current"]["turns"] == 0 and other["misses"] == []
+
+
+async def test_a_miss_labelled_becomes_rasa_training_data(desk):
+    await asked_in_twente(desk)
+    olga = await desk.advisor("olga@twente.example", "Olga", role="operator", online=False)
+    report = await (await desk.api("GET", "/insights?tenant=twente&period=week", olga)).json()
+    assert "out_of_scope" in report["intents"] and "nlu_fallback" not in report["intents"]  # Rasa is down here:
+    alike = report["misses"][1]  # the intents seen so far are the choices
+    body = {"tenant": "twente", "ids": alike["ids"], "intent": "out_of_scope"}
+    saved = await desk.api("POST", "/insights/misses", olga, json=body)
+    assert saved.status == 200 and (await saved.json())["labelled"] == 2
+    again = await (await desk.api("GET", "/insights?tenant=twente&period=week", olga)).json()
+    assert again["misses"][1]["intent"] == "out_of_scope"
+    for wrong in ({**body, "intent": "verzin_maar_wat"}, {**body, "ids": []}, {**body, "ids": ["1"]}, {"ids": [1]}):
+        assert (await desk.api("POST", "/insights/misses", olga, json=wrong)).status == 422, wrong
+    petra = await desk.advisor()
+    assert (await desk.api("POST", "/insights/misses", petra, json=body)).status == 403
+    exported = await desk.api("GET", "/insights/nlu?tenant=twente", olga)
+    assert exported.status == 200 and "attachment" in exported.headers["Content-Disposition"]
+    data = yaml.safe_load(await exported.text())
+    # the two texts of the group, each once; Rasa's own reader takes it (tests/bot/test_insights_with_rasa.py
+    # runs `rasa data validate` on an export)
+    assert data == {
+        "version": "3.1",
+        "nlu": [{"intent": "out_of_scope", "examples": "- Hoe laat is het?\n- hoe laat is het\n"}],
+    }
+
+
+async def test_every_top_list_downloads_as_csv(desk):
+    await asked_in_twente(desk)
+    olga = await desk.advisor("olga@twente.example", "Olga", role="operator", online=False)
+    themes = await desk.api("GET", "/insights?tenant=twente&period=week&format=csv&table=themes", olga)
+    assert list(csv.reader(io.StringIO(await themes.text()))) == [
+        ["key", "label", "count"],
+        ["warmtepompen", "Warmtepompen", "2"],
+    ]
+    modules = await desk.api("GET", "/insights?tenant=twente&period=week&format=csv&table=modules", olga)
+    assert list(csv.reader(io.StringIO(await modules.text())))[1] == ["M1", "Warmtepomp monteur", "2", "1", "1"]
+    for table in ("intents", "places", "levels", "schemes", "series", "misses"):
+        response = await desk.api("GET", f"/insights?tenant=twente&period=week&format=csv&table={table}", olga)
+        assert response.status == 200, table
+    bad = await desk.api("GET", "/insights?tenant=twente&period=week&format=csv&table=users", olga)
+    assert bad.status == 422
+
+
+async def test_handoffs_outside_office_hours_are_counted(make_desk, tmp_path):
+    desk = await make_desk(never_open(tmp_path))
+    cid = await desk.start("twente")
+    await desk.bot_hands_over(cid)
+    olga = await desk.advisor("olga@twente.example", "Olga", role="operator", online=False)
+    report = await (await desk.api("GET", "/insights?tenant=twente&period=week", olga)).json()
+    assert report["current"]["handoffs"]["requests"] == 1
+    assert report["current"]["handoffs"]["outside_office_hours"] == 1
+
+
+async def test_forget_me_deletes_what_the_turns_meant(make_desk, tmp_path):
+    desk = await make_desk(TRACKER_STORE_URL=empty_tracker_store(tmp_path / "tracker.db"))
+    talks = await asked_in_twente(desk)
+    olga = await desk.advisor("olga@twente.example", "Olga", role="operator", online=False)
+    report = await (await desk.api("GET", "/insights?tenant=twente&period=week", olga)).json()
+    for cid in talks:
+        assert (await desk.client.delete(f"/api/v1/conversations/{cid}")).status in (200, 204)
+    after = await (await desk.api("GET", "/insights?tenant=twente&period=week", olga)).json()
+    assert report["current"]["turns"] == 8
+    assert after["current"]["turns"] == 0 and after["misses"] == [] and after["current"]["modules"]["shown"] == 0
