@@ -17,6 +17,7 @@ from bot.security import page_csp
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
+UPLOT = STATIC / "vendor" / "uplot"
 
 
 @dataclass
@@ -45,6 +46,10 @@ ASSETS = {
     "/widget.css": Asset(STATIC / "widget.css", "text/css"),
     "/static/site.css": Asset(STATIC / "site.css", "text/css"),
     "/api/v1/openapi.yaml": Asset(HERE / "openapi.yaml", "application/yaml"),
+    # uPlot (MIT), the advisor console's charts (Inzichten): vendored, so it runs from our own
+    # origin under the strict CSP (bot/static/vendor/uplot/README.md: version, sha256, refresh).
+    "/static/vendor/uplot/uPlot.iife.min.js": Asset(UPLOT / "uPlot.iife.min.js", "text/javascript"),
+    "/static/vendor/uplot/uPlot.min.css": Asset(UPLOT / "uPlot.min.css", "text/css"),
 }
 
 

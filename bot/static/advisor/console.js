@@ -127,15 +127,25 @@
     }, function () {});
   }
 
-  // Insights (operators only): a region's figures for a period next to the period before.
+  // Insights (operators only): a region's figures for a period next to the period before, the
+  // course of the period (a uPlot chart with the same numbers in a table), top lists as bars
+  // with a table and CSV each, and the messages the assistant did not understand, to label.
+  // Every part is optional in the JSON: a part the gateway does not send stays hidden.
   var FIGURES = [
     ["conversations_started", "Gesprekken gestart"],
     ["conversations_active", "Gesprekken met een vraag"],
     ["conversations_returning", "Waarvan terugkerend"],
     ["user_messages", "Berichten van gebruikers"],
+    ["turns", "Berichten die de assistent las"],
+    ["missed_turns", "Niet begrepen"],
+    ["missed_rate", "Niet begrepen (deel van de berichten)", "percent"],
     ["channels.web", "Via de website"],
     ["channels.whatsapp", "Via WhatsApp"],
+    ["modules.shown", "Modules getoond"],
+    ["modules.details", "Details bekeken"],
+    ["modules.signups", "Doorgeklikt naar aanmelden"],
     ["handoffs.requests", "Vragen om een adviseur"],
+    ["handoffs.outside_office_hours", "Buiten kantooruren gevraagd"],
     ["handoffs.served", "Geholpen door een adviseur"],
     ["handoffs.callbacks", "Terugbelverzoeken"],
     ["handoffs.given_up", "Gestopt met wachten"],
@@ -146,42 +156,258 @@
     ["feedback.handoff_ratings", "Cijfers voor adviseurs"],
     ["feedback.handoff_score_mean", "Gemiddeld cijfer adviseur (1-5)"]
   ];
-  function figure(data, key) {
+  // The course of the period: key in data.series.points, name in the legend and the table,
+  // colour (at least 3:1 on white) and dash (not told apart by colour alone).
+  var SERIES = [
+    ["conversations", "Gesprekken", "#1f3a68", []],
+    ["user_messages", "Berichten", "#00695c", [8, 4]],
+    ["missed", "Niet begrepen", "#a4001d", [2, 3]],
+    ["handoffs", "Vraag om adviseur", "#6b4c00", [10, 3, 2, 3]]
+  ];
+  // Top lists: key in data.current.top (or "modules"), table caption, first column, CSV link.
+  var TOPS = [
+    ["intents", "Meest gestelde vragen", "Vraag", "Vragen als CSV"],
+    ["themes", "Meest gekozen thema's", "Thema", "Thema's als CSV"],
+    ["places", "Meest genoemde plaatsen", "Plaats", "Plaatsen als CSV"],
+    ["levels", "Meest genoemde opleidingsniveaus", "Niveau", "Niveaus als CSV"],
+    ["schemes", "Meest genoemde regelingen", "Regeling", "Regelingen als CSV"]
+  ];
+  var WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6]; // y ticks: counts
+  var insights = { tenant: null, chart: null, resize: null, unit: "day" };
+
+  function figure(data, key, kind) {
     var value = key.split(".").reduce(function (v, k) { return v == null ? v : v[k]; }, data);
     if (value == null) return key.indexOf("channels.") === 0 ? "0" : "-";
-    return typeof value === "number" ? String(Math.round(value * 10) / 10).replace(".", ",") : String(value);
+    if (kind === "percent" && typeof value === "number") value = Math.round(value * 1000) / 10;
+    var text = typeof value === "number" ? String(Math.round(value * 10) / 10).replace(".", ",") : String(value);
+    return kind === "percent" ? text + "%" : text;
   }
   function insightsQuery() {
     return "/insights?tenant=" + encodeURIComponent($("insights-tenant").value) +
       "&period=" + encodeURIComponent($("insights-period").value);
   }
+  function csv(query, table) { return API + query + "&format=csv&table=" + table; }
+  function number(n) { return n == null ? "-" : String(n); }
   function loadInsights() {
-    $("insights-csv").setAttribute("href", API + insightsQuery() + "&format=csv");
-    call("GET", insightsQuery()).then(function (data) {
+    var query = insightsQuery();
+    var tenant = $("insights-tenant").value;
+    $("insights-csv").setAttribute("href", API + query + "&format=csv");
+    $("insights-series-csv").setAttribute("href", csv(query, "series"));
+    $("insights-misses-csv").setAttribute("href", csv(query, "misses"));
+    $("insights-nlu").setAttribute("href", API + "/insights/nlu?tenant=" + encodeURIComponent(tenant));
+    call("GET", query).then(function (data) {
+      insights.tenant = tenant;
       var range = $("insights-range");
       clear(range);
       [data.tenant + ": van ", clock(data.from), " tot ", clock(data.to), "."].forEach(function (part) {
         range.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
       });
+      var current = data.current || {};
       var body = $("insights-figures").tBodies[0];
       clear(body);
       FIGURES.forEach(function (f) {
         body.appendChild(el("tr", {}, [el("th", { scope: "row" }, [f[1]]),
-          el("td", {}, [figure(data.current, f[0])]), el("td", {}, [figure(data.previous, f[0])])]));
+          el("td", {}, [figure(current, f[0], f[2])]), el("td", {}, [figure(data.previous, f[0], f[2])])]));
       });
+      renderSeries(data.series);
+      renderTops(current, query);
+      renderMisses(data.misses, data.intents);
+      var feedback = current.feedback || {};
       var topics = $("insights-topics").tBodies[0];
       clear(topics);
-      data.current.feedback.per_topic.forEach(function (t) {
+      (feedback.per_topic || []).forEach(function (t) {
         topics.appendChild(el("tr", {}, [el("th", { scope: "row" }, [t.topic]),
           el("td", {}, [String(t.up)]), el("td", {}, [String(t.down)])]));
       });
       var comments = $("insights-comments");
       clear(comments);
-      if (!data.current.feedback.comments.length) comments.appendChild(el("li", {}, ["Nog geen opmerkingen."]));
-      data.current.feedback.comments.forEach(function (c) {
+      if (!(feedback.comments || []).length) comments.appendChild(el("li", {}, ["Nog geen opmerkingen."]));
+      (feedback.comments || []).forEach(function (c) {
         comments.appendChild(el("li", {}, [el("strong", {}, [c.topic]), " (", clock(c.at), "): ", c.comment]));
       });
     }, function (error) { $("insights-range").textContent = error.message; });
+  }
+
+  // The course of the period: a line chart (decoration for the eye, aria-hidden) and the same
+  // numbers in the table below it, which is what a screen reader reads.
+  function instant(at) { // ms; the gateway's hours and days are UTC ("2026-12-07T14:00", "2026-12-07")
+    var text = String(at);
+    return Date.parse(/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(text) ? text + "Z" : text);
+  }
+  function moment(seconds, unit) {
+    var options = unit === "hour" ? { weekday: "short", hour: "2-digit", minute: "2-digit" }
+      : { weekday: "short", day: "numeric", month: "short" };
+    return new Date(seconds * 1000).toLocaleString("nl-NL", options);
+  }
+  function renderSeries(series) {
+    var box = $("insights-chart");
+    if (insights.chart) { insights.chart.destroy(); insights.chart = null; }
+    clear(box);
+    var points = series && Array.isArray(series.points) ? series.points : null;
+    $("insights-series").hidden = !points;
+    if (!points) return;
+    var hourly = series.unit === "hour";
+    insights.unit = hourly ? "hour" : "day";
+    var per = hourly ? "Per uur" : "Per dag";
+    $("insights-series-title").textContent = "Grafiek: verloop " + per.toLowerCase() +
+      ". De cijfers staan in de tabel '" + per + "' hieronder.";
+    $("insights-series-caption").textContent = per;
+    $("insights-series-when").textContent = hourly ? "Uur" : "Dag";
+    $("insights-series-csv").textContent = per + " als CSV";
+    var rows = points.filter(function (p) { return p && !isNaN(instant(p.at)); }).sort(function (a, b) {
+      return instant(a.at) - instant(b.at);
+    });
+    var table = $("insights-series-table").tBodies[0];
+    clear(table);
+    if (!rows.length) {
+      table.appendChild(el("tr", {}, [el("td", { colspan: "5" }, ["Nog niets in deze periode."])]));
+    }
+    var xs = rows.map(function (p) { return instant(p.at) / 1000; });
+    rows.forEach(function (p, i) {
+      var when = el("time", { datetime: new Date(xs[i] * 1000).toISOString() }, [moment(xs[i], insights.unit)]);
+      table.appendChild(el("tr", {}, [el("th", { scope: "row" }, [when])].concat(SERIES.map(function (s) {
+        return el("td", {}, [number(p[s[0]])]);
+      }))));
+    });
+    if (!rows.length || typeof window.uPlot !== "function") return; // the table says it all
+    var data = [xs].concat(SERIES.map(function (s) {
+      return rows.map(function (p) { return typeof p[s[0]] === "number" ? p[s[0]] : null; });
+    }));
+    var step = hourly ? 3600 : 86400;
+    var axis = { stroke: "#1a1a1a", font: "12px system-ui, sans-serif",
+      grid: { stroke: "#e3e3e3", width: 1 }, ticks: { stroke: "#c8c8c8", width: 1 } };
+    insights.chart = new window.uPlot({
+      width: Math.max(box.clientWidth, 280),
+      height: 240,
+      padding: [12, 40, 0, 8], // room for the last time on the axis
+      legend: { live: false, markers: { width: 3, dash: function (u, i) {
+        var dash = u.series[i].dash || [];
+        return !dash.length ? "solid" : dash[0] <= 2 ? "dotted" : "dashed";
+      } } },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: true, range: function (u, min, max) {
+          return min === max ? [min - step / 2, max + step / 2] : [min, max];
+        } },
+        y: { range: function (u, min, max) { return [0, Math.max(1, Math.ceil((max || 0) * 1.1))]; } }
+      },
+      axes: [
+        Object.assign({}, axis, {
+          // Ticks on the points themselves (UTC hours and days), as many as fit.
+          splits: function (u) {
+            var every = Math.max(1, Math.ceil(xs.length * (hourly ? 72 : 80) / Math.max(u.width - 60, 1)));
+            return xs.filter(function (x, i) { return (xs.length - 1 - i) % every === 0; });
+          },
+          values: function (u, splits) { return splits.map(function (s) { return moment(s, insights.unit); }); }
+        }),
+        Object.assign({}, axis, { incrs: WHOLE })
+      ],
+      series: [{ label: hourly ? "Uur" : "Dag" }].concat(SERIES.map(function (s) {
+        return { label: s[1], stroke: s[2], width: 2, dash: s[3], points: { size: 5 } };
+      }))
+    }, data, box);
+    box.querySelectorAll("canvas").forEach(function (c) { c.setAttribute("aria-hidden", "true"); });
+    if (!insights.resize && typeof ResizeObserver === "function") {
+      // The panel is closed (width 0) when the chart is made; it gets its size on opening.
+      insights.resize = new ResizeObserver(function () {
+        var width = Math.max($("insights-chart").clientWidth, 280);
+        if (insights.chart && insights.chart.width !== width) insights.chart.setSize({ width: width, height: 240 });
+      });
+      insights.resize.observe(box);
+    }
+  }
+
+  // A top list: a table whose count cell has a bar (width via CSSOM: no inline style).
+  function barCell(value, most) {
+    var bar = el("span", { "class": "bar" });
+    bar.style.width = (most > 0 && value > 0 ? Math.max(2, Math.round(100 * value / most)) : 0) + "%";
+    return el("td", {}, [el("span", { "class": "bar-cell" }, [
+      el("span", { "class": "bar-track", "aria-hidden": "true" }, [bar]),
+      el("span", { "class": "bar-number" }, [number(value)])])]);
+  }
+  function topTable(name, caption, heads, items, cells, link, linkText) {
+    var rows = items.map(function (item) {
+      return el("tr", {}, [el("th", { scope: "row" }, [String(item.label || item.key || "-")])].concat(cells(item)));
+    });
+    if (!rows.length) {
+      rows = [el("tr", {}, [el("td", { colspan: String(heads.length), "class": "empty-row" },
+        ["Nog niets in deze periode."])])];
+    }
+    return el("div", { "class": "top-list", "data-top": name }, [
+      el("table", { "class": "top-table" }, [el("caption", {}, [caption]),
+        el("thead", {}, [el("tr", {}, heads.map(function (h) { return el("th", { scope: "col" }, [h]); }))]),
+        el("tbody", {}, rows)]),
+      el("p", { "class": "links" }, [el("a", { href: link, download: "" }, [linkText])])
+    ]);
+  }
+  function renderTops(current, query) {
+    var box = $("insights-top-lists");
+    clear(box);
+    var top = current.top || null;
+    var modules = current.modules && Array.isArray(current.modules.top) ? current.modules.top : null;
+    $("insights-tops").hidden = !top && !modules;
+    TOPS.forEach(function (t) {
+      var items = top && Array.isArray(top[t[0]]) ? top[t[0]] : null;
+      if (!items) return;
+      var most = Math.max.apply(null, [0].concat(items.map(function (i) { return i.count || 0; })));
+      box.appendChild(topTable(t[0], t[1], [t[2], "Aantal"], items, function (item) {
+        return [barCell(item.count, most)];
+      }, csv(query, t[0]), t[3]));
+    });
+    if (modules) {
+      var most = Math.max.apply(null, [0].concat(modules.map(function (m) { return m.shown || 0; })));
+      box.appendChild(topTable("modules", "Meest getoonde modules", ["Module", "Getoond", "Details bekeken",
+        "Naar aanmelden"], modules, function (m) {
+        return [barCell(m.shown, most), el("td", {}, [number(m.details)]), el("td", {}, [number(m.signups)])];
+      }, csv(query, "modules"), "Modules als CSV"));
+    }
+  }
+
+  // Messages the assistant did not understand (masked, as stored): the operator says what the
+  // user meant; the labelled ones come back as NLU examples (the YAML link).
+  function renderMisses(misses, intents) {
+    var list = $("insights-misses");
+    clear(list);
+    $("insights-misses-box").hidden = !Array.isArray(misses);
+    if (!Array.isArray(misses)) return;
+    if (!misses.length) list.appendChild(el("li", { "class": "muted" }, ["Geen niet begrepen berichten in deze periode."]));
+    var choices = Array.isArray(intents) ? intents : [];
+    misses.slice().sort(function (a, b) {
+      return (Date.parse(b.last_at) || 0) - (Date.parse(a.last_at) || 0);
+    }).forEach(function (miss, n) {
+      var id = "miss-" + n;
+      var select = el("select", { id: id + "-intent", "aria-describedby": id + "-text" },
+        [el("option", { value: "" }, ["— kies —"])].concat(choices.map(function (name) {
+          return el("option", { value: name }, [name]);
+        })));
+      if (miss.intent && choices.indexOf(miss.intent) < 0) {
+        select.appendChild(el("option", { value: miss.intent }, [miss.intent]));
+      }
+      select.value = miss.intent || "";
+      var status = el("span", { "class": "miss-status", role: "status" });
+      var save = el("button", { type: "button", "class": "quiet", "aria-describedby": id + "-text" }, ["Bewaar"]);
+      save.addEventListener("click", function () {
+        var chosen = select.value || null;
+        save.disabled = true;
+        status.textContent = "Bezig met bewaren…";
+        call("POST", "/insights/misses", { tenant: insights.tenant, ids: miss.ids || [], intent: chosen })
+          .then(function () {
+            miss.intent = chosen;
+            status.textContent = "Bewaard";
+          }, function (error) { status.textContent = error.message; })
+          .then(function () { save.disabled = false; });
+      });
+      var count = miss.count > 1 ? el("span", { "class": "miss-count" }, [
+        el("span", { "aria-hidden": "true" }, ["×" + miss.count]),
+        el("span", { "class": "sr-only" }, [miss.count + " keer"])]) : null;
+      list.appendChild(el("li", { "class": "miss" }, [
+        el("p", { id: id + "-text", "class": "miss-text" }, [String(miss.text == null ? "" : miss.text)]),
+        el("p", { "class": "miss-meta muted" }, [count, count ? " · " : null,
+          miss.last_at ? "laatst " : null, miss.last_at ? clock(miss.last_at) : null]),
+        el("span", { "class": "miss-form" }, [
+          el("label", { "for": id + "-intent" }, ["Wat bedoelde de gebruiker?"]), select, save, status])
+      ]));
+    });
   }
   $("insights-form").addEventListener("submit", function (event) {
     event.preventDefault();
