@@ -40,7 +40,7 @@ TOP = 10  # entries of a top list
 MISS_GROUPS = 50  # groups of not-understood messages shown
 TOPICS = {"intent": "intents", "theme": "themes", "place": "places", "level": "levels", "scheme": "schemes"}
 MODULE_KINDS = {"module_shown": "shown", "module_details": "details", "signup": "signups"}
-SERIES = ("conversations", "user_messages", "turns", "missed", "handoffs")
+SERIES = ("conversations", "turns", "missed", "handoffs")  # turns: the user messages the bot read
 # The tables `&format=csv&table=` gives, with their columns.
 CSV_TABLES = {
     **{name: ("key", "label", "count") for name in TOPICS.values()},
@@ -90,8 +90,9 @@ class InsightStore(StoreFacade):
         self.rasa = rasa
         self.tenants = tenants or {}
 
-    async def figures(self, tenant: str, period: Period) -> Dict:
-        figures = await self._run(_figures, self.engine, tenant, period)
+    async def figures(self, tenant: str, period: Period, lists: bool = True) -> Dict:
+        """The period's figures; with `lists` also its top lists (not for the period before)."""
+        figures = await self._run(_figures, self.engine, tenant, period, lists)
         hours = self.tenants[tenant].office_hours if tenant in self.tenants else None
         created = figures["handoffs"].pop("created")
         figures["handoffs"]["outside_office_hours"] = sum(1 for at in created if hours and not hours.is_open(at))
@@ -127,43 +128,56 @@ def _counted(db, tenant: str, period: Period, kinds) -> List:
     ).all()
 
 
-def _what_was_asked(db, tenant: str, period: Period) -> Dict:
-    """Top lists of intents, themes, places, levels and schemes; the modules shown, opened
-    and signed up for; the turns and the misses."""
-    top = {name: [] for name in TOPICS.values()}
-    for row in _counted(db, tenant, period, TOPICS):
-        top[TOPICS[row.kind]].append({"key": row.key, "label": row.label or row.key, "count": int(row.n)})
-    turns = sum(item["count"] for item in top["intents"])
-    for name in top:
-        top[name] = sorted(top[name], key=lambda item: (-item["count"], item["key"]))[:TOP]
-    modules: Dict[str, Dict] = {}
-    for row in _counted(db, tenant, period, MODULE_KINDS):
-        module = modules.setdefault(
-            row.key, {"key": row.key, "label": row.label or row.key, "shown": 0, "details": 0, "signups": 0}
-        )
-        module[MODULE_KINDS[row.kind]] = int(row.n)
-        module["label"] = row.label or module["label"]
+def _what_was_asked(db, tenant: str, period: Period, lists: bool) -> Dict:
+    """The turns and the misses; the modules shown, opened and signed up for; with `lists`
+    the top lists of intents, themes, places, levels and schemes, and of modules."""
+    totals = dict(
+        db.execute(
+            select(events.c.kind, func.count())
+            .where(_in(events, tenant, period), events.c.kind.in_(["intent", *MODULE_KINDS]))
+            .group_by(events.c.kind)
+        ).all()
+    )
+    turns = int(totals.get("intent", 0))
     missed = dict(
         db.execute(
             select(misses.c.nlu_intent, func.count()).where(_in(misses, tenant, period)).group_by(misses.c.nlu_intent)
         ).all()
     )
     missed_turns = sum(int(n) for n in missed.values())
-    return {
+    figures = {
         "turns": turns,
         "missed_turns": missed_turns,
         "missed_rate": round(missed_turns / turns, 3) if turns else None,
         "fallback_rate": round(int(missed.get("nlu_fallback", 0)) / turns, 3) if turns else None,
         "out_of_scope_rate": round(int(missed.get("out_of_scope", 0)) / turns, 3) if turns else None,
-        "top": top,
-        "modules": {
-            **{name: sum(m[name] for m in modules.values()) for name in MODULE_KINDS.values()},
-            "top": sorted(modules.values(), key=lambda m: (-m["signups"], -m["details"], -m["shown"], m["key"]))[:TOP],
-        },
+        "top": {},
+        "modules": {name: int(totals.get(kind, 0)) for kind, name in MODULE_KINDS.items()},
     }
+    if lists:
+        figures["top"] = _top_lists(db, tenant, period)
+        figures["modules"]["top"] = _top_modules(db, tenant, period)
+    return figures
 
 
-def _figures(engine, tenant: str, period: Period) -> Dict:
+def _top_lists(db, tenant: str, period: Period) -> Dict[str, List[Dict]]:
+    top: Dict[str, List[Dict]] = {name: [] for name in TOPICS.values()}
+    for row in _counted(db, tenant, period, TOPICS):
+        top[TOPICS[row.kind]].append({"key": row.key, "label": row.label or row.key, "count": int(row.n)})
+    return {name: sorted(items, key=lambda item: (-item["count"], item["key"]))[:TOP] for name, items in top.items()}
+
+
+def _top_modules(db, tenant: str, period: Period) -> List[Dict]:
+    """The modules that led furthest: signed up for, then opened, then shown."""
+    modules: Dict[str, Dict] = {}
+    for row in _counted(db, tenant, period, MODULE_KINDS):
+        module = modules.setdefault(row.key, {"key": row.key, "label": row.key, "shown": 0, "details": 0, "signups": 0})
+        module[MODULE_KINDS[row.kind]] = int(row.n)
+        module["label"] = row.label or module["label"]
+    return sorted(modules.values(), key=lambda m: (-m["signups"], -m["details"], -m["shown"], m["key"]))[:TOP]
+
+
+def _figures(engine, tenant: str, period: Period, lists: bool = True) -> Dict:
     in_period = and_(messages.c.created_at >= period.start, messages.c.created_at < period.end)
     with engine.connect() as db:
         created = db.execute(
@@ -223,7 +237,7 @@ def _figures(engine, tenant: str, period: Period) -> Dict:
             .order_by(feedback.c.updated_at.desc(), feedback.c.id.desc())
             .limit(COMMENTS)
         ).all()
-        asked = _what_was_asked(db, tenant, period)
+        asked = _what_was_asked(db, tenant, period, lists)
     waits = [(c.claimed_at - c.created_at).total_seconds() for c in cases if c.claimed_at is not None]
     answers = [r for r in ratings if r.topic != HANDOFF_TOPIC]
     handoff_scores = [r for r in ratings if r.topic == HANDOFF_TOPIC]
@@ -280,28 +294,15 @@ def _series(engine, tenant: str, period: Period) -> Dict:
     unit = "hour" if period.end - period.start <= timedelta(days=1) else "day"
     points = {name: dict.fromkeys(SERIES, 0) for name in _buckets(period, unit)}
 
-    def count(name: str, table, *where, column=None) -> None:
-        column = column if column is not None else table.c.created_at
-        bucket = _bucket(engine, column, unit).label("bucket")
+    def count(name: str, table, *where) -> None:
+        bucket = _bucket(engine, table.c.created_at, unit).label("bucket")
         query = select(bucket, func.count()).where(*where).group_by(bucket)
         with engine.connect() as db:
             for at, n in db.execute(query):
                 if at in points:
                     points[at][name] = int(n)
 
-    user_messages = (
-        select(messages.c.created_at)
-        .select_from(messages.join(conversations, conversations.c.id == messages.c.conversation_id))
-        .where(
-            conversations.c.tenant == tenant,
-            messages.c.sender == "user",
-            messages.c.created_at >= period.start,
-            messages.c.created_at < period.end,
-        )
-        .subquery()
-    )
     count("conversations", conversations, _in(conversations, tenant, period))
-    count("user_messages", user_messages, column=user_messages.c.created_at)
     count("turns", events, _in(events, tenant, period), events.c.kind == "intent")
     count("missed", misses, _in(misses, tenant, period))
     count("handoffs", handoffs, _in(handoffs, tenant, period))
@@ -385,7 +386,7 @@ async def report(store: InsightStore, tenant: str, period: Period, name: str) ->
         "from": iso(period.start),
         "to": iso(period.end),
         "current": await store.figures(tenant, period),
-        "previous": await store.figures(tenant, period.before()),
+        "previous": await store.figures(tenant, period.before(), lists=False),
         "series": await store.series(tenant, period),
         "misses": await store.misses(tenant, period),
         "intents": await store.intents(tenant),

@@ -48,7 +48,8 @@ events = Table(
     Column("key", String(KEY_CHARS), nullable=False),  # intent name, theme id, module id, ...
     Column("label", String(LABEL_CHARS), nullable=True),  # what people read: the module's title
     Column("created_at", UTCDateTime, nullable=False),
-    Index("ix_gw_insight_events_tenant_kind_created", "tenant", "kind", "created_at"),
+    # covering the insights' counts (tenant, kind, period -> key, label): no row lookups
+    Index("ix_gw_insight_events_tenant_kind_created", "tenant", "kind", "created_at", "key", "label"),
     Index("ix_gw_insight_events_conversation", "conversation_id"),
 )
 

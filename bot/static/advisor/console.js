@@ -160,7 +160,7 @@
   // colour (at least 3:1 on white) and dash (not told apart by colour alone).
   var SERIES = [
     ["conversations", "Gesprekken", "#1f3a68", []],
-    ["user_messages", "Berichten", "#00695c", [8, 4]],
+    ["turns", "Berichten", "#00695c", [8, 4]],
     ["missed", "Niet begrepen", "#a4001d", [2, 3]],
     ["handoffs", "Vraag om adviseur", "#6b4c00", [10, 3, 2, 3]]
   ];

@@ -27,7 +27,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["conversation_id"], ["gw_conversations.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_gw_insight_events_tenant_kind_created", "gw_insight_events", ["tenant", "kind", "created_at"])
+    op.create_index(
+        "ix_gw_insight_events_tenant_kind_created",
+        "gw_insight_events",
+        ["tenant", "kind", "created_at", "key", "label"],
+    )
     op.create_index("ix_gw_insight_events_conversation", "gw_insight_events", ["conversation_id"])
     op.create_table(
         "gw_misses",
