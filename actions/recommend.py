@@ -118,9 +118,11 @@ def run_search(tracker: Tracker, offset: int) -> "knowledge.SearchResult":
     subject = subject_words(tracker, profile)
     if subject:
         # "iets met zonnepanelen": the solar courses of the theme first, when there are any
-        # that meet every other wish; otherwise the theme as a whole, as before.
+        # that meet every other wish, also farther away (the answer says so: "Ik vond niets
+        # binnen 30 km ..."): what the user asked for beats other courses of the theme
+        # nearby. Otherwise the theme as a whole, as before.
         found = knowledge.search_modules(profile, query=subject, filters=filters, limit=PAGE_SIZE, offset=offset)
-        if found.total and not found.relaxed_filters:
+        if found.total and set(found.relaxed_filters) <= {"location"}:
             return found
     return knowledge.search_modules(
         profile, query=search_query(tracker, profile), filters=filters, limit=PAGE_SIZE, offset=offset

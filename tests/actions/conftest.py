@@ -81,7 +81,7 @@ def run_action(action, tracker: Tracker, domain: Optional[Dict] = None):
 
 
 def texts(messages: List[Dict]) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
+    return "\n".join(m["text"] for m in messages if m.get("text"))
 
 
 def slot_events(events: List[Dict]) -> Dict[str, Any]:

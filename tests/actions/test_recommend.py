@@ -331,6 +331,20 @@ def test_the_users_own_word_for_the_theme_comes_first():
     assert cards_of(button)[0]["module_id"] == cards_of(search(dict(TILBURG_WORKER))[0])[0]["module_id"]
 
 
+def test_the_users_own_word_for_the_theme_beats_other_courses_nearby():
+    """Seen in make run: "iets met zonnepanelen", then "nee ik bedoel ik woon in bergen op
+    zoom": the page became Revit MEP, heat-pump electrics and Dutch at work (online, so
+    "nearby"). The solar courses 55 km away come first, and the answer says they are farther."""
+    text = "ik wil iets met zonnepanelen leren"
+    theme = {"entity": "theme", "value": "installatietechniek", "start": 14, "end": 26}
+    worker = dict(TILBURG_WORKER, location="Bergen op Zoom", region="brabant")
+    messages, _ = search(worker, text=text, entities=[theme])
+    cards = cards_of(messages)
+    module = knowledge.get_module(cards[0]["module_id"])
+    assert "zonnepanelen" in (module.title + " " + module.description).lower()
+    assert "Ik vond niets binnen 30 km van Bergen op Zoom" in texts(messages)
+
+
 def test_evening_lessons_in_the_data_are_a_yes():
     """Seen in make run: "12 avonden en 2 praktijkdagen" was in the details, and the bot still
     said the data did not tell."""
