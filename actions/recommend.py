@@ -157,14 +157,15 @@ def refinement(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
     return next((slot for slot in wishes if can_follow_up(tracker, slot)), None)
 
 
-def searched_for(profile: Dict[str, Any]) -> Text:
-    """What the search used, in a few words: "over warmtepompen, in de buurt van Tilburg"."""
+def searched_for(profile: Dict[str, Any], nearby: bool = True) -> Text:
+    """What the search used, in a few words: "over warmtepompen, in de buurt van Tilburg"
+    (not `nearby` when nothing was found near: the answer already says so)."""
     parts = []
     if profile.get("theme"):
         parts.append(f"over {THEME_LABELS.get(profile['theme'], profile['theme'])}")
     if profile.get("course_format") == "online":
         parts.append("online")
-    elif profile.get("location"):
+    elif profile.get("location") and nearby:
         parts.append(f"in de buurt van {profile['location']}")
     return ", ".join(parts)
 
@@ -270,7 +271,7 @@ def first_page(
         return events
     count = len(result.hits)
     profile = build_profile(tracker)
-    about = searched_for(profile)
+    about = searched_for(profile, nearby="location" not in result.relaxed_filters)
     employer = for_employer or tracker.get_slot("employment_status") == "werkgever"
     whom = "je mensen" if employer else "je"
     intro = f"Deze {count} modules passen bij {whom}" if count > 1 else f"Deze module past bij {whom}"

@@ -343,6 +343,7 @@ def test_the_users_own_word_for_the_theme_beats_other_courses_nearby():
     module = knowledge.get_module(cards[0]["module_id"])
     assert "zonnepanelen" in (module.title + " " + module.description).lower()
     assert "Ik vond niets binnen 30 km van Bergen op Zoom" in texts(messages)
+    assert "in de buurt van Bergen op Zoom" not in texts(messages)  # not after "niets binnen 30 km"
 
 
 def test_evening_lessons_in_the_data_are_a_yes():
