@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from . import profile as p
 from .kb import load_rules, named_schemes
 from .profile import UNKNOWN
+from knowledge.vocabulary import INTENT_LABELS
 
 MISSED_INTENTS = ("nlu_fallback", "out_of_scope")
 # The facts of a profile that are counted: slot -> kind of event.
@@ -48,11 +49,13 @@ def record_turn(dispatcher: CollectingDispatcher, tracker: Tracker, slot_events:
     the text when the NLU did not understand it (and then no facts: they are guesses). Called by action_validate_slot_mappings,
     which runs after every user message."""
     message = tracker.latest_message or {}
-    intent = (message.get("intent") or {}).get("name")
+    parsed = message.get("intent") or {}
+    intent = parsed.get("name")
     if not intent:
         return
     text = message.get("text") or ""
-    found = [event("intent", intent)]
+    asked = parsed.get("full_retrieval_intent_name") or intent  # "faq/evc", not only "faq"
+    found = [event("intent", asked, INTENT_LABELS.get(asked))]
     missed = text if intent in MISSED_INTENTS and text and not text.startswith("/") else None
     for slot_event in [] if missed else slot_events:  # "de bus naar hengelo" is no topic
         kind = COUNTED_FACTS.get(slot_event.get("name")) if slot_event.get("event") == "slot" else None

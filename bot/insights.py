@@ -10,7 +10,8 @@ A period is a day, a week (7 days) or a month (30 days) ending at `end` (default
 `previous` is the period just before it, for comparison. `series` has the figures of the
 current period per hour (a day) or per day (UTC), `misses` the not-understood messages
 (grouped when similar, newest first) with the intent an operator chose, and `intents` the
-choices (the Rasa model's intents). `&format=csv&table=NAME` gives one table as CSV (CSV_TABLES).
+choices (the Rasa model's intents; `intent_labels`: their names as the actions sent them).
+`&format=csv&table=NAME` gives one table as CSV (CSV_TABLES).
 GET /advisor/api/insights/nlu?tenant= answers the labelled misses as Rasa NLU training data.
 """
 
@@ -111,6 +112,10 @@ class InsightStore(StoreFacade):
         if known is None:
             known = await self._run(_seen_intents, self.engine, tenant)
         return sorted(set(known) - NOT_LABELS)
+
+    async def intent_labels(self, tenant: str, period: Period) -> Dict[str, str]:
+        """How the actions named the intents asked in the period ("Een cursus zoeken")."""
+        return await self._run(_intent_labels, self.engine, tenant, period)
 
     async def nlu(self, tenant: str) -> str:
         return nlu_yaml(await self._run(_labelled, self.engine, tenant))
@@ -346,6 +351,17 @@ def _seen_intents(engine, tenant: str) -> List[str]:
         ]
 
 
+def _intent_labels(engine, tenant: str, period: Period) -> Dict[str, str]:
+    with engine.connect() as db:
+        return dict(
+            db.execute(
+                select(events.c.key, func.max(events.c.label))
+                .where(_in(events, tenant, period), events.c.kind == "intent", events.c.label.isnot(None))
+                .group_by(events.c.key)
+            ).all()
+        )
+
+
 def _labelled(engine, tenant: str) -> Dict[str, List[str]]:
     labelled: Dict[str, List[str]] = {}
     with engine.connect() as db:
@@ -390,6 +406,7 @@ async def report(store: InsightStore, tenant: str, period: Period, name: str) ->
         "series": await store.series(tenant, period),
         "misses": await store.misses(tenant, period),
         "intents": await store.intents(tenant),
+        "intent_labels": await store.intent_labels(tenant, period),
     }
 
 

@@ -60,6 +60,7 @@ FORMAT_LABELS = labels("course_formats")
 EMPLOYMENT_LABELS = labels("employment_statuses")
 SECTOR_LABELS = labels("sectors")
 BENEFIT_LABELS = labels("benefit_types")
+INTENT_LABELS = labels("intents")  # for the regions' insights (actions/usage.py)
 
 AGE_RANGE = (15, 100)
 # Words after a number that make it a count or an amount, not an age ("werk 32 uur", "80 man").

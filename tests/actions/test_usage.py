@@ -7,6 +7,7 @@ import knowledge
 import pytest
 
 from actions.facts import ValidateSlotMappings
+from knowledge.vocabulary import INTENT_LABELS
 from actions.recommend import ActionCourseDetails, ActionHowToEnroll
 
 from .conftest import customs, make_tracker, run_action
@@ -42,7 +43,7 @@ def test_a_turn_sends_its_intent_and_the_facts_as_validated(domain):
 def test_a_message_not_understood_is_sent_for_the_miss_list(domain):
     messages, _ = run_action(ValidateSlotMappings(), make_tracker(text="zet de timer op 5 min", intent="nlu_fallback"))
     sent = insight(messages)
-    assert sent["events"] == [{"kind": "intent", "key": "nlu_fallback", "label": None}]
+    assert sent["events"] == [{"kind": "intent", "key": "nlu_fallback", "label": "Niet begrepen"}]
     assert sent["missed"] == "zet de timer op 5 min"
     # a button's payload is never a miss
     messages, _ = run_action(ValidateSlotMappings(), make_tracker(text="/out_of_scope", intent="out_of_scope"))
@@ -72,3 +73,17 @@ def test_modules_shown_opened_and_signed_up_for_are_counted(domain):
     enroll = make_tracker(dict(slots, last_module=second), text="hoe meld ik me aan", intent="how_to_enroll")
     messages, _ = run_action(ActionHowToEnroll(), enroll, domain)
     assert [(e["kind"], e["key"]) for e in insight(messages)["events"]] == [("signup", second)]
+
+
+def test_an_faq_question_is_counted_by_its_question(domain):
+    tracker = make_tracker(text="wat is evc", intent="faq")
+    tracker.latest_message["intent"]["full_retrieval_intent_name"] = "faq/evc"  # as Rasa sets it
+    messages, _ = run_action(ValidateSlotMappings(), tracker, domain)
+    assert insight(messages)["events"] == [{"kind": "intent", "key": "faq/evc", "label": "Vraag: EVC"}]
+
+
+def test_every_intent_has_a_dutch_label_for_the_operators(domain):
+    """A new intent (or FAQ question) needs its label in knowledge/vocabulary.yaml (intents)."""
+    intents = {next(iter(i)) if isinstance(i, dict) else i for i in domain["intents"]} - {"faq"}
+    questions = {r[len("utter_") :] for r in domain["responses"] if r.startswith("utter_faq/")}
+    assert intents | questions <= set(INTENT_LABELS) | {"nlu_fallback"}

@@ -211,7 +211,7 @@
       });
       renderSeries(data.series);
       renderTops(current, query);
-      renderMisses(data.misses, data.intents);
+      renderMisses(data.misses, data.intents, data.intent_labels || {});
       var feedback = current.feedback || {};
       var topics = $("insights-topics").tBodies[0];
       clear(topics);
@@ -365,7 +365,7 @@
 
   // Messages the assistant did not understand (masked, as stored): the operator says what the
   // user meant; the labelled ones come back as NLU examples (the YAML link).
-  function renderMisses(misses, intents) {
+  function renderMisses(misses, intents, labels) {
     var list = $("insights-misses");
     clear(list);
     $("insights-misses-box").hidden = !Array.isArray(misses);
@@ -378,7 +378,7 @@
       var id = "miss-" + n;
       var select = el("select", { id: id + "-intent", "aria-describedby": id + "-text" },
         [el("option", { value: "" }, ["— kies —"])].concat(choices.map(function (name) {
-          return el("option", { value: name }, [name]);
+          return el("option", { value: name }, [labels[name] ? labels[name] + " (" + name + ")" : name]);
         })));
       if (miss.intent && choices.indexOf(miss.intent) < 0) {
         select.appendChild(el("option", { value: miss.intent }, [miss.intent]));

@@ -97,6 +97,7 @@ async def test_the_insights_are_what_the_bot_did(rasa_stack, make_desk, graph, t
     assert modules["top"][0]["key"] == cards[0]["module_id"] and modules["top"][0]["signups"] == 1
     assert sum(point["turns"] for point in report["series"]["points"]) == len(turns)
     assert "search_course" in report["intents"] and "faq/evc" in report["intents"]  # the model's own
+    assert report["intent_labels"]["search_course"] == "Een cursus zoeken"  # as the actions name it
 
     # an operator labels a miss; the export is training data Rasa accepts
     miss = report["misses"][0]
