@@ -444,18 +444,32 @@ def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent:
     shown = tracker.get_slot("shown_modules") or []
     buttons, lines = [], []
     offset = int(tracker.get_slot("results_offset") or 0)
+    evenings = bool(ASKS_WHEN_IN_THE_DAY.search(latest_text(tracker)))  # "kan dat ook in de avond?"
+    heading = "Dit zijn de modules die ik je liet zien:"
     for number, module_id in enumerate(shown, start=offset + 1):
         detail = knowledge.get_module(module_id)
         if detail:
             c = detail.to_card()
-            lines.append(
-                f"{number}. {md(detail.title)}: {detail.price_text}, start {c['next_start']}, "
-                f"duur {detail.duration_text}."
-            )
+            where = f"{detail.format}" + ("" if detail.format == "online" else f" in {md(detail.location)}")
+            if evenings:
+                said = (
+                    "avondlessen"
+                    if "avond" in f"{detail.study_load_text} {detail.duration_text}".lower()
+                    else ("avond of weekend staat er niet bij")
+                )
+                lines.append(f"{number}. {md(detail.title)}: {detail.study_load_text}, {where}; {said}.")
+            else:
+                lines.append(
+                    f"{number}. {md(detail.title)}: {detail.price_text}, start {c['next_start']}, "
+                    f"duur {detail.duration_text}, {where}."
+                )
             buttons.append({"title": detail.title, "payload": payload(intent, module_id=module_id)})
+    if evenings:
+        heading = "Of je 's avonds of in het weekend kunt leren, per module:"
+        lines.append("Staat het er niet bij? Vraag het na bij de aanbieder; online past vaak goed naast je werk.")
     if buttons:
         dispatcher.utter_message(
-            text="\n".join(["Dit zijn de modules die ik je liet zien:"] + lines + ["Over welke wil je meer weten?"]),
+            text="\n".join([heading] + lines + ["Over welke wil je meer weten?"]),
             buttons=buttons,
         )
     else:

@@ -135,20 +135,12 @@ class ActionRespondToFacts(Action):
         if known:
             asked = facts.previous_value(tracker, "asked_slot")
             theme_known = tracker.get_slot("theme") not in (None, UNKNOWN)
+            answer_doubts(dispatcher, tracker)
             if follows_up_on_schemes(tracker) and not known & {"theme", "location", "course_format"}:
                 # "mijn kosten zijn maar 2000 euro, kan het dan nog": about the scheme, not a wish
                 return funding_answer(dispatcher, tracker)
             if known & (SEARCH_FACTS - FUNDING_FACTS):
                 return search_or_ask(dispatcher, tracker)  # a wish about the courses: search again
-            if (
-                "education_level" in known
-                and changed["education_level"] in NO_START_QUALIFICATION
-                and facts.QUESTION.search(facts.latest_text(tracker))
-            ):
-                # "geen diploma, alleen vmbo. kan ik toch iets leren?": that question first
-                dispatcher.utter_message(response="utter_faq/startkwalificatie")
-            if "age" in known and TOO_OLD.search(facts.latest_text(tracker)):
-                dispatcher.utter_message(text=NOT_TOO_OLD)  # "ik ben 61, ben ik niet te oud?": first
             if last is None:  # nothing answered yet: these facts start the advice
                 return employer_answer(dispatcher, tracker) if employer else search_or_ask(dispatcher, tracker)
             if last == "hub" and "location" in known:
@@ -298,7 +290,19 @@ class ActionSearchModules(Action):
             return funding_answer(dispatcher, tracker)
         if MONEY_WORDS.search(text) and facts.speaks_as_employer(text):
             return employer_answer(dispatcher, tracker)
+        answer_doubts(dispatcher, tracker)  # "... kan dat wel op mijn leeftijd 47"
         return search_or_ask(dispatcher, tracker)
+
+
+def answer_doubts(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A doubt said with the facts is answered before the modules or the next question:
+    "ik ben 61, ben ik niet te oud?", "geen diploma, alleen vmbo. kan ik toch iets leren?"."""
+    changed = facts.changed_facts(tracker)
+    text = facts.latest_text(tracker)
+    if changed.get("education_level") in NO_START_QUALIFICATION and facts.QUESTION.search(text):
+        dispatcher.utter_message(response="utter_faq/startkwalificatie")
+    if changed.get("age") not in (None, UNKNOWN) and TOO_OLD.search(text):
+        dispatcher.utter_message(text=NOT_TOO_OLD)
 
 
 def corrects_the_search(tracker: Tracker) -> bool:

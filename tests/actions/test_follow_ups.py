@@ -11,7 +11,7 @@ from actions.funding import ActionEmployerAdvice, ActionFundingAdvice
 from actions.recommend import ActionCourseDetails
 from actions.respond import ActionRespondToFacts, ActionSearchModules
 
-from .conftest import make_tracker, run_action, slot_events, texts
+from .conftest import customs, make_tracker, run_action, slot_events, texts
 
 pytestmark = pytest.mark.usefixtures("knowledge_db")
 WORKER = {"employment_status": "werkend", "age": "56", "theme": "batterijen_opslag", "location": "Oldenzaal"}
@@ -219,6 +219,31 @@ def test_what_does_that_cost_after_modules_gives_their_prices():
     assert texts(messages).startswith("Dit zijn de modules die ik je liet zien:") and "btw" in texts(messages)
 
 
+def test_evenings_after_several_modules_are_answered_for_each():
+    """Seen in make run: "kan dat ook in de avond?" after three modules listed their prices."""
+    from actions.recommend import ActionCourseDetails
+
+    _, events = run_action(
+        ActionSearchModules(),
+        make_tracker({"theme": "installatietechniek", "location": "Tilburg"}, intent="search_course"),
+    )
+    shown = slot_events(events)["shown_modules"]
+    before = {"theme": "installatietechniek", "location": "Tilburg", "shown_modules": shown}
+    messages, _ = run_action(
+        ActionCourseDetails(),
+        make_tracker(
+            before,
+            history=[{"event": "slot", "name": n, "value": v} for n, v in before.items()],
+            intent="course_details",
+            text="kan dat ook in de avond?",
+        ),
+    )
+    said = texts(messages)
+    assert said.startswith("Of je 's avonds of in het weekend kunt leren, per module:")
+    assert said.count("avond") >= len(shown)  # a word about evenings for every module
+    assert "btw" not in said  # not the prices again
+
+
 def test_a_plain_faq_question_gets_the_selected_answer():
     from actions.faq import ActionAnswerFaq
 
@@ -347,6 +372,25 @@ def test_am_i_too_old_is_answered_before_anything_else():
     )
     assert texts(messages).startswith("Nee, je bent niet te oud")
     assert "61 jaar" in texts(messages)  # and the age is noted
+
+
+def test_a_doubt_in_a_course_question_is_answered_before_the_modules(domain):
+    """Seen in make run: "ik wil omscholen naar elektricien maar heb alleen vmbo, woon in
+    almelo, kan dat wel op mijn leeftijd 47" got modules, and neither doubt a word."""
+    from actions.respond import ActionSearchModules
+
+    text = "ik wil mischien omscholen naar elektricien maar heb alleen vmbo, wone in almelo, kan dat wel op mijn leeftijd 47"
+    facts = {"theme": "installatietechniek", "education_level": "vmbo", "location": "Almelo", "age": "47"}
+    messages, _ = run_action(
+        ActionSearchModules(),
+        make_tracker(facts, intent="search_course", text=text, candidates=facts),
+        domain,
+    )
+    said = texts(messages)
+    assert said.index("Nee, je bent niet te oud") < said.index("modules passen bij je")
+    # "alleen vmbo ... kan dat wel": what vmbo means for work, first too
+    assert messages[0].get("response") == "utter_faq/startkwalificatie"
+    assert customs(messages, "module_cards")
 
 
 def test_a_word_the_model_mistook_for_a_diploma_is_dropped_without_a_complaint():
