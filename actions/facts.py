@@ -431,8 +431,11 @@ class ValidateSlotMappings(ValidationAction):
                 answer_like = (intent in ANSWER_INTENTS or short_reply) and not QUESTION.search(text)
                 about_when = asked != "hours_per_week" and WHEN.search(text)
                 if about_when and not valid and not self._other_facts(tracker, asked):
-                    # "avond" to "Hoe wil je het liefst leren?": no diploma, place or format
-                    dispatcher.utter_message(text=WHEN_NOTE)
+                    # "avond" to "Hoe wil je het liefst leren?": no diploma, place or format.
+                    # A question about the modules shown ("kan dat ook in de avond?") gets its
+                    # answer per module from action_course_details instead.
+                    if intent != "course_details":
+                        dispatcher.utter_message(text=WHEN_NOTE)
                 elif valid or (answer_like and not self._other_facts(tracker, asked)):
                     found[asked] = text  # an unusable answer is checked (and explained) below
         if not entity_values(tracker, "location") and CORRECTION.search(text):

@@ -219,7 +219,7 @@ def test_what_does_that_cost_after_modules_gives_their_prices():
     assert texts(messages).startswith("Dit zijn de modules die ik je liet zien:") and "btw" in texts(messages)
 
 
-def test_evenings_after_several_modules_are_answered_for_each():
+def test_evenings_after_several_modules_are_answered_for_each(domain):
     """Seen in make run: "kan dat ook in de avond?" after three modules listed their prices."""
     from actions.recommend import ActionCourseDetails
 
@@ -240,6 +240,12 @@ def test_evenings_after_several_modules_are_answered_for_each():
     )
     said = texts(messages)
     assert said.startswith("Of je 's avonds of in het weekend kunt leren, per module:")
+    # right after "Hoe wil je het liefst leren?": no general note about evenings before it
+    asked = dict(before, asked_slot="course_format")
+    history = [{"event": "slot", "name": n, "value": v} for n, v in asked.items()]
+    tracker = make_tracker(asked, history=history, intent="course_details", text="kan dat ook in de avond?")
+    notes, _ = run_action(ValidateSlotMappings(), tracker, domain)
+    assert texts(notes) == ""
     assert said.count("avond") >= len(shown)  # a word about evenings for every module
     assert "btw" not in said  # not the prices again
 
