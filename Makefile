@@ -73,9 +73,13 @@ eval: train
 dialogue: train
 	@$(STAGE) dialogue $(VENV)/python benchmarks/dialogue_quality.py --gate
 
+# The story test and the NLU evaluation each load the model and use one core mostly: they run
+# side by side (each one's output kept together), then pytest.
 test:
 	@mkdir -p var && rm -f var/stage-times.txt
-	@$(MAKE) --no-print-directory setup lint validate train stories eval pytest
+	@$(MAKE) --no-print-directory setup lint validate train
+	@$(MAKE) --no-print-directory -j2 --output-sync=target stories eval
+	@$(MAKE) --no-print-directory pytest
 	@echo "== stage times:"; cat var/stage-times.txt
 
 # A whole Dutch advice conversation over the REST channel, printed as a transcript.
