@@ -45,6 +45,9 @@ NOT_TOO_OLD = (
     "kan betalen."
 )
 NO_START_QUALIFICATION = {"geen", "vmbo", "mbo1"}  # below a startkwalificatie (havo, vwo, mbo 2)
+# A doubt, not only a wish: "kan ik toch iets leren?", "kan dat wel", "mag ik dat" (not "ik zou
+# graag … willen, maar heb geen diploma": that is answered with modules).
+DOUBT = re.compile(r"\?|\b(?:kan|mag|lukt|moet)\s+(?:ik|dat|het)\b", re.IGNORECASE)
 # A question about the hub just shown: when it is open, where it is, how to get there.
 HUB_FOLLOW_UP = re.compile(
     r"\bopen\b|dicht|geopend|tijden|\buur\b|maandag|dinsdag|woensdag|donderdag|"
@@ -299,7 +302,7 @@ def answer_doubts(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     "ik ben 61, ben ik niet te oud?", "geen diploma, alleen vmbo. kan ik toch iets leren?"."""
     changed = facts.changed_facts(tracker)
     text = facts.latest_text(tracker)
-    if changed.get("education_level") in NO_START_QUALIFICATION and facts.QUESTION.search(text):
+    if changed.get("education_level") in NO_START_QUALIFICATION and DOUBT.search(text):
         dispatcher.utter_message(response="utter_faq/startkwalificatie")
     if changed.get("age") not in (None, UNKNOWN) and TOO_OLD.search(text):
         dispatcher.utter_message(text=NOT_TOO_OLD)

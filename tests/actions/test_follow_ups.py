@@ -399,6 +399,20 @@ def test_a_doubt_in_a_course_question_is_answered_before_the_modules(domain):
     assert customs(messages, "module_cards")
 
 
+def test_a_wish_without_a_diploma_is_no_doubt_to_answer(domain):
+    """Seen in make run: "... zou graag iets in de zonne-energie willen doen maar heb geen
+    diploma" got the startkwalificatie text above the modules, though nothing was asked."""
+    from actions.respond import ActionSearchModules
+
+    text = "goeiemorgen, ik heb bijstand en woon in assen. ben 38. zou graag iets in de zonne-energie willen doen maar heb geen diploma"
+    facts = {"theme": "installatietechniek", "education_level": "geen", "location": "Assen", "age": "38"}
+    messages, _ = run_action(
+        ActionSearchModules(), make_tracker(facts, intent="search_course", text=text, candidates=facts), domain
+    )
+    assert not [m for m in messages if m.get("response") == "utter_faq/startkwalificatie"]
+    assert customs(messages, "module_cards")
+
+
 def test_a_word_the_model_mistook_for_a_diploma_is_dropped_without_a_complaint():
     messages, events = run_action(
         ValidateSlotMappings(),
