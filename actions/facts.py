@@ -420,7 +420,17 @@ class ValidateSlotMappings(ValidationAction):
         text = latest_text(tracker)
         intent = latest_intent(tracker)
         asked = tracker.get_slot(ASKED_SLOT)
-        if asked in p.PROFILE_SLOTS and asked not in extracted and not entity_values(tracker, asked):
+        # "sorry ik bedoel mbo 3": a corrected level the model did not tag
+        corrected_level = None
+        if (
+            CORRECTION.search(text)
+            and "education_level" not in extracted
+            and not entity_values(tracker, "education_level")
+        ):
+            corrected_level = p.parse_level(NEGATED_WORD.sub(" ", text))
+        if corrected_level and asked != "education_level":
+            found["education_level"] = corrected_level  # not an answer to the question asked
+        elif asked in p.PROFILE_SLOTS and asked not in extracted and not entity_values(tracker, asked):
             # the plain answer to the question the bot asked
             if intent == "dont_know":
                 found[asked] = UNKNOWN

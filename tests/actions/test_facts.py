@@ -152,6 +152,18 @@ def test_a_place_name_the_model_split_in_two_is_read_whole(domain, kept):
     assert texts(messages) == "Oké, aangepast: je woont of werkt in Bergen op Zoom."
 
 
+def test_a_corrected_level_the_model_missed_is_read_while_another_question_is_open(domain):
+    """Seen in make run: "sorry ik bedoel mbo 3" after "Hoe wil je het liefst leren?" got
+    "Dat begreep ik niet helemaal" (the model tagged nothing)."""
+    history = [{"event": "slot", "name": "education_level", "value": "mbo2"}]
+    messages, slots = validate(
+        domain, {"education_level": "mbo2"}, text="sorry ik bedoel mbo 3", history=history, question="course_format"
+    )
+    assert slots["education_level"] == "mbo3"
+    assert slots.get("course_format") is None
+    assert texts(messages) == "Oké, aangepast: je hebt mbo 3."
+
+
 def test_two_places_side_by_side_stay_two_places():
     text = "een cursus in tilburg bij breda"  # "tilburg bij breda" is no place
     entities = [
