@@ -120,9 +120,9 @@ CORRECTION = re.compile(
     rf"|\b{INSTEAD_OF}",
     re.IGNORECASE,
 )
-# "ik woon in Assen, Emmen is waar ik werk": where someone lives wins over other places.
 # What lies between the parts of a place name: "Bergen op Zoom", "Alphen aan den Rijn".
 PLACE_NAME_JOINT = re.compile(r"\s+(?:op|aan|aan de|aan den|bij|in|onder|over)\s+", re.IGNORECASE)
+# "ik woon in Assen, Emmen is waar ik werk": where someone lives wins over other places.
 LIVES_IN = re.compile(r"\bwoon\w*\s+(?:nu\s+|toch\s+|eigenlijk\s+)?(?:in|bij|vlakbij)\s+$", re.IGNORECASE)
 NEGATED_WORD = re.compile(rf"\b{NOT_THIS}\s+(?:in\s+|uit\s+)?[\w'-]+", re.IGNORECASE)
 # "een installatiebedrijf", "ons bouwbedrijf": the sector of the company.
@@ -325,7 +325,7 @@ def joined_places(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, A
             span = text[last["start"] : entity["end"]]
             found = p.place_in_text(span)
             if found and found[1].lower() == span.lower():
-                joined[-1] = {**last, "value": span, "end": entity["end"], "joined": True}
+                joined[-1] = {**last, "value": span, "end": entity["end"]}
                 continue
         joined.append(entity)
     return joined
