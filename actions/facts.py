@@ -24,6 +24,7 @@ import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import knowledge
+import locales
 from knowledge.vocabulary import AGE_IN_TEXT
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -407,7 +408,10 @@ class ValidateSlotMappings(ValidationAction):
         return list(p.PROFILE_SLOTS)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        language = locales.activate(p.language_of(tracker))
         events = await super().run(dispatcher, tracker, domain)
+        if language != tracker.get_slot("language"):
+            events.append(SlotSet("language", language))
         usage.record_turn(dispatcher, tracker, events)  # for the region's insights
         return events
 

@@ -13,6 +13,7 @@ import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import knowledge
+import locales
 from knowledge.vocabulary import (  # noqa: F401  (the actions read them as p.NAME)
     AGE_RANGE,
     BENEFIT_LABELS,
@@ -170,6 +171,14 @@ def slot_value(tracker: Tracker, name: str) -> Any:
     if value in (None, "", UNKNOWN) or (isinstance(value, str) and not value.strip()):
         return None
     return value
+
+
+def language_of(tracker: Tracker) -> str:
+    """The language of the conversation: the gateway says it in the metadata of every user
+    message (bot/language.py chooses it), else the remembered slot, else Dutch."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    said = locales.supported(metadata.get("language")) if isinstance(metadata, dict) else None
+    return said or locales.supported(tracker.get_slot("language")) or locales.SOURCE
 
 
 def tenant_of(tracker: Tracker) -> Optional[str]:
