@@ -45,6 +45,7 @@ COPY actions actions
 COPY bot bot
 COPY database database
 COPY knowledge knowledge
+COPY locales locales
 COPY nlu_components nlu_components
 COPY scaleout scaleout
 COPY rasa_server rasa_server

@@ -353,6 +353,13 @@ def test_the_image_contains_every_module_the_pods_run():
     for dotted in [endpoints["lock_store"]["type"]] + [c["name"] for c in pipeline]:
         if "." in dotted:
             assert dotted.split(".")[0] in copied, f"{dotted} is not copied into the image"
+    # What the copied code imports from this repository is copied too (e.g. locales/).
+    ours = {path.name for path in ROOT.iterdir() if (path / "__init__.py").exists()} - {"tests", "benchmarks"}
+    for folder in copied & ours:
+        for source in (ROOT / folder).rglob("*.py"):
+            imported = re.findall(r"^\s*(?:from|import) (\w+)", source.read_text(), re.M)
+            for package in set(imported) & ours:
+                assert package in copied, f"{source.relative_to(ROOT)} imports {package}, not copied into the image"
     # config.yml loads spaCy from var/spacy/nl: built in the image, not downloaded.
     assert "scripts/build_spacy_nl.py" in dockerfile and "/app/var/spacy" in dockerfile
 
