@@ -5,6 +5,7 @@ Run it with `python -m bot` (GATEWAY_PORT, default 8000; see bot/config.py for t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from typing import Optional
@@ -12,7 +13,7 @@ from typing import Optional
 import aiohttp
 from aiohttp import web
 
-from bot import feedback, insights, usage
+from bot import feedback, insights, language, usage
 from bot import metrics as gateway_metrics
 from bot import site
 from bot.channels import web as web_channel
@@ -55,6 +56,11 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
         yield
         await store.close()
 
+    async def detector(_app):
+        # lingua's models and the neutral words, read once before the first message (2 s)
+        await asyncio.to_thread(language.warm_up)
+        yield
+
     async def rasa_session(_app):
         rasa.session = aiohttp.ClientSession()
         yield
@@ -64,7 +70,7 @@ def create_app(config: Optional[GatewayConfig] = None) -> web.Application:
     hub = RedisHub(config.hub_redis_url, config.hub_channel_prefix) if config.hub_redis_url else Hub()
     metrics = gateway_metrics.Metrics()
     conversations = Conversations(store, hub, rasa, config.tenants, config.rasa_startup_seconds, metrics)
-    app.cleanup_ctx.extend([database, rasa_session, hub.lifecycle, conversations.lifecycle])
+    app.cleanup_ctx.extend([database, detector, rasa_session, hub.lifecycle, conversations.lifecycle])
     app.on_response_prepare.append(security_headers)
     usage.setup(app, conversations, store)  # what each turn meant (the actions' "insight" requests)
     insights.setup(app, store, rasa, config.tenants)  # figures for operators (GET /advisor/api/insights)

@@ -11,6 +11,7 @@ json_message {"type": "handoff"} go to `bot_request_handlers[type]`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 import weakref
@@ -18,6 +19,7 @@ from asyncio import Lock
 from typing import AsyncIterator, Awaitable, Callable, Dict, List, Optional, Protocol
 
 from bot import choices
+from bot import language as languages
 from bot.config import Tenant
 from bot.hub import Hub
 from bot.metrics import Metrics
@@ -25,23 +27,49 @@ from bot.privacy import mask
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import QUIET_REQUESTS, BotRequest, Outgoing, from_rasa
 from bot.store import Conversation, Message, Store
+from locales import N_, supported, translate
 
 log = logging.getLogger(__name__)
 
-RASA_DOWN_TEXT = (
+# The gateway's own texts are Dutch msgids, said in the conversation's language (`say`).
+RASA_DOWN_TEXT = N_(
     "Sorry, ik kan je vraag nu even niet beantwoorden door een storing. Je bericht is "
     "bewaard. Probeer het over een paar minuten nog eens."
 )
 # Rasa answered, but with nothing: a custom action failed (e.g. the action server is down).
-BOT_SILENT_TEXT = (
+BOT_SILENT_TEXT = N_(
     "Sorry, er ging bij mij iets mis en ik kan je vraag nu niet beantwoorden. Probeer het zo "
     "nog eens, of praat met een adviseur."
 )
 # Rasa is still loading its model (the first minutes after a start): the message is kept and
 # answered once Rasa is ready.
-STARTING_TEXT = "Ik ben net opgestart en lees nog even in. Je bericht is bewaard; ik antwoord zo."
+STARTING_TEXT = N_("Ik ben net opgestart en lees nog even in. Je bericht is bewaard; ik antwoord zo.")
 READY_POLL_SECONDS = 1.0  # how often the gateway asks Rasa "ready?" while messages wait
-ADVISOR_BUTTON = {"title": "Met een adviseur praten", "payload": "/request_human"}
+ADVISOR_BUTTON = {"title": N_("Met een adviseur praten"), "payload": "/request_human"}
+
+
+def say(conversation: Optional[Conversation], text: str, **values) -> str:
+    """One of the gateway's texts (a Dutch msgid) in the conversation's language."""
+    return translate(text, conversation.language if conversation else None, **values)
+
+
+def buttons_in(conversation: Optional[Conversation], buttons) -> List[dict]:
+    """Buttons with their titles in the conversation's language (payloads stay)."""
+    return [{**b, "title": say(conversation, b["title"])} for b in buttons]
+
+
+class Speaker:
+    """For the store's transaction: the conversation's language after this user message
+    (bot/language.py); remembers whether it changed."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.changed = False
+
+    def __call__(self, current: str, first: bool) -> str:
+        language = languages.choose(self.text, current, first).language
+        self.changed = language != current
+        return language
 
 
 class OutputChannel(Protocol):
@@ -109,11 +137,29 @@ class Conversations:
             self._locks[conversation_id] = lock
         return lock
 
-    async def start(self, tenant: Tenant, channel: str, external_id: Optional[str] = None) -> Conversation:
-        """A new conversation, opened with the tenant's welcome message."""
-        conversation = await self.store.create_conversation(tenant.name, channel, external_id)
-        await self.deliver_to_user(conversation, Outgoing(text=tenant.welcome, buttons=list(tenant.welcome_buttons)))
+    async def start(
+        self, tenant: Tenant, channel: str, external_id: Optional[str] = None, language: Optional[str] = None
+    ) -> Conversation:
+        """A new conversation, opened with the tenant's welcome message. `language`: a hint
+        (the page's data-lang, the browser's language, "en-GB"); unsupported ones are ignored."""
+        language = supported(language) or "nl"
+        conversation = await self.store.create_conversation(tenant.name, channel, external_id, language)
+        await self.deliver_to_user(conversation, self.welcome(conversation, tenant))
         return conversation
+
+    @staticmethod
+    def welcome(conversation: Conversation, tenant: Tenant) -> Outgoing:
+        """The tenant's welcome (bot/tenants.yml, Dutch) in the conversation's language: its
+        translation is in the catalogues like any text (locales/*/LC_MESSAGES/gateway.po)."""
+        return Outgoing(
+            text=say(conversation, tenant.welcome), buttons=buttons_in(conversation, tenant.welcome_buttons)
+        )
+
+    async def set_language(self, conversation: Conversation, language: str) -> Conversation:
+        """The user picked a language (the widget's NL | EN)."""
+        await self.store.set_language(conversation.id, language)
+        await self.hub.publish(conversation.id, {"type": "language", "language": language})
+        return dataclasses.replace(conversation, language=language)
 
     async def receive(self, conversation: Conversation, text: str, payload: Optional[str] = None) -> List[Message]:
         """Store what the user said (text as shown; payload of a clicked button if any) and
@@ -121,11 +167,14 @@ class Conversations:
         reply is clicking it (bot/choices.py): its payload goes on, the typed text is stored."""
         lock = self.lock(conversation.id)
         async with lock:
+            speaker = None if payload else Speaker(text)
             said, current = await self.store.add_user_message(
-                conversation.id, text, payload, None if payload else choices.chooser(text)
+                conversation.id, text, payload, None if payload else choices.chooser(text), speaker
             )
             payload = payload or said.payload
             current = current or conversation
+            if speaker is not None and speaker.changed:  # the widget shows the language it speaks
+                await self.hub.publish(conversation.id, {"type": "language", "language": current.language})
             await self.hub.publish(conversation.id, {"type": "message", "message": said.to_api()})
             if current.mode != "bot":
                 if self.advisor_relay is None:
@@ -163,7 +212,7 @@ class Conversations:
         self._kept.setdefault(conversation.id, []).append(text)
         if self._waiting is None or self._waiting.done():
             self._waiting = asyncio.create_task(self._answer_when_ready())
-        return await self.deliver_all(conversation, [Outgoing(sender="system", text=STARTING_TEXT)])
+        return await self.deliver_all(conversation, [Outgoing(sender="system", text=say(conversation, STARTING_TEXT))])
 
     async def _answer_when_ready(self) -> None:
         """Wait until Rasa is ready (or the start-up time is over), then answer every kept
@@ -187,7 +236,9 @@ class Conversations:
         if not texts or conversation.mode != "bot":
             return []
         if not self.rasa.ready:  # the start-up time is over and Rasa never answered
-            return await self.deliver_all(conversation, [Outgoing(sender="system", text=RASA_DOWN_TEXT)])
+            return await self.deliver_all(
+                conversation, [Outgoing(sender="system", text=say(conversation, RASA_DOWN_TEXT))]
+            )
         delivered: List[Message] = []
         for text in texts:
             delivered.extend(await self._ask_rasa(conversation, text))
@@ -198,9 +249,12 @@ class Conversations:
         try:
             try:
                 # Rasa (and its tracker store) gets the text with identifiers masked.
-                responses = await self.rasa.send(
-                    conversation.id, mask(text), {"tenant": conversation.tenant, "channel": conversation.channel}
-                )
+                metadata = {
+                    "tenant": conversation.tenant,
+                    "channel": conversation.channel,
+                    "language": conversation.language,
+                }
+                responses = await self.rasa.send(conversation.id, mask(text), metadata)
                 outgoing, requests = from_rasa(responses)
                 self.metrics.turns.labels(conversation.channel).inc()
                 self._bot_failed.discard(conversation.id)
@@ -210,11 +264,17 @@ class Conversations:
                     if len(self._bot_failed) > 10_000:  # in memory only; a long outage
                         self._bot_failed.clear()
                     self._bot_failed.add(conversation.id)
-                    outgoing = [Outgoing(sender="system", text=BOT_SILENT_TEXT, buttons=[dict(ADVISOR_BUTTON)])]
+                    outgoing = [
+                        Outgoing(
+                            sender="system",
+                            text=say(conversation, BOT_SILENT_TEXT),
+                            buttons=buttons_in(conversation, [ADVISOR_BUTTON]),
+                        )
+                    ]
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable for a %s message: %s", conversation.channel, error)
                 self.metrics.bot_failures.labels("rasa_unavailable").inc()
-                outgoing, requests = [Outgoing(sender="system", text=RASA_DOWN_TEXT)], []
+                outgoing, requests = [Outgoing(sender="system", text=say(conversation, RASA_DOWN_TEXT))], []
             confirmed = [r for r in requests if r.type in self.confirmed_request_handlers]
             if confirmed:
                 requests.remove(confirmed[0])

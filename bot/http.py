@@ -17,19 +17,25 @@ from aiohttp import web
 from bot.config import GatewayConfig, Tenant
 from bot.conversations import Conversations
 from bot.store import Conversation
+from locales import N_, translate
 
 CONFIG = web.AppKey("config", GatewayConfig)
 CONVERSATIONS = web.AppKey("conversations", Conversations)
 WEB = "web"  # the channel of the conversations the HTTP API and the widget serve
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
-INVALID_TEXT = "Dit verzoek kan ik niet verwerken. Probeer het opnieuw."
-NOT_FOUND_TEXT = "Dit gesprek bestaat niet (meer). Begin gerust een nieuw gesprek."
-UNKNOWN_TENANT_TEXT = "Deze chat is niet goed ingesteld. Probeer het later nog eens."
+# The language a widget request speaks (its conversation's, or the hint of a new one): the
+# refusal's message is translated into it (bot/security.py). Advisor routes never set it.
+LANGUAGE = "language"
+
+INVALID_TEXT = N_("Dit verzoek kan ik niet verwerken. Probeer het opnieuw.")
+NOT_FOUND_TEXT = N_("Dit gesprek bestaat niet (meer). Begin gerust een nieuw gesprek.")
+UNKNOWN_TENANT_TEXT = N_("Deze chat is niet goed ingesteld. Probeer het later nog eens.")
 
 
 class Refused(Exception):
-    """A user's request the gateway will not carry out; `message` is Dutch for the user."""
+    """A user's request the gateway will not carry out; `message` is Dutch for the user (a
+    msgid with `values` for its {placeholders}: `message_in(language)` translates it)."""
 
     def __init__(
         self,
@@ -39,14 +45,29 @@ class Refused(Exception):
         detail: str = "",
         retry_after: Optional[int] = None,
         problems: Optional[list] = None,
+        values: Optional[dict] = None,
     ):
         super().__init__(detail or code)
         self.status = status
         self.code = code
-        self.message = message
-        self.detail = detail or message
+        self.msgid = message
+        self.values = values or {}
+        self.message = self.message_in(None)
+        self.detail = detail or self.message
         self.retry_after = retry_after
         self.problems = problems or []
+
+    def message_in(self, language: Optional[str]) -> str:
+        """The message for the user, in `language` (Dutch when None or untranslated)."""
+        return translate(self.msgid, language, **{k: number(v, language) for k, v in self.values.items()})
+
+
+def number(value: Any, language: Optional[str]) -> Any:
+    """A whole number as people read it: 2.000 in Dutch, 2,000 in English."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return value
+    grouped = f"{value:,}"
+    return grouped.replace(",", ".") if (language or "nl") == "nl" else grouped
 
 
 def iso(value: Optional[datetime]) -> Optional[str]:
@@ -80,7 +101,7 @@ def check_origin(request: web.Request, tenant: Tenant) -> None:
         raise Refused(
             403,
             "origin_not_allowed",
-            "Deze chat hoort bij een andere website en werkt hier niet.",
+            N_("Deze chat hoort bij een andere website en werkt hier niet."),
             f"origin {request.headers.get('Origin')} is not allowed for tenant {tenant.name}",
         )
 
@@ -96,7 +117,7 @@ async def read_json(request: web.Request) -> Any:
         raise Refused(
             413,
             "body_too_large",
-            "Je bericht is te lang. Kun je het korter zeggen, of in twee berichten?",
+            N_("Je bericht is te lang. Kun je het korter zeggen, of in twee berichten?"),
             f"request body is larger than {request.config_dict[CONFIG].max_body_bytes} bytes",
         ) from error
     try:
@@ -112,6 +133,7 @@ async def find_conversation(request: web.Request) -> Conversation:
         conversation = await request.config_dict[CONVERSATIONS].store.get_conversation(conversation_id)
     if conversation is None or conversation.channel != WEB:
         raise Refused(404, "conversation_not_found", NOT_FOUND_TEXT, "no such conversation")
+    request[LANGUAGE] = conversation.language
     tenant = request.config_dict[CONFIG].tenants.get(conversation.tenant)
     if tenant is None:
         raise Refused(

@@ -1,7 +1,8 @@
 """Limits on what users send and read: text size and cleanliness, message and read rates,
 open websockets.
 
-Each refusal carries a short Dutch sentence the channel can show the user as is.
+Each refusal carries a short Dutch sentence (a msgid, locales/) the channel shows the user in
+the conversation's language (`Refused.message_in`).
 Rates and sockets are counted in this process: with several gateway instances each one
 applies the limits to what reaches it.
 """
@@ -16,6 +17,7 @@ from typing import Deque, Dict, Optional, Tuple
 
 from bot.settings import Rate
 from bot.http import Refused
+from locales import N_
 
 KEEP_CONTROL = {"\n", "\t"}
 
@@ -41,17 +43,19 @@ def clean_user_text(text: str, max_chars: int) -> str:
         raise Refused(
             422,
             "empty_message",
-            "Je bericht is leeg. Typ je vraag en verstuur die opnieuw.",
+            N_("Je bericht is leeg. Typ je vraag en verstuur die opnieuw."),
             "text is empty after removing whitespace and control characters",
         )
     if len(text) > max_chars:
         raise Refused(
             413,
             "message_too_long",
-            f"Je bericht is te lang ({dutch_number(len(text))} tekens). Er passen maximaal "
-            f"{dutch_number(max_chars)} tekens in één bericht. Kun je het korter zeggen, of in "
-            "twee berichten?",
+            N_(
+                "Je bericht is te lang ({length} tekens). Er passen maximaal {maximum} tekens in één "
+                "bericht. Kun je het korter zeggen, of in twee berichten?"
+            ),
             f"text has {len(text)} characters; the maximum is {max_chars}",
+            values={"length": len(text), "maximum": max_chars},
         )
     return text
 
@@ -138,9 +142,10 @@ def too_fast(retry_after: int) -> Refused:
     return Refused(
         429,
         "rate_limited",
-        f"Je stuurt veel berichten kort na elkaar. Wacht {retry_after} seconden en probeer het dan opnieuw.",
+        N_("Je stuurt veel berichten kort na elkaar. Wacht {seconds} seconden en probeer het dan opnieuw."),
         f"too many requests; retry after {retry_after} s",
         retry_after=retry_after,
+        values={"seconds": retry_after},
     )
 
 
@@ -148,9 +153,10 @@ def reading_too_fast(retry_after: int) -> Refused:
     return Refused(
         429,
         "rate_limited",
-        f"Dit gesprek wordt te vaak opgehaald. Wacht {retry_after} seconden en probeer het dan opnieuw.",
+        N_("Dit gesprek wordt te vaak opgehaald. Wacht {seconds} seconden en probeer het dan opnieuw."),
         f"too many reads; retry after {retry_after} s",
         retry_after=retry_after,
+        values={"seconds": retry_after},
     )
 
 
@@ -179,15 +185,19 @@ def too_many_sockets(per_conversation: bool) -> Refused:
         return Refused(
             429,
             "too_many_connections",
-            "Dit gesprek is al open in te veel vensters of tabbladen. Sluit er een paar en probeer het dan opnieuw.",
+            N_(
+                "Dit gesprek is al open in te veel vensters of tabbladen. Sluit er een paar en probeer het dan opnieuw."
+            ),
             "too many open websockets for this conversation",
             retry_after=30,
         )
     return Refused(
         429,
         "too_many_connections",
-        "Er zijn vanaf jouw internetverbinding te veel gesprekken tegelijk open. Sluit een "
-        "paar vensters en probeer het later opnieuw.",
+        N_(
+            "Er zijn vanaf jouw internetverbinding te veel gesprekken tegelijk open. Sluit een "
+            "paar vensters en probeer het later opnieuw."
+        ),
         "too many open websockets from this client address",
         retry_after=30,
     )

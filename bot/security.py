@@ -10,7 +10,8 @@ from aiohttp import web
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.config import Tenant
-from bot.http import CONFIG, Refused, own_origin
+from bot.http import CONFIG, LANGUAGE, Refused, own_origin
+from locales import N_
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +23,13 @@ PAGE_CSP = (
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 HSTS = "max-age=31536000"
-SERVER_ERROR_TEXT = "Er ging bij ons iets mis. Probeer het zo nog eens."
-DATABASE_DOWN_TEXT = "Je bericht kon nu niet worden bewaard door een storing. Probeer het over een minuut nog eens."
+SERVER_ERROR_TEXT = N_("Er ging bij ons iets mis. Probeer het zo nog eens.")
+DATABASE_DOWN_TEXT = N_("Je bericht kon nu niet worden bewaard door een storing. Probeer het over een minuut nog eens.")
 
 
-def error_response(refusal: Refused) -> web.Response:
-    body = {"error": refusal.code, "detail": refusal.detail, "message": refusal.message}
+def error_response(refusal: Refused, language: Optional[str] = None) -> web.Response:
+    """The refusal as JSON; its message in `language` (the widget request's, bot/http.py)."""
+    body = {"error": refusal.code, "detail": refusal.detail, "message": refusal.message_in(language)}
     if refusal.problems:
         body["problems"] = refusal.problems
     headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
@@ -42,7 +44,7 @@ async def api_errors(request: web.Request, handler):
     try:
         return await handler(request)
     except Refused as refusal:
-        return error_response(refusal)
+        return error_response(refusal, request.get(LANGUAGE))
     except web.HTTPException as error:
         if error.status < 400:
             raise
@@ -50,9 +52,10 @@ async def api_errors(request: web.Request, handler):
             Refused(
                 error.status,
                 error.reason.lower().replace(" ", "_"),
-                "Dit adres of verzoek kennen we niet.",
+                N_("Dit adres of verzoek kennen we niet."),
                 f"{error.status} {error.reason}: {request.method} {request.path}",
-            )
+            ),
+            request.get(LANGUAGE),
         )
     except (OperationalError, InterfaceError) as error:  # still away after bot/store.py's retries
         log.error("database unavailable on %s %s: %s", request.method, request.path, type(error.orig or error).__name__)
@@ -63,12 +66,14 @@ async def api_errors(request: web.Request, handler):
                 DATABASE_DOWN_TEXT,
                 "the database is unavailable; try again later",
                 retry_after=30,
-            )
+            ),
+            request.get(LANGUAGE),
         )
     except Exception:  # never a stack trace to the user; the log has it
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(
-            Refused(500, "server_error", SERVER_ERROR_TEXT, "unexpected server error; see the gateway log")
+            Refused(500, "server_error", SERVER_ERROR_TEXT, "unexpected server error; see the gateway log"),
+            request.get(LANGUAGE),
         )
 
 
@@ -90,14 +95,14 @@ async def cors(request: web.Request, handler):
                 Refused(
                     403,
                     "origin_not_allowed",
-                    "Deze chat werkt niet op deze website.",
+                    N_("Deze chat werkt niet op deze website."),
                     f"origin {request.headers.get('Origin')} is not allowed",
                 )
             )
         response = web.Response(status=204)
         response.headers.update(
             {
-                "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
+                "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS",
                 "Access-Control-Allow-Headers": "Content-Type",
                 "Access-Control-Max-Age": "600",
             }

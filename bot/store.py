@@ -56,6 +56,8 @@ conversations = Table(
     Column("tenant", String(32), nullable=False),
     Column("channel", String(16), nullable=False),  # web | whatsapp
     Column("mode", String(16), nullable=False, default="bot"),  # see MODES
+    # The conversation's language (locales.languages(); bot/language.py chooses it).
+    Column("language", String(8), nullable=False, server_default="nl"),
     # The user's address on an external channel (e.g. WhatsApp number); None on web.
     Column("external_id", String(128), nullable=True, index=True),
     Column("created_at", UTCDateTime, nullable=False),
@@ -89,6 +91,17 @@ LIST_MESSAGES = (
     .where(messages.c.conversation_id == bindparam("conversation_id"), messages.c.id > bindparam("after_id"))
     .order_by(messages.c.id)
 )
+# Has the user said anything yet? (The first message may set the language: bot/language.py.)
+USER_SPOKE = (
+    select(messages.c.id)
+    .where(messages.c.conversation_id == bindparam("conversation_id"), messages.c.sender == "user")
+    .limit(1)
+)
+SET_LANGUAGE = (
+    update(conversations)
+    .where(conversations.c.id == bindparam("conversation_id"))
+    .values(language=bindparam("language"))
+)
 # The newest message that is not the user's: what the user answers (bot/choices.py).
 LAST_REPLY = (
     select(messages)
@@ -112,6 +125,7 @@ class Conversation:
     external_id: Optional[str]
     created_at: datetime
     updated_at: datetime
+    language: str = "nl"
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,7 @@ def _conversation(row) -> Conversation:
         external_id=row.external_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        language=row.language or "nl",
     )
 
 
@@ -274,7 +289,9 @@ class Store:
 
     # -- conversations ----------------------------------------------------------------
 
-    async def create_conversation(self, tenant: str, channel: str, external_id: Optional[str] = None) -> Conversation:
+    async def create_conversation(
+        self, tenant: str, channel: str, external_id: Optional[str] = None, language: str = "nl"
+    ) -> Conversation:
         def _create():
             now = utcnow()
             values = dict(
@@ -282,6 +299,7 @@ class Store:
                 tenant=tenant,
                 channel=channel,
                 mode="bot",
+                language=language,
                 external_id=external_id,
                 created_at=now,
                 updated_at=now,
@@ -311,6 +329,13 @@ class Store:
                     .where(conversations.c.id == conversation_id)
                     .values(mode=mode, updated_at=utcnow())
                 )
+
+        await self._run(_set)
+
+    async def set_language(self, conversation_id: str, language: str) -> None:
+        def _set():
+            with self.engine.begin() as db:
+                db.execute(SET_LANGUAGE, {"conversation_id": conversation_id, "language": language})
 
         await self._run(_set)
 
@@ -351,11 +376,14 @@ class Store:
         text: str,
         payload: Optional[str] = None,
         choose: Optional[Callable[[Optional[Message]], Optional[str]]] = None,
+        speak: Optional[Callable[[str, bool], str]] = None,
     ) -> Tuple[Message, Optional[Conversation]]:
         """Store what the user said and read the conversation as it is now (its mode decides
         who answers), in one round trip. `choose` (bot/choices.py), for a message without a
         payload, gets the conversation's last reply and may return the payload of the button
-        the user typed: it is stored with the text as if the user had clicked it."""
+        the user typed: it is stored with the text as if the user had clicked it. `speak`
+        (bot/language.py) gets the conversation's language and whether this is the user's
+        first message, and returns the language from now on (stored when it changed)."""
         as_sent = _draft("user", text, payload=payload)
 
         def _add():
@@ -364,6 +392,13 @@ class Store:
                 if choose is not None and payload is None:
                     row = db.execute(LAST_REPLY, {"conversation_id": conversation_id}).first()
                     chosen = choose(_message(row) if row else None)
+                if speak is not None:
+                    row = db.execute(GET_CONVERSATION, {"conversation_id": conversation_id}).first()
+                    if row is not None:
+                        first = db.execute(USER_SPOKE, {"conversation_id": conversation_id}).first() is None
+                        language = speak(row.language or "nl", first)
+                        if language != row.language:
+                            db.execute(SET_LANGUAGE, {"conversation_id": conversation_id, "language": language})
                 # a typed button title is stored as its click: the typed text and the payload
                 draft = _draft("user", text, payload=chosen) if chosen else as_sent
                 said = _insert_messages(db, conversation_id, [draft])[0]

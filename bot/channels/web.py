@@ -18,6 +18,7 @@ from bot.http import (
     CONFIG,
     CONVERSATIONS,
     INVALID_TEXT,
+    LANGUAGE,
     UNKNOWN_TENANT_TEXT,
     WEB,
     Refused,
@@ -39,6 +40,7 @@ from bot.schemas import validate
 from bot.security import client_key
 from bot.store import Conversation
 from bot.timing import Timings
+from locales import languages, supported
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,10 @@ async def tenant_info(request: web.Request) -> web.Response:
 async def start_conversation(request: web.Request) -> web.Response:
     _limit(request, "new_conversations", client_key(request))
     body = validate("NewConversation", await read_json(request))
+    # A hint: the page's data-lang or the browser's language ("en-GB"); unsupported: Dutch.
+    hint = supported(body.get("language"))
+    if hint:
+        request[LANGUAGE] = hint
     tenant = request.config_dict[CONFIG].tenants.get(body["tenant"])
     if tenant is None:
         known = ", ".join(sorted(request.config_dict[CONFIG].tenants))
@@ -79,13 +85,14 @@ async def start_conversation(request: web.Request) -> web.Response:
         )
     check_origin(request, tenant)
     conversations = request.config_dict[CONVERSATIONS]
-    conversation = await conversations.start(tenant, WEB)
+    conversation = await conversations.start(tenant, WEB, language=hint)
     history = await conversations.store.messages(conversation.id)
     return json_response(
         {
             "conversation_id": conversation.id,
             "tenant": tenant.name,
             "mode": conversation.mode,
+            "language": conversation.language,
             "messages": [m.to_api() for m in history],
         },
         status=201,
@@ -107,7 +114,9 @@ async def post_message(request: web.Request) -> web.Response:
     # Shielded: if the client hangs up, the bot's answer is still stored for the history.
     replies = await asyncio.shield(request.config_dict[CONVERSATIONS].receive(conversation, text, body.get("payload")))
     current = await request.config_dict[CONVERSATIONS].store.get_conversation(conversation.id)
-    response = json_response({"messages": [m.to_api() for m in replies], "mode": current.mode})
+    response = json_response(
+        {"messages": [m.to_api() for m in replies], "mode": current.mode, "language": current.language}
+    )
     stages = timings.stages()
     request.config_dict[CONVERSATIONS].metrics.observe_stages(stages)
     response.headers["Server-Timing"] = timings.header(stages)
@@ -126,19 +135,48 @@ async def get_messages(request: web.Request) -> web.Response:
             "conversation_id": conversation.id,
             "tenant": conversation.tenant,
             "mode": conversation.mode,
+            "language": conversation.language,
             "messages": [m.to_api() for m in history],
         }
     )
 
 
-async def _forward(queue: asyncio.Queue, ws: web.WebSocketResponse) -> None:
+async def put_language(request: web.Request) -> web.Response:
+    """The user picked a language (the widget's NL | EN): the conversation speaks it from now
+    on (bot/language.py may change it again only when the user clearly writes in another)."""
+    conversation = await find_conversation(request)
+    body = validate("LanguageChoice", await read_json(request))
+    language = body["language"]
+    if language not in languages():  # the schema's enum and locales/ disagree
+        raise Refused(
+            422,
+            "invalid_request",
+            INVALID_TEXT,
+            f"language {body['language']!r} is not spoken here; supported: {', '.join(languages())}",
+        )
+    _limit(request, "conversation", conversation.id)
+    # Not under the conversation's lock: the switch shows at once, even while an answer is on
+    # its way (that answer is in the language its question was asked in).
+    await request.config_dict[CONVERSATIONS].set_language(conversation, language)
+    request[LANGUAGE] = language
+    return json_response({"conversation_id": conversation.id, "language": language})
+
+
+async def _forward(queue: asyncio.Queue, ws: web.WebSocketResponse, request: web.Request) -> None:
     while True:
         event = await queue.get()
+        if event.get("type") == "language":  # error frames follow the conversation's language
+            request[LANGUAGE] = event.get("language")
         await ws.send_str(dumps(event))
 
 
-async def _error_frame(ws: web.WebSocketResponse, refusal: Refused) -> None:
-    frame = {"type": "error", "error": refusal.code, "message": refusal.message, "detail": refusal.detail}
+async def _error_frame(ws: web.WebSocketResponse, refusal: Refused, language=None) -> None:
+    frame = {
+        "type": "error",
+        "error": refusal.code,
+        "message": refusal.message_in(language),
+        "detail": refusal.detail,
+    }
     if refusal.retry_after:
         frame["retry_after"] = refusal.retry_after
     await ws.send_str(dumps(frame))
@@ -199,11 +237,13 @@ async def _serve_socket(request: web.Request, conversation: Conversation) -> web
                     "type": "history",
                     "conversation_id": conversation.id,
                     "mode": current.mode,
+                    "language": current.language,
                     "messages": [m.to_api() for m in history],
                 }
             )
         )
-        pump = asyncio.create_task(_forward(queue, ws))
+        request[LANGUAGE] = current.language
+        pump = asyncio.create_task(_forward(queue, ws, request))
         async for frame in ws:
             if frame.type == WSMsgType.ERROR:  # e.g. over max_msg_size: aiohttp closes with 1009
                 break
@@ -220,7 +260,7 @@ async def _serve_socket(request: web.Request, conversation: Conversation) -> web
                 data = validate("ClientMessage", data)
                 inbox.put_nowait((_accept(request, conversation, data), data.get("payload")))
             except Refused as refusal:
-                await _error_frame(ws, refusal)
+                await _error_frame(ws, refusal, request.get(LANGUAGE))
     finally:
         inbox.put_nowait(None)
         if pump is not None:
@@ -264,3 +304,4 @@ def setup(app: web.Application, api: web.Application, conversations: Conversatio
     api.router.add_post("/v1/conversations/{conversation_id}/messages", post_message)
     api.router.add_get("/v1/conversations/{conversation_id}/messages", get_messages)
     api.router.add_get("/v1/conversations/{conversation_id}/ws", websocket)
+    api.router.add_put("/v1/conversations/{conversation_id}/language", put_language)

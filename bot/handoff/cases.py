@@ -41,6 +41,7 @@ class Case:
     closed_at: Optional[datetime]
     long_wait_offered_at: Optional[datetime]
     noticed_at: Optional[datetime]
+    language: str = "nl"  # the conversation's (bot/language.py): advisors answer in it
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,10 @@ class Note:
     created_at: datetime
 
 
-_CASE_COLUMNS = [handoffs, advisors.c.name.label("advisor_name")]
-_CASE_FROM = handoffs.outerjoin(advisors, handoffs.c.advisor_id == advisors.c.id)
+_CASE_COLUMNS = [handoffs, advisors.c.name.label("advisor_name"), conversations.c.language.label("language")]
+_CASE_FROM = handoffs.outerjoin(advisors, handoffs.c.advisor_id == advisors.c.id).outerjoin(
+    conversations, handoffs.c.conversation_id == conversations.c.id
+)
 
 
 def _case(row) -> Case:
@@ -78,6 +81,7 @@ def _case(row) -> Case:
         closed_at=row.closed_at,
         long_wait_offered_at=row.long_wait_offered_at,
         noticed_at=row.noticed_at,
+        language=row.language or "nl",
     )
 
 

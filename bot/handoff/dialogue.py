@@ -11,87 +11,95 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
-CALLBACK = {"title": "Terugbelverzoek", "payload": "/request_human"}
-CONTINUE = {"title": "Verder met de bot", "payload": "/help"}
-STOP_WAITING = {"title": "Stop met wachten", "payload": "/stop"}
-KEEP_WAITING = {"title": "Blijven wachten", "payload": "/affirm"}
+from locales import N_, translate
+
+CALLBACK = {"title": N_("Terugbelverzoek"), "payload": "/request_human"}
+CONTINUE = {"title": N_("Verder met de bot"), "payload": "/help"}
+STOP_WAITING = {"title": N_("Stop met wachten"), "payload": "/stop"}
+KEEP_WAITING = {"title": N_("Blijven wachten"), "payload": "/affirm"}
 BOT_MENU = [
-    {"title": "Cursus zoeken", "payload": "/search_course"},
-    {"title": "Wie betaalt mijn opleiding?", "payload": "/ask_funding"},
-    {"title": "Wat weet je van mij?", "payload": "/show_profile"},
+    {"title": N_("Cursus zoeken"), "payload": "/search_course"},
+    {"title": N_("Wie betaalt mijn opleiding?"), "payload": "/ask_funding"},
+    {"title": N_("Wat weet je van mij?"), "payload": "/show_profile"},
 ]
 
-WELCOME_BACK = (
+WELCOME_BACK = N_(
     "Je praat weer met Leerwijzer, de digitale assistent. Ik weet nog wat je me vertelde. Waar kan ik je nu mee helpen?"
 )
 # At the end of a conversation with an advisor: one tap rates the help (bot/feedback.py).
-RATE_HANDOFF = "Hoe goed hielp de adviseur je? Tik een cijfer: 1 is slecht, 5 is heel goed."
+RATE_HANDOFF = N_("Hoe goed hielp de adviseur je? Tik een cijfer: 1 is slecht, 5 is heel goed.")
 RATE_PAYLOAD = "/rate_handoff"
-RATED = "Dank je voor je cijfer!"
-CLAIMED = "{name} is adviseur en neemt het gesprek nu over. Je kunt hier gewoon typen."
-CANCELLED = "Goed, je wacht niet meer op een adviseur. Je praat weer met Leerwijzer. Waar kan ik je mee helpen?"
-LEFT_ADVISOR = "Goed, het gesprek met de adviseur is gestopt. Je praat weer met Leerwijzer. Waar kan ik je mee helpen?"
-MESSAGE_KEPT = "Je bericht is bewaard. De adviseur leest het zodra die het gesprek overneemt. {position}"
-STILL_WAITING = "Prima, je blijft in de wachtrij. {position}"
-LONG_WAIT = (
+RATED = N_("Dank je voor je cijfer!")
+CLAIMED = N_("{name} is adviseur en neemt het gesprek nu over. Je kunt hier gewoon typen.")
+CANCELLED = N_("Goed, je wacht niet meer op een adviseur. Je praat weer met Leerwijzer. Waar kan ik je mee helpen?")
+LEFT_ADVISOR = N_(
+    "Goed, het gesprek met de adviseur is gestopt. Je praat weer met Leerwijzer. Waar kan ik je mee helpen?"
+)
+MESSAGE_KEPT = N_("Je bericht is bewaard. De adviseur leest het zodra die het gesprek overneemt. {position}")
+STILL_WAITING = N_("Prima, je blijft in de wachtrij. {position}")
+LONG_WAIT = N_(
     "Het duurt langer dan we hoopten. Wil je blijven wachten? Je kunt ook vragen of een "
     "adviseur je terugbelt of mailt. Of je gaat verder met de bot."
 )
-LONG_WAIT_AGAIN = (
+LONG_WAIT_AGAIN = N_(
     "Sorry, er is nog geen adviseur vrij. Je bericht is bewaard. {position} Wil je "
     "blijven wachten? Je kunt ook vragen of een adviseur je terugbelt of mailt. Of "
     "je gaat verder met de bot."
 )
-NOBODY_NOW = (
+NOBODY_NOW = N_(
     "Er is op dit moment geen adviseur beschikbaar. Wil je dat een adviseur je "
     "terugbelt of mailt? Of gaan we samen verder?"
 )
-CLOSED_NOW = (
+CLOSED_NOW = N_(
     "Er is nu geen adviseur aan het werk. {hours} Wil je dat een adviseur je terugbelt "
     "of mailt? Of gaan we samen verder?"
 )
 # A message that is neither choice, while the choice is open ("hallo, is daar iemand?").
-NOBODY_STILL = (
+NOBODY_STILL = N_(
     "Sorry, er is nu geen adviseur online. Wil je dat een adviseur je later terugbelt "
     "of mailt? Of gaan we samen verder?"
 )
-CLOSED_STILL = (
+CLOSED_STILL = N_(
     "Sorry, er is nu geen adviseur aan het werk. {hours} Wil je dat een adviseur je "
     "later terugbelt of mailt? Of gaan we samen verder?"
 )
-ASK_NAME = "Fijn. Wat is je naam?"
-ASK_NAME_AFTER_CONTACT = "Dank je. En wat is je naam?"
-BAD_NAME = (
+ASK_NAME = N_("Fijn. Wat is je naam?")
+ASK_NAME_AFTER_CONTACT = N_("Dank je. En wat is je naam?")
+BAD_NAME = N_(
     "Ik kan dit niet goed lezen als naam. Typ alleen je naam, bijvoorbeeld: Sanne de "
     "Vries. Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'."
 )
-ASK_CONTACT = "Hoe kan de adviseur je bereiken? Typ je telefoonnummer (bijvoorbeeld 06 12345678) of je e-mailadres."
-BAD_PHONE = (
+ASK_CONTACT = N_("Hoe kan de adviseur je bereiken? Typ je telefoonnummer (bijvoorbeeld 06 12345678) of je e-mailadres.")
+BAD_PHONE = N_(
     "Dat telefoonnummer klopt niet. Een Nederlands nummer heeft 10 cijfers en begint "
     "met 0 (bijvoorbeeld 06 12345678), of met +31. Probeer het nog eens, of typ je "
     "e-mailadres."
 )
-BAD_EMAIL = (
+BAD_EMAIL = N_(
     "Dat e-mailadres klopt niet helemaal. Kijk het nog eens na, bijvoorbeeld: "
     "naam@voorbeeld.nl. Je kunt ook je telefoonnummer typen."
 )
-NO_CONTACT = (
+NO_CONTACT = N_(
     "Ik zie geen telefoonnummer of e-mailadres. Typ bijvoorbeeld 06 12345678 of "
     "naam@voorbeeld.nl. Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'."
 )
 # A question or greeting instead of an answer to the callback questions.
-NOBODY_CHATS = (
+NOBODY_CHATS = N_(
     "Er kan nu geen adviseur met je chatten. Daarom noteer ik een terugbelverzoek. "
     "{question} Wil je toch geen terugbelverzoek? Zeg dan 'laat maar'."
 )
-WHAT_NAME = "Wat is je naam?"
-WHAT_CONTACT = "Wat is je telefoonnummer of e-mailadres?"
-CALLBACK_SAVED = (
-    "Dank je. Je terugbelverzoek is opgeslagen. Een adviseur {how} je zo snel "
+WHAT_NAME = N_("Wat is je naam?")
+WHAT_CONTACT = N_("Wat is je telefoonnummer of e-mailadres?")
+CALLBACK_SAVED_PHONE = N_(
+    "Dank je. Je terugbelverzoek is opgeslagen. Een adviseur belt je zo snel "
     "mogelijk. {hours} Je kunt nu verder met Leerwijzer. Waar kan ik je mee helpen?"
 )
-CONTINUE_OK = "Goed, dan gaan we samen verder. Waar kan ik je mee helpen?"
-CALLBACK_STOPPED = "Goed, geen terugbelverzoek. Waar kan ik je mee helpen?"
+CALLBACK_SAVED_EMAIL = N_(
+    "Dank je. Je terugbelverzoek is opgeslagen. Een adviseur mailt je zo snel "
+    "mogelijk. {hours} Je kunt nu verder met Leerwijzer. Waar kan ik je mee helpen?"
+)
+CONTINUE_OK = N_("Goed, dan gaan we samen verder. Waar kan ik je mee helpen?")
+CALLBACK_STOPPED = N_("Goed, geen terugbelverzoek. Waar kan ik je mee helpen?")
 # What stays in the transcript instead of the callback details (they live in the case only).
 REDACTED = "[gegevens voor het terugbelverzoek]"
 
@@ -109,21 +117,33 @@ def reason_text(reason: str) -> str:
     return REASONS.get(reason, reason.replace("_", " ").capitalize())
 
 
-def queue_text(position: int, wait_minutes: Optional[int]) -> str:
-    text = "Je staat in de wachtrij voor een adviseur. " + position_text(position)
+QUEUED = N_(
+    "Je staat in de wachtrij voor een adviseur. {position}{wait} Je kunt hier alvast typen: de adviseur leest het. Wil je niet meer wachten? Zeg dan 'laat maar'."
+)
+WAIT_ONE_MINUTE = N_(" De wachttijd is ongeveer 1 minuut.")
+WAIT_MINUTES = N_(" De wachttijd is ongeveer {minutes} minuten.")
+FIRST_IN_LINE = N_("Je bent de eerste in de rij.")
+ONE_BEFORE_YOU = N_("Er is 1 persoon voor je.")
+PEOPLE_BEFORE_YOU = N_("Er zijn {count} mensen voor je.")
+
+
+def queue_text(position: int, wait_minutes: Optional[int], language: Optional[str] = None) -> str:
+    wait = ""
     if wait_minutes is not None:
-        text += (
-            " De wachttijd is ongeveer 1 minuut."
+        wait = (
+            translate(WAIT_ONE_MINUTE, language)
             if wait_minutes <= 1
-            else f" De wachttijd is ongeveer {wait_minutes} minuten."
+            else translate(WAIT_MINUTES, language, minutes=wait_minutes)
         )
-    return text + " Je kunt hier alvast typen: de adviseur leest het. Wil je niet meer wachten? Zeg dan 'laat maar'."
+    return translate(QUEUED, language, position=position_text(position, language), wait=wait)
 
 
-def position_text(position: int) -> str:
+def position_text(position: int, language: Optional[str] = None) -> str:
     if position <= 1:
-        return "Je bent de eerste in de rij."
-    return f"Er {'is' if position == 2 else 'zijn'} {position - 1} {'persoon' if position == 2 else 'mensen'} voor je."
+        return translate(FIRST_IN_LINE, language)
+    if position == 2:
+        return translate(ONE_BEFORE_YOU, language)
+    return translate(PEOPLE_BEFORE_YOU, language, count=position - 1)
 
 
 # -- recognising the user's choice ----------------------------------------------------------
@@ -133,14 +153,24 @@ _CANCEL = re.compile(
     r"wachten)?|stoppen|annuleer(?: maar)?|annuleren|ik wil niet (?:meer )?wachten|niet meer "
     r"wachten|toch (?:maar )?niet|ik hoef geen adviseur(?: meer)?)\s*(?:hoor|dank je(?: wel)?|"
     r"bedankt)?"
+    # English (the texts tell English users to say 'stop')
+    r"|(?:no|ok|okay)?\s*(?:cancel|stop waiting|never ?mind|forget it|i don'?t want to wait(?: any ?more)?)"
+    r"\s*(?:thanks|thank you)?"
 )
-_CALLBACK = re.compile(r"terug ?ge?bel|bel (?:me|mij)|mail (?:me|mij)|\bmailen\b|\bbellen\b")
+_CALLBACK = re.compile(
+    r"terug ?ge?bel|bel (?:me|mij)|mail (?:me|mij)|\bmailen\b|\bbellen\b"
+    r"|call (?:me|back)|e-?mail me|\bcall ?back\b"
+)
 _CONTINUE = re.compile(
     r"(?:verder|door)(?: met de| met)?(?: bot| leerwijzer)?|\bbot\b|"
     r"(?:nee|geen)(?: dank je| bedankt)?|blijf(?: maar)? bij de bot"
+    r"|(?:go on|continue)(?: with the bot)?|no(?: thanks| thank you)?"
 )
-_REMARK = re.compile(r"\b(?:hallo|hoi|hey|hee|iemand|wacht|wachten|adviseur)\b")
-_KEEP_WAITING = re.compile(r"(?:ja,? )?(?:ik )?blijf(?: maar)? wachten|blijven wachten|ik wacht(?: wel)?")
+_REMARK = re.compile(r"\b(?:hallo|hoi|hey|hee|iemand|wacht|wachten|adviseur|hello|hi|anyone|anybody|advisor)\b")
+_KEEP_WAITING = re.compile(
+    r"(?:ja,? )?(?:ik )?blijf(?: maar)? wachten|blijven wachten|ik wacht(?: wel)?"
+    r"|(?:yes,? )?(?:i(?:'ll| will) )?(?:keep )?wait(?:ing)?"
+)
 
 
 def _plain(text: str) -> str:

@@ -32,6 +32,7 @@ from bot.handoff.settings import HandoffSettings
 from database.types import utcnow
 from bot.replies import BotRequest, Outgoing
 from bot.store import Conversation, Message
+from locales import translate
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,18 @@ class Handoffs:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _say(self, conversation: Conversation, text: str, buttons: Sequence[dict] = ()) -> Message:
+    async def _say(self, conversation: Conversation, text: str, buttons: Sequence[dict] = (), **values) -> Message:
+        """One of the gateway's handoff texts (dialogue.py, Dutch msgids) in the conversation's
+        language, {placeholders} filled in, spaces folded (an empty {hours})."""
+        language = conversation.language
+        text = " ".join(translate(text, language, **values).split())
+        buttons = [{**b, "title": translate(b["title"], language)} for b in buttons]
         return await self.conversations.deliver_to_user(
-            conversation, Outgoing(sender="bot", text=text, buttons=[dict(b) for b in buttons])
+            conversation, Outgoing(sender="bot", text=text, buttons=buttons)
         )
+
+    def _hours(self, conversation: Conversation, tenant: str) -> str:
+        return translate(self._hours_text(tenant), conversation.language)
 
     async def _mode_changed(self, conversation_id: str, mode: str) -> None:
         await self.hub.publish(conversation_id, {"type": "mode", "mode": mode})
@@ -143,10 +152,12 @@ class Handoffs:
         if case.status == "waiting":
             await self._tell_consoles(case, "queued")
             position = await self.cases.position(case)
-            text = say.queue_text(position, await self.wait_minutes(case, position))
+            text = say.queue_text(position, await self.wait_minutes(case, position), conversation.language)
             return [await self._say(conversation, text, [say.STOP_WAITING])]
-        text = say.CLOSED_NOW.format(hours=self._hours_text(case.tenant)) if unavailable == "closed" else say.NOBODY_NOW
-        return [await self._say(conversation, " ".join(text.split()), [say.CALLBACK, say.CONTINUE])]
+        if unavailable == "closed":
+            hours = self._hours(conversation, case.tenant)
+            return [await self._say(conversation, say.CLOSED_NOW, [say.CALLBACK, say.CONTINUE], hours=hours)]
+        return [await self._say(conversation, say.NOBODY_NOW, [say.CALLBACK, say.CONTINUE])]
 
     # -- the user speaks while the bot is quiet --------------------------------------------------
 
@@ -201,12 +212,10 @@ class Handoffs:
             return await self._back_to_bot(conversation, case, "continued_with_bot", text=say.CONTINUE_OK)
         if say.calls_for_someone(typed):
             # "hallo, is daar iemand?": nobody reads it now; the choice again, for this moment.
-            text = (
-                say.CLOSED_STILL.format(hours=self._hours_text(case.tenant))
-                if self._office_closed(case.tenant)
-                else say.NOBODY_STILL
-            )
-            return [await self._say(conversation, " ".join(text.split()), [say.CALLBACK, say.CONTINUE])]
+            if self._office_closed(case.tenant):
+                hours = self._hours(conversation, case.tenant)
+                return [await self._say(conversation, say.CLOSED_STILL, [say.CALLBACK, say.CONTINUE], hours=hours)]
+            return [await self._say(conversation, say.NOBODY_STILL, [say.CALLBACK, say.CONTINUE])]
         # Anything else ("welke cursussen zijn er in Almelo?"): the user goes on; the bot answers.
         return await self._back_to_bot(conversation, case, "continued_with_bot", ask=payload or message.text or typed)
 
@@ -228,8 +237,8 @@ class Handoffs:
             if say.wants_the_bot(typed, payload):
                 return await self._back_to_bot(conversation, case, "continued_with_bot", text=say.CONTINUE_OK)
             if say.wants_to_wait(typed, payload):
-                position = say.position_text(await self.cases.position(case))
-                return [await self._say(conversation, say.STILL_WAITING.format(position=position))]
+                position = say.position_text(await self.cases.position(case), conversation.language)
+                return [await self._say(conversation, say.STILL_WAITING, position=position)]
         await self._tell_consoles(case, "user_message")
         now = self.clock()
         # Lines of the user's story get a notice at most every HANDOFF_NOTICE_EVERY_SECONDS;
@@ -243,16 +252,14 @@ class Handoffs:
         noticed = await self.cases.transition(case.id, ("waiting",), "waiting", now, noticed_at=now)
         if noticed is None:
             return None
-        position = say.position_text(await self.cases.position(noticed))
+        position = say.position_text(await self.cases.position(noticed), conversation.language)
         if case.long_wait_offered_at is not None:  # still nobody free: the other ways again
             return [
                 await self._say(
-                    conversation,
-                    say.LONG_WAIT_AGAIN.format(position=position),
-                    [say.KEEP_WAITING, say.CALLBACK, say.CONTINUE],
+                    conversation, say.LONG_WAIT_AGAIN, [say.KEEP_WAITING, say.CALLBACK, say.CONTINUE], position=position
                 )
             ]
-        return [await self._say(conversation, say.MESSAGE_KEPT.format(position=position))]
+        return [await self._say(conversation, say.MESSAGE_KEPT, position=position)]
 
     async def _active(self, conversation, case, message, typed):
         # Typed text is for the advisor; only the explicit "Stop met wachten" button ends it.
@@ -281,15 +288,14 @@ class Handoffs:
                 return None
             await self._mode_changed(conversation.id, "bot")
             await self._tell_consoles(saved, "callback")
-            text = say.CALLBACK_SAVED.format(
-                how="belt" if kind == "phone" else "mailt", hours=self._hours_text(case.tenant)
-            )
-            return [await self._say(conversation, " ".join(text.split()), say.menu())]
+            saved_text = say.CALLBACK_SAVED_PHONE if kind == "phone" else say.CALLBACK_SAVED_EMAIL
+            return [await self._say(conversation, saved_text, say.menu(), hours=self._hours(conversation, case.tenant))]
         if values and await self.cases.transition(case.id, ("collecting",), "collecting", now, **values) is None:
             return None
         if not values and answer.problem is None and say.is_remark(typed):
             # "hallo, is daar iemand?" instead of an answer: say why we ask, and ask again
-            reply = say.NOBODY_CHATS.format(question=say.WHAT_CONTACT if name else say.WHAT_NAME)
+            question = translate(say.WHAT_CONTACT if name else say.WHAT_NAME, conversation.language)
+            return [await self._say(conversation, say.NOBODY_CHATS, question=question)]
         elif not name:
             reply = say.ASK_NAME_AFTER_CONTACT if answer.contact else say.BAD_NAME
         elif answer.problem == "phone":
@@ -314,7 +320,7 @@ class Handoffs:
             return None
         conversation = await self.conversations.store.get_conversation(case.conversation_id)
         await self._mode_changed(case.conversation_id, "advisor")
-        await self._say(conversation, say.CLAIMED.format(name=advisor.name))
+        await self._say(conversation, say.CLAIMED, name=advisor.name)
         await self._tell_consoles(claimed, "claimed")
         return claimed
 
@@ -375,7 +381,7 @@ class Handoffs:
                 m
                 for m in reversed(history)
                 if m.sender == "bot"
-                and m.text == say.RATE_HANDOFF
+                and m.text == translate(say.RATE_HANDOFF, conversation.language)
                 and said.payload in [b["payload"] for b in m.buttons]
             ),
             None,

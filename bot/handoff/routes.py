@@ -154,6 +154,7 @@ def summary(request: web.Request, case: Case, now: datetime) -> dict:
         "tenant": case.tenant,
         "tenant_name": tenant.display_name if tenant else case.tenant,
         "channel": case.channel,
+        "language": case.language,  # the user's language: the advisor answers in it
         "status": case.status,
         "outcome": case.outcome,
         "reason": case.reason,

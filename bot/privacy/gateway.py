@@ -30,11 +30,14 @@ from bot.privacy.settings import PrivacySettings
 from bot.privacy.tracker import RasaTrackerStore
 from bot.replies import BotRequest, Outgoing
 from bot.store import Conversation, Message
+from locales import N_, translate
 
 log = logging.getLogger(__name__)
 
-DELETED_TEXT = "Je gesprek is gewist, met alles wat je ons vertelde. Wil je verder praten? Begin dan een nieuw gesprek."
-NOT_FORGOTTEN_TEXT = (
+DELETED_TEXT = N_(
+    "Je gesprek is gewist, met alles wat je ons vertelde. Wil je verder praten? Begin dan een nieuw gesprek."
+)
+NOT_FORGOTTEN_TEXT = N_(
     "Het wissen is niet gelukt door een storing. Wat je ons vertelde, is dus "
     "nog niet (helemaal) gewist. Probeer het over een paar minuten opnieuw. "
     "Lukt het dan nog steeds niet? Neem contact met ons op via de "
@@ -67,7 +70,8 @@ class Privacy:
         except Exception:
             log.exception("forget me failed in conversation %s; the user is told so", conversation.id)
             return await self.conversations.deliver_all(
-                conversation, [Outgoing(sender="system", text=NOT_FORGOTTEN_TEXT)]
+                conversation,
+                [Outgoing(sender="system", text=translate(NOT_FORGOTTEN_TEXT, conversation.language))],
             )
         await self._forgotten(conversation.id, gone)
         if conversation.external_id is None:
@@ -97,7 +101,8 @@ class Privacy:
                     retry_after=60,
                 ) from None  # logged above
         await self._forgotten(conversation.id, gone)
-        return json_response({"conversation_id": conversation.id, "deleted": True, "message": DELETED_TEXT})
+        message = translate(DELETED_TEXT, conversation.language)
+        return json_response({"conversation_id": conversation.id, "deleted": True, "message": message})
 
     async def _forgotten(self, conversation_id: str, gone: Forgotten) -> None:
         await self.conversations.hub.publish(conversation_id, {"type": "forgotten"})

@@ -411,7 +411,7 @@ async def test_while_an_advisor_has_the_conversation_the_bot_is_not_asked(client
     response = await say(client, cid, "Hallo adviseur")
     data = await response.json()
     assert response.status == 200
-    assert data == {"messages": [], "mode": "advisor"}
+    assert data == {"messages": [], "mode": "advisor", "language": "nl"}
     assert relayed == ["Hallo adviseur"]
     # no "storing" notice: the message was not sent to the (unreachable) bot
     assert [m["sender"] for m in await history(client, cid)] == ["bot", "user"]

@@ -57,6 +57,8 @@ from bot.limits import RateLimiter, clean_user_text, too_fast
 from bot.replies import Outgoing
 from bot.store import Conversation, Message
 
+from locales import N_, translate
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "whatsapp"
@@ -66,7 +68,7 @@ STALE_CLAIM = timedelta(minutes=5)  # accepted but unprocessed this long: the ga
 HOUSEKEEPING_EVERY = 60.0  # seconds: recover stale messages; purge expired ids hourly
 SHUTDOWN_GRACE = 10.0
 
-MEDIA_TEXT = (
+MEDIA_TEXT = N_(
     "Sorry, ik kan alleen tekst lezen. Foto's, spraakberichten, locaties en bestanden "
     "kan ik niet openen. Wil je je vraag typen?"
 )
@@ -255,7 +257,8 @@ class WhatsAppChannel:
         if message.kind in ("media", "other"):
             label = MEDIA_LABELS.get(message.media_type or "", "bericht dat geen tekst is")
             await self._user_note(conversation, f"[{label}]")
-            await self.conversations.deliver_to_user(conversation, Outgoing(sender="system", text=MEDIA_TEXT))
+            text = translate(MEDIA_TEXT, conversation.language)
+            await self.conversations.deliver_to_user(conversation, Outgoing(sender="system", text=text))
             return
         text, payload = await self._text_and_payload(conversation, contact, message)
         try:
@@ -266,7 +269,8 @@ class WhatsAppChannel:
                     return
                 raise too_fast(retry_after)
         except Refused as refusal:
-            await self.conversations.deliver_to_user(conversation, Outgoing(sender="system", text=refusal.message))
+            text = refusal.message_in(conversation.language)
+            await self.conversations.deliver_to_user(conversation, Outgoing(sender="system", text=text))
             return
         if message.wamid:  # not known for a message recovered from the inbox
             self._spawn(self.graph.mark_read(message.wamid, typing=conversation.mode == "bot"))
@@ -430,7 +434,7 @@ class WhatsAppChannel:
                 await self.graph.send(wa_id, text_part(part))
 
     async def _deliver(self, conversation: Conversation, contact: Contact, message: Message) -> None:
-        rendered = render(message)
+        rendered = render(message, conversation.language)
         if not rendered.parts:
             return
         for part in rendered.parts:

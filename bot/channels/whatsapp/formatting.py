@@ -21,19 +21,30 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from bot.store import Message
+from locales import N_, translate
 
 TEXT_LIMIT = 4096
 BODY_LIMIT = 1024
 BUTTONS_MAX, BUTTON_TITLE_MAX = 3, 20
 ROWS_MAX, ROW_TITLE_MAX, ROW_DESCRIPTION_MAX = 10, 24, 72
 SECTION_TITLE_MAX = 24
-LIST_BUTTON = "Kies een optie"  # the list's open button (<= 20 characters)
-CHOOSE_TEXT = "Maak een keuze:"
-CHOOSE_CARD_TEXT = "Wil je meer weten over een cursus? Kies hieronder."
-OTHER_SECTION = "Verder"
-NUMBERED_HINT = "Stuur het nummer van je keuze."
-ADVISOR_PREFIX = "*Adviseur:* "
-SAMPLE_NOTE = "(voorbeeld) = proefgegevens, nog geen echt aanbod."
+# Said in the conversation's language (`render(message, language)`; locales/).
+LIST_BUTTON = N_("Kies een optie")  # the list's open button (<= 20 characters, in every language)
+CHOOSE_TEXT = N_("Maak een keuze:")
+CHOOSE_CARD_TEXT = N_("Wil je meer weten over een cursus? Kies hieronder.")
+OTHER_SECTION = N_("Verder")
+NUMBERED_HINT = N_("Stuur het nummer van je keuze.")
+ADVISOR_PREFIX = N_("*Adviseur:* ")
+SAMPLE_NOTE = N_("(voorbeeld) = proefgegevens, nog geen echt aanbod.")
+SAMPLE_MARK = N_(" (voorbeeld)")
+CARD_LABELS = (
+    (N_("Duur"), "duration"),
+    (N_("Studielast"), "study_load"),
+    (N_("Prijs"), "price"),
+    (N_("Start"), "next_start"),
+)
+WHY_LABEL = N_("Waarom")
+MORE_LABEL = N_("Meer info")
 
 CHOICE_ID = re.compile(r"^lw:(\d{1,12}):(\d{1,3})$")
 NUMBER_ANSWER = re.compile(r"^\s*(?:nummer\s+|nr\.?\s*)?(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
@@ -112,11 +123,11 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
     return parts
 
 
-def card_text(card: dict, number: Optional[int]) -> str:
+def card_text(card: dict, number: Optional[int], language: Optional[str] = None) -> str:
     title = card.get("title", "")
     head = f"*{number}. {title}*" if number else f"*{title}*"
     if card.get("sample"):
-        head += " (voorbeeld)"
+        head += translate(SAMPLE_MARK, language)
     lines = [head]
     facts = []
     for key in ("provider", "level", "format", "location"):
@@ -124,13 +135,13 @@ def card_text(card: dict, number: Optional[int]) -> str:
             facts.append(card[key])
     if facts:
         lines.append(" · ".join(facts))
-    for label, key in (("Duur", "duration"), ("Studielast", "study_load"), ("Prijs", "price"), ("Start", "next_start")):
+    for label, key in CARD_LABELS:
         if card.get(key):
-            lines.append(f"{label}: {card[key]}")
+            lines.append(f"{translate(label, language)}: {card[key]}")
     if card.get("why"):
-        lines.append(f"Waarom: {card['why']}")
+        lines.append(f"{translate(WHY_LABEL, language)}: {card['why']}")
     if card.get("url"):
-        lines.append(f"Meer info: {card['url']}")
+        lines.append(f"{translate(MORE_LABEL, language)}: {card['url']}")
     return "\n".join(lines)
 
 
@@ -139,19 +150,19 @@ def card_text(card: dict, number: Optional[int]) -> str:
 ESCAPED = re.compile(r"\\([\\`*_\[\]])")
 
 
-def message_text(message: Message) -> str:
+def message_text(message: Message, language: Optional[str] = None) -> str:
     """Text and cards of a message as one WhatsApp text (without the choices)."""
     blocks = []
     if message.text and message.text.strip():
         text = message.text.strip()
         blocks.append(ESCAPED.sub(r"\1", text) if message.sender == "bot" else text)
     many = len(message.cards) > 1
-    blocks += [card_text(card, n if many else None) for n, card in enumerate(message.cards, 1)]
+    blocks += [card_text(card, n if many else None, language) for n, card in enumerate(message.cards, 1)]
     if any(card.get("sample") for card in message.cards):
-        blocks.append(f"_{SAMPLE_NOTE}_")
+        blocks.append(f"_{translate(SAMPLE_NOTE, language)}_")
     text = "\n\n".join(blocks)
     if text and message.sender == "advisor":
-        text = ADVISOR_PREFIX + text
+        text = translate(ADVISOR_PREFIX, language) + text
     return text
 
 
@@ -182,26 +193,29 @@ def _row(message_id: int, index: int, title: str) -> dict:
     return row
 
 
-def _sections(message_id: int, choices: List[Choice]) -> List[dict]:
+def _sections(message_id: int, choices: List[Choice], language: Optional[str] = None) -> List[dict]:
     """One section, or one per card (headed by the card) when cards bring their own buttons."""
     if len({c.group for c in choices}) == 1:
         return [{"rows": [_row(message_id, i, c.title) for i, c in enumerate(choices)]}]
     sections: List[dict] = []
     for i, c in enumerate(choices):
-        title = c.group or OTHER_SECTION
+        title = c.group or translate(OTHER_SECTION, language)
         if not sections or sections[-1]["title"] != title:
             sections.append({"title": title, "rows": []})
         sections[-1]["rows"].append(_row(message_id, i, c.label or c.title))
     return sections
 
 
-def _list(body: str, message_id: int, choices: List[Choice]) -> dict:
+def _list(body: str, message_id: int, choices: List[Choice], language: Optional[str] = None) -> dict:
     return {
         "type": "interactive",
         "interactive": {
             "type": "list",
             "body": {"text": body},
-            "action": {"button": LIST_BUTTON, "sections": _sections(message_id, choices)},
+            "action": {
+                "button": translate(LIST_BUTTON, language),
+                "sections": _sections(message_id, choices, language),
+            },
         },
     }
 
@@ -223,24 +237,29 @@ def choice_mode(choices: List[Choice]) -> Optional[str]:
     return "numbered"
 
 
-def render(message: Message) -> Rendered:
-    text = message_text(message)
+def render(message: Message, language: Optional[str] = None) -> Rendered:
+    """The message as WhatsApp parts; the channel's own words in `language` (the
+    conversation's)."""
+    text = message_text(message, language)
     choices = choices_of(message)
     mode = choice_mode(choices)
     if mode is None:
         return Rendered([text_part(p) for p in split_text(text)], None)
     if mode == "numbered":
         lines = [f"{i}. {c.title}" for i, c in enumerate(choices, start=1)]
-        numbered = "\n\n".join(b for b in (text, "\n".join(lines) + "\n" + NUMBERED_HINT) if b)
+        hint = translate(NUMBERED_HINT, language)
+        numbered = "\n\n".join(b for b in (text, "\n".join(lines) + "\n" + hint) if b)
         return Rendered([text_part(p) for p in split_text(numbered)], mode)
     parts = []
     if len(text) > BODY_LIMIT:  # too long for an interactive body: text first, then the choice
         parts = [text_part(p) for p in split_text(text)]
-        body = CHOOSE_CARD_TEXT if message.cards else CHOOSE_TEXT
+        body = translate(CHOOSE_CARD_TEXT if message.cards else CHOOSE_TEXT, language)
     else:
-        body = text or CHOOSE_TEXT
-    build = _buttons if mode == "buttons" else _list
-    parts.append(build(body, message.id, choices))
+        body = text or translate(CHOOSE_TEXT, language)
+    if mode == "buttons":
+        parts.append(_buttons(body, message.id, choices))
+    else:
+        parts.append(_list(body, message.id, choices, language))
     return Rendered(parts, mode)
 
 

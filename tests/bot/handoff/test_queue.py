@@ -124,7 +124,7 @@ async def test_with_an_advisor_typed_stop_is_for_the_advisor_but_the_button_ends
     handoff_id = await desk.case_id(cid)
     await desk.api("POST", f"/handoffs/{handoff_id}/claim", petra)
     typed = await desk.say(cid, "stop")
-    assert typed == {"messages": [], "mode": "advisor"}
+    assert typed == {"messages": [], "mode": "advisor", "language": "nl"}
     button = queued.buttons[0]
     answer = await desk.say(cid, button["title"], payload=button["payload"])
     assert answer["mode"] == "bot" and texts(answer["messages"]) == [dialogue.LEFT_ADVISOR]
@@ -160,7 +160,7 @@ async def test_advisor_claims_replies_sees_the_user_and_hands_back(desk):
     assert (last["sender"], last["text"]) == ("advisor", "Hoi! Waar woon je?")
 
     answer = await desk.say(cid, "In Hengelo")
-    assert answer == {"messages": [], "mode": "advisor"}  # the advisor answers, not the bot
+    assert answer == {"messages": [], "mode": "advisor", "language": "nl"}  # the advisor answers, not the bot
     detail = await desk.detail(petra, handoff_id)
     assert texts(detail["messages"])[-1] == "In Hengelo" and detail["mine"] is True
 
@@ -235,7 +235,7 @@ async def test_a_restart_while_an_advisor_has_the_conversation_loses_nothing(mak
     second = await make_desk()  # same database, nothing in memory
     assert await second.mode(cid) == "advisor"
     answer = await second.say(cid, "Ben je er nog?")
-    assert answer == {"messages": [], "mode": "advisor"}  # not sent to the bot
+    assert answer == {"messages": [], "mode": "advisor", "language": "nl"}  # not sent to the bot
     detail = await second.detail(petra, handoff_id)  # the login survived too
     assert detail["status"] == "active" and detail["mine"]
     assert texts(detail["messages"])[-2:] == ["Ik heb een WW-uitkering", "Ben je er nog?"]
