@@ -3,7 +3,11 @@
  * Builds its UI in a Shadow DOM (host CSS can't reach it) from DOM nodes and textContent only:
  * no innerHTML, no inline scripts or styles, no eval, so it runs under a strict CSP and shows
  * anything a user types as text. The host page's CSP must allow the gateway in script-src,
- * style-src and connect-src (http and ws). */
+ * style-src and connect-src (http and ws).
+ * Texts are Dutch in the code, in _("...") (or N_("...") for a constant translated where it is
+ * shown); the gateway serves them per language at /widget/i18n/<lang>.json from the catalogues
+ * in locales/ (widget.po), with the list of languages for the switch in the header. The start
+ * language: data-lang="en" on the script tag, else the browser's language as a hint. */
 (function () {
   "use strict";
   var script = document.currentScript ||
@@ -15,20 +19,21 @@
   var WS = origin.replace(/^http/, "ws") + "/api/v1";
   var KEY = "leerwijzer:" + tenant + ":conversation";
   var OPEN_KEY = "leerwijzer:" + tenant + ":open";
+  var LANG_KEY = "leerwijzer:" + tenant + ":language";
   var MAX_CHARS = 2000;
-  var SENDERS = { user: "Jij", bot: "Leerwijzer", advisor: "Adviseur", system: "Melding" };
-  var FACTS = [["level", "Niveau"], ["format", "Vorm"], ["location", "Plaats"],
-    ["duration", "Duur"], ["study_load", "Studielast"], ["price", "Prijs"],
-    ["next_start", "Start"]];
+  var SENDERS = { user: N_("Jij"), bot: N_("Leerwijzer"), advisor: N_("Adviseur"), system: N_("Melding") };
+  var FACTS = [["level", N_("Niveau")], ["format", N_("Vorm")], ["location", N_("Plaats")],
+    ["duration", N_("Duur")], ["study_load", N_("Studielast")], ["price", N_("Prijs")],
+    ["next_start", N_("Start")]];
   var TEXT = {
-    offline: "Geen verbinding met de chat. We proberen het opnieuw\u2026",
-    back: "Weer verbonden.",
-    tooLong: "Je bericht is te lang. Er passen maximaal 2.000 tekens in \u00e9\u00e9n bericht.",
-    startFailed: "De chat kan nu niet starten. Probeer het zo nog eens.",
-    gone: "Je vorige gesprek is niet meer beschikbaar. We beginnen een nieuw gesprek.",
-    rate: "Had je hier iets aan?", up: "Ja, nuttig", down: "Nee, niet nuttig",
-    missed: "Wat miste je? (mag leeg blijven)", thanks: "Dank je voor je reactie.",
-    notSaved: "Je reactie kwam niet aan. Probeer het nog eens."
+    offline: N_("Geen verbinding met de chat. We proberen het opnieuw\u2026"),
+    back: N_("Weer verbonden."),
+    tooLong: N_("Je bericht is te lang. Er passen maximaal 2.000 tekens in \u00e9\u00e9n bericht."),
+    startFailed: N_("De chat kan nu niet starten. Probeer het zo nog eens."),
+    gone: N_("Je vorige gesprek is niet meer beschikbaar. We beginnen een nieuw gesprek."),
+    rate: N_("Had je hier iets aan?"), up: N_("Ja, nuttig"), down: N_("Nee, niet nuttig"),
+    missed: N_("Wat miste je? (mag leeg blijven)"), thanks: N_("Dank je voor je reactie."),
+    notSaved: N_("Je reactie kwam niet aan. Probeer het nog eens.")
   };
 
   var state = {
@@ -36,6 +41,36 @@
     open: false, starting: null, info: null, mode: "bot", outbox: []
   };
   window.leerwijzerWidget = { tenant: tenant };
+
+  // -- languages ----------------------------------------------------------------------------
+  // i18n.texts: {Dutch text: translation} of the current language (empty for Dutch).
+  var i18n = { lang: "nl", texts: {}, languages: [], tables: {} };
+  var bound = []; // [node, attribute or null for the text, msgid, values]: redone on a switch
+  function N_(msgid) { return msgid; }
+  function _(msgid, values) {
+    var text = i18n.texts[msgid] || msgid;
+    return values ? text.replace(/\{(\w+)\}/g, function (all, name) {
+      return name in values ? String(values[name]) : all;
+    }) : text;
+  }
+  function tr(node, attr, msgid, values) { // show a text now and again after a language switch
+    bound.push([node, attr, msgid, values]);
+    put(node, attr, _(msgid, values));
+    return node;
+  }
+  function put(node, attr, text) { if (attr) node.setAttribute(attr, text); else node.textContent = text; }
+  function relabel() {
+    bound = bound.filter(function (b) { return b[0].isConnected; }); // forget removed messages
+    bound.forEach(function (b) { put(b[0], b[1], _(b[2], b[3])); });
+  }
+  function code(lang) { return String(lang || "").toLowerCase().split(/[-_]/)[0]; }
+  function table(lang) { // the language's texts and the list of languages, from the gateway
+    if (i18n.tables[lang]) return Promise.resolve(i18n.tables[lang]);
+    return fetch(origin + "/widget/i18n/" + encodeURIComponent(lang) + ".json").then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (data) { i18n.tables[lang] = data; return data; });
+  }
 
   // -- small helpers ----------------------------------------------------------------------
   function store(kind, key, value) {
@@ -116,35 +151,37 @@
   var shadow = host.attachShadow({ mode: "open" });
   var sheet = el("link", { rel: "stylesheet", href: origin + "/widget.css" });
   var root = el("div", { "class": "lw-root", hidden: "" });
-  var launcherText = el("span", { "class": "lw-launcher-text" }, ["Stel je vraag"]);
-  var unread = el("span", { "class": "lw-unread", hidden: "" }, [srOnly(" (nieuw bericht)")]);
+  var launcherText = el("span", { "class": "lw-launcher-text" });
+  var unread = el("span", { "class": "lw-unread", hidden: "" }, [tr(srOnly(""), null, N_(" (nieuw bericht)"))]);
   var launcher = el("button", {
     type: "button", "class": "lw-launcher", "aria-expanded": "false", "aria-controls": "lw-panel"
   }, [el("span", { "class": "lw-icon", "aria-hidden": "true" }), launcherText, unread]);
   var title = el("h2", { id: "lw-title", "class": "lw-title" }, ["Leerwijzer"]);
-  var subtitle = el("p", { "class": "lw-subtitle" }, ["Digitale assistent"]);
-  var closeButton = el("button", { type: "button", "class": "lw-close", "aria-label": "Chat sluiten" },
-    [el("span", { "aria-hidden": "true" }, ["\u00d7"])]);
+  var subtitle = el("p", { "class": "lw-subtitle" });
+  var closeButton = tr(el("button", { type: "button", "class": "lw-close" },
+    [el("span", { "aria-hidden": "true" }, ["\u00d7"])]), "aria-label", N_("Chat sluiten"));
+  // The language switch (NL | EN): one button per language the gateway speaks.
+  var switcher = tr(el("div", { "class": "lw-langs", role: "group" }), "aria-label", N_("Taal"));
   var status = el("p", { "class": "lw-status", role: "status" });
-  var log = el("ol", { "class": "lw-log", role: "log", "aria-live": "polite",
-    "aria-label": "Gesprek", tabindex: "0" });
-  var typingText = el("span", {}, [" Leerwijzer typt\u2026"]);
+  var log = tr(el("ol", { "class": "lw-log", role: "log", "aria-live": "polite", tabindex: "0" }),
+    "aria-label", N_("Gesprek"));
+  var typingText = el("span");
   var typing = el("p", { "class": "lw-typing", hidden: "" }, [
     el("span", { "class": "lw-dots", "aria-hidden": "true" }, [el("i"), el("i"), el("i")]),
     typingText]);
-  var input = el("textarea", { id: "lw-input", "class": "lw-input", rows: "2",
-    maxlength: String(MAX_CHARS), placeholder: "Typ je vraag\u2026", autocomplete: "off",
-    "aria-describedby": "lw-count" });
-  var send = el("button", { type: "submit", "class": "lw-send" }, ["Verstuur"]);
+  var input = tr(el("textarea", { id: "lw-input", "class": "lw-input", rows: "2",
+    maxlength: String(MAX_CHARS), autocomplete: "off", "aria-describedby": "lw-count" }),
+    "placeholder", N_("Typ je vraag\u2026"));
+  var send = tr(el("button", { type: "submit", "class": "lw-send" }), null, N_("Verstuur"));
   var form = el("form", { "class": "lw-form" }, [
-    el("label", { "for": "lw-input", "class": "lw-sr" }, ["Je bericht"]), input, send]);
+    tr(el("label", { "for": "lw-input", "class": "lw-sr" }), null, N_("Je bericht")), input, send]);
   var count = el("span", { id: "lw-count", "class": "lw-count", "aria-live": "polite" });
-  var privacy = el("a", { href: origin + "/privacy", target: "_blank", rel: "noopener noreferrer" },
-    ["Privacy"]);
+  var privacy = tr(el("a", { href: origin + "/privacy", target: "_blank", rel: "noopener noreferrer" }),
+    null, N_("Privacy"));
   var hours = el("span", { "class": "lw-hours" });
   var panel = el("section", { id: "lw-panel", "class": "lw-panel", role: "dialog",
     "aria-labelledby": "lw-title", hidden: "" }, [
-    el("header", { "class": "lw-head" }, [el("div", {}, [title, subtitle]), closeButton]),
+    el("header", { "class": "lw-head" }, [el("div", {}, [title, subtitle]), switcher, closeButton]),
     status, log, typing, form,
     el("p", { "class": "lw-foot" }, [count, privacy, " \u00b7 ", hours])]);
   root.appendChild(launcher);
@@ -165,37 +202,44 @@
     if (colours.on_primary) root.style.setProperty("--lw-on-primary", colours.on_primary);
     if (colours.accent) root.style.setProperty("--lw-accent", colours.accent);
     title.textContent = info.assistant_name || "Leerwijzer";
-    showMode();
-    launcherText.textContent = "Stel je vraag aan " + (info.assistant_name || "Leerwijzer");
-    if (info.privacy_url) privacy.setAttribute("href", safeUrl(new URL(info.privacy_url, origin).href) || "#");
+    showTexts();
     hours.textContent = info.office_hours || "";
+  }
+  function name() { return (state.info && state.info.assistant_name) || "Leerwijzer"; }
+  function showTexts() { // texts with the tenant's name or the language in them
+    launcherText.textContent = _("Stel je vraag aan {name}", { name: name() });
+    showMode();
+    var url = new URL((state.info && state.info.privacy_url) || "/privacy", origin);
+    if (url.origin === origin) { // the gateway's own privacy page speaks every language
+      if (i18n.lang !== "nl") url.searchParams.set("lang", i18n.lang); else url.searchParams.delete("lang");
+    }
+    privacy.setAttribute("href", safeUrl(url.href) || "#");
   }
 
   // -- messages -------------------------------------------------------------------------------
   function card(c) {
     var facts = el("dl", { "class": "lw-facts" });
     FACTS.forEach(function (f) {
-      if (c[f[0]]) facts.appendChild(el("div", {}, [el("dt", {}, [f[1]]), el("dd", {}, [c[f[0]]])]));
+      if (c[f[0]]) facts.appendChild(el("div", {}, [tr(el("dt"), null, f[1]), el("dd", {}, [c[f[0]]])]));
     });
     return el("li", { "class": "lw-card" }, [el("article", {}, [
       el("h3", { "class": "lw-card-title" }, [c.title]),
       c.provider ? el("p", { "class": "lw-provider" }, [c.provider]) : null,
-      c.sample ? el("p", { "class": "lw-badge" }, ["Voorbeeldgegevens"]) : null,
+      c.sample ? tr(el("p", { "class": "lw-badge" }), null, N_("Voorbeeldgegevens")) : null,
       facts,
-      c.why ? el("p", { "class": "lw-why" }, [el("strong", {}, ["Waarom: "]), c.why]) : null,
-      c.url && safeUrl(c.url) ? el("p", {}, [link("Meer over " + c.title, c.url)]) : null,
-      buttons(c.buttons, "Keuzes bij " + c.title)])]);
+      c.why ? el("p", { "class": "lw-why" }, [tr(el("strong"), null, N_("Waarom: ")), c.why]) : null,
+      c.url && safeUrl(c.url) ? el("p", {}, [tr(link("", c.url), null, N_("Meer over {title}"), { title: c.title })]) : null,
+      buttons(c.buttons, N_("Keuzes bij {title}"), { title: c.title })])]);
   }
-  function buttons(list, label) {
+  function buttons(list, label, values) {
     if (!list || !list.length) return null;
-    return el("div", { "class": "lw-buttons", role: "group", "aria-label": label || "Kies een antwoord" },
-      list.map(function (b) {
-        var button = el("button", { type: "button", "class": "lw-choice" }, [b.title]);
-        button.addEventListener("click", function () {
-          if (sendText(b.title, b.payload)) input.focus();
-        });
-        return button;
-      }));
+    return tr(el("div", { "class": "lw-buttons", role: "group" }, list.map(function (b) {
+      var button = el("button", { type: "button", "class": "lw-choice" }, [b.title]);
+      button.addEventListener("click", function () {
+        if (sendText(b.title, b.payload)) input.focus();
+      });
+      return button;
+    })), "aria-label", label || N_("Kies een antwoord"), values);
   }
   // Thumbs up/down under an answer with substance (m.rateable); a down asks what was missing.
   function postRating(m, rating, comment) {
@@ -208,33 +252,34 @@
   function rating(m) {
     var said = el("p", { "class": "lw-rate-said", role: "status" });
     var thumbs = [["up", "\ud83d\udc4d", TEXT.up], ["down", "\ud83d\udc4e", TEXT.down]].map(function (t) {
-      var b = el("button", { type: "button", "class": "lw-thumb", "aria-pressed": "false",
-        "aria-label": t[2], title: t[2], "data-rating": t[0] }, [el("span", { "aria-hidden": "true" }, [t[1]])]);
+      var b = tr(tr(el("button", { type: "button", "class": "lw-thumb", "aria-pressed": "false",
+        "data-rating": t[0] }, [el("span", { "aria-hidden": "true" }, [t[1]])]), "aria-label", t[2]), "title", t[2]);
       b.addEventListener("click", function () { choose(t[0]); });
       return b;
     });
-    var box = el("div", { "class": "lw-rate", role: "group", "aria-label": TEXT.rate },
-      [el("span", { "class": "lw-rate-q", "aria-hidden": "true" }, [TEXT.rate])].concat(thumbs).concat([said]));
+    var box = tr(el("div", { "class": "lw-rate", role: "group" },
+      [tr(el("span", { "class": "lw-rate-q", "aria-hidden": "true" }), null, TEXT.rate)].concat(thumbs).concat([said])),
+      "aria-label", TEXT.rate);
     function choose(value) {
       postRating(m, value).then(function () {
         thumbs.forEach(function (b) { b.setAttribute("aria-pressed", String(b.getAttribute("data-rating") === value)); });
-        if (value === "down") ask(); else said.textContent = TEXT.thanks;
-      }, function () { said.textContent = TEXT.notSaved; });
+        if (value === "down") ask(); else tr(said, null, TEXT.thanks);
+      }, function () { tr(said, null, TEXT.notSaved); });
     }
     function ask() {
       if (box.querySelector("form")) return;
       var id = "lw-missed-" + m.id;
       var field = el("input", { id: id, type: "text", "class": "lw-missed", maxlength: "500", autocomplete: "off" });
       var missed = el("form", { "class": "lw-missed-form" }, [
-        el("label", { "for": id }, [TEXT.missed]), field,
-        el("button", { type: "submit", "class": "lw-choice" }, ["Verstuur"])]);
+        tr(el("label", { "for": id }), null, TEXT.missed), field,
+        tr(el("button", { type: "submit", "class": "lw-choice" }), null, N_("Verstuur"))]);
       missed.addEventListener("submit", function (e) {
         e.preventDefault();
         var text = field.value.trim();
         (text ? postRating(m, "down", text) : Promise.resolve()).then(function () {
           missed.remove();
-          said.textContent = TEXT.thanks;
-        }, function () { said.textContent = TEXT.notSaved; });
+          tr(said, null, TEXT.thanks);
+        }, function () { tr(said, null, TEXT.notSaved); });
       });
       box.insertBefore(missed, said);
       field.focus();
@@ -258,7 +303,7 @@
       else bubble.appendChild(markdown(m.text));
     }
     var item = el("li", { "class": "lw-msg lw-" + m.sender, "data-id": String(m.id) }, [
-      srOnly((SENDERS[m.sender] || "") + ": "), bubble,
+      who(m.sender), bubble,
       m.cards && m.cards.length ? el("ul", { "class": "lw-cards" }, m.cards.map(card)) : null,
       buttons(m.buttons), m.rateable && m.sender === "bot" ? rating(m) : null, clock(m.created_at)]);
     var after = null; // keep id order when history and live messages cross
@@ -272,19 +317,74 @@
     log.scrollTop = log.scrollHeight;
     return true;
   }
+  function who(sender) { // "Jij: " before each message, for screen readers
+    return SENDERS[sender] ? el("span", { "class": "lw-sr" }, [tr(el("span"), null, SENDERS[sender]), ": "]) : null;
+  }
   function note(text) { // a local notice, not part of the stored conversation
     log.appendChild(el("li", { "class": "lw-msg lw-note", "data-id": String(state.lastId + 0.5) },
-      [srOnly("Melding: "), el("div", { "class": "lw-bubble" }, [el("p", {}, [text])])]));
+      [who("system"), el("div", { "class": "lw-bubble" }, [tr(el("p"), null, text)])]));
     log.scrollTop = log.scrollHeight;
   }
-  function setStatus(text) { status.textContent = text || ""; }
+  function setStatus(msgid) { state.status = msgid || ""; status.textContent = msgid ? _(msgid) : ""; }
   // Handoff: the header says who is answering; while an advisor is involved the advisor may
   // see that the user is typing (at most every 3 s).
-  var MODES = { waiting: "wacht op een adviseur", advisor: "in gesprek met een adviseur" };
+  var MODES = { bot: N_("digitale assistent"), waiting: N_("wacht op een adviseur"),
+    advisor: N_("in gesprek met een adviseur") };
   function showMode() {
     root.setAttribute("data-mode", state.mode);
     subtitle.textContent = ((state.info && state.info.display_name) || "Leerwijzer") + " \u00b7 " +
-      (MODES[state.mode] || "digitale assistent");
+      _(MODES[state.mode] || MODES.bot);
+  }
+
+  // The language: the conversation's (from the gateway), else the one picked, else data-lang on
+  // the script tag, else the browser's language (a hint; the gateway may not speak it).
+  function applyLanguage(lang, remember) {
+    return table(lang).then(function (data) {
+      i18n.lang = data.language;
+      i18n.texts = data.texts || {};
+      i18n.languages = data.languages || [];
+      root.setAttribute("lang", i18n.lang);
+      if (remember) store("local", LANG_KEY, i18n.lang); // the conversation's: also after a reload
+      buildSwitch();
+      relabel();
+      showTexts();
+      if (state.status) setStatus(state.status);
+      updateCount();
+    });
+  }
+  function buildSwitch() {
+    var existing = switcher.querySelectorAll("button");
+    if (existing.length === i18n.languages.length) { // the same languages: only say which is on
+      existing.forEach(function (b) { b.setAttribute("aria-pressed", String(b.lang === i18n.lang)); });
+      return;
+    }
+    while (switcher.firstChild) switcher.removeChild(switcher.firstChild);
+    i18n.languages.forEach(function (l, i) {
+      if (i) switcher.appendChild(el("span", { "aria-hidden": "true" }, [" | "]));
+      var b = el("button", { type: "button", "class": "lw-lang", lang: l.code, title: l.name,
+        "aria-pressed": String(l.code === i18n.lang) }, [el("span", { "aria-hidden": "true" }, [l.code.toUpperCase()]), srOnly(l.name)]);
+      b.addEventListener("click", function () { chooseLanguage(l.code); });
+      switcher.appendChild(b);
+    });
+    switcher.hidden = i18n.languages.length < 2;
+  }
+  function chooseLanguage(lang) { // the user picked a language: the gateway answers in it from now on
+    if (lang === i18n.lang) return;
+    state.picked = lang; // a conversation being started gets it when it is there
+    if (state.id && !state.starting) tellLanguage(lang);
+    applyLanguage(lang, true).catch(function () {});
+  }
+  function tellLanguage(lang) {
+    state.picked = null;
+    var telling = state.telling = fetch(API + "/conversations/" + encodeURIComponent(state.id) + "/language", {
+      method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ language: lang })
+    }).catch(function () { /* the widget speaks it anyway; the bot follows what the user types */ })
+      .then(function () { if (state.telling === telling) state.telling = null; });
+  }
+  function follow(lang) { // the conversation's language as the gateway says it
+    if (state.telling || state.picked) return; // not what it said before the user's pick arrived
+    lang = code(lang);
+    if (lang && lang !== i18n.lang) applyLanguage(lang, true).catch(function () {});
   }
   var typingSent = 0;
   function tellTyping() {
@@ -298,6 +398,7 @@
 
   // -- connection -------------------------------------------------------------------------
   function handle(event) {
+    if (event.language) follow(event.language); // e.g. the user wrote English: the widget follows
     if (event.type === "history") {
       state.mode = event.mode || state.mode;
       showMode();
@@ -306,8 +407,8 @@
       if (render(event.message) && !state.open && event.message.sender !== "user") unread.hidden = false;
     } else if (event.type === "typing") {
       if (event.sender === "user") return; // the user's own typing, sent for the advisor
-      typingText.textContent = event.sender === "advisor" ? " Adviseur typt\u2026"
-        : " " + ((state.info && state.info.assistant_name) || "Leerwijzer") + " typt\u2026";
+      typingText.textContent = " " + (event.sender === "advisor" ? _("Adviseur typt\u2026")
+        : _("{name} typt\u2026", { name: name() }));
       typing.hidden = !event.on;
       if (event.on) log.scrollTop = log.scrollHeight;
     } else if (event.type === "mode") {
@@ -328,7 +429,7 @@
       opened = true;
       if (state.attempts > 0 || status.textContent) setStatus(TEXT.back);
       state.attempts = 0;
-      setTimeout(function () { if (status.textContent === TEXT.back) setStatus(""); }, 3000);
+      setTimeout(function () { if (state.status === TEXT.back) setStatus(""); }, 3000);
       flush();
     });
     sock.addEventListener("message", function (e) {
@@ -369,12 +470,14 @@
     typing.hidden = false;
     state.starting = fetch(API + "/conversations", {
       method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ tenant: tenant })
+      body: JSON.stringify({ tenant: tenant, language: i18n.lang })
     }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
     }).then(function (data) {
       state.id = data.conversation_id;
+      if (state.picked && state.picked !== data.language) tellLanguage(state.picked);
+      else if (data.language) follow(data.language);
       store("local", KEY, state.id);
       data.messages.forEach(render);
       connect();
@@ -444,7 +547,7 @@
   });
   function updateCount() {
     var n = input.value.length;
-    count.textContent = n > MAX_CHARS - 200 ? n + " van " + MAX_CHARS + " tekens \u00b7 " : "";
+    count.textContent = n > MAX_CHARS - 200 ? _("{n} van {max} tekens", { n: n, max: MAX_CHARS }) + " \u00b7 " : "";
   }
   input.addEventListener("input", updateCount);
   input.addEventListener("input", tellTyping);
@@ -467,7 +570,12 @@
     if (r.status === 404) throw new Error("unknown tenant " + JSON.stringify(tenant));
     return r.ok ? r.json().then(applyTenant) : null; // a passing failure: default look
   }, function () { /* offline: default look; connecting will retry */ });
-  Promise.all([styled, configured]).then(function () {
+  // Dutch first (it lists the languages), then the hint if the gateway speaks it.
+  var hint = code(store("local", LANG_KEY) || script.getAttribute("data-lang") || navigator.language);
+  var spoken = applyLanguage("nl").then(function () {
+    if (hint !== "nl" && i18n.languages.some(function (l) { return l.code === hint; })) return applyLanguage(hint);
+  }).catch(function () { showTexts(); }); // offline: Dutch, the texts in the code
+  Promise.all([styled, configured, spoken]).then(function () {
     root.removeAttribute("hidden");
   }, function (err) { // a tenant this gateway does not know: no widget at all
     host.remove();

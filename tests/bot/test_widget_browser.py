@@ -351,7 +351,7 @@ def test_reload_and_second_tab_replay_the_same_conversation(gateway, context):
 def test_offline_notice_and_reconnect_after_a_gateway_restart(browser, tmp_path):
     gateway = GatewayProcess(env=gateway_env(tmp_path), log_path=tmp_path / "gateway.log")
     gateway.start()
-    context = browser.new_context()
+    context = browser.new_context(locale="nl-NL")  # a Dutch browser: the widget speaks Dutch
     try:
         page = context.new_page()
         open_chat(page, gateway.url, "twente")
@@ -434,7 +434,7 @@ def test_keyboard_only(gateway, context):
 
 
 def test_usable_at_320_px(gateway, browser):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="nl-NL")
     try:
         page = context.new_page()
         open_chat(page, gateway.url, "noord")
@@ -455,7 +455,7 @@ def test_usable_at_320_px(gateway, browser):
 
 @pytest.mark.parametrize("motion, expected", [("reduce", "none"), ("no-preference", "lw-in")])
 def test_respects_prefers_reduced_motion(gateway, browser, motion, expected):
-    context = browser.new_context(reduced_motion=motion)
+    context = browser.new_context(reduced_motion=motion, locale="nl-NL")
     try:
         page = context.new_page()
         open_chat(page, gateway.url, "brabant")

@@ -40,6 +40,18 @@
     return Math.floor(seconds / 3600) + " u " + Math.floor((seconds % 3600) / 60) + " min";
   }
   function since(iso) { return (Date.now() - new Date(iso).getTime()) / 1000; }
+  // The user's language (issue 17): a badge "EN" with its name, so the advisor answers in it.
+  // Names come from the browser (Intl), so a new language needs nothing here.
+  var NAMES = window.Intl && Intl.DisplayNames ? new Intl.DisplayNames(["nl"], { type: "language" }) : null;
+  function languageName(code) {
+    try { return (NAMES && NAMES.of(code)) || code; } catch (e) { return code; }
+  }
+  function languageBadge(code) {
+    if (!code || code === "nl") return null; // Dutch is the usual case: no badge
+    var name = languageName(code);
+    return el("span", { "class": "lang-badge", lang: code, title: name }, [
+      el("span", { "aria-hidden": "true" }, [code.toUpperCase()]), el("span", { "class": "sr-only" }, [name])]);
+  }
   function clock(iso) {
     var date = new Date(iso);
     return el("time", { datetime: iso }, [date.toLocaleString("nl-NL", {
@@ -487,7 +499,8 @@
         "aria-current": state.current && state.current.id === item.id ? "true" : "false" }, [
         el("span", { "class": "case-line" }, [
           item.position ? el("span", { "class": "position" }, [item.position + "."]) : null,
-          el("strong", {}, [item.tenant_name]), " · ", item.channel === "whatsapp" ? "WhatsApp" : "web"]),
+          el("strong", {}, [item.tenant_name]), " · ", item.channel === "whatsapp" ? "WhatsApp" : "web",
+          item.language && item.language !== "nl" ? " " : null, languageBadge(item.language)]),
         el("span", { "class": "case-reason" }, [item.reason_text]),
         waited]);
       button.addEventListener("click", function () { openCase(item.id, true); });
@@ -522,11 +535,16 @@
   function renderCase(d) {
     $("case").hidden = false;
     $("case-title").textContent = "Gesprek " + d.id + " · " + d.tenant_name;
+    var badge = languageBadge(d.language);
+    if (badge) $("case-title").appendChild(el("span", {}, [" ", badge]));
     var meta = "Reden: " + d.reason_text + " · " + (d.channel === "whatsapp" ? "WhatsApp" : "web") +
       " · " + (STATUS[d.status] || d.status);
     if (d.status === "closed" && d.outcome) meta += " (" + (OUTCOMES[d.outcome] || d.outcome) + ")";
     if (d.advisor) meta += " · adviseur: " + d.advisor;
     meta += " · wachttijd " + minutes(d.waiting_seconds);
+    if (d.language) meta += " · taal: " + languageName(d.language);
+    // The reply box speaks the user's language (spelling check, screen readers).
+    $("reply").setAttribute("lang", d.language || "nl");
     $("case-meta").textContent = meta;
     var mine = d.status === "active" && d.mine;
     $("claim").hidden = d.status !== "waiting";
