@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
+import locales
+from locales import _
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .profile import build_profile, profile_lines
+from .profile import build_profile, language_of, profile_lines
 
 
 class ActionShowProfile(Action):
@@ -21,25 +23,32 @@ class ActionShowProfile(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         lines = profile_lines(build_profile(tracker))
         if not lines:
             dispatcher.utter_message(
-                text="Ik weet nog niets over je. Vertel me bijvoorbeeld waar je meer over wilt "
-                "leren en waar je woont, dan zoek ik cursussen die bij je passen.",
-                buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}],
+                text=_(
+                    "Ik weet nog niets over je. Vertel me bijvoorbeeld waar je meer over wilt "
+                    "leren en waar je woont, dan zoek ik cursussen die bij je passen."
+                ),
+                buttons=[{"title": _("Cursus zoeken"), "payload": "/search_course"}],
             )
             return []
         text = (
-            "Dit weet ik van je:\n"
+            _("Dit weet ik van je:")
+            + "\n"
             + "\n".join(f"- {line}" for line in lines)
-            + "\nKlopt er iets niet? Zeg het gewoon, bijvoorbeeld: 'ik woon in Enschede'. "
-            "Wil je dat ik alles vergeet? Zeg dan 'vergeet mij'."
+            + "\n"
+            + _(
+                "Klopt er iets niet? Zeg het gewoon, bijvoorbeeld: 'ik woon in Enschede'. "
+                "Wil je dat ik alles vergeet? Zeg dan 'vergeet mij'."
+            )
         )
         dispatcher.utter_message(
             text=text,
             buttons=[
-                {"title": "Cursus zoeken", "payload": "/search_course"},
-                {"title": "Vergeet mij", "payload": "/forget_me"},
+                {"title": _("Cursus zoeken"), "payload": "/search_course"},
+                {"title": _("Vergeet mij"), "payload": "/forget_me"},
             ],
         )
         return []
@@ -49,7 +58,7 @@ class ActionHandoff(Action):
     """Hand the conversation to a human advisor, after the user said yes to
     utter_ask_handoff_consent.
 
-    Sends json_message {"type": "handoff", "reason", "profile", "shown_modules"} (REST:
+    Sends json_message {"type": "handoff", "reason", "language", "profile", "shown_modules"} (REST:
     {"custom": {...}}); the gateway (bot/) owns the handoff state machine: it queues the
     case with the transcript and this profile, stops sending messages to Rasa and relays
     between user and advisor until the advisor hands back. The text tells the user what
@@ -66,11 +75,13 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         profile = build_profile(tracker)
         dispatcher.utter_message(
             json_message={
                 "type": "handoff",
                 "reason": tracker.get_slot("handoff_reason") or "gebruiker_vraagt_adviseur",
+                "language": language_of(tracker),  # the advisor sees it and can answer in it
                 "profile": profile,
                 "shown_modules": list(tracker.get_slot("shown_modules") or []),
             }
@@ -78,7 +89,9 @@ class ActionHandoff(Action):
         dispatcher.utter_message(
             # Neutral on purpose: the gateway says next whether an advisor is free, or offers
             # a callback when nobody is (bot/handoff/dialogue.py).
-            text="Dank je. Ik kijk of er een adviseur is die het gesprek overneemt. Wat je me "
-            "vertelde, gaat mee. Je hoeft het dus niet opnieuw te zeggen."
+            text=_(
+                "Dank je. Ik kijk of er een adviseur is die het gesprek overneemt. Wat je me "
+                "vertelde, gaat mee. Je hoeft het dus niet opnieuw te zeggen."
+            )
         )
         return [SlotSet("handoff_reason", None)]

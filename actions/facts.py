@@ -25,7 +25,8 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 
 import knowledge
 import locales
-from knowledge.vocabulary import AGE_IN_TEXT
+from knowledge.vocabulary import AGE_IN_TEXT, alternatives, phrases, regexes
+from locales import N_, _
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -40,21 +41,39 @@ from .profile import UNKNOWN
 ASKED_SLOT = "asked_slot"
 FOCUS_SLOT = "scheme_in_focus"
 # "werkgever" and "baas" name the employer-pays route only when the message is about money.
-ABOUT_EMPLOYER_PAYING = re.compile(r"betaal|vergoed|budget|\bcao\b|belasting|aftrek", re.IGNORECASE)
+# The words of other languages in these patterns: locales/<code>/patterns.yaml (issue 17).
+ABOUT_EMPLOYER_PAYING = re.compile(
+    alternatives("about_employer_paying", r"betaal|vergoed|budget|\bcao\b|belasting|aftrek"), re.IGNORECASE
+)
 # Someone talking about their own employer is an employee ("mijn werkgever is een installateur").
-MY_EMPLOYER = re.compile(r"\b(?:mijn|m'n|onze)\s+(?:werkgever|baas)\b", re.IGNORECASE)
+MY_EMPLOYER = re.compile(alternatives("my_employer", r"\b(?:mijn|m'n|onze)\s+(?:werkgever|baas)\b"), re.IGNORECASE)
 # An employer speaking of their own company and people ("wij willen onze monteurs ...",
 # "voor werkgevers", "80 medewerkers", "wij zijn een metaalbedrijf").
 EMPLOYER_SELF = re.compile(
-    r"\b(?:voor|als) werkgevers?\b|\b(?:onze|mijn|m'n) (?:medewerkers|werknemers|mensen|personeel|monteurs|"
-    r"jongens|vakmensen)\b|\b\d+\s*(?:medewerkers|werknemers|man personeel|mensen in dienst)\b|"
-    r"\bwij (?:zijn|hebben) een\b|\bons bedrijf\b",
+    alternatives(
+        "employer_self",
+        r"\b(?:voor|als) werkgevers?\b|\b(?:onze|mijn|m'n) (?:medewerkers|werknemers|mensen|personeel|monteurs|"
+        r"jongens|vakmensen)\b|\b\d+\s*(?:medewerkers|werknemers|man personeel|mensen in dienst)\b|"
+        r"\bwij (?:zijn|hebben) een\b|\bons bedrijf\b",
+    ),
     re.IGNORECASE,
 )
 # Place names that are also Dutch words ("iets met stroomnetten leek me wel wat"): a place
 # only after "in", "uit", "bij" and the like, or as the answer to the place question.
-WORD_PLACES = {"leek", "best", "son", "epe", "wijk", "born", "bergen", "vaals", "wehl", "haren"}
-PLACE_WORDS_BEFORE = r"(?:in|uit|bij|naar|rond|vlakbij|buurt van|omgeving|regio)\s+"
+WORD_PLACES = {
+    "leek",
+    "best",
+    "son",
+    "epe",
+    "wijk",
+    "born",
+    "bergen",
+    "vaals",
+    "wehl",
+    "haren",
+    *phrases("word_places"),
+}
+PLACE_WORDS_BEFORE = rf"(?:{alternatives('place_words_before', 'in', 'uit', 'bij', 'naar', 'rond', 'vlakbij', 'buurt van', 'omgeving', 'regio')})\s+"
 NUMBER_SLOTS = {"age", "hours_per_week", "budget", "company_size"}
 # Intents whose text can be the answer to a question the bot asked; with another intent the
 # text counts only when it is a valid answer ("cursus zonnepanelen" to the theme question).
@@ -63,85 +82,105 @@ ANSWER_INTENTS = {"inform", "nlu_fallback", "dont_know"}
 # weekend"): not an answer to a question about a diploma, a place or a format. The catalogue
 # has no lesson times, so it is said what we can say about them.
 WHEN = re.compile(
-    r"\bavond|\b'?s ?avonds\b|\bovers?dag\b|\bweekend|\bzaterdag|\bzondag|"
-    r"\bochtend|\bmiddag|\bper week\b|\bin de week\b|\bdoordeweeks",
+    alternatives(
+        "when",
+        r"\bavond|\b'?s ?avonds\b|\bovers?dag\b|\bweekend|\bzaterdag|\bzondag|"
+        r"\bochtend|\bmiddag|\bper week\b|\bin de week\b|\bdoordeweeks",
+    ),
     re.IGNORECASE,
 )
-WHEN_NOTE = (
+WHEN_NOTE = N_(
     "Wanneer de lessen zijn, verschilt per cursus en school; dat zie je bij de aanmelding. "
     "Veel cursussen kun je naast je werk volgen."
 )
 
 STAFF_COUNT = re.compile(
-    r"\b(\d{1,6})\s*(?:man|mensen|medewerkers|werknemers|personeelsleden|"
-    r"collega'?s|monteurs|vakmensen|fte|werknemer)\b",
+    r"\b(\d{1,6})\s*(?:"
+    + alternatives(
+        "staff_units",
+        r"man|mensen|medewerkers|werknemers|personeelsleden|collega'?s|monteurs|vakmensen|fte|werknemer",
+    )
+    + r")\b",
     re.IGNORECASE,
 )
 # "Helmond ipv Eindhoven": a correction, and the value after it is not meant.
-INSTEAD_OF = r"(?:ipv\b|i\.p\.v\.|in\s+plaats\s+van\b)"
+INSTEAD_OF = "(?:" + alternatives("instead_of", r"ipv\b", r"i\.p\.v\.", r"in\s+plaats\s+van\b") + ")"
 # "niet Tilburg", "geen hbo", "Helmond ipv Eindhoven": the value after it is not meant.
-NOT_THIS = rf"(?:niet|geen|nee\s+niet|{INSTEAD_OF})"
+NOT_THIS = "(?:" + alternatives("not_this", "niet", "geen", r"nee\s+niet") + f"|{INSTEAD_OF})"
 NEGATION_BEFORE = re.compile(rf"\b{NOT_THIS}\s*$", re.IGNORECASE)
 # A question back rather than an answer ("en mijn baas, moet die iets aanvragen").
 QUESTION = re.compile(
-    r"\?|(?:^|[,.;]\s*)(?:en\s+)?(?:wat|wie|hoe|hoeveel|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
-    r"heb|hebben|krijg|betaalt|kost|verdien|word|wordt|ga|gaat|levert|zou|zal|telt|valt|"
-    r"klopt|bestaat|werkt)\b",
+    r"\?|(?:^|[,.;]\s*)(?:en\s+|and\s+)?(?:"
+    + alternatives(
+        "question_words",
+        r"wat|wie|hoe|hoeveel|waarom|waar|wanneer|welke?|moet|kan|mag|is|zijn|"
+        r"heb|hebben|krijg|betaalt|kost|verdien|word|wordt|ga|gaat|levert|zou|zal|telt|valt|"
+        r"klopt|bestaat|werkt",
+    )
+    + r")\b",
     re.IGNORECASE,
 )
 # "het zijn er 140 niet 400", "45 niet 54": a number corrected, whatever fact it was.
-NUMBER_CORRECTION = re.compile(r"\b(\d{1,7})\b[^\d]{0,12}?\bniet\s+(\d{1,7})\b", re.IGNORECASE)
+NUMBER_CORRECTION = re.compile(
+    rf"\b(\d{{1,7}})\b[^\d]{{0,12}}?\b(?:{alternatives('not_word', 'niet')})\s+(\d{{1,7}})\b", re.IGNORECASE
+)
 # What follows "geen" when someone has no diploma.
 NO_DIPLOMA = re.compile(r"\s*(?:diploma|opleiding|papieren|startkwalificatie|school)", re.IGNORECASE)
 # "werk als …" that is not a job sought or lost ("zoek werk als", "geen werk als", "naar werk als").
-NOT_SOUGHT = r"(?<!zoek )(?<!geen )(?<!naar )"
+NOT_SOUGHT = "".join(rf"(?<!{re.escape(w)})" for w in ("zoek ", "geen ", "naar ", *phrases("not_sought_before")))
 # Someone with a job, in their own words.
 HAS_A_JOB = re.compile(
     r"\b(?:ik werk|werk nu|werkzaam|in dienst bij|heb een (?:vaste )?baan|mijn baas|"
-    rf"mijn werkgever|{NOT_SOUGHT}werk (?:als|bij|voor))\b",
+    rf"mijn werkgever|{NOT_SOUGHT}werk (?:als|bij|voor)|{NOT_SOUGHT}(?:{alternatives('work_as')}))\b|"
+    + alternatives("has_a_job"),
     re.IGNORECASE,
 )
 # A wish about work or learning: "ik wil graag elektricien worden", "zou graag BIM leren".
-WISH = re.compile(
-    r"\b(?:wil|wil graag|zou graag|zou willen|lijkt me)\b(.{1,60}?)\b(?:worden|leren|doen)\b", re.IGNORECASE
-)
+# Each language has its own word order: one regex per language, group 1 is what is wished for.
+WISHES = regexes("wish", r"\b(?:wil|wil graag|zou graag|zou willen|lijkt me)\b(.{1,60}?)\b(?:worden|leren|doen)\b")
 # "ik zoek werk", "heb geen baan": looking for work, whatever else the message says.
 LOOKING_FOR_WORK = re.compile(
     "|".join(stem for stem, value in p.EMPLOYMENT_WORDS if value == "werkzoekend"), re.IGNORECASE
 )
 # The work someone does: "ik werk als loodgieter", "werkzaam als lasser", "ik ben timmerman".
-OCCUPATION = re.compile(
-    rf"\b(?:{NOT_SOUGHT}werk(?:zaam)? als|(?:ik )?ben(?: nu)?(?: een)?)"
-    r"\s+([\w-]+(?: medewerker)?)",
-    re.IGNORECASE,
+OCCUPATIONS = regexes(
+    "occupation", rf"\b(?:{NOT_SOUGHT}werk(?:zaam)? als|(?:ik )?ben(?: nu)?(?: een)?)" r"\s+([\w-]+(?: medewerker)?)"
 )
 # Words that mark a correction ("nee, ik bedoel ...", "niet X maar Y", "ik woon toch in ...").
 CORRECTION = re.compile(
-    r"\b(?:bedoel\w*|toch|maar|eigenlijk|sorry|foutje|typfout|correctie|wacht|oeps)\b"
-    rf"|\b{INSTEAD_OF}",
+    r"\b(?:"
+    + alternatives("correction", r"bedoel\w*", "toch", "maar", "eigenlijk", "sorry", "foutje", "typfout", "correctie")
+    + r"|wacht|oeps)\b"
+    + rf"|\b{INSTEAD_OF}",
     re.IGNORECASE,
 )
 # What lies between the parts of a place name: "Bergen op Zoom", "Alphen aan den Rijn".
 PLACE_NAME_JOINT = re.compile(r"\s+(?:op|aan|aan de|aan den|bij|in|onder|over)\s+", re.IGNORECASE)
 # "ik woon in Assen, Emmen is waar ik werk": where someone lives wins over other places.
-LIVES_IN = re.compile(r"\bwoon\w*\s+(?:nu\s+|toch\s+|eigenlijk\s+)?(?:in|bij|vlakbij)\s+$", re.IGNORECASE)
-NEGATED_WORD = re.compile(rf"\b{NOT_THIS}\s+(?:in\s+|uit\s+)?[\w'-]+", re.IGNORECASE)
+LIVES_IN = re.compile(
+    alternatives("lives_in", r"\bwoon\w*\s+(?:nu\s+|toch\s+|eigenlijk\s+)?(?:in|bij|vlakbij)\s+$"), re.IGNORECASE
+)
+NEGATED_WORD = re.compile(
+    rf"\b{NOT_THIS}\s+(?:(?:{alternatives('negated_prepositions', 'in', 'uit')})\s+)?[\w'-]+", re.IGNORECASE
+)
 # "een installatiebedrijf", "ons bouwbedrijf": the sector of the company.
-COMPANY = re.compile(r"\b(\w{3,})(?:bedrijf|bedrijven|branche|sector)\b", re.IGNORECASE)
+COMPANIES = regexes("company", r"\b(\w{3,})(?:bedrijf|bedrijven|branche|sector)\b")
 
 Check = Tuple[Optional[str], Dict[str, Any]]  # (canonical value or None, extra slots)
 
 # "ik heb diploma uit polen, technikum": a diploma from abroad (in any message, whatever the
 # model took it for). Countries many labour migrants and newcomers in the regions come from.
-_COUNTRIES = (
+_COUNTRIES = alternatives(
+    "countries",
     r"polen|roemeni[eë]|bulgarije|portugal|hongarije|litouwen|letland|slowakije|tsjechi[eë]|kroati[eë]|"
     r"spanje|itali[eë]|griekenland|oekra[iï]ne|syri[eë]|eritrea|turkije|marokko|afghanistan|iran|irak|"
-    r"india|brazili[eë]|suriname"
+    r"india|brazili[eë]|suriname",
 )
+_DIPLOMA_WORDS = alternatives("diploma_words", r"diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie")
 FOREIGN_DIPLOMA = re.compile(
-    rf"\b(buitenlands\w*|buitenland|technikum|foreign|abroad)\b|"
-    rf"\b({_COUNTRIES})\b.*\b(diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie)\b|"
-    rf"\b(diploma\w*|opleiding|gestudeerd|school|papieren|certificaat|studie)\b.*\b({_COUNTRIES})\b",
+    r"\b(" + alternatives("foreign_words", r"buitenlands\w*", "buitenland", "technikum", "foreign", "abroad") + r")\b|"
+    rf"\b({_COUNTRIES})\b.*\b({_DIPLOMA_WORDS})\b|"
+    rf"\b({_DIPLOMA_WORDS})\b.*\b({_COUNTRIES})\b",
     re.IGNORECASE,
 )
 
@@ -154,26 +193,29 @@ def foreign_diploma(tracker: Tracker) -> bool:
 
 # What the user hears when a value cannot be used: (problem, hint for the retry).
 PROBLEMS: Dict[str, Tuple[str, str]] = {
-    "theme": ("Ik weet niet welk onderwerp je bedoelt.", "Typ bijvoorbeeld 'warmtepompen', 'isoleren' of 'BIM'."),
-    "education_level": ("Dat diploma herken ik niet.", "Typ bijvoorbeeld 'mbo 3', 'havo' of 'hbo'."),
+    "theme": (
+        N_("Ik weet niet welk onderwerp je bedoelt."),
+        N_("Typ bijvoorbeeld 'warmtepompen', 'isoleren' of 'BIM'."),
+    ),
+    "education_level": (N_("Dat diploma herken ik niet."), N_("Typ bijvoorbeeld 'mbo 3', 'havo' of 'hbo'.")),
     "location": (
-        "Ik ken die plaats niet in Nederland.",
-        "Typ de naam van een Nederlandse plaats, bijvoorbeeld Tilburg of Enschede, of zeg 'maakt niet uit'.",
+        N_("Ik ken die plaats niet in Nederland."),
+        N_("Typ de naam van een Nederlandse plaats, bijvoorbeeld Tilburg of Enschede, of zeg 'maakt niet uit'."),
     ),
     "employment_status": (
-        "Dat begreep ik niet helemaal.",
-        "Heb je een baan, ben je zzp'er, zoek je werk of heb je een uitkering?",
+        N_("Dat begreep ik niet helemaal."),
+        N_("Heb je een baan, ben je zzp'er, zoek je werk of heb je een uitkering?"),
     ),
-    "course_format": ("Dat begreep ik niet helemaal.", "Wil je online leren, in een klas, of allebei?"),
-    "hours_per_week": ("Dat begreep ik niet als aantal uren.", "Typ een aantal uren per week, bijvoorbeeld 6."),
-    "budget": ("Dat begreep ik niet als bedrag.", "Typ een bedrag in euro, bijvoorbeeld 500, of 'niets'."),
-    "age": ("Ik zie geen leeftijd in je antwoord.", "Typ je leeftijd als getal, bijvoorbeeld 45."),
-    "sector": ("Die sector herken ik niet.", "Typ bijvoorbeeld bouw, installatie, zorg of ICT."),
+    "course_format": (N_("Dat begreep ik niet helemaal."), N_("Wil je online leren, in een klas, of allebei?")),
+    "hours_per_week": (N_("Dat begreep ik niet als aantal uren."), N_("Typ een aantal uren per week, bijvoorbeeld 6.")),
+    "budget": (N_("Dat begreep ik niet als bedrag."), N_("Typ een bedrag in euro, bijvoorbeeld 500, of 'niets'.")),
+    "age": (N_("Ik zie geen leeftijd in je antwoord."), N_("Typ je leeftijd als getal, bijvoorbeeld 45.")),
+    "sector": (N_("Die sector herken ik niet."), N_("Typ bijvoorbeeld bouw, installatie, zorg of ICT.")),
     "company_size": (
-        "Dat begreep ik niet als aantal mensen.",
-        "Typ ongeveer hoeveel mensen er werken, bijvoorbeeld 12.",
+        N_("Dat begreep ik niet als aantal mensen."),
+        N_("Typ ongeveer hoeveel mensen er werken, bijvoorbeeld 12."),
     ),
-    "benefit_type": ("Die uitkering herken ik niet.", "Kies WW, WIA, Wajong, bijstand of Ziektewet."),
+    "benefit_type": (N_("Die uitkering herken ik niet."), N_("Kies WW, WIA, Wajong, bijstand of Ziektewet.")),
 }
 
 
@@ -219,11 +261,13 @@ def check(slot: str, value: Any) -> Check:
         found = _number(value, 1, 80)
     elif slot == "budget":
         found = _number(value, 0, 1_000_000)
-        if found is None and any(w in str(value).lower() for w in ("niets", "niks", "geen", "nul")):
+        if found is None and any(
+            w in str(value).lower() for w in ("niets", "niks", "geen", "nul", *phrases("nothing_words"))
+        ):
             found = "0"
     elif slot == "company_size":
         found = _number(value, 1, 1_000_000)
-        if found is None and any(w in str(value).lower() for w in ("alleen", "zzp", "mezelf")):
+        if found is None and any(w in str(value).lower() for w in ("alleen", "zzp", "mezelf", *phrases("alone_words"))):
             found = "1"
     else:
         return None, {}
@@ -233,29 +277,34 @@ def check(slot: str, value: Any) -> Check:
 
 
 def fact_label(slot: str, value: Any) -> str:
-    """A fact as a few Dutch words, for confirming a correction."""
+    """A fact as a few words in the conversation's language, for confirming a correction.
+    The labels are data (knowledge/vocabulary.yaml), translated by the catalogue."""
     if slot == "theme":
-        return f"je wilt leren over {p.THEME_LABELS.get(value, value)}"
+        return _("je wilt leren over {theme}", theme=_(p.THEME_LABELS.get(value, value)))
     if slot == "education_level":
-        return f"je hebt {knowledge.level_label(value)}"
+        return _("je hebt {level}", level=_(knowledge.level_label(value)))
     if slot == "location":
-        return f"je woont of werkt in {value}"
+        return _("je woont of werkt in {place}", place=value)
     if slot == "employment_status":
-        return p.EMPLOYMENT_LABELS.get(value, value)
+        return _(p.EMPLOYMENT_LABELS.get(value, value))
     if slot == "course_format":
-        return f"je wilt {p.FORMAT_LABELS.get(value, value)} leren"
+        return _("je wilt {format} leren", format=_(p.FORMAT_LABELS.get(value, value)))
     if slot == "age":
-        return f"je bent {value} jaar"
+        return _("je bent {age} jaar", age=value)
     if slot == "hours_per_week":
-        return f"je hebt ongeveer {value} uur per week"
+        return _("je hebt ongeveer {hours} uur per week", hours=value)
     if slot == "budget":
-        return "je wilt zelf niets betalen" if str(value) == "0" else f"je wilt zelf tot € {value} betalen"
+        return (
+            _("je wilt zelf niets betalen")
+            if str(value) == "0"
+            else _("je wilt zelf tot € {amount} betalen", amount=value)
+        )
     if slot == "sector":
-        return f"sector {p.SECTOR_LABELS.get(value, value)}"
+        return _("sector {sector}", sector=_(p.SECTOR_LABELS.get(value, value)))
     if slot == "company_size":
-        return f"er werken {value} mensen in het bedrijf"
+        return _("er werken {count} mensen in het bedrijf", count=value)
     if slot == "benefit_type":
-        return f"je hebt {p.BENEFIT_LABELS.get(value, value)}"
+        return _("je hebt {benefit}", benefit=_(p.BENEFIT_LABELS.get(value, value)))
     return str(value)
 
 
@@ -449,7 +498,7 @@ class ValidateSlotMappings(ValidationAction):
                     # A question about the modules shown ("kan dat ook in de avond?") gets its
                     # answer per module from action_course_details instead.
                     if intent != "course_details":
-                        dispatcher.utter_message(text=WHEN_NOTE)
+                        dispatcher.utter_message(text=_(WHEN_NOTE))
                 elif valid or (answer_like and not self._other_facts(tracker, asked)):
                     found[asked] = text  # an unusable answer is checked (and explained) below
         if not entity_values(tracker, "location") and CORRECTION.search(text):
@@ -457,7 +506,7 @@ class ValidateSlotMappings(ValidationAction):
             place = p.place_in_text(NEGATED_WORD.sub(" ", text))
             if place:
                 found["location"] = p.place_name(*place)
-        wish = WISH.search(text)
+        wish = next(filter(None, (w.search(text) for w in WISHES)), None)
         if (
             (intent == "search_course" or wish)
             and "theme" not in extracted
@@ -480,7 +529,14 @@ class ValidateSlotMappings(ValidationAction):
                 found["employment_status"] = "werkend"  # "ik werk nu als buschauffeur"
         if "sector" not in extracted and not entity_values(tracker, "sector") and tracker.get_slot("sector") is None:
             sector = next(
-                filter(None, (p.match_words(job.group(1), p.OCCUPATION_SECTORS) for job in OCCUPATION.finditer(text))),
+                filter(
+                    None,
+                    (
+                        p.match_words(job.group(1), p.OCCUPATION_SECTORS)
+                        for o in OCCUPATIONS
+                        for job in o.finditer(text)
+                    ),
+                ),
                 None,
             )
             if sector:
@@ -495,7 +551,7 @@ class ValidateSlotMappings(ValidationAction):
                 if "employment_status" not in extracted and not entity_values(tracker, "employment_status"):
                     found["employment_status"] = "uitkering"
         if "sector" not in extracted and not entity_values(tracker, "sector"):
-            company = COMPANY.search(text)
+            company = next(filter(None, (c.search(text) for c in COMPANIES)), None)
             sector = company and p.match_words(company.group(1), p.SECTOR_WORDS)
             if sector and sector != "overig":
                 found["sector"] = sector
@@ -602,7 +658,7 @@ class ValidateSlotMappings(ValidationAction):
                 canonical = "werkzoekend"  # "ik zoek werk": the model may tag only "werk"
             if canonical is not None:
                 if before not in (None, UNKNOWN, canonical) and canonical != UNKNOWN:
-                    dispatcher.utter_message(text=f"Oké, aangepast: {fact_label(slot, canonical)}.")
+                    dispatcher.utter_message(text=_("Oké, aangepast: {fact}.", fact=fact_label(slot, canonical)))
                 return {slot: canonical, **extra, **self._no_failure(tracker, slot)}
         return self._reject(slot, value, before, asked, said_more, dispatcher, tracker)
 
@@ -623,7 +679,7 @@ class ValidateSlotMappings(ValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
     ) -> Dict[str, Any]:
-        problem, _ = PROBLEMS[slot]
+        problem = _(PROBLEMS[slot][0])
         if slot != asked:
             # said in passing: a bare number was meant for another fact; anything else
             # gets a short note. What we knew before stays.
@@ -637,14 +693,14 @@ class ValidateSlotMappings(ValidationAction):
             )
             if not mistaken and not (p.looks_like_number(value) and slot not in NUMBER_SLOTS):
                 if slot == "age" and p.parse_int(value) is not None:
-                    problem = f"{p.parse_int(value)} jaar? Dat klopt vast niet helemaal."
-                dispatcher.utter_message(text=f"{problem} Dat laat ik dus weg.")
+                    problem = _("{age} jaar? Dat klopt vast niet helemaal.", age=p.parse_int(value))
+                dispatcher.utter_message(text=_("{problem} Dat laat ik dus weg.", problem=problem))
             return {slot: before}
         if said_more:
             return {slot: None}  # the answer was about something else: ask again, no complaint
         if slot == "education_level" and p.level_is_ambiguous(value):
             dispatcher.utter_message(
-                text="Niveau 4 kan mbo 4 of havo zijn. Welke bedoel je?",
+                text=_("Niveau 4 kan mbo 4 of havo zijn. Welke bedoel je?"),
                 buttons=[
                     {"title": "mbo 4", "payload": '/inform{"education_level": "mbo4"}'},
                     {"title": "havo", "payload": '/inform{"education_level": "havo"}'},
@@ -652,14 +708,14 @@ class ValidateSlotMappings(ValidationAction):
             )
             return {slot: None}
         if slot == "age" and p.parse_int(value) is not None:
-            problem = f"{p.parse_int(value)} jaar? Dat klopt vast niet helemaal."
+            problem = _("{age} jaar? Dat klopt vast niet helemaal.", age=p.parse_int(value))
         if slot == "location" and p.looks_like_number(value):
-            problem = "Dat is een getal, geen plaatsnaam."
+            problem = _("Dat is een getal, geen plaatsnaam.")
         failures = dict(tracker.get_slot("form_failures") or {})
         tries = failures.get(slot, 0) + 1
         if tries >= 2:
             failures.pop(slot, None)
-            dispatcher.utter_message(text=f"{problem} Geen probleem: die vraag slaan we over.")
+            dispatcher.utter_message(text=_("{problem} Geen probleem: die vraag slaan we over.", problem=problem))
             return {slot: UNKNOWN, "form_failures": failures}
         failures[slot] = tries
         dispatcher.utter_message(text=problem)

@@ -1,4 +1,4 @@
-"""Unclear and off-topic messages, in Dutch, never the same reply twice in a row.
+"""Unclear and off-topic messages, in the user's language, never the same reply twice in a row.
 
 An unclear message first gets the two most likely meanings as plain-Dutch buttons (Rasa's
 built-in version asks in English with raw intent names). If the next message is unclear or
@@ -9,62 +9,78 @@ message gets "daar kan ik niet mee helpen" once; a second one in a row gets that
 import json
 from typing import Dict, List, Text
 
+import locales
+from locales import N_, _
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from . import profile as p
+
 # What each intent means, as a button a user recognises.
 INTENT_DESCRIPTIONS: Dict[Text, Text] = {
-    "greet": "Hallo zeggen",
-    "goodbye": "Het gesprek afsluiten",
-    "thank": "Bedankt zeggen",
-    "affirm": "Ja",
-    "deny": "Nee",
-    "bot_challenge": "Ben jij een robot?",
-    "help": "Wat kan ik jou vragen?",
-    "search_course": "Een cursus of opleiding zoeken",
-    "inform": "Iets over mezelf vertellen",
-    "ask_funding": "Wie betaalt mijn opleiding?",
-    "course_details": "Meer over een cursus",
-    "more_results": "Meer cursussen zien",
-    "how_to_enroll": "Hoe meld ik me aan?",
-    "request_human": "Praten met een adviseur",
-    "career_orientation": "Welk werk past bij mij?",
-    "recognition_prior_learning": "Mijn ervaring laten erkennen (EVC)",
-    "employer_training": "Scholing voor mijn personeel",
-    "find_hub": "Een hub of loket in de buurt",
-    "forget_me": "Mijn gegevens wissen",
-    "show_profile": "Wat weet je van mij?",
-    "stop": "Stoppen met deze vraag",
-    "dont_know": "Weet ik niet",
-    "faq": "Uitleg over een begrip",
+    "greet": N_("Hallo zeggen"),
+    "goodbye": N_("Het gesprek afsluiten"),
+    "thank": N_("Bedankt zeggen"),
+    "affirm": N_("Ja"),
+    "deny": N_("Nee"),
+    "bot_challenge": N_("Ben jij een robot?"),
+    "help": N_("Wat kan ik jou vragen?"),
+    "search_course": N_("Een cursus of opleiding zoeken"),
+    "inform": N_("Iets over mezelf vertellen"),
+    "ask_funding": N_("Wie betaalt mijn opleiding?"),
+    "course_details": N_("Meer over een cursus"),
+    "more_results": N_("Meer cursussen zien"),
+    "how_to_enroll": N_("Hoe meld ik me aan?"),
+    "request_human": N_("Praten met een adviseur"),
+    "career_orientation": N_("Welk werk past bij mij?"),
+    "recognition_prior_learning": N_("Mijn ervaring laten erkennen (EVC)"),
+    "employer_training": N_("Scholing voor mijn personeel"),
+    "find_hub": N_("Een hub of loket in de buurt"),
+    "forget_me": N_("Mijn gegevens wissen"),
+    "show_profile": N_("Wat weet je van mij?"),
+    "stop": N_("Stoppen met deze vraag"),
+    "dont_know": N_("Weet ik niet"),
+    "faq": N_("Uitleg over een begrip"),
 }
 SKIPPED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "dont_know", "forget_me"}
 
-CLARIFY = "Ik weet niet zeker of ik je goed begrijp. Bedoel je een van deze?"
-OUT_OF_SCOPE = (
+CLARIFY = N_("Ik weet niet zeker of ik je goed begrijp. Bedoel je een van deze?")
+OUT_OF_SCOPE = N_(
     "Daar kan ik je helaas niet mee helpen. Ik weet veel over cursussen, opleidingen en "
     "wie ze betaalt, vooral voor werk in de energietransitie. Zal ik daarmee helpen?"
 )
-STILL_UNCLEAR = (
+STILL_UNCLEAR = N_(
     "Sorry, dat snap ik nog steeds niet. Zal ik je met een adviseur laten praten? Of kies wat ik voor je kan doen."
 )
-OFF_TOPIC_AGAIN = (
+OFF_TOPIC_AGAIN = N_(
     "Daar kan ik ook niet mee helpen, sorry. Zal ik je met een adviseur laten praten? "
     "Of kies wat ik wel voor je kan doen."
 )
-LAST_RESORT = (
+LAST_RESORT = N_(
     "Ik kan je hier niet goed mee helpen. Dit kan ik wel: een cursus zoeken, uitzoeken "
     "wie je opleiding betaalt, een hub in de buurt vinden, of je doorverbinden met een adviseur."
 )
-HELP_BUTTON = {"title": "Wat kan ik vragen?", "payload": "/help"}
-SEARCH_BUTTON = {"title": "Cursus zoeken", "payload": "/search_course"}
-ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"}
+HELP_BUTTON = {"title": N_("Wat kan ik vragen?"), "payload": "/help"}
+SEARCH_BUTTON = {"title": N_("Cursus zoeken"), "payload": "/search_course"}
+ADVISOR_BUTTON = {"title": N_("Praat met een adviseur"), "payload": "/request_human"}
+# Titles are Dutch msgids: send buttons through `translated()` (the active language).
 MENU = [
     SEARCH_BUTTON,
-    {"title": "Wie betaalt mijn opleiding?", "payload": "/ask_funding"},
-    {"title": "Hub in de buurt", "payload": "/find_hub"},
+    {"title": N_("Wie betaalt mijn opleiding?"), "payload": "/ask_funding"},
+    {"title": N_("Hub in de buurt"), "payload": "/find_hub"},
     ADVISOR_BUTTON,
 ]
+MISSES = (CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, OFF_TOPIC_AGAIN, LAST_RESORT)
+
+
+def translated(buttons: List[Dict[Text, Text]]) -> List[Dict[Text, Text]]:
+    """Buttons with their titles in the active language."""
+    return [{**b, "title": locales.translate(b["title"], locales.current())} for b in buttons]
+
+
+def said(text: Text, texts: List[Text]) -> bool:
+    """The bot said `text` (a Dutch msgid) among `texts`, in whatever language it spoke."""
+    return any(t in texts for t in {text, *(locales.translate(text, code) for code in locales.languages())})
 
 
 def bot_texts_of_last_turn(tracker: Tracker) -> List[Text]:
@@ -93,8 +109,8 @@ def bot_texts_of_this_turn(tracker: Tracker) -> List[Text]:
 
 
 def _repeats_a_miss(tracker: Tracker) -> bool:
-    said = bot_texts_of_last_turn(tracker)
-    return any(t in said for t in (CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, OFF_TOPIC_AGAIN, LAST_RESORT))
+    last = bot_texts_of_last_turn(tracker)
+    return any(said(t, last) for t in MISSES)
 
 
 def clarify_buttons(tracker: Tracker) -> List[Dict[Text, Text]]:
@@ -109,17 +125,18 @@ def clarify_buttons(tracker: Tracker) -> List[Dict[Text, Text]]:
         if e.get("entity") and e.get("value") is not None
     }
     suffix = json.dumps(entities, ensure_ascii=False) if entities else ""
-    buttons = [{"title": INTENT_DESCRIPTIONS[name], "payload": f"/{name}{suffix}"} for name in candidates]
-    buttons.append({"title": "Iets anders", "payload": "/out_of_scope"})
+    buttons = [{"title": _(INTENT_DESCRIPTIONS[name]), "payload": f"/{name}{suffix}"} for name in candidates]
+    buttons.append({"title": _("Iets anders"), "payload": "/out_of_scope"})
     return buttons
 
 
 def still_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, text: Text = STILL_UNCLEAR) -> None:
     """The second miss in a row: something new, never the reply the user just read."""
-    if text in bot_texts_of_last_turn(tracker):
-        dispatcher.utter_message(text=LAST_RESORT, buttons=MENU)
+    locales.activate(p.language_of(tracker))
+    if said(text, bot_texts_of_last_turn(tracker)):
+        dispatcher.utter_message(text=_(LAST_RESORT), buttons=translated(MENU))
     else:
-        dispatcher.utter_message(text=text, buttons=[ADVISOR_BUTTON, SEARCH_BUTTON, HELP_BUTTON])
+        dispatcher.utter_message(text=_(text), buttons=translated([ADVISOR_BUTTON, SEARCH_BUTTON, HELP_BUTTON]))
 
 
 def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -128,15 +145,17 @@ def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     liefst leren?" got the note about lesson times), no "Ik weet niet zeker …" after it."""
     if bot_texts_of_this_turn(tracker):
         return
+    locales.activate(p.language_of(tracker))
     if _repeats_a_miss(tracker):
         still_not_understood(dispatcher, tracker)
     else:
-        dispatcher.utter_message(text=CLARIFY, buttons=clarify_buttons(tracker))
+        dispatcher.utter_message(text=_(CLARIFY), buttons=clarify_buttons(tracker))
 
 
 def off_topic(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Something we cannot help with: said once; a second one in a row gets the offer."""
+    locales.activate(p.language_of(tracker))
     if _repeats_a_miss(tracker):
         still_not_understood(dispatcher, tracker, text=OFF_TOPIC_AGAIN)
     else:
-        dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=[SEARCH_BUTTON, HELP_BUTTON])
+        dispatcher.utter_message(text=_(OUT_OF_SCOPE), buttons=translated([SEARCH_BUTTON, HELP_BUTTON]))

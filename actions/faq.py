@@ -20,9 +20,12 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 import knowledge
+import locales
+from locales import _
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from . import profile as p
 from .facts import latest_text, schemes_in_focus
 from .feedback import rateable
 from .funding import MONEY_WORDS, follows_up_on_schemes, funding_answer
@@ -80,7 +83,8 @@ def explain_term(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     knowledge/, so such a question needs no training data of its own)."""
     explanation = knowledge.explain_term(latest_text(tracker))
     if explanation:
-        dispatcher.utter_message(text=explanation)
+        locales.activate(p.language_of(tracker))
+        dispatcher.utter_message(text=_(explanation))  # data text (glossary), translated by the catalogue
     return bool(explanation)
 
 
@@ -95,6 +99,7 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(p.language_of(tracker))
         text = latest_text(tracker)
         choice = selected_faq(tracker)
         key = choice.get("intent_response_key")

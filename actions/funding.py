@@ -1,7 +1,9 @@
 """Funding advice for a worker (ask_funding) and for an employer (employer_training).
 
 Answer first: the question is answered in the same turn with what is known. The rules live
-in knowledge/ (evaluate_funding); here they are said in Dutch, short:
+in knowledge/ (evaluate_funding); here they are said short, in the language of the
+conversation (Dutch in the code, other languages from locales/; the rule texts are translated
+by knowledge/funding/engine.py):
 - the schemes the user named, then the most relevant open ones: at most three, each in one
   or two sentences with the amount and who applies; what is still unknown becomes a
   condition ("Het krediet is er voor mensen jonger dan 57.");
@@ -18,11 +20,14 @@ from typing import Any, Dict, List, Optional, Text
 from urllib.parse import urlparse
 
 import knowledge
+import locales
+from locales import N_, _
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import kb
+from . import profile as p
 from .kb import named_schemes
 from .feedback import FUNDING, rateable
 from .markup import md
@@ -46,7 +51,22 @@ from .recommend import (
 
 TOP = 3
 UWV_BENEFITS = ("ww", "wia", "zw", "wajong")  # UWV's, not the gemeente's (rules/uwv_scholing.yaml)
-ALL_SCHEMES = {"title": "Andere regelingen", "payload": payload("ask_funding", funding_scope="alle")}
+ALL_SCHEMES = {"title": N_("Andere regelingen"), "payload": payload("ask_funding", funding_scope="alle")}
+
+
+def _button(button: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A button (a constant here or elsewhere) with its title in the active language."""
+    title = button.get("title") or ""
+    return dict(button, title=_(title))
+
+
+def _and(names: List[Text]) -> Text:
+    """ "A", "A en B", "A, B en C" in the active language."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return _("{first} en {last}", first=", ".join(names[:-1]), last=names[-1])
+
 
 # knowledge's missing_facts (profile keys) -> the slot a follow-up question asks
 FACT_TO_SLOT = {
@@ -60,15 +80,15 @@ FACT_TO_SLOT = {
     "location": "location",
     "region": "location",
 }
-WHO_APPLIES = {"person": "Je vraagt het zelf aan", "employer": "Je werkgever vraagt het aan"}
+WHO_APPLIES = {"person": N_("Je vraagt het zelf aan"), "employer": N_("Je werkgever vraagt het aan")}
 OUTCOME_ORDER = ("eligible", "maybe", "not_eligible", "ended")
 HEADINGS = {
-    "eligible": "Waarschijnlijk mogelijk:",
-    "maybe": "Mogelijk, als je aan de voorwaarden voldoet:",
-    "not_eligible": "Niet voor jou, en waarom:",
-    "ended": "Gestopt:",
+    "eligible": N_("Waarschijnlijk mogelijk:"),
+    "maybe": N_("Mogelijk, als je aan de voorwaarden voldoet:"),
+    "not_eligible": N_("Niet voor jou, en waarom:"),
+    "ended": N_("Gestopt:"),
 }
-DISCLAIMER = "Dit is een inschatting, geen besluit: de organisatie achter de regeling beslist."
+DISCLAIMER = N_("Dit is een inschatting, geen besluit: de organisatie achter de regeling beslist.")
 
 
 def evaluate(profile: Dict[str, Any], module_id: Optional[Text]) -> List["knowledge.FundingAdvice"]:
@@ -136,9 +156,10 @@ def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     """One scheme in one or two short sentences: what it is or why not, the amount, who
     applies, and where it comes from."""
     if item.outcome == "ended":
-        line = f"- {item.name} bestaat niet meer. {_sentence(item.reasons[0]) if item.reasons else ''}"
+        line = "- " + _("{name} bestaat niet meer.", name=item.name)
+        line += f" {_sentence(item.reasons[0]) if item.reasons else ''}"
         if item.replaced_by:
-            line += f" In de plaats kwam: {item.replaced_by}."
+            line += " " + _("In de plaats kwam: {successor}.", successor=item.replaced_by)
         return " ".join(line.split())
     if item.outcome == "not_eligible":
         return f"- {item.name}: {' '.join(_statements(item.reasons[0])) if item.reasons else ''}".strip()
@@ -148,7 +169,7 @@ def short_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     if item.outcome == "maybe" and item.reasons:
         # the open condition, when it is a hard one ("jonger dan 57", "West-Brabant")
         condition = next(iter(_statements(item.reasons[0])), "")
-        if re.search(r"\d|alleen|West-Brabant", condition):
+        if re.search(r"\d|alleen|West-Brabant|\bonly\b", condition):
             parts.append(condition)
     parts.append(who_applies(item, employer))
     return " ".join(parts)
@@ -163,9 +184,9 @@ def who_applies(item: "knowledge.FundingAdvice", employer: bool = False) -> Text
     """ "Je vraagt het zelf aan (duo.nl)."; where the source is not where one applies (an
     article about UWV's rules), the rule says where: "… bij je werkcoach van UWV"."""
     who = (
-        "Jij vraagt het als werkgever aan"
+        _("Jij vraagt het als werkgever aan")
         if employer and item.applicant == "employer"
-        else WHO_APPLIES.get(item.applicant, item.applicant)
+        else _(WHO_APPLIES.get(item.applicant, item.applicant))
     )
     if item.apply_at:
         return f"{who} {item.apply_at}."
@@ -193,7 +214,7 @@ def named_line(item: "knowledge.FundingAdvice", employer: bool = False) -> Text:
     facts = [_without_trailing_question(reason) for reason in item.reasons]
     parts = [f"- {item.name}: {_first_sentence(item.summary)}"] + [f for f in facts if f][:8]
     if item.amount_text:
-        parts.append(f"Bedrag: {_sentence(item.amount_text)}")
+        parts.append(_("Bedrag: {amount}", amount=_sentence(item.amount_text)))
     parts.append(who_applies(item, employer))
     return " ".join(parts)
 
@@ -205,8 +226,8 @@ def full_line(item: "knowledge.FundingAdvice") -> Text:
     reasons = item.reasons[:2] if item.outcome == "eligible" else item.reasons[:1]
     parts = [f"- {item.name}" + (f": {_sentence(item.amount_text)}" if item.amount_text else ".")]
     parts += [_sentence(r) for r in reasons]
-    parts.append(f"{WHO_APPLIES.get(item.applicant, item.applicant)}.")
-    parts.append(f"Bron: {item.source_url} ({item.source_date}).")
+    parts.append(f"{_(WHO_APPLIES.get(item.applicant, item.applicant))}.")
+    parts.append(_("Bron: {url} ({date}).", url=item.source_url, date=item.source_date))
     return " ".join(parts)
 
 
@@ -216,16 +237,17 @@ def advice_messages(advice: List["knowledge.FundingAdvice"]) -> List[Text]:
     for outcome in OUTCOME_ORDER:
         items = [a for a in advice if a.outcome == outcome]
         if items:
-            messages.append("\n".join([HEADINGS[outcome]] + [full_line(a) for a in items]))
+            messages.append("\n".join([_(HEADINGS[outcome])] + [full_line(a) for a in items]))
     return messages
 
 
 # How a follow-up question is put after a funding answer, where it differs from the usual one.
 FOLLOW_UP_TEXT = {
-    "employment_status": "Werk je nu, ben je zzp'er, zoek je werk of heb je een uitkering? Dat maakt uit "
-    "voor wie kan betalen.",
-    "location": "In welke plaats woon je? Dat telt mee voor een regeling in West-Brabant.",
-    "age": "Hoe oud ben je? Dat telt mee voor het levenlanglerenkrediet. Typ een getal, bijvoorbeeld 45.",
+    "employment_status": N_(
+        "Werk je nu, ben je zzp'er, zoek je werk of heb je een uitkering? Dat maakt uit voor wie kan betalen."
+    ),
+    "location": N_("In welke plaats woon je? Dat telt mee voor een regeling in West-Brabant."),
+    "age": N_("Hoe oud ben je? Dat telt mee voor het levenlanglerenkrediet. Typ een getal, bijvoorbeeld 45."),
 }
 
 
@@ -255,23 +277,38 @@ def wants_all(tracker: Tracker) -> bool:
 
 # -- a follow-up about the schemes in focus ------------------------------------------------
 # (what the question asks, what a sentence that answers it says); "hoe betaal ik dat terug"
-# after the loan is answered with the loan's repayment sentence, without its name.
+# after the loan is answered with the loan's repayment sentence, without its name. The
+# English words (after the Dutch ones) match English questions and the English rule texts.
 CONCEPTS = [
-    (r"terug\s?(?:betal|geven)|aflos", r"terug"),
-    (r"eerst zelf|voorschiet|vooraf|achteraf|declar", r"\beerst\b|achteraf|declar"),
-    (r"kosten|bedrag|euro|€|minimaal|minimum|te weinig|\bmaar\s+\d", r"minstens|minimaal|€"),
-    (r"hoe lang|duur(?:t|en)\b|maanden|weken", r"\bjaar\b|maanden|weken"),
-    (r"\boud\b|leeftijd", r"jonger|ouder|leeftijd"),
-    (r"rente", r"rente"),
-    (r"aanvra|aanvraag|wie vraagt|hoe vraag|waar vraag", r"vraagt|aanvra"),
-    (r"hoeveel|wat krijg", r"€|\d+\s?%"),
-    (r"aangesloten|\blid\b", r"aangesloten"),
-    (r"\bbbl\b|\bbol\b|deeltijd|\bhbo\b|\bmbo\b", r"\bbbl\b|\bbol\b|deeltijd|module|opleiding"),
-    (r"combiner|samen met|naast|ook nog", r"naast|samen|ook|deel"),
+    (r"terug\s?(?:betal|geven)|aflos|pay\s?(?:it\s)?back|repay", r"terug|pay back|repay"),
+    (
+        r"eerst zelf|voorschiet|vooraf|achteraf|declar|pay (?:it )?first|in advance|upfront|afterwards|claim",
+        r"\beerst\b|achteraf|declar|\bfirst\b|afterwards|claim",
+    ),
+    (
+        r"kosten|bedrag|euro|€|minimaal|minimum|te weinig|\bmaar\s+\d|\bcosts?\b|amount|too little|\bonly\s+\d",
+        r"minstens|minimaal|€|at least",
+    ),
+    (r"hoe lang|duur(?:t|en)\b|maanden|weken|how long|months|weeks", r"\bjaar\b|maanden|weken|\byears?\b|months|weeks"),
+    (r"\boud\b|leeftijd|\bage\b|\bold\b", r"jonger|ouder|leeftijd|younger|older|\bage\b"),
+    (r"rente|interest", r"rente|interest"),
+    (
+        r"aanvra|aanvraag|wie vraagt|hoe vraag|waar vraag|\bapply|application",
+        r"vraagt|aanvra|\bapplies\b|\bapply",
+    ),
+    (r"hoeveel|wat krijg|how much|what do i get", r"€|\d+\s?%"),
+    (r"aangesloten|\blid\b|member|affiliated|signed up", r"aangesloten|member"),
+    (
+        r"\bbbl\b|\bbol\b|deeltijd|\bhbo\b|\bmbo\b|part[- ]time",
+        r"\bbbl\b|\bbol\b|deeltijd|module|opleiding|part[- ]time|course",
+    ),
+    (r"combiner|samen met|naast|ook nog|combine|together with|as well", r"naast|samen|ook|deel|\balso\b|\bpart\b"),
 ]
 # "jammer, wat dan wel", "wat is er nu dan": after a scheme that is closed to the user.
 WHAT_ELSE = re.compile(
-    r"\bwel\b|jammer|wat nu|nu dan|wat dan|wat anders|andere? (?:mogelijkhe|manier|regeling)", re.IGNORECASE
+    r"\bwel\b|jammer|wat nu|nu dan|wat dan|wat anders|andere? (?:mogelijkhe|manier|regeling)|"
+    r"what else|what now|what then|too bad|other (?:option|way|scheme)|instead",
+    re.IGNORECASE,
 )
 STOPWORDS = {
     "voor",
@@ -300,6 +337,18 @@ STOPWORDS = {
     "naar",
     "heb",
     "ik",
+    # English
+    "what",
+    "that",
+    "this",
+    "with",
+    "have",
+    "does",
+    "will",
+    "much",
+    "from",
+    "there",
+    "about",
 }
 
 
@@ -369,19 +418,28 @@ def focus_answer(
         for item in items:
             if item.scheme_id in by_scheme:
                 host = source_host(item)
-                lines.append(f"Over {item.name}: {' '.join(by_scheme[item.scheme_id])} ({host})")
-        dispatcher.utter_message(text="\n".join(lines), buttons=[ALL_SCHEMES, ADVISOR_BUTTON])
+                lines.append(
+                    _(
+                        "Over {name}: {answer} ({host})",
+                        name=item.name,
+                        answer=" ".join(by_scheme[item.scheme_id]),
+                        host=host,
+                    )
+                )
+        dispatcher.utter_message(text="\n".join(lines), buttons=[_button(ALL_SCHEMES), _button(ADVISOR_BUTTON)])
         return True
     if all(item.outcome in ("not_eligible", "ended") for item in items) and WHAT_ELSE.search(text):
         others = relevant([a for a in advice if a.scheme_id not in focus], profile, [])
         if not others:
             return False
-        closed = " en ".join(item.name for item in items)
+        closed = _and([item.name for item in items])
         employer = profile.get("employment_status") == "werkgever"
-        why = "bestaat niet meer" if all(item.outcome == "ended" for item in items) else "kan niet voor jou"
-        lines = [f"{closed} {why}. Dit kan misschien wel:"]
-        lines += [short_line(item, employer=employer) for item in others] + [DISCLAIMER]
-        dispatcher.utter_message(text="\n".join(lines), buttons=[ALL_SCHEMES, ADVISOR_BUTTON])
+        if all(item.outcome == "ended" for item in items):
+            lines = [_("{schemes} bestaat niet meer. Dit kan misschien wel:", schemes=closed)]
+        else:
+            lines = [_("{schemes} kan niet voor jou. Dit kan misschien wel:", schemes=closed)]
+        lines += [short_line(item, employer=employer) for item in others] + [_(DISCLAIMER)]
+        dispatcher.utter_message(text="\n".join(lines), buttons=[_button(ALL_SCHEMES), _button(ADVISOR_BUTTON)])
         return True
     return False
 
@@ -392,21 +450,30 @@ def focus_answer(
 # cnvconnectief.nl, "Scholing volgen zonder toestemming", WW and its beleidsregels); with
 # bijstand the gemeente decides.
 _BENEFIT = r"(ww|ww-uitkering|uitkering|bijstand)"
+_BENEFIT_EN = r"(ww|benefits?|unemployment|welfare|bijstand|uitkering)"
 KEEPS_BENEFIT = re.compile(
     rf"\b(krijg|hou|houd|behoud|blijf)\w*\s+(ik|je)\s+(dan\s+)?(nog\s+)?(wel\s+)?(mijn\s+|m'n\s+|een\s+)?{_BENEFIT}\b|"
     rf"\bmet behoud van (mijn\s+|m'n\s+|je\s+)?{_BENEFIT}\b|"
     rf"\bstopt\s+(dan\s+)?(mijn|m'n|je|de)\s+{_BENEFIT}\b|"
     rf"\b{_BENEFIT}\s+(kwijt|houden|behouden|stopt|stoppen|doorlopen|loopt door|doorbetaald)\b|"
-    rf"\bkwijt\b.*\b{_BENEFIT}\b|\b{_BENEFIT}\b.*\bkwijt\b",
+    rf"\bkwijt\b.*\b{_BENEFIT}\b|\b{_BENEFIT}\b.*\bkwijt\b|"
+    # English: "do I keep my benefit", "will I lose my WW", "does my benefit stop"
+    rf"\b(keep|lose|losing|still get)\b.*\b{_BENEFIT_EN}\b|\b{_BENEFIT_EN}\b.*\b(stop|stops|end|ends)\b",
     re.IGNORECASE,
 )
-KEEP_UWV_BENEFIT = (
+KEEP_UWV_BENEFIT = N_(
     "Ja, dat kan, als UWV vooraf toestemming geeft. Zonder toestemming loop je het risico dat "
-    "{benefit} stopt. UWV zegt ja als de opleiding je kans op werk groter maakt, "
+    "je {benefit} stopt. UWV zegt ja als de opleiding je kans op werk groter maakt, "
     "hoogstens een jaar duurt en past bij wat je kunt. Vraag het je werkcoach van UWV vóór je "
     "je aanmeldt."
 )
-KEEP_BIJSTAND = (
+KEEP_ANY_BENEFIT = N_(
+    "Ja, dat kan, als UWV vooraf toestemming geeft. Zonder toestemming loop je het risico dat "
+    "je uitkering stopt. UWV zegt ja als de opleiding je kans op werk groter maakt, "
+    "hoogstens een jaar duurt en past bij wat je kunt. Vraag het je werkcoach van UWV vóór je "
+    "je aanmeldt. Met bijstand beslist de gemeente."
+)
+KEEP_BIJSTAND = N_(
     "Dat beslist de gemeente. Vraag je klantmanager bij de gemeente vóór je je aanmeldt of je "
     "met bijstand mag leren, en of de gemeente de opleiding kan betalen."
 )
@@ -418,11 +485,11 @@ def keeps_benefit_answer(tracker: Tracker, profile: Dict[str, Any]) -> Optional[
         return None
     benefit = profile.get("benefit_type")
     if benefit == "bijstand":
-        return KEEP_BIJSTAND
+        return _(KEEP_BIJSTAND)
     if benefit in UWV_BENEFITS:
-        return KEEP_UWV_BENEFIT.format(benefit=f"je {BENEFIT_LABELS[benefit]}")
+        return _(KEEP_UWV_BENEFIT, benefit=_(BENEFIT_LABELS[benefit]))
     if profile.get("on_benefit"):
-        return KEEP_UWV_BENEFIT.format(benefit="je uitkering") + " Met bijstand beslist de gemeente."
+        return _(KEEP_ANY_BENEFIT)
     return None
 
 
@@ -431,7 +498,8 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     keeps = keeps_benefit_answer(tracker, build_profile(tracker))
     if keeps is not None:
         dispatcher.utter_message(
-            text=keeps, buttons=[{"title": "Wie betaalt de opleiding?", "payload": "/ask_funding"}, ADVISOR_BUTTON]
+            text=keeps,
+            buttons=[{"title": _("Wie betaalt de opleiding?"), "payload": "/ask_funding"}, _button(ADVISOR_BUTTON)],
         )
         rateable(dispatcher, FUNDING)
         return [SlotSet("last_answer", "funding")] + tenant_event(tracker)
@@ -443,17 +511,19 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     detail = knowledge.get_module(module_id) if module_id else None
     gone = no_longer_offered(module_id) if detail is None else None
     if gone is not None:
-        dispatcher.utter_message(text=withdrawn_text(gone) + " Wat nu volgt, geldt voor opleidingen in het algemeen.")
+        dispatcher.utter_message(
+            text=withdrawn_text(gone) + " " + _("Wat nu volgt, geldt voor opleidingen in het algemeen.")
+        )
     advice = evaluate(profile, detail.module_id if detail else None)
     events: List[Dict[Text, Any]] = [SlotSet("last_answer", "funding")] + tenant_event(tracker)
     if detail:
         events.append(SlotSet("last_module", detail.module_id))
     if detail and detail.price_eur == 0:
         dispatcher.utter_message(
-            text=f"{md(detail.title)} is gratis: je hoeft er niets voor te betalen.",
+            text=_("{title} is gratis: je hoeft er niets voor te betalen.", title=md(detail.title)),
             buttons=[
-                {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
-                ADVISOR_BUTTON,
+                {"title": _("Aanmelden"), "payload": payload("how_to_enroll", module_id=detail.module_id)},
+                _button(ADVISOR_BUTTON),
             ],
         )
         return events
@@ -461,15 +531,15 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     about = (
         f"{md(detail.title)} ({detail.price_text})"
         if detail
-        else "de opleiding van je mensen"
+        else _("de opleiding van je mensen")
         if employer
-        else "je opleiding"
+        else _("je opleiding")
     )
     if wants_all(tracker):
-        dispatcher.utter_message(text=f"Alle regelingen die ik ken, voor {about}:")
+        dispatcher.utter_message(text=_("Alle regelingen die ik ken, voor {about}:", about=about))
         for message in advice_messages(advice):
             dispatcher.utter_message(text=message)
-        dispatcher.utter_message(text=DISCLAIMER, buttons=[ADVISOR_BUTTON])
+        dispatcher.utter_message(text=_(DISCLAIMER), buttons=[_button(ADVISOR_BUTTON)])
         rateable(dispatcher, FUNDING)
         return events
     if focus_answer(dispatcher, tracker, advice, profile):
@@ -478,28 +548,40 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if not named and follows_up_on_schemes(tracker):
         named = list(tracker.get_slot("scheme_in_focus"))  # still about the schemes named before
     shown = relevant(advice, profile, named)
-    lines = [f"Wie kan {about} betalen? Dit past het best bij wat ik van je weet:"]
+    lines = [_("Wie kan {about} betalen? Dit past het best bij wat ik van je weet:", about=about)]
     if named:
-        asked_about = " en ".join(a.name for a in advice if a.scheme_id in named[:2])
-        lines = [f"Over {asked_about}, en wat er verder kan voor {about}:"]
+        asked_about = _and([a.name for a in advice if a.scheme_id in named[:2]])
+        lines = [_("Over {schemes}, en wat er verder kan voor {about}:", schemes=asked_about, about=about)]
     if not shown:  # seen in make run: a header, then nothing (bijstand and a BBL course)
         lines = [
-            f"Voor {about} ken ik geen regeling die zeker past bij wat ik van je weet. "
-            "Onder 'Andere regelingen' zie je per regeling waarom niet."
+            _(
+                "Voor {about} ken ik geen regeling die zeker past bij wat ik van je weet. "
+                "Onder 'Andere regelingen' zie je per regeling waarom niet.",
+                about=about,
+            )
         ]
     if profile.get("benefit_type") == "bijstand":
         lines[0] = (
-            "Met bijstand is de gemeente aan zet, niet UWV. Vraag je klantmanager bij de "
-            "gemeente naar scholing vóór je je aanmeldt.\n" + lines[0]
+            _(
+                "Met bijstand is de gemeente aan zet, niet UWV. Vraag je klantmanager bij de "
+                "gemeente naar scholing vóór je je aanmeldt."
+            )
+            + "\n"
+            + lines[0]
         )
     elif profile.get("benefit_type") in UWV_BENEFITS:
-        lines[0] = f"Met {BENEFIT_LABELS[profile['benefit_type']]} kan UWV soms je opleiding betalen.\n" + lines[0]
+        label = BENEFIT_LABELS[profile.get("benefit_type")]
+        lines[0] = _("Met {benefit} kan UWV soms je opleiding betalen.", benefit=_(label)) + "\n" + lines[0]
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
     elif profile.get("on_benefit"):
         lines[0] = (
-            "Met een uitkering van UWV (WW, WIA, Ziektewet of Wajong) kan UWV soms je "
-            "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
-            "werkcoach vóór je je aanmeldt.\n" + lines[0]
+            _(
+                "Met een uitkering van UWV (WW, WIA, Ziektewet of Wajong) kan UWV soms je "
+                "opleiding betalen; bij bijstand is de gemeente aan zet. Bespreek het met je "
+                "werkcoach vóór je je aanmeldt."
+            )
+            + "\n"
+            + lines[0]
         )
         events.append(SlotSet("handoff_reason", "uitkering_uwv_scholing"))
     lines += [
@@ -507,20 +589,25 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         for item in shown
     ]
     if not detail:
-        lines.append("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus.")
-    lines.append(DISCLAIMER)
-    buttons = [ALL_SCHEMES, ADVISOR_BUTTON]
+        lines.append(_("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus."))
+    lines.append(_(DISCLAIMER))
+    buttons = [_button(ALL_SCHEMES), _button(ADVISOR_BUTTON)]
     changed = changed_facts(tracker)
     if changed and "\n".join(lines) in bot_texts_of_last_turn(tracker):
         # a new fact that changes nothing: say so instead of the same answer again (a corrected
         # fact was confirmed already: "Oké, aangepast: ...", actions/facts.py)
         told = noted_facts(tracker)
-        lines = [
-            (f"Dank je, dat onthoud ik: {told}. " if told else "")
-            + "Dat verandert niets aan wie je opleiding kan betalen: "
-            + ", ".join(item.name for item in shown)
-            + "."
-        ]
+        schemes = ", ".join(item.name for item in shown)
+        if told:
+            lines = [
+                _(
+                    "Dank je, dat onthoud ik: {facts}. Dat verandert niets aan wie je opleiding kan betalen: {schemes}.",
+                    facts=told,
+                    schemes=schemes,
+                )
+            ]
+        else:
+            lines = [_("Dat verandert niets aan wie je opleiding kan betalen: {schemes}.", schemes=schemes)]
     slot = follow_up_slot(tracker, shown, employer=False)
     if slot is None:
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
@@ -528,14 +615,14 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         return events
     dispatcher.utter_message(text="\n".join(lines))
     rateable(dispatcher, FUNDING)
-    extra = [ALL_SCHEMES] + ([ADVISOR_BUTTON] if profile.get("on_benefit") else [])
+    extra = [_button(ALL_SCHEMES)] + ([_button(ADVISOR_BUTTON)] if profile.get("on_benefit") else [])
     return events + ask_follow_up(
         dispatcher,
         tracker,
         slot,
-        intro="Dan kan ik preciezer zijn.",
+        intro=_("Dan kan ik preciezer zijn."),
         extra_buttons=extra,
-        text=FOLLOW_UP_TEXT.get(slot),
+        text=_(FOLLOW_UP_TEXT[slot]) if slot in FOLLOW_UP_TEXT else None,
     )
 
 
@@ -544,12 +631,16 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
 # warmtepompen" to "In welke plaats woon je?").
 _MONEY = (
     r"betaal|betalen|subsidie|geld|leen|lenen|vergoed|financ|regeling|krediet|budget|potje|terug|"
-    r"gratis|prijs|euro|€"
+    r"gratis|prijs|euro|€|"
+    r"\bpay|\bpaid\b|subsid|money|\bloan|\bgrant|\bfund(?:s|ing|ed)?\b|\bfree\b|\bprice|scheme|reimburs"  # English
 )
-MONEY_WORDS = re.compile(_MONEY + r"|kost", re.IGNORECASE)
+MONEY_WORDS = re.compile(_MONEY + r"|kost|\bcosts?\b", re.IGNORECASE)
 # "hoeveel uur per week kost dat?" asks for time, not money: "kost" is the one word for both.
 MONEY_ONLY_WORDS = re.compile(_MONEY, re.IGNORECASE)
-TIME_WORDS = re.compile(r"\b(uur|uren|tijd|hoe lang|dagen|dag per week|weken|maanden)\b", re.IGNORECASE)
+TIME_WORDS = re.compile(
+    r"\b(uur|uren|tijd|hoe lang|dagen|dag per week|weken|maanden|hours?|time|how long|days?|weeks|months)\b",
+    re.IGNORECASE,
+)
 
 
 class ActionFundingAdvice(Action):
@@ -561,6 +652,7 @@ class ActionFundingAdvice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(p.language_of(tracker))
         text = (tracker.latest_message or {}).get("text") or ""
         asked = previous_value(tracker, "asked_slot")
         if (
@@ -591,20 +683,34 @@ def asks_for_time(tracker: Tracker) -> bool:
 
 # What the employer's schemes depend on: a change of one of these gives the schemes again.
 COMPANY_FACTS = {"company_size", "sector", "location"}
-EMPLOYER_PLACE_QUESTION = (
+EMPLOYER_PLACE_QUESTION = N_(
     "Waar zit je bedrijf? Dan zoek ik cursussen voor je mensen in de buurt. Typ de naam van de plaats."
 )
 
 
 EMPLOYER_ROUTES = (
-    "Als werkgever kun je op drie manieren hulp krijgen bij scholing van je mensen:",
-    "- SLIM-regeling: subsidie voor mkb-bedrijven (minder dan 250 mensen) voor advies, "
-    "een opleidingsplan of leren op de werkvloer. Niet voor de opleiding zelf.",
-    "- Je sectorfonds (O&O-fonds): veel branches hebben een fonds dat een deel van de "
-    "opleiding betaalt, bijvoorbeeld Wij Techniek voor de installatiebranche.",
-    "- SLIM-scholingssubsidie (Ontwikkelpaden): voor de opleiding zelf, in sectoren als "
-    "techniek, bouw, zorg en ICT. Je werknemer betaalt dan niets.",
+    N_("Als werkgever kun je op drie manieren hulp krijgen bij scholing van je mensen:"),
+    "- "
+    + N_(
+        "SLIM-regeling: subsidie voor mkb-bedrijven (minder dan 250 mensen) voor advies, "
+        "een opleidingsplan of leren op de werkvloer. Niet voor de opleiding zelf."
+    ),
+    "- "
+    + N_(
+        "Je sectorfonds (O&O-fonds): veel branches hebben een fonds dat een deel van de "
+        "opleiding betaalt, bijvoorbeeld Wij Techniek voor de installatiebranche."
+    ),
+    "- "
+    + N_(
+        "SLIM-scholingssubsidie (Ontwikkelpaden): voor de opleiding zelf, in sectoren als "
+        "techniek, bouw, zorg en ICT. Je werknemer betaalt dan niets."
+    ),
 )
+
+
+def employer_routes() -> List[Text]:
+    """EMPLOYER_ROUTES in the active language (the list marks stay outside the texts)."""
+    return [("- " + _(line[2:])) if line.startswith("- ") else _(line) for line in EMPLOYER_ROUTES]
 
 
 def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -619,28 +725,41 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     advice = [a for a in evaluate(profile, None) if a.applicant == "employer"]
     size, sector = profile.get("company_size"), profile.get("sector")
     about = ", ".join(
-        filter(None, [f"{size} medewerkers" if size else "", f"sector {SECTOR_LABELS[sector]}" if sector else ""])
+        filter(
+            None,
+            [
+                _("{count} medewerkers", count=size) if size else "",
+                _("sector {sector}", sector=_(SECTOR_LABELS[sector])) if sector else "",
+            ],
+        )
     )
     open_items = [a for a in advice if a.outcome in ("eligible", "maybe") and a.scheme_id != EMPLOYER_PAYS]
     if about and open_items:
         # the company is known: its schemes, not also the three routes in general (seen in make
         # run: the same three schemes twice in one answer)
-        lines = ["Als werkgever kun je hulp krijgen bij de scholing van je mensen.", f"Voor jouw bedrijf ({about}):"]
+        lines = [
+            _("Als werkgever kun je hulp krijgen bij de scholing van je mensen."),
+            _("Voor jouw bedrijf ({about}):", about=about),
+        ]
         lines += [short_line(a, employer=True) for a in open_items[:TOP]]
     else:
-        lines = list(EMPLOYER_ROUTES)
+        lines = employer_routes()
     closed = [a for a in advice if a.outcome == "not_eligible"]
     if about and closed:
         # said apart: a fund of another branch under "Voor jouw bedrijf" reads as one that fits
-        lines.append("Past niet bij jouw bedrijf:")
+        lines.append(_("Past niet bij jouw bedrijf:"))
         lines += [short_line(a) for a in closed[:2]]
     events: List[Dict[str, Any]] = [SlotSet("last_answer", "employer")] + tenant_event(tracker)
     if tracker.get_slot("employment_status") in (None, UNKNOWN):
         events.append(SlotSet("employment_status", "werkgever"))
     if size is None or size >= 50 or sector in (None, "overig"):
         events.append(SlotSet("handoff_reason", "werkgever_scholingsplan"))
-    lines.append(DISCLAIMER)
-    buttons = [ALL_SCHEMES, ADVISOR_BUTTON, {"title": "Cursussen bekijken", "payload": "/search_course"}]
+    lines.append(_(DISCLAIMER))
+    buttons = [
+        _button(ALL_SCHEMES),
+        _button(ADVISOR_BUTTON),
+        {"title": _("Cursussen bekijken"), "payload": "/search_course"},
+    ]
     slot = next((s for s in ("company_size", "sector") if can_follow_up(tracker, s)), None)
     need = search_need(tracker) if profile.get("theme") else None
     if profile.get("theme") and need is None:
@@ -650,21 +769,21 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
         events += first_page(dispatcher, tracker, refine=False, for_employer=True)
         events.append(SlotSet("last_answer", "employer"))
         if slot:
-            events += ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik welke regeling past.")
+            events += ask_follow_up(dispatcher, tracker, slot, intro=_("Dan zie ik welke regeling past."))
         return events
     if slot is None and need == "location" and can_follow_up(tracker, "location"):
         # "willen ze bijscholen in bim": the courses for their people follow once we know where
         dispatcher.utter_message(text="\n".join(lines))
         rateable(dispatcher, FUNDING)
-        return events + ask_follow_up(dispatcher, tracker, "location", text=EMPLOYER_PLACE_QUESTION)
+        return events + ask_follow_up(dispatcher, tracker, "location", text=_(EMPLOYER_PLACE_QUESTION))
     if slot is None:
-        lines.append("Wil je een plan voor meerdere mensen? Dan kijkt een adviseur graag met je mee.")
+        lines.append(_("Wil je een plan voor meerdere mensen? Dan kijkt een adviseur graag met je mee."))
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         rateable(dispatcher, FUNDING)
         return events
     dispatcher.utter_message(text="\n".join(lines))
     rateable(dispatcher, FUNDING)
-    return events + ask_follow_up(dispatcher, tracker, slot, intro="Dan zie ik wat voor jouw bedrijf past.")
+    return events + ask_follow_up(dispatcher, tracker, slot, intro=_("Dan zie ik wat voor jouw bedrijf past."))
 
 
 # What an employer says about themselves; without it (and not known as an employer) an
@@ -672,7 +791,10 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
 EMPLOYER_WORDS = re.compile(
     r"personeel|medewerker|werknemer|werkgever|bedrijf|onderneming|mijn mensen|onze mensen|"
     r"\bteam\b|\bman\b|in dienst|\bmkb\b|eigenaar|directeur|\bzaak\b|\bbv\b|\bslim\b|jongens|"
-    r"monteurs|collega",
+    r"monteurs|collega|"
+    # English
+    r"\bstaff\b|employee|employer|company|business|my people|our people|my workers|our workers|"
+    r"\bwe employ\b|\bowner\b|director|\bsme\b|\bfirm\b|colleague",
     re.IGNORECASE,
 )
 
@@ -686,6 +808,7 @@ class ActionEmployerAdvice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(p.language_of(tracker))
         text = (tracker.latest_message or {}).get("text") or ""
         if not text.startswith("/") and (schemes_in_focus(text, None) or follows_up_on_schemes(tracker)):
             # "kunnen we de slim regeling gebruiken", "moeten we de cursus voorschieten?"

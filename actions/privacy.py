@@ -9,9 +9,12 @@ confirmation only when all of them are gone; otherwise it tells the user it did 
 
 from typing import Any, Dict, List, Text
 
+import locales
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
+
+from .profile import language_of
 
 
 class ActionForgetMe(Action):
@@ -21,6 +24,7 @@ class ActionForgetMe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         dispatcher.utter_message(response="utter_forget_me_done")
         dispatcher.utter_message(json_message={"type": "forget_me"})
         return [AllSlotsReset()]

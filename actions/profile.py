@@ -33,11 +33,16 @@ from knowledge.vocabulary import (  # noqa: F401  (the actions read them as p.NA
     THEME_LABELS,
     THEME_WORDS,
     UNKNOWN_WORDS,
+    alternatives,
     match_words,
     parse_int,
+    phrases,
     says_unknown,
 )
+from knowledge.display import label
+from knowledge.textnl import format_eur
 from knowledge.vocabulary import norm as _norm
+from locales import _
 from rasa_sdk import Tracker
 
 from . import kb
@@ -78,7 +83,9 @@ def parse_level(text: Any) -> Optional[str]:
 
 def level_is_ambiguous(text: Any) -> bool:
     """Bare "niveau 4" can be mbo 4 or havo."""
-    return bool(re.search(r"\bniveau\s*4\b", _norm(text))) and "mbo" not in _norm(text)
+    return bool(re.search(rf"\b(?:{alternatives('level_words', 'niveau')})\s*4\b", _norm(text))) and "mbo" not in _norm(
+        text
+    )
 
 
 def find_place(text: Any) -> Optional["knowledge.Place"]:
@@ -155,6 +162,7 @@ _NOT_PLACES = {
     "mijn",
     "ben",
     "heb",
+    *phrases("not_places"),  # the words of other languages (locales/<code>/patterns.yaml)
 }
 
 
@@ -232,32 +240,38 @@ def build_profile(tracker: Tracker) -> Dict[str, Any]:
 
 
 def profile_lines(profile: Dict[str, Any]) -> List[str]:
-    """The profile as short Dutch lines, for "wat weet je van mij?"."""
+    """The profile as short lines in the active language, for "wat weet je van mij?"."""
     lines = []
     if profile.get("theme"):
-        lines.append(f"Interesse: {THEME_LABELS.get(profile['theme'], profile['theme'])}")
+        lines.append(_("Interesse: {theme}", theme=label(THEME_LABELS.get(profile["theme"], profile["theme"]))))
     if profile.get("education_level"):
-        lines.append(f"Hoogste diploma: {knowledge.level_label(profile['education_level'])}")
+        lines.append(_("Hoogste diploma: {level}", level=label(knowledge.level_label(profile["education_level"]))))
     if profile.get("location"):
         region = REGION_LABELS.get(profile.get("region") or "")
-        lines.append(f"Woon- of werkplaats: {profile['location']}" + (f" (regio {region})" if region else ""))
+        if region:
+            lines.append(
+                _("Woon- of werkplaats: {place} (regio {region})", place=profile["location"], region=_(region))
+            )
+        else:
+            lines.append(_("Woon- of werkplaats: {place}", place=profile["location"]))
     if profile.get("employment_status"):
-        lines.append(f"Werk: {EMPLOYMENT_LABELS[profile['employment_status']]}")
+        lines.append(_("Werk: {status}", status=label(EMPLOYMENT_LABELS[profile["employment_status"]])))
     if profile.get("benefit_type"):
-        lines.append(f"Uitkering: {BENEFIT_LABELS[profile['benefit_type']]}")
+        lines.append(_("Uitkering: {benefit}", benefit=label(BENEFIT_LABELS[profile["benefit_type"]])))
     if profile.get("sector"):
-        lines.append(f"Sector: {SECTOR_LABELS[profile['sector']]}")
+        lines.append(_("Sector: {sector}", sector=label(SECTOR_LABELS[profile["sector"]])))
     if profile.get("company_size"):
-        lines.append(f"Aantal mensen in het bedrijf: {profile['company_size']}")
+        lines.append(_("Aantal mensen in het bedrijf: {n}", n=profile["company_size"]))
     if profile.get("age"):
-        lines.append(f"Leeftijd: {profile['age']} jaar")
+        lines.append(_("Leeftijd: {age} jaar", age=profile["age"]))
     if profile.get("course_format"):
-        lines.append(f"Manier van leren: {FORMAT_LABELS[profile['course_format']]}")
+        lines.append(_("Manier van leren: {format}", format=label(FORMAT_LABELS[profile["course_format"]])))
     if profile.get("hours_per_week"):
-        lines.append(f"Tijd om te leren: ongeveer {profile['hours_per_week']} uur per week")
+        lines.append(_("Tijd om te leren: ongeveer {hours} uur per week", hours=profile["hours_per_week"]))
     if profile.get("budget") is not None:
         budget = profile["budget"]
-        lines.append(
-            "Zelf betalen: liever niets" if budget == 0 else f"Zelf betalen: tot € {budget:,}".replace(",", ".")
-        )
+        if budget == 0:
+            lines.append(_("Zelf betalen: liever niets"))
+        else:
+            lines.append(_("Zelf betalen: tot {amount}", amount=format_eur(budget)))
     return lines

@@ -16,6 +16,8 @@ import json
 from typing import Any, Dict, List, Optional, Text
 
 from knowledge import vocabulary
+from knowledge.display import label
+from locales import N_, _
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -31,6 +33,7 @@ def _inform(slot: Text, value: Text) -> Text:
 
 
 def _buttons(slot: Text, choices: List[tuple], unknown: Optional[Text] = None) -> List[Dict]:
+    """Buttons with Dutch titles (msgids); `question` gives them in the active language."""
     buttons = [{"title": title, "payload": _inform(slot, value)} for title, value in choices]
     if unknown:
         buttons.append({"title": unknown, "payload": DONT_KNOW})
@@ -39,97 +42,99 @@ def _buttons(slot: Text, choices: List[tuple], unknown: Optional[Text] = None) -
 
 QUESTIONS: Dict[Text, Dict[Text, Any]] = {
     "theme": {
-        "text": "Waar wil je meer over leren?",
-        "buttons": _buttons("theme", vocabulary.buttons("themes"), unknown="Weet ik nog niet"),
+        "text": N_("Waar wil je meer over leren?"),
+        "buttons": _buttons("theme", vocabulary.buttons("themes"), unknown=N_("Weet ik nog niet")),
     },
     "education_level": {
-        "text": "Wat is je hoogste diploma?",
-        "buttons": _buttons("education_level", vocabulary.buttons("education_levels"), unknown="Zeg ik liever niet"),
+        "text": N_("Wat is je hoogste diploma?"),
+        "buttons": _buttons(
+            "education_level", vocabulary.buttons("education_levels"), unknown=N_("Zeg ik liever niet")
+        ),
     },
     "employment_status": {
-        "text": "Wat past het best bij jou?",
+        "text": N_("Wat past het best bij jou?"),
         "buttons": _buttons(
-            "employment_status", vocabulary.buttons("employment_statuses"), unknown="Zeg ik liever niet"
+            "employment_status", vocabulary.buttons("employment_statuses"), unknown=N_("Zeg ik liever niet")
         ),
     },
     "course_format": {
-        "text": "Hoe wil je het liefst leren?",
-        "buttons": _buttons("course_format", vocabulary.buttons("course_formats"), unknown="Maakt niet uit"),
+        "text": N_("Hoe wil je het liefst leren?"),
+        "buttons": _buttons("course_format", vocabulary.buttons("course_formats"), unknown=N_("Maakt niet uit")),
     },
     "hours_per_week": {
-        "text": "Hoeveel uur per week heb je om te leren, naast je werk?",
+        "text": N_("Hoeveel uur per week heb je om te leren, naast je werk?"),
         "buttons": _buttons(
             "hours_per_week",
             [
-                ("Tot 4 uur", "4"),
-                ("4 tot 8 uur", "8"),
-                ("Meer dan 8 uur", "16"),
+                (N_("Tot 4 uur"), "4"),
+                (N_("4 tot 8 uur"), "8"),
+                (N_("Meer dan 8 uur"), "16"),
             ],
-            unknown="Weet ik niet",
+            unknown=N_("Weet ik niet"),
         ),
     },
     "budget": {
-        "text": "Hoeveel kun of wil je zelf betalen voor een cursus?",
+        "text": N_("Hoeveel kun of wil je zelf betalen voor een cursus?"),
         "buttons": _buttons(
             "budget",
             [
-                ("Niets, iemand anders moet betalen", "0"),
-                ("Tot € 500", "500"),
-                ("Tot € 1.500", "1500"),
+                (N_("Niets, iemand anders moet betalen"), "0"),
+                (N_("Tot € 500"), "500"),
+                (N_("Tot € 1.500"), "1500"),
             ],
-            unknown="Maakt niet uit",
+            unknown=N_("Maakt niet uit"),
         ),
     },
     "age": {
-        "text": (
+        "text": N_(
             "Hoe oud ben je? Dat telt mee bij sommige regelingen, zoals het "
             "levenlanglerenkrediet. Typ een getal, bijvoorbeeld 45. Liever niet zeggen mag ook."
         ),
-        "buttons": [{"title": "Zeg ik liever niet", "payload": DONT_KNOW}],
+        "buttons": [{"title": N_("Zeg ik liever niet"), "payload": DONT_KNOW}],
     },
     "sector": {
-        "text": "In welke sector werk je, of werkt je bedrijf?",
+        "text": N_("In welke sector werk je, of werkt je bedrijf?"),
         "buttons": _buttons("sector", vocabulary.buttons("sectors")),
     },
     "company_size": {
-        "text": "Hoeveel mensen werken er bij het bedrijf?",
+        "text": N_("Hoeveel mensen werken er bij het bedrijf?"),
         "buttons": _buttons(
             "company_size",
             [
-                ("1 tot 10", "5"),
-                ("10 tot 50", "25"),
-                ("50 tot 250", "100"),
-                ("250 of meer", "250"),
+                (N_("1 tot 10"), "5"),
+                (N_("10 tot 50"), "25"),
+                (N_("50 tot 250"), "100"),
+                (N_("250 of meer"), "250"),
             ],
         ),
     },
     "benefit_type": {
-        "text": "Welke uitkering heb je?",
-        "buttons": _buttons("benefit_type", vocabulary.buttons("benefit_types"), unknown="Zeg ik liever niet"),
+        "text": N_("Welke uitkering heb je?"),
+        "buttons": _buttons("benefit_type", vocabulary.buttons("benefit_types"), unknown=N_("Zeg ik liever niet")),
     },
 }
 
 # The same question in other words, with examples: said when the question comes again.
 REPHRASED: Dict[Text, Text] = {
-    "theme": (
+    "theme": N_(
         "Over welk onderwerp wil je iets leren? Bijvoorbeeld warmtepompen, zonnepanelen, "
         "isoleren, BIM of laadpalen. Weet je het nog niet? Dat mag ook."
     ),
-    "education_level": (
+    "education_level": N_(
         "Welk diploma heb je het laatst gehaald? Bijvoorbeeld 'mbo 2', 'havo' of 'hbo'. Geen diploma mag ook."
     ),
-    "location": (
+    "location": N_(
         "Typ alleen de naam van je woonplaats of werkplaats, bijvoorbeeld Breda of "
         "Enschede. Maakt de plaats niet uit, omdat je online wilt leren? Kies dan de knop."
     ),
-    "employment_status": "Werk je nu, ben je zzp'er, zoek je werk of heb je een uitkering?",
-    "course_format": "Leer je liever online, in een klas, of allebei?",
-    "hours_per_week": "Hoeveel uur per week kun je ongeveer leren? Typ een getal, bijvoorbeeld 4.",
-    "budget": "Welk bedrag kun je zelf betalen? Typ bijvoorbeeld 500, of 'niets'.",
-    "age": "Hoe oud ben je? Typ alleen een getal, bijvoorbeeld 45. Liever niet zeggen mag ook.",
-    "sector": "In welke sector zit het bedrijf? Bijvoorbeeld bouw, installatie, zorg of ICT.",
-    "company_size": "Met hoeveel mensen werken jullie ongeveer? Typ een getal, bijvoorbeeld 12.",
-    "benefit_type": "Is het WW, WIA, Wajong, bijstand of Ziektewet?",
+    "employment_status": N_("Werk je nu, ben je zzp'er, zoek je werk of heb je een uitkering?"),
+    "course_format": N_("Leer je liever online, in een klas, of allebei?"),
+    "hours_per_week": N_("Hoeveel uur per week kun je ongeveer leren? Typ een getal, bijvoorbeeld 4."),
+    "budget": N_("Welk bedrag kun je zelf betalen? Typ bijvoorbeeld 500, of 'niets'."),
+    "age": N_("Hoe oud ben je? Typ alleen een getal, bijvoorbeeld 45. Liever niet zeggen mag ook."),
+    "sector": N_("In welke sector zit het bedrijf? Bijvoorbeeld bouw, installatie, zorg of ICT."),
+    "company_size": N_("Met hoeveel mensen werken jullie ongeveer? Typ een getal, bijvoorbeeld 12."),
+    "benefit_type": N_("Is het WW, WIA, Wajong, bijstand of Ziektewet?"),
 }
 
 # Example places per regional site, for the location question.
@@ -142,18 +147,21 @@ def question(tracker: Tracker, slot: Text) -> Dict[Text, Any]:
     if slot == "location":
         asked = _location_question(tracker)
     else:
-        asked = dict(QUESTIONS[slot])
+        asked = {
+            "text": label(QUESTIONS[slot]["text"]),
+            "buttons": [dict(b, title=label(b["title"])) for b in QUESTIONS[slot]["buttons"]],
+        }
     failed = (tracker.get_slot("form_failures") or {}).get(slot)
     if failed or any(said.strip().endswith(asked["text"]) for said in bot_texts_of_last_turn(tracker)):
-        asked["text"] = REPHRASED[slot]
+        asked["text"] = label(REPHRASED[slot])
     return asked
 
 
 def _location_question(tracker: Tracker) -> Dict[Text, Any]:
-    text = "In welke plaats woon of werk je? Dan zoek ik cursussen in de buurt. Typ de naam van de plaats."
+    text = _("In welke plaats woon of werk je? Dan zoek ik cursussen in de buurt. Typ de naam van de plaats.")
     places = TENANT_PLACES.get(tenant_of(tracker) or "", [])
     buttons = [{"title": place, "payload": _inform("location", place)} for place in places]
-    buttons.append({"title": "Maakt niet uit (online)", "payload": DONT_KNOW})
+    buttons.append({"title": _("Maakt niet uit (online)"), "payload": DONT_KNOW})
     return {"text": text, "buttons": buttons}
 
 

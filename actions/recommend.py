@@ -23,8 +23,11 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 import knowledge
-from knowledge.textnl import format_date_nl
-from knowledge.vocabulary import LAST_WORDS, ORDINALS
+import locales
+from knowledge import display
+from knowledge.display import date_text, label
+from locales import N_, _
+from knowledge.vocabulary import LAST_WORDS, ORDINALS, alternatives
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -32,26 +35,58 @@ from rasa_sdk.executor import CollectingDispatcher
 from . import kb, usage
 from .markup import md
 from .facts import changed_facts, latest_text, noted_facts, previous_value
-from .profile import PROFILE_SLOTS, THEME_LABELS, UNKNOWN, build_profile, tenant_of
+from .profile import PROFILE_SLOTS, THEME_LABELS, UNKNOWN, build_profile, language_of, tenant_of
 from .fallback import bot_texts_of_last_turn
 from .questions import ask_follow_up, can_follow_up
 
 PAGE_SIZE = 3
-MORE_ABOUT = "Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop."
-MORE_ABOUT_AGAIN = "Kies een module voor meer uitleg, of vraag bijvoorbeeld wat de eerste kost."
-SAMPLE_NOTE = "Let op: dit zijn voorbeeldgegevens, nog geen echte cursussen."
-ADVISOR_BUTTON = {"title": "Praat met een adviseur", "payload": "/request_human"}
-FUNDING_BUTTON = {"title": "Wie betaalt dit?", "payload": "/ask_funding"}
-MORE_BUTTON = {"title": "Meer opties", "payload": "/more_results"}
+MORE_ABOUT = N_("Wil je meer weten? Zeg bijvoorbeeld 'vertel meer over de tweede', of kies een knop.")
+MORE_ABOUT_AGAIN = N_("Kies een module voor meer uitleg, of vraag bijvoorbeeld wat de eerste kost.")
+SAMPLE_NOTE = N_("Let op: dit zijn voorbeeldgegevens, nog geen echte cursussen.")
+# Buttons are built when they are sent, so their titles are in the language of the conversation.
+ADVISOR = N_("Praat met een adviseur")
+WHO_PAYS = N_("Wie betaalt dit?")
+MORE = N_("Meer opties")
+WHAT_DO_YOU_KNOW = N_("Wat weet je van mij?")
+SEARCH_COURSE = N_("Cursus zoeken")
+
+
+def button(title: Text, payload_: Text) -> Dict[Text, Text]:
+    """A button with its title in the active language."""
+    return {"title": _(title), "payload": payload_}
+
+
+def advisor_button() -> Dict[Text, Text]:
+    return button(ADVISOR, "/request_human")
+
+
+def funding_button() -> Dict[Text, Text]:
+    return button(WHO_PAYS, "/ask_funding")
+
+
+def more_results_button() -> Dict[Text, Text]:
+    return button(MORE, "/more_results")
+
+
+# Kept for other modules that import them (Dutch titles; use the functions above to send).
+ADVISOR_BUTTON = {"title": ADVISOR, "payload": "/request_human"}
+FUNDING_BUTTON = {"title": WHO_PAYS, "payload": "/ask_funding"}
+MORE_BUTTON = {"title": MORE, "payload": "/more_results"}
 
 # "de goedkoopste", "welke begint het eerst": the module of the page shown, by its card facts
 # (a module without a price or start date does not count).
 SUPERLATIVES = [
-    (re.compile(r"goedkoopst", re.IGNORECASE), lambda m: m.price_eur, min),
-    (re.compile(r"duurst", re.IGNORECASE), lambda m: m.price_eur, max),
+    # the words of other languages: locales/<code>/patterns.yaml (knowledge.vocabulary.alternatives)
+    (re.compile(alternatives("cheapest", "goedkoopst"), re.IGNORECASE), lambda m: m.price_eur, min),
+    (re.compile(alternatives("dearest", "duurst"), re.IGNORECASE), lambda m: m.price_eur, max),
     (
         re.compile(
-            r"(?:begin|start)\w*\s+(?:het\s+)?(?:eerst|snelst)|(?:eerst|snelst)\w*\s+(?:begin|start)", re.IGNORECASE
+            alternatives(
+                "starts_first",
+                r"(?:begin|start)\w*\s+(?:het\s+)?(?:eerst|snelst)",
+                r"(?:eerst|snelst)\w*\s+(?:begin|start)",
+            ),
+            re.IGNORECASE,
         ),
         lambda m: m.next_start,
         min,
@@ -130,18 +165,37 @@ def run_search(tracker: Tracker, offset: int) -> "knowledge.SearchResult":
 
 
 def card_line(number: int, hit: "knowledge.ModuleHit") -> Text:
-    start = hit.to_card()["next_start"]
-    return f"{number}. {md(hit.title)} — {md(hit.provider)}, {md(hit.location)}, {hit.price_text}, start: {start}"
+    c = hit.to_card()
+    return _(
+        "{number}. {title} — {provider}, {place}, {price}, start: {start}",
+        number=number,
+        title=md(hit.title),
+        provider=md(hit.provider),
+        place=md(c["location"]),
+        price=hit.price_text,
+        start=c["next_start"],
+    )
 
 
 def card(hit: "knowledge.ModuleHit") -> Dict[str, Any]:
     data = hit.to_card()
     data["buttons"] = [
-        {"title": "Details", "payload": payload("course_details", module_id=hit.module_id)},
-        {"title": "Financiering", "payload": payload("ask_funding", module_id=hit.module_id)},
-        {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=hit.module_id)},
+        {"title": _("Details"), "payload": payload("course_details", module_id=hit.module_id)},
+        {"title": _("Financiering"), "payload": payload("ask_funding", module_id=hit.module_id)},
+        {"title": _("Aanmelden"), "payload": payload("how_to_enroll", module_id=hit.module_id)},
     ]
     return data
+
+
+def taught_in_note(hits: List[Any]) -> Optional[Text]:
+    """ "These courses are taught in Dutch." when the user speaks another language than the
+    courses (knowledge/display.py); None in a Dutch conversation."""
+    notes = {display.taught_in(hit) for hit in hits} - {None}
+    if not notes:
+        return None
+    if len(hits) > 1 and {display.teaching_language(h) for h in hits} == {"nl"}:
+        return _("Deze cursussen zijn in het Nederlands.")
+    return " ".join(sorted(notes))
 
 
 def refinement(tracker: Tracker, profile: Dict[str, Any]) -> Optional[Text]:
@@ -162,17 +216,17 @@ def searched_for(profile: Dict[str, Any], nearby: bool = True) -> Text:
     (not `nearby` when nothing was found near: the answer already says so)."""
     parts = []
     if profile.get("theme"):
-        parts.append(f"over {THEME_LABELS.get(profile['theme'], profile['theme'])}")
+        parts.append(_("over {theme}", theme=label(THEME_LABELS.get(profile["theme"], profile["theme"]))))
     if profile.get("course_format") == "online":
-        parts.append("online")
+        parts.append(_("online"))
     elif profile.get("location") and nearby:
-        parts.append(f"in de buurt van {profile['location']}")
+        parts.append(_("in de buurt van {place}", place=profile["location"]))
     return ", ".join(parts)
 
 
 def more_button(result: "knowledge.SearchResult", offset: int) -> List[Dict[str, Any]]:
     """ "Meer opties" when the search has more than this page."""
-    return [MORE_BUTTON] if result.total > offset + len(result.hits) else []
+    return [more_results_button()] if result.total > offset + len(result.hits) else []
 
 
 def show_page(
@@ -189,8 +243,11 @@ def show_page(
     hits = result.hits
     heading = list(result.relaxed) + [intro]
     lines = heading + [card_line(offset + i + 1, hit) for i, hit in enumerate(hits)]
+    taught = taught_in_note(hits)
+    if taught:
+        lines.append(taught)
     if any(hit.sample for hit in hits):
-        lines.append(SAMPLE_NOTE)
+        lines.append(_(SAMPLE_NOTE))
     plain = "\n".join(lines)
     dispatcher.utter_message(text=plain)
     # A channel that shows cards replaces the plain list with the heading plus the cards,
@@ -212,13 +269,13 @@ def show_page(
     ]  # the talk is about modules now
     if refine and tracker is not None:
         events += ask_follow_up(
-            dispatcher, tracker, refine, intro="Zal ik gerichter zoeken?", extra_buttons=more + (extra_buttons or [])
+            dispatcher, tracker, refine, intro=_("Zal ik gerichter zoeken?"), extra_buttons=more + (extra_buttons or [])
         )
     else:
-        buttons = more + (extra_buttons or []) + [FUNDING_BUTTON, ADVISOR_BUTTON]
-        text = MORE_ABOUT
-        if tracker is not None and MORE_ABOUT in bot_texts_of_last_turn(tracker):
-            text = MORE_ABOUT_AGAIN
+        buttons = more + (extra_buttons or []) + [funding_button(), advisor_button()]
+        text = _(MORE_ABOUT)
+        if tracker is not None and text in bot_texts_of_last_turn(tracker):
+            text = _(MORE_ABOUT_AGAIN)
         dispatcher.utter_message(text=text, buttons=buttons)
     if result.relaxed:
         events.append(SlotSet("handoff_reason", "wensen_versoepeld"))
@@ -226,15 +283,17 @@ def show_page(
 
 
 def no_results(dispatcher: CollectingDispatcher, result: "knowledge.SearchResult") -> List[Dict]:
-    lines = ["Ik vond geen modules die bij je wensen passen."] + list(result.relaxed)
+    lines = [_("Ik vond geen modules die bij je wensen passen.")] + list(result.relaxed)
     if result.message:
         lines.append(result.message)
     lines.append(
-        "Een adviseur kan verder met je zoeken. Je kunt ook een wens aanpassen, "
-        "bijvoorbeeld: 'online mag ook' of 'ik woon in Eindhoven'."
+        _(
+            "Een adviseur kan verder met je zoeken. Je kunt ook een wens aanpassen, "
+            "bijvoorbeeld: 'online mag ook' of 'ik woon in Eindhoven'."
+        )
     )
     dispatcher.utter_message(
-        text="\n".join(lines), buttons=[ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}]
+        text="\n".join(lines), buttons=[advisor_button(), button(WHAT_DO_YOU_KNOW, "/show_profile")]
     )
     return [
         SlotSet("shown_modules", []),
@@ -265,43 +324,63 @@ def first_page(
         # A new fact about the person ("ik heb vmbo") that leaves the best modules as they were:
         # say so, do not show them again. A wish or a correction ("in Hengelo") shows them.
         dispatcher.utter_message(
-            text=f"Dank je, dat onthoud ik: {told}. De modules die ik je liet zien, passen nog steeds het best.",
-            buttons=more_button(result, 0) + [FUNDING_BUTTON, ADVISOR_BUTTON],
+            text=_(
+                "Dank je, dat onthoud ik: {facts}. De modules die ik je liet zien, passen nog steeds het best.",
+                facts=told,
+            ),
+            buttons=more_button(result, 0) + [funding_button(), advisor_button()],
         )
         return events
     count = len(result.hits)
     profile = build_profile(tracker)
     about = searched_for(profile, nearby="location" not in result.relaxed_filters)
     employer = for_employer or tracker.get_slot("employment_status") == "werkgever"
-    whom = "je mensen" if employer else "je"
-    intro = f"Deze {count} modules passen bij {whom}" if count > 1 else f"Deze module past bij {whom}"
-    intro += f" ({about}):" if about else ":"
+    intro = intro_line(count, employer, about)
     person = noted_facts(tracker, leave_out=tuple(set(PROFILE_SLOTS) - PERSON_FACTS))
     if person and not employer:  # "ik ben 44, werk als loodgieter … heb mbo 2": heard, not only used
         # (an employer's company facts are in the employer answer just above the modules)
-        intro = f"Dank je, dat onthoud ik: {person}.\n" + intro
+        intro = _("Dank je, dat onthoud ik: {facts}.", facts=person) + "\n" + intro
     if LITTLE_DUTCH.search(latest_text(tracker)) and not employer:
-        intro = LITTLE_DUTCH_NOTE + "\n" + intro  # "nederlands niet zo goed": heard, with a first step
+        intro = _(LITTLE_DUTCH_NOTE) + "\n" + intro  # "nederlands niet zo goed": heard, with a first step
     extra = []
     if not profile.get("theme") and not search_query(tracker, profile):
         intro = (
-            "Je weet nog niet waar je over wilt leren; dat is goed. Hier zijn een paar "
-            "modules om te beginnen. Je kunt ook eerst kijken welk werk veel gevraagd wordt.\n" + intro
+            _(
+                "Je weet nog niet waar je over wilt leren; dat is goed. Hier zijn een paar "
+                "modules om te beginnen. Je kunt ook eerst kijken welk werk veel gevraagd wordt."
+            )
+            + "\n"
+            + intro
         )
-        extra = [{"title": "Welk werk past bij mij?", "payload": "/career_orientation"}]
+        extra = [button(N_("Welk werk past bij mij?"), "/career_orientation")]
     return events + show_page(
         dispatcher, result, 0, intro, extra, tracker=tracker, refine=refinement(tracker, profile) if refine else None
     )
 
 
-# "nederlands niet zo goed", "ik spreek weinig Nederlands": most courses are taught in Dutch
-# (the FAQ utter_faq/nederlands_leren says the same, with where to ask).
+def intro_line(count: int, employer: bool, about: Text) -> Text:
+    """ "Deze 3 modules passen bij je (over …):" as whole sentences per case."""
+    if count > 1:
+        if employer:
+            text = _("Deze {count} modules passen bij je mensen", count=count)
+        else:
+            text = _("Deze {count} modules passen bij je", count=count)
+    else:
+        text = _("Deze module past bij je mensen") if employer else _("Deze module past bij je")
+    return text + (_(" ({about}):", about=about) if about else ":")
+
+
+# "nederlands niet zo goed", "ik spreek weinig Nederlands", "my dutch is not good": most
+# courses are taught in Dutch (the FAQ utter_faq/nederlands_leren says the same, with where to ask).
 LITTLE_DUTCH = re.compile(
-    r"\b(nederlands|dutch)\b[^.?!]{0,25}\b(niet|slecht|moeilijk|weinig|beetje|matig)\b|"
-    r"\b(niet|slecht|weinig|beetje|matig)\b[^.?!]{0,15}\b(nederlands|dutch)\b",
+    r"\b(?:nederlands|dutch)\b[^.?!]{0,25}\b(?:"
+    + alternatives("weak_after_dutch", "niet", "slecht", "moeilijk", "weinig", "beetje", "matig")
+    + r")\b|\b(?:"
+    + alternatives("weak_before_dutch", "niet", "slecht", "weinig", "beetje", "matig")
+    + r")\b[^.?!]{0,15}\b(?:nederlands|dutch)\b",
     re.IGNORECASE,
 )
-LITTLE_DUTCH_NOTE = (
+LITTLE_DUTCH_NOTE = N_(
     "Je schrijft dat Nederlands nog moeilijk is. De meeste cursussen zijn in het Nederlands. "
     "Een taalcursus Nederlands voor je werk (NT2) kan een goede eerste stap zijn: vraag ernaar "
     "bij je gemeente, je werkgever of het Taalhuis in de bibliotheek."
@@ -353,7 +432,7 @@ def search_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
         return skipped + first_page(dispatcher, tracker)
     if need:
         told = noted_facts(tracker, leave_out=(need,))
-        intro = f"Dank je, dat onthoud ik: {told}." if told else ""
+        intro = _("Dank je, dat onthoud ik: {facts}.", facts=told) if told else ""
         return (
             skipped
             + [SlotSet("last_answer", "modules")]
@@ -372,22 +451,25 @@ class ActionMoreResults(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         if tracker.get_slot("results_offset") is None:
             dispatcher.utter_message(
-                text="Ik heb je nog geen cursussen laten zien. Zal ik zoeken?",
-                buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}],
+                text=_("Ik heb je nog geen cursussen laten zien. Zal ik zoeken?"),
+                buttons=[button(SEARCH_COURSE, "/search_course")],
             )
             return []
         offset = int(tracker.get_slot("results_offset") or 0) + PAGE_SIZE
         result = run_search(tracker, offset)
         if not result.hits:
             dispatcher.utter_message(
-                text="Meer modules heb ik niet voor jouw wensen. Je kunt een wens aanpassen, "
-                "bijvoorbeeld 'online mag ook', of een adviseur laten meezoeken.",
-                buttons=[ADVISOR_BUTTON, {"title": "Wat weet je van mij?", "payload": "/show_profile"}],
+                text=_(
+                    "Meer modules heb ik niet voor jouw wensen. Je kunt een wens aanpassen, "
+                    "bijvoorbeeld 'online mag ook', of een adviseur laten meezoeken."
+                ),
+                buttons=[advisor_button(), button(WHAT_DO_YOU_KNOW, "/show_profile")],
             )
             return [SlotSet("handoff_reason", "geen_passend_aanbod")]
-        return show_page(dispatcher, result, offset, "Hier zijn meer opties:", tracker=tracker)
+        return show_page(dispatcher, result, offset, _("Hier zijn meer opties:"), tracker=tracker)
 
 
 def mentioned_module(tracker: Tracker) -> Optional[Text]:
@@ -445,38 +527,66 @@ def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent:
     buttons, lines = [], []
     offset = int(tracker.get_slot("results_offset") or 0)
     evenings = bool(ASKS_WHEN_IN_THE_DAY.search(latest_text(tracker)))  # "kan dat ook in de avond?"
-    heading = "Dit zijn de modules die ik je liet zien:"
+    heading = _("Dit zijn de modules die ik je liet zien:")
+    modules = []
     for number, module_id in enumerate(shown, start=offset + 1):
         detail = knowledge.get_module(module_id)
         if detail:
+            modules.append(detail)
             c = detail.to_card()
-            where = f"{detail.format}" + ("" if detail.format == "online" else f" in {md(detail.location)}")
+            where = where_text(detail)
             if evenings:
                 said = (
-                    "avondlessen"
+                    _("avondlessen")
                     if "avond" in f"{detail.study_load_text} {detail.duration_text}".lower()
-                    else ("avond of weekend staat er niet bij")
+                    else _("avond of weekend staat er niet bij")
                 )
-                lines.append(f"{number}. {md(detail.title)}: {detail.study_load_text}, {where}; {said}.")
+                lines.append(
+                    _(
+                        "{number}. {title}: {load}, {where}; {said}.",
+                        number=number,
+                        title=md(detail.title),
+                        load=c["study_load"],
+                        where=where,
+                        said=said,
+                    )
+                )
             else:
                 lines.append(
-                    f"{number}. {md(detail.title)}: {detail.price_text}, start {c['next_start']}, "
-                    f"duur {detail.duration_text}, {where}."
+                    _(
+                        "{number}. {title}: {price}, start {start}, duur {duration}, {where}.",
+                        number=number,
+                        title=md(detail.title),
+                        price=detail.price_text,
+                        start=c["next_start"],
+                        duration=c["duration"],
+                        where=where,
+                    )
                 )
             buttons.append({"title": detail.title, "payload": payload(intent, module_id=module_id)})
     if evenings:
-        heading = "Of je 's avonds of in het weekend kunt leren, per module:"
-        lines.append("Staat het er niet bij? Vraag het na bij de aanbieder; online past vaak goed naast je werk.")
+        heading = _("Of je 's avonds of in het weekend kunt leren, per module:")
+        lines.append(_("Staat het er niet bij? Vraag het na bij de aanbieder; online past vaak goed naast je werk."))
+    taught = taught_in_note(modules)
+    if taught:
+        lines.append(taught)
     if buttons:
         dispatcher.utter_message(
-            text="\n".join([heading] + lines + ["Over welke wil je meer weten?"]),
+            text="\n".join([heading] + lines + [_("Over welke wil je meer weten?")]),
             buttons=buttons,
         )
     else:
         dispatcher.utter_message(
-            text="Over welke cursus gaat het? Ik heb je nog geen cursussen laten zien. Zal ik zoeken?",
-            buttons=[{"title": "Cursus zoeken", "payload": "/search_course"}],
+            text=_("Over welke cursus gaat het? Ik heb je nog geen cursussen laten zien. Zal ik zoeken?"),
+            buttons=[button(SEARCH_COURSE, "/search_course")],
         )
+
+
+def where_text(detail: "knowledge.ModuleHit") -> Text:
+    """ "klassikaal in Breda", "online" (the format and the place, in the active language)."""
+    if detail.format == "online":
+        return _("online")
+    return _("{format} in {place}", format=display.label(detail.format), place=md(detail.location))
 
 
 def no_longer_offered(module_id: Optional[Text]) -> Optional[knowledge.ModuleDetail]:
@@ -486,14 +596,14 @@ def no_longer_offered(module_id: Optional[Text]) -> Optional[knowledge.ModuleDet
 
 
 def withdrawn_text(gone: knowledge.ModuleDetail) -> Text:
-    return f"{md(gone.title)} van {md(gone.provider)} wordt niet meer aangeboden."
+    return _("{title} van {provider} wordt niet meer aangeboden.", title=md(gone.title), provider=md(gone.provider))
 
 
 def say_withdrawn(dispatcher: CollectingDispatcher, gone: knowledge.ModuleDetail) -> None:
     similar = payload("search_course", theme=gone.themes[0]) if gone.themes else "/search_course"
     dispatcher.utter_message(
-        text=withdrawn_text(gone) + " Zal ik andere cursussen voor je zoeken die erop lijken?",
-        buttons=[{"title": "Andere cursussen zoeken", "payload": similar}, ADVISOR_BUTTON],
+        text=withdrawn_text(gone) + " " + _("Zal ik andere cursussen voor je zoeken die erop lijken?"),
+        buttons=[button(N_("Andere cursussen zoeken"), similar), advisor_button()],
     )
 
 
@@ -513,16 +623,43 @@ def find_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text
 
 
 # What a question about one module asks first; the answer to it leads the details.
-ASKS_PRICE = re.compile(r"\b(kost|kosten|prijs|prijzen|euro|geld)\b", re.IGNORECASE)
+# Dutch words here, those of other languages in locales/<code>/patterns.yaml.
+ASKS_PRICE = re.compile(
+    r"\b(?:" + alternatives("asks_price", "kost", "kosten", "prijs", "prijzen", "euro", "geld") + r")\b", re.IGNORECASE
+)
 ASKS_WHEN_IN_THE_DAY = re.compile(
-    r"\b(avond|avonden|avonduren|'s avonds|overdag|weekend|zaterdags?|rooster|lestijden|welke dag(en)?)\b",
+    r"\b(?:"
+    + alternatives(
+        "asks_when_in_the_day",
+        "avond",
+        "avonden",
+        "avonduren",
+        "'s avonds",
+        "overdag",
+        "weekend",
+        "zaterdags?",
+        "rooster",
+        "lestijden",
+        "welke dag(?:en)?",
+    )
+    + r")\b",
     re.IGNORECASE,
 )
-SEARCH_ONLINE_QUESTION = "Zal ik online cursussen voor je zoeken?"
-ASKS_FORMAT = re.compile(r"\b(online|thuis|op afstand|digitaal|klassikaal|in een klas|hybride)\b", re.IGNORECASE)
-ASKS_DURATION = re.compile(r"\b(hoe lang|duurt|duur van|hoeveel (weken|maanden|uur))\b", re.IGNORECASE)
-ASKS_START = re.compile(r"\b(wanneer|start|begint|beginnen)\b", re.IGNORECASE)
-ASKS_PLACE = re.compile(r"\b(waar)\b", re.IGNORECASE)
+SEARCH_ONLINE_QUESTION = N_("Zal ik online cursussen voor je zoeken?")
+ASKS_FORMAT = re.compile(
+    r"\b(?:"
+    + alternatives("asks_format", "online", "thuis", "op afstand", "digitaal", "klassikaal", "in een klas", "hybride")
+    + r")\b",
+    re.IGNORECASE,
+)
+ASKS_DURATION = re.compile(
+    r"\b(?:" + alternatives("asks_duration", "hoe lang", "duurt", "duur van", "hoeveel (?:weken|maanden|uur)") + r")\b",
+    re.IGNORECASE,
+)
+ASKS_START = re.compile(
+    r"\b(?:" + alternatives("asks_start", "wanneer", "start", "begint", "beginnen") + r")\b", re.IGNORECASE
+)
+ASKS_PLACE = re.compile(r"\b(?:" + alternatives("asks_place", "waar") + r")\b", re.IGNORECASE)
 
 
 def answer_first(detail: "knowledge.ModuleDetail", text: Text) -> Optional[Text]:
@@ -530,44 +667,85 @@ def answer_first(detail: "knowledge.ModuleDetail", text: Text) -> Optional[Text]
     "kan dat ook in de avonduren"), or None for "vertel meer"."""
     title, card = md(detail.title), detail.to_card()
     online = next((o for o in detail.offerings if o.format == "online" and o.start_date), None)
+    duration, load = card["duration"], card["study_load"]
+    fmt, place = display.label(detail.format), md(detail.location)
     if ASKS_WHEN_IN_THE_DAY.search(text):
         if "avond" in f"{detail.study_load_text} {detail.duration_text}".lower():
-            return f"Ja: {title} is {detail.study_load_text}, in {detail.duration_text}."
-        line = (
-            f"Of {title} ook 's avonds of in het weekend kan, staat niet in de gegevens die ik heb: "
-            f"het is {detail.duration_text}, {detail.format} in {md(detail.location)}. "
-            f"Vraag het na bij {md(detail.provider)}."
+            return _("Ja: {title} is {load}, in {duration}.", title=title, load=load, duration=duration)
+        line = _(
+            "Of {title} ook 's avonds of in het weekend kan, staat niet in de gegevens die ik heb: "
+            "het is {duration}, {format} in {place}. Vraag het na bij {provider}.",
+            title=title,
+            duration=duration,
+            format=fmt,
+            place=place,
+            provider=md(detail.provider),
         )
         if online is not None and detail.format != "online":
-            line += (
-                f" Er is ook een online start ({format_date_nl(online.start_date)}): die past vaak beter naast je werk."
+            line += " " + _(
+                "Er is ook een online start ({date}): die past vaak beter naast je werk.",
+                date=date_text(online.start_date),
             )
         return line
     if ASKS_PRICE.search(text):
         prices = sorted({o.price_text for o in detail.offerings if o.price_text and o.price_text != detail.price_text})
-        other = f" (andere startmomenten: {', '.join(prices)})" if prices else ""
-        return f"{title} kost {detail.price_text}{other}."
+        if prices:
+            return _(
+                "{title} kost {price} (andere startmomenten: {others}).",
+                title=title,
+                price=detail.price_text,
+                others=", ".join(prices),
+            )
+        return _("{title} kost {price}.", title=title, price=detail.price_text)
     if ASKS_FORMAT.search(text):
         if detail.format == "online":
-            return f"Ja: {title} is online."
+            return _("Ja: {title} is online.", title=title)
         other = next((o for o in detail.offerings if o.format in ("online", "hybride") and o.start_date), None)
         if other is not None:
-            return (
-                f"{title} is {detail.format} in {md(detail.location)}, maar er is ook een start "
-                f"{'online' if other.format == 'online' else 'deels online (hybride)'} "
-                f"op {format_date_nl(other.start_date)}."
+            if other.format == "online":
+                return _(
+                    "{title} is {format} in {place}, maar er is ook een start online op {date}.",
+                    title=title,
+                    format=fmt,
+                    place=place,
+                    date=date_text(other.start_date),
+                )
+            return _(
+                "{title} is {format} in {place}, maar er is ook een start deels online (hybride) op {date}.",
+                title=title,
+                format=fmt,
+                place=place,
+                date=date_text(other.start_date),
             )
         return (
-            f"Nee: {title} is {detail.format} in {md(detail.location)}; een online start is er niet. "
-            + SEARCH_ONLINE_QUESTION
+            _("Nee: {title} is {format} in {place}; een online start is er niet.", title=title, format=fmt, place=place)
+            + " "
+            + _(SEARCH_ONLINE_QUESTION)
         )
     if ASKS_DURATION.search(text):
-        return f"{title} duurt {detail.duration_text} (studielast {detail.study_load_text})."
+        return _("{title} duurt {duration} (studielast {load}).", title=title, duration=duration, load=load)
     if ASKS_START.search(text):
-        return f"{title} start op {card['next_start']}."
+        return _("{title} start op {date}.", title=title, date=card["next_start"])
     if ASKS_PLACE.search(text):
-        return f"{title} is in {md(detail.location)} ({detail.format})."
+        return _("{title} is in {place} ({format}).", title=title, place=place, format=fmt)
     return None
+
+
+def course_language_lines(details: List[Any], tracker: Tracker) -> List[Text]:
+    """In another language than the course's: that it is taught in Dutch, and, when the user
+    said their Dutch is still weak, the Dutch-for-work course (NT2) as a first step."""
+    taught = taught_in_note(details)
+    if not taught:
+        return []
+    lines = [taught]
+    if LITTLE_DUTCH.search(latest_text(tracker)) or LITTLE_DUTCH.search(said_before(tracker)):
+        lines.append(_(LITTLE_DUTCH_NOTE))
+    return lines
+
+
+def said_before(tracker: Tracker) -> Text:
+    """Everything the user typed in this conversation (for what they said about themselves)."""
+    return " ".join(event.get("text") or "" for event in tracker.events or [] if event.get("event") == "user")[-2000:]
 
 
 class ActionCourseDetails(Action):
@@ -584,6 +762,7 @@ class ActionCourseDetails(Action):
     ) -> List[Dict[Text, Any]]:
         from .respond import facts_first
 
+        locales.activate(language_of(tracker))
         if not mentions_a_module(tracker):
             # "is er ook eentje in hengelo": the same search with the new place
             redirected = await facts_first(dispatcher, tracker, domain)
@@ -594,16 +773,14 @@ class ActionCourseDetails(Action):
             return []
         c = detail.to_card()
         buttons = [
-            {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
-            {"title": "Aanmelden", "payload": payload("how_to_enroll", module_id=detail.module_id)},
-            MORE_BUTTON,
-            ADVISOR_BUTTON,
+            button(WHO_PAYS, payload("ask_funding", module_id=detail.module_id)),
+            button(N_("Aanmelden"), payload("how_to_enroll", module_id=detail.module_id)),
+            more_results_button(),
+            advisor_button(),
         ]
         first = answer_first(detail, latest_text(tracker))
-        if first and first.endswith(SEARCH_ONLINE_QUESTION):  # "is die ook online?" and it is not
-            buttons.insert(
-                0, {"title": "Online cursussen zoeken", "payload": payload("search_course", course_format="online")}
-            )
+        if first and first.endswith(_(SEARCH_ONLINE_QUESTION)):  # "is die ook online?" and it is not
+            buttons.insert(0, button(N_("Online cursussen zoeken"), payload("search_course", course_format="online")))
         heading = f"{md(detail.title)} — {md(detail.provider)}"
         if first and any(heading in said for said in bot_texts_of_last_turn(tracker)):
             dispatcher.utter_message(text=first, buttons=buttons)  # the details were just shown
@@ -611,23 +788,39 @@ class ActionCourseDetails(Action):
         lines = ([first, ""] if first else []) + [heading]
         if detail.description:
             lines.append(md(detail.description))
-        lines.append(f"Niveau: {c['level']}. Vorm: {detail.format}. Plaats: {md(detail.location)}.")
-        lines.append(f"Duur: {detail.duration_text} (studielast {detail.study_load_text}).")
-        lines.append(f"Prijs: {detail.price_text}.")
-        lines.append(f"Volgende start: {c['next_start']}.")
+        lines += course_language_lines([detail], tracker)
+        lines.append(
+            _(
+                "Niveau: {level}. Vorm: {format}. Plaats: {place}.",
+                level=c["level"],
+                format=c["format"],
+                place=md(c["location"]),
+            )
+        )
+        lines.append(_("Duur: {duration} (studielast {load}).", duration=c["duration"], load=c["study_load"]))
+        lines.append(_("Prijs: {price}.", price=detail.price_text))
+        lines.append(_("Volgende start: {date}.", date=c["next_start"]))
         others = [o for o in detail.offerings if o.offering_id != detail.offering_id][:3]
         if others:
-            lines.append("Andere startmomenten:")
+            lines.append(_("Andere startmomenten:"))
             for o in others:
-                when = format_date_nl(o.start_date) if o.start_date else "start wanneer je wilt"
-                lines.append(f"- {when}, {md(o.location)} ({o.format}), {o.price_text}")
+                when = date_text(o.start_date) if o.start_date else _("start wanneer je wilt")
+                lines.append(
+                    _(
+                        "- {when}, {place} ({format}), {price}",
+                        when=when,
+                        place=md(_("online") if o.location == "online" else o.location),
+                        format=display.label(o.format),
+                        price=o.price_text,
+                    )
+                )
         if detail.credential:
-            lines.append(f"Je krijgt: {md(detail.credential)}.")
+            lines.append(_("Je krijgt: {credential}.", credential=md(display.label(detail.credential))))
         if detail.reasons:
-            lines.append("Waarom dit bij je past: " + "; ".join(md(r) for r in detail.reasons[:3]) + ".")
-        lines.append(f"Meer informatie: {detail.url}")
+            lines.append(_("Waarom dit bij je past: {reasons}.", reasons="; ".join(md(r) for r in detail.reasons[:3])))
+        lines.append(_("Meer informatie: {url}", url=detail.url))
         if detail.sample:
-            lines.append(SAMPLE_NOTE)
+            lines.append(_(SAMPLE_NOTE))
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         usage.record_modules(dispatcher, "module_details", [detail])
         return [SlotSet("last_module", detail.module_id)]
@@ -642,29 +835,33 @@ class ActionHowToEnroll(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         detail = find_module(dispatcher, tracker, "how_to_enroll")
         if detail is None:
             return []
         c = detail.to_card()
         lines = [
-            f"Zo meld je je aan voor {md(detail.title)} bij {md(detail.provider)}:",
-            f"1. Ga naar de aanmeldpagina: {detail.enroll_url or detail.url}",
+            _("Zo meld je je aan voor {title} bij {provider}:", title=md(detail.title), provider=md(detail.provider)),
+            _("1. Ga naar de aanmeldpagina: {url}", url=detail.enroll_url or detail.url),
         ]
         if detail.enroll_prepare:
-            lines.append("2. Zorg dat je dit klaar hebt:")
-            lines += [f"- {md(item)}" for item in detail.enroll_prepare]
-        lines.append(f"De volgende start is {c['next_start']}.")
+            lines.append(_("2. Zorg dat je dit klaar hebt:"))
+            lines += [f"- {md(item)}" for item in display.phrases(detail.enroll_prepare)]
+        lines.append(_("De volgende start is {date}.", date=c["next_start"]))
+        lines += course_language_lines([detail], tracker)
         lines.append(
-            "Kan je werkgever of een regeling meebetalen? Regel dat vóór je je aanmeldt: "
-            "sommige regelingen gelden niet als de cursus al betaald of begonnen is."
+            _(
+                "Kan je werkgever of een regeling meebetalen? Regel dat vóór je je aanmeldt: "
+                "sommige regelingen gelden niet als de cursus al betaald of begonnen is."
+            )
         )
         if detail.sample:
-            lines.append(SAMPLE_NOTE + " De link is een voorbeeld.")
+            lines.append(_(SAMPLE_NOTE) + " " + _("De link is een voorbeeld."))
         dispatcher.utter_message(
             text="\n".join(lines),
             buttons=[
-                {"title": "Wie betaalt dit?", "payload": payload("ask_funding", module_id=detail.module_id)},
-                ADVISOR_BUTTON,
+                button(WHO_PAYS, payload("ask_funding", module_id=detail.module_id)),
+                advisor_button(),
             ],
         )
         usage.record_modules(dispatcher, "signup", [detail])

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
+import locales
+from knowledge.vocabulary import alternatives
+from locales import N_, _
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,6 +24,7 @@ from . import facts
 from .faq import asks_price_of_shown, confident_faq, explain_term, likeliest_intent, likely_intents
 from .fallback import (
     MENU,
+    translated,
     OFF_TOPIC_AGAIN,
     OUT_OF_SCOPE,
     STILL_UNCLEAR,
@@ -30,7 +34,7 @@ from .fallback import (
 )
 from .funding import MONEY_WORDS, employer_answer, follows_up_on_schemes, funding_answer
 from .guidance import ActionFindHub, ActionRecognitionPriorLearning, hub_follow_up
-from .profile import UNKNOWN
+from .profile import UNKNOWN, language_of
 from .questions import ask_follow_up
 from .recommend import ask_which_module, search_or_ask
 
@@ -38,8 +42,8 @@ SEARCH_FACTS = {"theme", "location", "course_format", "hours_per_week", "budget"
 FUNDING_FACTS = {"age", "employment_status", "education_level", "location", "sector", "company_size", "benefit_type"}
 EMPLOYER_FACTS = {"company_size", "sector"}
 # "ik ben 61, ben ik niet te oud?": answered before anything else.
-TOO_OLD = re.compile(r"\bte\s+oud\b|\bop\s+mijn\s+leeftijd\b", re.IGNORECASE)
-NOT_TOO_OLD = (
+TOO_OLD = re.compile(alternatives("too_old", r"\bte\s+oud\b", r"\bop\s+mijn\s+leeftijd\b"), re.IGNORECASE)
+NOT_TOO_OLD = N_(
     "Nee, je bent niet te oud: de cursussen zijn er voor elke leeftijd. Bij een paar "
     "regelingen telt je leeftijd wel mee; daar let ik op als je vraagt wie je opleiding "
     "kan betalen."
@@ -47,7 +51,7 @@ NOT_TOO_OLD = (
 NO_START_QUALIFICATION = {"geen", "vmbo", "mbo1"}  # below a startkwalificatie (havo, vwo, mbo 2)
 # A doubt, not only a wish: "kan ik toch iets leren?", "kan dat wel", "mag ik dat" (not "ik zou
 # graag … willen, maar heb geen diploma": that is answered with modules).
-DOUBT = re.compile(r"\?|\b(?:kan|mag|lukt|moet)\s+(?:ik|dat|het)\b", re.IGNORECASE)
+DOUBT = re.compile(alternatives("doubt", r"\?", r"\b(?:kan|mag|lukt|moet)\s+(?:ik|dat|het)\b"), re.IGNORECASE)
 # A question about the hub just shown: when it is open, where it is, how to get there.
 HUB_FOLLOW_UP = re.compile(
     r"\bopen\b|dicht|geopend|tijden|\buur\b|maandag|dinsdag|woensdag|donderdag|"
@@ -55,9 +59,9 @@ HUB_FOLLOW_UP = re.compile(
     r"afspraak|langs",
     re.IGNORECASE,
 )
-WHAT_NEXT = "Oké. Waar kan ik je nog mee helpen?"
-WHAT_NEXT_AGAIN = "Goed. Zeg gerust wat je wilt weten, of kies een knop."
-HELP = (
+WHAT_NEXT = N_("Oké. Waar kan ik je nog mee helpen?")
+WHAT_NEXT_AGAIN = N_("Goed. Zeg gerust wat je wilt weten, of kies een knop.")
+HELP = N_(
     "Je kunt me bijvoorbeeld vragen welke cursussen er zijn (over warmtepompen, zonnepanelen "
     "of BIM), wie je opleiding kan betalen, of waar een hub in de buurt is. Je kunt ook altijd "
     "met een adviseur praten. Waar wil je mee beginnen?"
@@ -67,10 +71,10 @@ HELP = (
 def what_next(dispatcher: CollectingDispatcher, tracker: Tracker, before: Text = "") -> None:
     """A short acknowledgement and the menu, never twice in the same words."""
     if before:
-        text = f"{before} Waar kan ik je nog mee helpen?"
+        text = before + " " + _("Waar kan ik je nog mee helpen?")
     else:
-        text = WHAT_NEXT_AGAIN if WHAT_NEXT in bot_texts_of_last_turn(tracker) else WHAT_NEXT
-    dispatcher.utter_message(text=text, buttons=MENU)
+        text = _(WHAT_NEXT_AGAIN) if _(WHAT_NEXT) in bot_texts_of_last_turn(tracker) else _(WHAT_NEXT)
+    dispatcher.utter_message(text=text, buttons=translated(MENU))
 
 
 # A goodbye has a farewell in it; the model also hears one in "avond" (goedenavond, fijne
@@ -102,6 +106,7 @@ class ActionThank(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         leaving = LEAVING.search(facts.latest_text(tracker) or "")
         dispatcher.utter_message(response="utter_goodbye" if leaving else "utter_thank")
         return []
@@ -116,6 +121,7 @@ class ActionGoodbye(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         text = facts.latest_text(tracker)
         if not text or text.startswith("/") or FAREWELL.search(text):
             dispatcher.utter_message(response="utter_goodbye")
@@ -131,6 +137,7 @@ class ActionRespondToFacts(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         changed = facts.changed_facts(tracker)
         known = {slot for slot, value in changed.items() if value != UNKNOWN}
         last = tracker.get_slot("last_answer")
@@ -159,7 +166,7 @@ class ActionRespondToFacts(Action):
             if last == "modules" and known & SEARCH_FACTS:
                 return search_or_ask(dispatcher, tracker)
             noted = facts.noted_facts(tracker)
-            what_next(dispatcher, tracker, before=f"Dank je, dat onthoud ik: {noted}." if noted else "")
+            what_next(dispatcher, tracker, before=_("Dank je, dat onthoud ik: {facts}.", facts=noted) if noted else "")
             return []
         intent = facts.latest_intent(tracker)
         asked = facts.previous_value(tracker, "asked_slot")
@@ -167,7 +174,7 @@ class ActionRespondToFacts(Action):
             # "weet ik niet" / "maakt niet uit" to what a search needs: on with the search
             return search_or_ask(dispatcher, tracker)
         if changed:  # "weet ik niet" to an optional follow-up question
-            what_next(dispatcher, tracker, before="Geen probleem.")
+            what_next(dispatcher, tracker, before=_("Geen probleem."))
         elif follows_up_on_schemes(tracker):
             # "mijn kosten zijn maar 2000 euro, kan het dan nog", "jammer, wat dan wel": about the
             # schemes just explained, even while a question of the bot is open
@@ -182,11 +189,11 @@ class ActionRespondToFacts(Action):
             # "ja" to "Zal ik je met een adviseur laten praten?": the consent question first
             return [FollowupAction("utter_ask_handoff_consent")]
         elif intent == "affirm" and offered(tracker, OUT_OF_SCOPE):
-            dispatcher.utter_message(text=HELP, buttons=MENU)  # "ja" to "Zal ik daarmee helpen?"
+            dispatcher.utter_message(text=_(HELP), buttons=translated(MENU))  # "ja" to "Zal ik daarmee helpen?"
         elif intent in ("affirm", "deny"):
             what_next(dispatcher, tracker)
         elif intent == "dont_know":
-            dispatcher.utter_message(text=HELP, buttons=MENU)
+            dispatcher.utter_message(text=_(HELP), buttons=translated(MENU))
         elif names_a_scheme(tracker):
             # "dan het uwv?", "en bij duo lenen?" (a follow-up without the name is answered above)
             return funding_answer(dispatcher, tracker)
@@ -223,6 +230,7 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         asked = facts.previous_value(tracker, "asked_slot")
         changed = facts.changed_facts(tracker)
         tried = asked and asked_failed_now(tracker, asked)  # "Parijs": "Ik ken die plaats niet"
@@ -236,7 +244,7 @@ class ActionOutOfScope(Action):
         return []
 
 
-COURSE_WORDS = re.compile(r"cursus|opleiding|module|training", re.IGNORECASE)
+COURSE_WORDS = re.compile(alternatives("course_words", "cursus", "opleiding", "module", "training"), re.IGNORECASE)
 
 
 def asks_for_courses(tracker: Tracker) -> bool:
@@ -266,7 +274,7 @@ def asked_failed_now(tracker: Tracker, asked: Text) -> bool:
 def offered(tracker: Tracker, *questions: Text) -> bool:
     """The bot's last turn asked one of these yes/no questions."""
     said = " ".join(bot_texts_of_last_turn(tracker))
-    return any(question in said for question in questions)
+    return any(_(question) in said for question in questions)
 
 
 def names_a_scheme(tracker: Tracker) -> bool:
@@ -288,6 +296,7 @@ class ActionSearchModules(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        locales.activate(language_of(tracker))
         text = facts.latest_text(tracker)
         if names_a_scheme(tracker) and not corrects_the_search(tracker):
             return funding_answer(dispatcher, tracker)
@@ -305,7 +314,7 @@ def answer_doubts(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     if changed.get("education_level") in NO_START_QUALIFICATION and DOUBT.search(text):
         dispatcher.utter_message(response="utter_faq/startkwalificatie")
     if changed.get("age") not in (None, UNKNOWN) and TOO_OLD.search(text):
-        dispatcher.utter_message(text=NOT_TOO_OLD)
+        dispatcher.utter_message(text=_(NOT_TOO_OLD))
 
 
 def corrects_the_search(tracker: Tracker) -> bool:

@@ -10,12 +10,21 @@ from typing import List, Optional, Tuple
 
 import yaml
 
+from .vocabulary import alternatives
+
 GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "glossary.yaml"
 # A question about what a word means; the word follows it.
+# The words of other languages ("what is", "what does ... mean"): locales/<code>/patterns.yaml.
 WHAT_IS = re.compile(
-    r"\b(?:wat (?:is|zijn|betekent|betekenen|bedoel(?:en)? (?:je|jullie|ze) met)|wat's|"
-    r"waar staat|uitleg over|leg (?:eens )?uit wat)\b\s*"
-    r"(?:(?:nou|nu|precies|eigenlijk|dan|toch|zo'?n|een|de|het|dat|die)\s+)*(.*)",
+    r"\b(?:"
+    + alternatives(
+        "what_is",
+        r"wat (?:is|zijn|betekent|betekenen|bedoel(?:en)? (?:je|jullie|ze) met)|wat's|"
+        r"waar staat|uitleg over|leg (?:eens )?uit wat",
+    )
+    + r")\b\s*(?:(?:"
+    + alternatives("what_is_fillers", r"nou|nu|precies|eigenlijk|dan|toch|zo'?n|een|de|het|dat|die")
+    + r")\s+)*(.*)",
     re.IGNORECASE,
 )
 

@@ -19,12 +19,15 @@ from sqlalchemy import Date, bindparam, select, text
 from .types import ProfileError
 from .vocabulary import FORMATS, REGIONS, THEMES
 from . import schema as S
+from .display import label
 from .connection import engine_or_default
 from .indexing import theme_bit
 from .levels import LABELS, level_label, nlqf_for
 from .meta import json_list
 from .places import haversine_km, place_index, resolve_place, to_xy
 from .profile import normalise_profile
+from locales import _
+
 from .funding import course_facts
 from .funding.engine import Facts, evaluate_test
 from .funding.rules import facts_in, load_rules
@@ -239,35 +242,69 @@ def _attempt(conn, idx, w: Wish, f: dict, text_mode: Optional[str], limit: int, 
 
 # ---------------------------------------------------------------------------------------------
 def _relax_message(key: str, w: Wish, f: dict, hits: List[ModuleHit]) -> str:
+    """Which wish was let go, in the active language (locales/)."""
     place_part = ""
     if "location" in f and key != "location":
-        place_part = f" in de buurt van {f['location'].name}"
+        place_part = _(" in de buurt van {place}", place=f["location"].name)
     elif "region" in f and key != "region":
-        place_part = f" in {REGION_LABELS[f['region']]}"
+        place_part = _(" in {region}", region=label(REGION_LABELS[f["region"]]))
     if key == "format":
-        words = {"klassikaal": "klassikaal", "online": "online", "hybride": "hybride (deels online)"}
+        words = {"klassikaal": _("klassikaal"), "online": _("online"), "hybride": _("hybride (deels online)")}
         formats = {h.format for h in hits}
-        tail = f"{formats.pop()} opties" if len(formats) == 1 else "opties in een andere lesvorm"
-        return f"Ik vond niets {words[f['format']]}{place_part}; dit zijn {tail}."
+        if len(formats) == 1:
+            return _(
+                "Ik vond niets {wanted}{where}; dit zijn {found} opties.",
+                wanted=words[f["format"]],
+                where=place_part,
+                found=_(formats.pop()),
+            )
+        return _(
+            "Ik vond niets {wanted}{where}; dit zijn opties in een andere lesvorm.",
+            wanted=words[f["format"]],
+            where=place_part,
+        )
     if key == "region":
-        return f"Ik vond niets in {REGION_LABELS[f['region']]}; dit zijn opties elders of online."
+        return _(
+            "Ik vond niets in {region}; dit zijn opties elders of online.", region=label(REGION_LABELS[f["region"]])
+        )
     if key == "location":
-        return (
-            f"Ik vond niets binnen {f.get('radius_km', DEFAULT_RADIUS_KM)} km van {f['location'].name}; "
-            f"dit zijn opties verder weg of online."
+        return _(
+            "Ik vond niets binnen {km} km van {place}; dit zijn opties verder weg of online.",
+            km=f.get("radius_km", DEFAULT_RADIUS_KM),
+            place=f["location"].name,
         )
     if key == "start_within_days":
         days = int(f["start_within_days"])
-        span = f"{days // 7} weken" if days % 7 == 0 and days >= 14 else f"{days} dagen"
-        return f"Ik vond niets dat binnen {span} start{place_part}; dit zijn de eerstvolgende starts."
+        span = _("{n} weken", n=days // 7) if days % 7 == 0 and days >= 14 else _("{n} dagen", n=days)
+        return _(
+            "Ik vond niets dat binnen {span} start{where}; dit zijn de eerstvolgende starts.",
+            span=span,
+            where=place_part,
+        )
     if key == "max_price":
-        return f"Ik vond niets voor maximaal {format_eur(f['max_price'])}{place_part}; deze opties kosten meer."
+        return _(
+            "Ik vond niets voor maximaal {price}{where}; deze opties kosten meer.",
+            price=format_eur(f["max_price"]),
+            where=place_part,
+        )
     if key == "hours_per_week":
-        return f"Ik vond niets voor maximaal {f['hours_per_week']} uur per week{place_part}; deze vragen meer tijd."
+        return _(
+            "Ik vond niets voor maximaal {hours} uur per week{where}; deze vragen meer tijd.",
+            hours=f["hours_per_week"],
+            where=place_part,
+        )
     if key == "level":
-        return f"Ik vond niets op niveau {f['level']}{place_part}; dit zijn opties op een ander niveau."
+        return _(
+            "Ik vond niets op niveau {level}{where}; dit zijn opties op een ander niveau.",
+            level=f["level"],
+            where=place_part,
+        )
     if key == "theme":
-        return f"Ik vond niets over {THEME_NAMES[f['theme']]}{place_part}; dit zijn andere opties."
+        return _(
+            "Ik vond niets over {theme}{where}; dit zijn andere opties.",
+            theme=label(THEME_NAMES[f["theme"]]),
+            where=place_part,
+        )
     return ""
 
 
@@ -308,18 +345,21 @@ def search_modules(
         f, messages = _check_filters(filters, conn)
         if person.get("unknown_location"):
             messages.append(
-                f"Ik ken de plaats '{person['unknown_location'][:40]}' niet, dus ik kijk niet naar afstand."
+                _(
+                    "Ik ken de plaats '{place}' niet, dus ik kijk niet naar afstand.",
+                    place=person["unknown_location"][:40],
+                )
             )
         words = []
         if query and query.strip():
             if len(query) > MAX_QUERY_CHARS:
-                messages.append("Je vraag is erg lang; ik heb alleen het begin gebruikt.")
+                messages.append(_("Je vraag is erg lang; ik heb alleen het begin gebruikt."))
             words = query_words(query[:MAX_QUERY_CHARS])
             query_place = None
             if words:
                 query_place, words = _place_from_query(words, conn)
             if not words and query_place is None:
-                messages.append("Ik zag geen zoekwoorden in je vraag. Dit zijn opties die passen bij je profiel.")
+                messages.append(_("Ik zag geen zoekwoorden in je vraag. Dit zijn opties die passen bij je profiel."))
         else:
             query_place = None
         if query_place is not None and query_place.municipality is None:  # "twente", "brabant": a region
@@ -348,10 +388,16 @@ def search_modules(
                 hits = _hits(conn, w, ranked, text_used=mode is not None)
                 relaxed = [_relax_message(k, w, f, hits) for k in dropped]
                 if words and mode == "or":
-                    relaxed.insert(0, "Ik vond niets met al je zoekwoorden samen; dit zijn opties met een deel ervan.")
+                    relaxed.insert(
+                        0, _("Ik vond niets met al je zoekwoorden samen; dit zijn opties met een deel ervan.")
+                    )
                 if words and mode is None:
                     relaxed.insert(
-                        0, f"Ik vond niets over '{' '.join(words)}'; dit zijn opties die passen bij je andere wensen."
+                        0,
+                        _(
+                            "Ik vond niets over '{words}'; dit zijn opties die passen bij je andere wensen.",
+                            words=" ".join(words),
+                        ),
                     )
                 return SearchResult(
                     hits=hits,
@@ -361,72 +407,77 @@ def search_modules(
                     message=" ".join(messages) or None,
                 )
         return SearchResult(
-            hits=[], total=0, relaxed=[], message=" ".join(messages + ["Ik vond geen passende modules."])
+            hits=[], total=0, relaxed=[], message=" ".join(messages + [_("Ik vond geen passende modules.")])
         )
 
 
 # ---------------------------------------------------------------------------------------------
 def price_text(price: Optional[float], tags: List[str]) -> str:
     if price and "prijs_per_jaar" in tags:
-        return f"{format_eur(price)} per jaar incl. btw"
+        return _("{price} per jaar incl. btw", price=format_eur(price))
     return format_price(price)
 
 
 def _reasons(w: Wish, m: dict, o: dict, themes: List[str], distance: Optional[float], text_used: bool) -> List[str]:
+    """Why a module fits ("waarom past dit"), in the active language (locales/)."""
     out = []
     if w.words and text_used:
-        out.append(f"past bij je zoekvraag '{' '.join(w.words)}'")
+        out.append(_("past bij je zoekvraag '{words}'", words=" ".join(w.words)))
     wanted = w.filters.get("theme") or w.theme
     if wanted and wanted in themes:
-        out.append(f"gaat over {THEME_NAMES[wanted]}")
+        out.append(_("gaat over {theme}", theme=label(THEME_NAMES[wanted])))
     p, n = w.person.get("nlqf"), m["nlqf_level"]
     if p is not None and n is not None:
         p = max(p, 1)  # as in the ranking: without a diploma, level 1-2 is the next step
-        plabel = LABELS[w.person["education_level"]]
+        plabel = label(LABELS[w.person["education_level"]])
         d = n - p
         if d in (0, 1):
-            out.append(f"past bij je niveau ({plabel} → module op niveau {n})")
+            out.append(_("past bij je niveau ({mine} → module op niveau {level})", mine=plabel, level=n))
         elif d == -1:
-            out.append(f"iets onder je niveau ({plabel} → niveau {n}): goed om bij te leren")
+            out.append(_("iets onder je niveau ({mine} → niveau {level}): goed om bij te leren", mine=plabel, level=n))
         elif d >= 2:
-            out.append(f"let op: hoger dan je niveau ({plabel} → niveau {n})")
+            out.append(_("let op: hoger dan je niveau ({mine} → niveau {level})", mine=plabel, level=n))
         else:
-            out.append(f"onder je niveau ({plabel} → niveau {n}): handig als je van vak wisselt")
+            out.append(
+                _("onder je niveau ({mine} → niveau {level}): handig als je van vak wisselt", mine=plabel, level=n)
+            )
     if o["format"] == "online":
-        out.append("online, dus overal te volgen")
+        out.append(_("online, dus overal te volgen"))
     elif distance is not None:
         if distance < 1:
-            out.append(f"in {o['location']}, dichtbij")
+            out.append(_("in {place}, dichtbij", place=o["location"]))
         elif distance <= FAR_KM:
-            out.append(f"in {o['location']}, {round(distance)} km")
+            out.append(_("in {place}, {km} km", place=o["location"], km=round(distance)))
         else:
-            out.append(f"let op: in {o['location']}, {round(distance)} km van {w.place.name}")
+            out.append(
+                _("let op: in {place}, {km} km van {home}", place=o["location"], km=round(distance), home=w.place.name)
+            )
     else:
         region = w.filters.get("region") or w.person.get("region") or w.person.get("tenant")
         if region and o["region"] == region:
-            out.append(f"in jouw regio ({REGION_LABELS[region]})")
+            out.append(_("in jouw regio ({region})", region=label(REGION_LABELS[region])))
     if o.get("hub_name"):
-        out.append(f"les bij {o['hub_name']}")
+        out.append(_("les bij {hub}", hub=o["hub_name"]))
     start = o["start_date"]
     if start is None:
-        out.append("je kunt altijd starten")
+        out.append(_("je kunt altijd starten"))
     else:
         days = (start - w.today).days
         if days <= 7:
-            out.append("start binnen een week")
+            out.append(_("start binnen een week"))
         elif days <= SOON_DAYS:
-            out.append(f"start binnen {math.ceil(days / 7)} weken")
+            out.append(_("start binnen {n} weken", n=math.ceil(days / 7)))
     fmt = w.filters.get("format") or w.person.get("course_format")
     if fmt and o["format"] == fmt:
-        out.append(f"{fmt}, zoals je wilt")
+        out.append(_("{format}, zoals je wilt", format=_(fmt)))
     budget = w.person.get("budget")
     if o["price_eur"] == 0:
-        out.append("gratis voor deelnemers")
+        out.append(_("gratis voor deelnemers"))
     elif budget is not None and o["price_eur"] is not None and o["price_eur"] <= budget:
-        out.append(f"past in je budget ({format_eur(o['price_eur'])})")
+        out.append(_("past in je budget ({price})", price=format_eur(o["price_eur"])))
     hours = w.person.get("hours_per_week") or w.filters.get("hours_per_week")
     if hours and m["hours_per_week"] and m["hours_per_week"] <= hours:
-        out.append(f"past in je tijd: ongeveer {m['hours_per_week']} uur per week")
+        out.append(_("past in je tijd: ongeveer {hours} uur per week", hours=m["hours_per_week"]))
     return out
 
 

@@ -8,6 +8,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Optional
 
+import locales
+from locales import _
+
 MONTHS = [
     "januari",
     "februari",
@@ -32,9 +35,21 @@ def format_date_nl(d: Optional[date]) -> str:
 
 
 def format_eur(amount: Optional[float]) -> str:
-    """€ 1.250 or € 12.650,04 (Dutch separators)."""
+    """€ 1.250 or € 12.650,04 (Dutch separators); in another active language as that language
+    writes euros (English: €1,250 or €12,650.04)."""
     if amount is None:
         return ""
+    if locales.current() != locales.SOURCE:
+        from babel.numbers import format_currency
+
+        whole_euros = round(amount * 100) % 100 == 0
+        return format_currency(
+            amount,
+            "EUR",
+            format="¤#,##0" if whole_euros else None,
+            locale=locales.current(),
+            currency_digits=not whole_euros,
+        )
     whole = int(round(amount * 100)) // 100
     cents = int(round(amount * 100)) % 100
     text = f"{whole:,}".replace(",", ".")
@@ -42,12 +57,13 @@ def format_eur(amount: Optional[float]) -> str:
 
 
 def format_price(amount: Optional[float]) -> str:
-    """€ 1.250 incl. btw; 'gratis' for 0; 'prijs op aanvraag' when unknown."""
+    """€ 1.250 incl. btw; 'gratis' for 0; 'prijs op aanvraag' when unknown (in the active
+    language)."""
     if amount is None:
-        return "prijs op aanvraag"
+        return _("prijs op aanvraag")
     if amount == 0:
-        return "gratis"
-    return f"{format_eur(amount)} incl. btw"
+        return _("gratis")
+    return _("{price} incl. btw", price=format_eur(amount))
 
 
 def strip_accents(text: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import List, Optional
 
-from .textnl import format_date_nl
+from locales import _
 
 
 class ProfileError(ValueError):
@@ -50,19 +50,26 @@ class ModuleHit:
     hours_per_week: Optional[int] = None
 
     def to_card(self) -> dict:
-        """The module card of the REST output contract (without buttons)."""
+        """The module card of the REST output contract (without buttons), its texts in the
+        active language (knowledge/display.py); title, provider and place stay as the
+        catalogue has them. In another language than the module's teaching language the
+        card's "why" starts with it ("Taught in Dutch.")."""
+        from . import display
+
+        why = "; ".join(self.reasons[:3])
+        taught = display.taught_in(self)
         return {
             "module_id": self.module_id,
             "title": self.title,
             "provider": self.provider,
-            "level": self.level_label,
-            "format": self.format,
-            "location": self.location,
-            "duration": self.duration_text,
-            "study_load": self.study_load_text,
+            "level": display.phrase(self.level_label),
+            "format": display.label(self.format),
+            "location": _("online") if self.location == "online" else self.location,
+            "duration": display.phrase(self.duration_text),
+            "study_load": display.phrase(self.study_load_text),
             "price": self.price_text,
-            "next_start": format_date_nl(self.next_start) if self.next_start else "je kunt altijd starten",
-            "why": "; ".join(self.reasons[:3]),
+            "next_start": display.date_text(self.next_start) if self.next_start else _("je kunt altijd starten"),
+            "why": f"{taught} {why}".strip() if taught else why,
             "url": self.url,
             "sample": self.sample,
         }

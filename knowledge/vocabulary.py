@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
@@ -62,14 +63,65 @@ SECTOR_LABELS = labels("sectors")
 BENEFIT_LABELS = labels("benefit_types")
 INTENT_LABELS = labels("intents")  # for the regions' insights (actions/usage.py)
 
+# --- the words of other languages ----------------------------------------------------------
+# Dutch words are in this file and in the actions; the words of every other language the
+# assistant speaks are data: locales/<code>/patterns.yaml (issue 17), merged here, so a third
+# language adds a file, not code.
+LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> Dict[str, list]:
+    merged: Dict[str, list] = {}
+    for path in sorted(LOCALES_DIR.glob("*/patterns.yaml")):
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if isinstance(value, dict):  # stems: {theme: [[stem, value], ...], ...}
+                for sub, items in value.items():
+                    merged.setdefault(f"{key}.{sub}", []).extend(tuple(i) for i in items or [])
+            else:
+                merged.setdefault(key, []).extend(value or [])
+    return merged
+
+
+def phrases(concept: str) -> List[Any]:
+    """The entries of every language's patterns.yaml for one concept ("when", "stems.theme")."""
+    return list(_patterns().get(concept, []))
+
+
+def alternatives(concept: str, *dutch: str) -> str:
+    """A regex alternation of the Dutch `dutch` entries and those of the other languages; an
+    alternation that never matches when there are none."""
+    found = [str(p) for p in (*dutch, *phrases(concept))]
+    return "|".join(found) if found else "(?!x)x"
+
+
+def regexes(concept: str, *dutch: str, flags: int = re.IGNORECASE) -> List[re.Pattern]:
+    """Whole regexes (each with the same groups) for a sentence whose word order differs per
+    language: the Dutch ones first."""
+    return [re.compile(p, flags) for p in (*dutch, *phrases(concept))]
+
+
 AGE_RANGE = (15, 100)
 # Words after a number that make it a count or an amount, not an age ("werk 32 uur", "80 man").
-NUMBER_UNITS = ("uur", "euro", "man", "mensen", "medewerkers", "keer", "km")
+NUMBER_UNITS = ("uur", "euro", "man", "mensen", "medewerkers", "keer", "km", *phrases("number_units"))
 _UNITS = "|".join(NUMBER_UNITS)
-# "ik ben 34", "ben 34 jaar", "34 jaar oud", "34 jr": an age (not "34 jaar ervaring").
+# "ik ben 34", "ben 34 jaar", "34 jaar oud", "34 jr": an age (not "34 jaar ervaring"); "i am 34",
+# "im 34 years" from locales/*/patterns.yaml. Two groups: the number in either form.
 AGE_IN_TEXT = re.compile(
-    r"(?:\bben\s+(?:nu\s+|al\s+|pas\s+)?(\d{2})\b(?!\s*(?:" + _UNITS + "|€))"
-    r"|\b(\d{2})\s*(?:jaar|jr)\b(?!\s*(?:ervaring|gewerkt|in dienst|werkervaring|geleden|bij|als|in de)))",
+    r"(?:\b(?:"
+    + alternatives("age_before", "ben")
+    + r")\s+(?:(?:"
+    + alternatives("age_fillers", "nu", "al", "pas")
+    + r")\s+)?(\d{2})\b(?!\s*(?:"
+    + _UNITS
+    + "|€))"
+    r"|\b(\d{2})\s*(?:"
+    + alternatives("age_units", "jaar", "jr")
+    + r")\b(?!\s*(?:"
+    + alternatives(
+        "age_not_after", "ervaring", "gewerkt", "in dienst", "werkervaring", "geleden", "bij", "als", "in de"
+    )
+    + r")))",
     re.IGNORECASE,
 )
 
@@ -118,6 +170,7 @@ THEME_WORDS = [
     ("klimaat", "installatietechniek"),
     ("koeltechn", "installatietechniek"),
     ("verwarming", "installatietechniek"),
+    *phrases("stems.theme"),
 ]
 EMPLOYMENT_WORDS = [
     ("mijn werkgever", "werkend"),
@@ -157,6 +210,7 @@ EMPLOYMENT_WORDS = [
     ("in dienst", "werkend"),
     ("monteur", "werkend"),
     ("medewerker", "werkend"),
+    *phrases("stems.employment"),
 ]
 FORMAT_WORDS = [
     ("hybride", "hybride"),
@@ -177,6 +231,7 @@ FORMAT_WORDS = [
     ("op school", "klassikaal"),
     ("praktijk", "klassikaal"),
     ("samen met", "klassikaal"),
+    *phrases("stems.format"),
 ]
 SECTOR_WORDS = [
     ("install", "installatie"),
@@ -199,6 +254,7 @@ SECTOR_WORDS = [
     ("transport", "logistiek"),
     ("anders", "overig"),
     ("overig", "overig"),
+    *phrases("stems.sector"),
 ]
 # The sector of the work someone does ("ik werk als loodgieter"): occupations, not wishes.
 OCCUPATION_SECTORS = [
@@ -249,6 +305,7 @@ OCCUPATION_SECTORS = [
     ("orderpicker", "logistiek"),
     ("heftruck", "logistiek"),
     ("distributiecentrum", "logistiek"),
+    *phrases("stems.occupation_sector"),
 ]
 BENEFIT_WORDS = [
     (r"\bww\b", "ww"),
@@ -260,6 +317,7 @@ BENEFIT_WORDS = [
     ("participatiewet", "bijstand"),
     ("ziektewet", "zw"),
     (r"\bzw\b", "zw"),
+    *phrases("stems.benefit"),
 ]
 UNKNOWN_WORDS = (
     "weet ik niet",
@@ -272,6 +330,7 @@ UNKNOWN_WORDS = (
     "geen voorkeur",
     "maakt niks uit",
     "onbekend",
+    *phrases("unknown_words"),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import List, Optional
 
+from locales import _
 from sqlalchemy import func, select
 
 from .. import schema as S
@@ -72,12 +73,12 @@ def evaluate_funding(
     """See knowledge.evaluate_funding."""
     as_of = as_of or date.today()
     if not isinstance(as_of, date):
-        raise ProfileError("as_of", "as_of moet een datum zijn.")
+        raise ProfileError("as_of", _("as_of moet een datum zijn."))
     rules = load_rules()
     if schemes is not None:
         unknown = set(schemes) - {r.id for r in rules}
         if unknown:
-            raise ProfileError("schemes", f"Onbekende regeling(en): {', '.join(sorted(unknown))}.")
+            raise ProfileError("schemes", _("Onbekende regeling(en): {schemes}.", schemes=", ".join(sorted(unknown))))
         rules = [r for r in rules if r.id in schemes]
     needs_db = module_id is not None or (isinstance(profile, dict) and profile.get("location"))
     if needs_db:
@@ -87,10 +88,10 @@ def evaluate_funding(
             course = None
             if module_id is not None:
                 if not isinstance(module_id, str) or len(module_id) > 120:
-                    raise ProfileError("module_id", "Dat is geen geldige module.")
+                    raise ProfileError("module_id", _("Dat is geen geldige module."))
                 course = course_facts(conn, module_id, as_of)
                 if course is None:
-                    raise ProfileError("module_id", f"Ik ken de module '{module_id[:60]}' niet.")
+                    raise ProfileError("module_id", _("Ik ken de module '{module}' niet.", module=module_id[:60]))
     else:
         person, course = normalise_profile(profile), None
     facts = Facts(person, course, as_of)

@@ -1,4 +1,9 @@
-"""The one evaluator for all funding rules (three-valued: True, False, None = unknown)."""
+"""The one evaluator for all funding rules (three-valued: True, False, None = unknown).
+
+The texts of the rules are Dutch; each is translated into the active language (locales.activate,
+set per action run) before its placeholders are filled, so an English answer gets the English
+sentence with the same facts (tests/locales/test_funding_texts.py checks every rule text has a
+translation with the same placeholders)."""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ import re
 from datetime import date
 from typing import Any, List, Optional
 
-from ..textnl import format_date_nl, format_eur
+
+from locales import N_, _
+
+from ..display import date_text
+from ..textnl import format_eur
 from ..types import FundingAdvice
 from .rules import OUTCOMES, PERSON_FACTS, Rule
 
@@ -92,17 +101,24 @@ def _first_fact(node: dict) -> Optional[str]:
 
 _PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
 _LABELS = {
-    "werkend": "werkende",
-    "werkzoekend": "werkzoekende",
-    "zzp": "zzp'er",
-    "werkgever": "werkgever",
-    "uitkering": "iemand met een uitkering",
-    "student": "student",
+    "werkend": N_("werkende"),
+    "werkzoekend": N_("werkzoekende"),
+    "zzp": N_("zzp'er"),
+    "werkgever": N_("werkgever"),
+    "uitkering": N_("iemand met een uitkering"),
+    "student": N_("student"),
 }
 
 
+def _t(text: str) -> str:
+    """A rule's Dutch text in the active language (its placeholders still to fill)."""
+    return _(text) if text else (text or "")
+
+
 def render(text: str, facts: Facts, extra: Optional[dict] = None) -> str:
-    """Fill {fact} placeholders with readable values (euro amounts, Dutch dates)."""
+    """The text in the active language with its {fact} placeholders filled with readable
+    values (euro amounts, dates)."""
+    text = _t(text)
 
     def repl(m):
         key = m.group(1)
@@ -114,9 +130,9 @@ def render(text: str, facts: Facts, extra: Optional[dict] = None) -> str:
         if key.endswith("price_eur"):
             return format_eur(value)
         if isinstance(value, date):
-            return format_date_nl(value)
+            return date_text(value)
         if key == "employment_status":
-            return _LABELS.get(value, value)
+            return _(_LABELS[value]) if value in _LABELS else value
         if isinstance(value, list):
             return ", ".join(map(str, value))
         return str(value)
@@ -141,12 +157,19 @@ def _amount_text(rule: Rule, facts: Facts, key: str = "text") -> str:
             part = base * spec["percent"] / 100
             if spec.get("max_eur") is not None:
                 part = min(part, spec["max_eur"])
-            text += f" Voor deze opleiding: {spec['percent']}% van {format_eur(base)} = {format_eur(part)}."
+            text += " " + _(
+                "Voor deze opleiding: {percent}% van {price} = {part}.",
+                percent=spec["percent"],
+                price=format_eur(base),
+                part=format_eur(part),
+            )
     if "base_eur" in spec:
         n = facts.get(spec["per_fact"])
         if isinstance(n, int):
             total = spec["base_eur"] + spec["per_eur"] * n
-            text += f" Voor een bedrijf met {n} werknemers: {format_eur(total)} per jaar."
+            text += " " + _(
+                "Voor een bedrijf met {count} werknemers: {total} per jaar.", count=n, total=format_eur(total)
+            )
     return text
 
 
@@ -155,7 +178,7 @@ def _fail_text(cond, facts: Facts) -> str:
         fact = _first_fact(cond.test)
         value = facts.get(fact) if fact else None
         text = cond.fail.get(value, cond.fail.get("default", ""))
-        return render(text, facts)
+        return render(text, facts)  # render translates
     return render(cond.fail, facts)
 
 
@@ -163,31 +186,34 @@ def evaluate_rule(rule: Rule, facts: Facts) -> FundingAdvice:
     """One scheme for one set of facts."""
     base = dict(
         scheme_id=rule.id,
-        name=rule.name,
+        name=_t(rule.name),
         applicant=rule.applicant,
         source_url=rule.source_url,
         source_date=rule.source_date,
-        summary=rule.summary,
-        apply_at=rule.apply_at,
+        summary=_t(rule.summary),
+        apply_at=_t(rule.apply_at),
         amount_short=_amount_text(rule, facts, "short"),
     )
     if rule.valid_until and facts.as_of > rule.valid_until:
         ended = rule.ended
         reasons = [render(r, facts) for r in ended.get("reasons", [])] or [
-            f"Deze regeling is gestopt op {format_date_nl(rule.valid_until)}."
+            _("Deze regeling is gestopt op {date}.", date=date_text(rule.valid_until))
         ]
+        replaced_by = ended.get("replaced_by")
         return FundingAdvice(
             outcome="ended",
             reasons=reasons,
-            amount_text=ended.get("amount_text", "Niet meer beschikbaar."),
-            replaced_by=ended.get("replaced_by"),
+            amount_text=_t(ended.get("amount_text", N_("Niet meer beschikbaar."))),
+            replaced_by=_t(replaced_by) if replaced_by else replaced_by,
             missing_facts=[],
             **base,
         )
     if rule.valid_from and facts.as_of < rule.valid_from:
         return FundingAdvice(
             outcome="not_eligible",
-            reasons=[render(rule.not_yet, facts) or f"Deze regeling begint pas op {format_date_nl(rule.valid_from)}."],
+            reasons=[
+                render(rule.not_yet, facts) or _("Deze regeling begint pas op {date}.", date=date_text(rule.valid_from))
+            ],
             amount_text=_amount_text(rule, facts),
             missing_facts=[],
             **base,
@@ -225,7 +251,7 @@ def evaluate_rule(rule: Rule, facts: Facts) -> FundingAdvice:
     if outcome == "not_eligible":
         unsure = [u for u in unsure if u] if not failed else []
     reasons = [r for r in failed + unsure + passed if r]
-    reasons += [f"Voorwaarde voor de opleiding: {r}" for r in requirements if r]
+    reasons += [_("Voorwaarde voor de opleiding: {requirement}", requirement=r) for r in requirements if r]
     reasons += [render(n, facts) for n in rule.notes]
     seen = []
     for m in missing:

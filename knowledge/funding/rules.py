@@ -33,6 +33,9 @@ PERSON_FACTS = {
     "company_size": "company_size",
     "budget": "budget",
     "location": "location",
+    # a tie to the Dutch labour market ("band met de Nederlandse arbeidsmarkt"); no profile key
+    # or question gives it, so a rule states it as a condition (issue 17, labour migrants)
+    "nl_labour_market_tie": "nl_labour_market_tie",
 }
 COURSE_FACTS = (
     "known",
@@ -212,3 +215,20 @@ def load_rules(rules_dir: Path = RULES_DIR) -> List[Rule]:
 
 def rules_fingerprint() -> str:
     return hashlib.sha256("".join(r.sha256 for r in load_rules()).encode()).hexdigest()
+
+
+def user_texts(rule: Rule) -> List[str]:
+    """Every text of a rule a user can read (Dutch, placeholders unfilled): each is translated
+    where it is shown (engine.py), so each needs a translation in every language
+    (locales/<code>/LC_MESSAGES/funding_rules.po; tests/locales/test_funding_texts.py)."""
+    found = [rule.name, rule.summary, rule.apply_at, rule.not_yet]
+    for cond in rule.conditions:
+        fails = list(cond.fail.values()) if isinstance(cond.fail, dict) else [cond.fail]
+        found += [cond.ok, *fails, cond.unknown, cond.require]
+    found += [cap.reason for cap in rule.caps]
+    found += list(rule.notes)
+    found += list(rule.ended.get("reasons") or [])
+    found += [rule.ended.get("replaced_by"), rule.ended.get("amount_text")]
+    for spec in [rule.amount] + list(rule.amount.get("variants") or []):
+        found += [spec.get("short"), spec.get("text")]
+    return [text for text in dict.fromkeys(found) if isinstance(text, str) and text.strip()]

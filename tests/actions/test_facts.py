@@ -557,3 +557,87 @@ def test_a_diploma_from_abroad_is_not_a_wrong_answer_to_the_open_question(domain
         assert texts(messages) == ""  # no complaint: actions/respond.py answers about the diploma
         assert slots.get("course_format") is None
         assert "form_failures" not in slots  # not counted as a failed answer either
+
+
+# -- English (issue 17): the gateway says the language in the message metadata ----------------
+EN = {"language": "en"}
+
+
+def test_english_facts_are_read_and_acknowledged_in_english(domain):
+    from actions.facts import noted_facts
+
+    text = "i am 34 and live in breda, i have mbo 2"
+    tracker_args = dict(
+        candidates={"location": "breda", "education_level": "mbo 2"},
+        text=text,
+        entities=[{"location": "breda"}, {"education_level": "mbo 2"}],
+        metadata=EN,
+    )
+    messages, slots = validate(domain, **tracker_args)
+    assert slots["age"] == "34" and slots["education_level"] == "mbo2" and slots["location"] == "Breda"
+    assert slots["language"] == "en" and texts(messages) == ""
+    after = make_tracker({**slots}, text=text, metadata=EN)
+    import locales
+
+    locales.activate("en")
+    try:
+        told = noted_facts(after)
+    finally:
+        locales.activate("nl")
+    assert "you have mbo 2" in told and "you live or work in Breda" in told and "you are 34 years old" in told
+
+
+@pytest.mark.parametrize("text", ["im 34 years", "I'm 34", "34 years old"])
+def test_an_english_age(text):
+    assert age_in_text(text) == "34"
+
+
+def test_an_english_correction_names_the_place_and_is_confirmed_in_english(domain):
+    messages, slots = validate(
+        domain,
+        {"location": "Eindhoven"},
+        text="no i mean helmond",
+        metadata=EN,
+        history=[{"event": "slot", "name": "location", "value": "Eindhoven"}],
+    )
+    assert slots["location"] == "Helmond"
+    assert texts(messages) == "OK, changed: you live or work in Helmond."
+
+
+def test_instead_of_in_english_names_the_place_that_is_not_meant(domain):
+    messages, slots = validate(
+        domain,
+        {"location": "Eindhoven"},
+        candidates={"location": "eindhoven"},
+        text="helmond instead of eindhoven",
+        entities=[
+            {"entity": "location", "value": "helmond", "start": 0, "end": 7},
+            {"entity": "location", "value": "eindhoven", "start": 19, "end": 28},
+        ],
+        metadata=EN,
+        history=[{"event": "slot", "name": "location", "value": "Eindhoven"}],
+    )
+    assert slots["location"] == "Helmond"
+    assert "OK, changed" in texts(messages)
+
+
+def test_an_unknown_place_is_explained_in_english(domain):
+    messages, slots = validate(
+        domain, candidates={"location": "Parijs"}, text="Parijs", metadata=EN, question="location"
+    )
+    assert slots["location"] is None
+    assert texts(messages) == "I don't know that place in the Netherlands."
+
+
+def test_a_diploma_from_abroad_in_english_is_not_an_answer_and_the_job_is_read(domain):
+    from actions.facts import foreign_diploma
+
+    assert foreign_diploma(make_tracker({}, text="i have diploma from poland technikum"))
+    assert foreign_diploma(make_tracker({}, text="I studied in Romania, do I need my papers checked?"))
+    messages, slots = validate(domain, text="i work in a greenhouse", metadata=EN)
+    assert slots.get("employment_status") == "werkend" and slots.get("sector") == "groen"
+
+
+def test_an_english_question_about_evenings_gets_the_note_in_english(domain):
+    messages, slots = validate(domain, text="only in the evening", metadata=EN, question="course_format")
+    assert texts(messages).startswith("The lesson times differ per course and school")

@@ -408,3 +408,86 @@ def test_no_fitting_scheme_is_said_not_left_as_an_empty_list():
     assert "Dit past het best bij wat ik van je weet:" not in text
     assert "ken ik geen regeling die zeker past bij wat ik van je weet" in text
     assert "Andere regelingen" in [b["title"] for b in messages[0]["buttons"]]
+
+
+# --- English (issue 17): the same answer, in English, when the gateway says the language ------------
+ENGLISH = {"language": "en"}
+# Dutch words that do not occur in the English answers (scheme names such as "NL leert door" and
+# the quoted "band met de Nederlandse arbeidsmarkt" are left out before looking)
+DUTCH = re.compile(
+    r"\b(je|jij|jouw|het|een|niet|voor|van|wat|kan|bij|naar|ook|dat|deze|wordt|werkgever|opleiding|"
+    r"regeling|bestaat|meer|alleen|mensen|aanvragen|uitkering)\b",
+    re.IGNORECASE,
+)
+
+
+def dutch_words(text):
+    text = re.sub(r'"[^"]*"|https?://\S+|SLIM-regeling', "", text)
+    return sorted(set(DUTCH.findall(text)))
+
+
+def test_english_on_ww_hears_uwv_first_in_english():
+    messages, events = run_action(
+        ActionFundingAdvice(),
+        make_tracker(
+            {"employment_status": "uitkering", "benefit_type": "ww", "age": "38"},
+            intent="ask_funding",
+            text="does uwv pay for retraining?",
+            metadata=ENGLISH,
+        ),
+    )
+    answer = messages[0]["text"]
+    # (the label of the benefit may carry a gloss: "WW (unemployment benefit)")
+    assert re.match(r"With WW\b.*, UWV can sometimes pay for your course\.\n", answer), answer
+    first = schemes_named(messages)[0]
+    assert first.startswith("- Training through UWV (with a benefit):")
+    assert "through your work coach at UWV, before you sign up" in first
+    assert "This is an estimate, not a decision" in answer
+    assert not dutch_words(answer), dutch_words(answer)
+    assert "Other schemes" in buttons(messages) or "Other schemes" in buttons(messages[2:])
+    assert slot_events(events)["handoff_reason"] == "uitkering_uwv_scholing"
+
+
+def test_english_employer_hears_the_company_schemes_in_english_with_english_amounts():
+    messages, events = run_action(
+        ActionEmployerAdvice(),
+        make_tracker(
+            {"company_size": "25", "sector": "installatie"},
+            intent="employer_training",
+            text="what subsidies can my company get for training our staff?",
+            metadata=ENGLISH,
+        ),
+    )
+    text = texts(messages)
+    assert text.startswith("As an employer, you can get help with training your staff.")
+    assert "SLIM-regeling" in text and "Wij Techniek" in text
+    assert "For a company with 25 employees: €3,150 per year." in text  # € 900 + 25 × € 90 (2024)
+    assert "You apply for it as the employer" in text
+    assert not dutch_words(text), dutch_words(text)
+    assert "Other schemes" in buttons(messages) and "View courses" in buttons(messages)
+    assert slot_events(events).get("employment_status") == "werkgever"
+
+
+def test_english_asking_about_stap_hears_it_ended_and_what_there_is_now():
+    messages, _ = run_action(
+        ActionFundingAdvice(),
+        make_tracker(WORKER, intent="ask_funding", text="can I still apply for the STAP budget?", metadata=ENGLISH),
+    )
+    first = schemes_named(messages)[0]
+    assert first.startswith("- STAP-budget no longer exists.")
+    assert "It ended on 1 January 2024" in first
+    assert "It was replaced by: SLIM-scholingssubsidie (Ontwikkelpaden) and Levenlanglerenkrediet." in first
+    answer = messages[0]["text"]
+    assert answer.startswith("About STAP-budget, and what else is possible for your course:")
+    assert not dutch_words(answer), dutch_words(answer)
+
+
+def test_english_all_schemes_never_show_stap_as_open():
+    messages, _ = run_action(
+        ActionFundingAdvice(), make_tracker(WORKER, intent="ask_funding", entities=ALL, metadata=ENGLISH)
+    )
+    groups = {m["text"].split("\n")[0]: m["text"] for m in messages if m.get("text")}
+    assert "Ended:" in groups and "STAP-budget no longer exists" in groups["Ended:"]
+    open_ones = "\n".join(text for heading, text in groups.items() if heading != "Ended:")
+    assert "STAP" not in open_ones.replace("The money came from the STAP budget", "")
+    assert not dutch_words(texts(messages)), dutch_words(texts(messages))

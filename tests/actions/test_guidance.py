@@ -131,3 +131,47 @@ def test_a_diploma_from_abroad_gets_the_diplomawaardering_whatever_the_model_sai
     assert "idw.nl" in text and "beëdigde vertaling" in text
     assert "Heb je ook werkervaring? Met een EVC-traject" in text
     assert "begreep ik niet" not in text
+
+
+# -- English (issue 17): the gateway says the language in the message metadata ----------------
+EN = {"language": "en"}
+
+
+def test_the_nearest_hub_in_english_with_its_translated_description():
+    messages, _ = run_action(ActionFindHub(), make_tracker({"location": "Hengelo"}, intent="find_hub", metadata=EN))
+    hub = knowledge.nearest_hubs(knowledge.resolve_place("Hengelo"))[0]
+    text = texts(messages)
+    assert text.startswith("The hub closest to Hengelo:")
+    assert hub.name in text and "Address:" in text and "What you can do there:" in text
+    assert hub.what_you_can_do not in text and "sample data" in text
+    assert [b["title"] for b in messages[0]["buttons"]][0] == "Find a course"
+
+
+def test_the_hubs_of_a_region_in_english():
+    messages, _ = run_action(
+        ActionFindHub(), make_tracker({"location": "onbekend"}, intent="find_hub", metadata={**EN, "tenant": "noord"})
+    )
+    assert texts(messages).startswith("These are the hubs in the north of the Netherlands:")
+
+
+def test_a_diploma_from_abroad_in_english_gets_idw_and_evc_in_english():
+    tracker = make_tracker(
+        {}, text="i have diploma from poland technikum", intent="recognition_prior_learning", metadata=EN
+    )
+    messages, _ = run_action(ActionRecognitionPriorLearning(), tracker)
+    text = texts(messages)
+    assert "credential evaluation" in text and "IDW (idw.nl)" in text and "sworn translation" in text
+    assert "Do you also have work experience? With an EVC procedure" in text
+    assert "€ 1,400" in text and "Hub near me" in [b["title"] for b in messages[-1]["buttons"]]
+    assert "diplomawaardering kost" not in text
+
+
+def test_career_orientation_in_english():
+    known = {"location": "Enschede", "theme": "digitalisering_bouw"}
+    messages, _ = run_action(
+        ActionCareerOrientation(),
+        make_tracker(known, intent="career_orientation", history=known_before(known), metadata=EN),
+    )
+    text = texts(messages)
+    assert text.startswith("The energy transition in Twente needs many people. Jobs in high demand:")
+    assert "BIM modeller / digital drafter (often mbo 4)" in text

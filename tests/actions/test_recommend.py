@@ -13,6 +13,7 @@ from actions.recommend import ActionCourseDetails, ActionHowToEnroll, ActionMore
 from actions.respond import ActionSearchModules
 from knowledge.db import get_engine
 from knowledge.feeds import FeedReport, apply_feed
+from knowledge import vocabulary
 from knowledge.importers import edudex
 from tests.fakes.edudex_server import program_xml
 
@@ -409,3 +410,91 @@ def test_not_online_offers_the_online_search_as_a_button():
     assert texts(messages).startswith("Nee: ")
     first = messages[0]["buttons"][0]
     assert first == {"title": "Online cursussen zoeken", "payload": '/search_course{"course_format": "online"}'}
+
+
+# --- English (issue 17): the same code path, the texts from locales/en --------------------------
+ENGLISH = {"language": "en"}
+DUTCH_WORDS = re.compile(
+    r"\b(je|jouw|passen|bij je|Zal ik|Wil je|Meer opties|Wie betaalt|voorbeeldgegevens|start wanneer)\b"
+)
+
+
+def test_an_english_search_answers_in_english_and_says_the_courses_are_taught_in_dutch():
+    messages, slots = search(TILBURG_WORKER, metadata=ENGLISH, text="courses about heat pumps near Tilburg")
+    text = messages[0]["text"]
+    assert re.search(
+        r"These \d courses suit you \(about installations, like heat pumps and solar panels, near Tilburg\):", text
+    )
+    assert "These courses are taught in Dutch." in text
+    assert "incl. VAT" in text and "incl. btw" not in text
+    cards = cards_of(messages)
+    for card in cards:
+        assert card["why"].startswith("Taught in Dutch.")
+        assert [b["title"] for b in card["buttons"]] == ["Details", "Funding", "Sign up"]
+        assert card["next_start"][-4:].isdigit() or card["next_start"] == "you can start any time"
+        assert not DUTCH_WORDS.search(f"{card['why']} {card['duration']} {card['study_load']} {card['level']}")
+    question = messages[-1]
+    assert question["text"] == (
+        "Shall I search more precisely? How many hours per week do you have for learning, next to your work?"
+    )
+    titles = [b["title"] for b in question["buttons"]]
+    assert titles[:4] == ["Up to 4 hours", "4 to 8 hours", "More than 8 hours", "I don't know"]
+    assert "More options" in titles
+    assert slots["asked_slot"] == "hours_per_week"
+    # the Dutch conversation is unchanged
+    dutch, _ = search(TILBURG_WORKER)
+    assert "Les in het Nederlands" not in texts(dutch) and "passen bij je" in dutch[0]["text"]
+
+
+def test_an_english_intake_question_and_its_buttons_are_english():
+    messages, slots = search({"location": "Tilburg"}, metadata=ENGLISH, text="i want to learn something")
+    assert messages[-1]["text"].endswith("What would you like to learn more about?")
+    assert "Waar wil je" not in messages[-1]["text"]
+    titles = [b["title"] for b in messages[-1]["buttons"]]
+    assert "Heat pumps and installations" in titles and "I don't know yet" in titles
+    assert slots["asked_slot"] == "theme"
+
+
+def test_more_results_details_and_enrolling_in_english():
+    _, first = search(TILBURG_WORKER, metadata=ENGLISH)
+    page = {**TILBURG_WORKER, "shown_modules": first["shown_modules"], "results_offset": 0.0}
+    messages, events = run_action(ActionMoreResults(), make_tracker(page, intent="more_results", metadata=ENGLISH))
+    assert messages[0]["text"].startswith("Here are more options:") or "found nothing" in messages[0]["text"]
+    assert "These courses are taught in Dutch." in messages[0]["text"] or "Taught in Dutch." in messages[0]["text"]
+
+    module_id = first["shown_modules"][0]
+    tracker = make_tracker(
+        {**page, "last_module": None},
+        intent="course_details",
+        text="tell me more",
+        entities=[{"module_id": module_id}],
+        metadata=ENGLISH,
+    )
+    messages, _ = run_action(ActionCourseDetails(), tracker)
+    details = messages[0]["text"]
+    assert "Taught in Dutch." in details
+    for label in ("Level: ", "Format: ", "Duration: ", "Price: ", "Next start: ", "More information: "):
+        assert label in details
+    assert "Niveau:" not in details and "Prijs:" not in details
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        "Who pays for this?",
+        "Sign up",
+        "More options",
+        "Talk to an advisor",
+    ]
+
+    tracker = make_tracker(
+        {**page, "last_module": module_id},
+        intent="how_to_enroll",
+        text="how do i sign up? my dutch is not so good",
+        entities=[{"module_id": module_id}],
+        metadata=ENGLISH,
+    )
+    messages, _ = run_action(ActionHowToEnroll(), tracker)
+    enroll = messages[0]["text"]
+    assert enroll.startswith("This is how you sign up for ")
+    assert "1. Go to the sign-up page: " in enroll and "The next start is " in enroll
+    assert "Taught in Dutch." in enroll
+    if vocabulary.phrases("weak_after_dutch"):  # the English words are data: locales/en/patterns.yaml
+        assert "NT2" in enroll and "Dutch language course for work" in enroll  # a first step, said in English
+    assert "Zo meld je je aan" not in enroll

@@ -373,3 +373,21 @@ def test_a_yes_that_asks_for_courses_after_an_off_topic_question_searches():
     messages, _ = run_action(ActionRespondToFacts(), tracker)
     assert customs(messages, "module_cards")
     assert "nog steeds niet" not in texts(messages)
+
+
+# --- English (issue 17) ---------------------------------------------------------------------------
+def test_facts_in_english_get_the_modules_and_the_menu_in_english():
+    messages, _ = respond(
+        {"theme": "installatietechniek", "location": "Tilburg"},
+        text="i live in tilburg",
+        metadata={"language": "en"},
+    )
+    text = texts(messages)
+    assert "courses suit you" in text or "course suits you" in text
+    assert "Taught in Dutch." in customs(messages, "module_cards")[0]["cards"][0]["why"]
+    assert "passen bij je" not in text
+
+
+def test_a_plain_yes_in_english_gets_the_english_menu():
+    messages, _ = respond({}, text="ok", intent="affirm", metadata={"language": "en"})
+    assert messages[0]["text"] == "Okay. What else can I help you with?"
