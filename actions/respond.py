@@ -146,6 +146,13 @@ class ActionRespondToFacts(Action):
             asked = facts.previous_value(tracker, "asked_slot")
             theme_known = tracker.get_slot("theme") not in (None, UNKNOWN)
             answer_doubts(dispatcher, tracker)
+            if facts.foreign_diploma(tracker) and not known & {"theme", "location", "course_format"}:
+                # "ik ben 34 en heb een diploma uit polen": the facts noted, then what that diploma
+                # is worth here (the question is not lost behind the age)
+                noted = facts.noted_facts(tracker)
+                if noted:
+                    dispatcher.utter_message(text=_("Dank je, dat onthoud ik: {facts}.", facts=noted))
+                return await ActionRecognitionPriorLearning().run(dispatcher, tracker, domain)
             if follows_up_on_schemes(tracker) and not known & {"theme", "location", "course_format"}:
                 # "mijn kosten zijn maar 2000 euro, kan het dan nog": about the scheme, not a wish
                 return funding_answer(dispatcher, tracker)

@@ -391,3 +391,27 @@ def test_facts_in_english_get_the_modules_and_the_menu_in_english():
 def test_a_plain_yes_in_english_gets_the_english_menu():
     messages, _ = respond({}, text="ok", intent="affirm", metadata={"language": "en"})
     assert messages[0]["text"] == "Okay. What else can I help you with?"
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("i am 34 and i have diploma from poland, technikum", "en", ["34", "IDW"]),
+        ("ik ben 34 en heb een diploma uit polen, technikum", "nl", ["34", "IDW"]),
+    ],
+)
+def test_a_foreign_diploma_said_with_another_fact_is_answered_too(text, language, expected):
+    """Seen in make run: "i am 34 and i have diploma from poland, technikum" after the modules
+    got only "you are 34 years old"; the diploma question was lost behind the age."""
+    known = {"theme": "installatietechniek", "location": "Breda", "last_answer": "modules"}
+    tracker = make_tracker(
+        known,
+        text=text,
+        candidates={"age": 34},
+        metadata={"language": language},
+        history=[{"event": "slot", "name": name, "value": value} for name, value in known.items()],
+    )
+    messages, _events = run_action(ActionRespondToFacts(), tracker)
+    said = texts(messages)
+    for word in expected:
+        assert word in said
