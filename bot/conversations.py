@@ -45,6 +45,7 @@ BOT_SILENT_TEXT = N_(
 # answered once Rasa is ready.
 STARTING_TEXT = N_("Ik ben net opgestart en lees nog even in. Je bericht is bewaard; ik antwoord zo.")
 READY_POLL_SECONDS = 1.0  # how often the gateway asks Rasa "ready?" while messages wait
+LANGUAGE_CHOSEN = N_("Goed, we praten verder in het Nederlands. Waar kan ik je mee helpen?")
 ADVISOR_BUTTON = {"title": N_("Met een adviseur praten"), "payload": "/request_human"}
 
 
@@ -65,11 +66,13 @@ class Speaker:
     def __init__(self, text: str):
         self.text = text
         self.changed = False
+        self.asked = False
 
     def __call__(self, current: str, first: bool) -> str:
-        language = languages.choose(self.text, current, first).language
-        self.changed = language != current
-        return language
+        choice = languages.choose(self.text, current, first)
+        self.changed = choice.language != current
+        self.asked = choice.why == "asked"  # "can we speak english?": answered by the gateway
+        return choice.language
 
 
 class OutputChannel(Protocol):
@@ -176,6 +179,13 @@ class Conversations:
             if speaker is not None and speaker.changed:  # the widget shows the language it speaks
                 await self.hub.publish(conversation.id, {"type": "language", "language": current.language})
             await self.hub.publish(conversation.id, {"type": "message", "message": said.to_api()})
+            if speaker is not None and speaker.asked and current.mode == "bot" and current.tenant in self.tenants:
+                # a request for a language is not a question for the bot: confirmed in that language
+                tenant = self.tenants[current.tenant]
+                return await self.deliver_all(
+                    current,
+                    [Outgoing(text=say(current, LANGUAGE_CHOSEN), buttons=buttons_in(current, tenant.welcome_buttons))],
+                )
             if current.mode != "bot":
                 if self.advisor_relay is None:
                     return []

@@ -13,7 +13,7 @@ import pytest_asyncio
 
 import locales
 from bot import language
-from bot.conversations import RASA_DOWN_TEXT, STARTING_TEXT
+from bot.conversations import RASA_DOWN_TEXT, STARTING_TEXT, LANGUAGE_CHOSEN
 from bot.schemas import openapi, validator
 from tests.support.whatsapp import shown_text
 
@@ -115,14 +115,28 @@ async def test_a_dutch_conversation_stays_dutch_until_the_user_clearly_writes_en
     switched = await say(bot, cid, "Hi, I work in a greenhouse and want to learn about solar panels")
     assert switched["language"] == "en"
     assert (await say(bot, cid, "ja"))["language"] == "en"
-    assert (await say(bot, cid, "kan het in het nederlands?"))["language"] == "nl"
-    # every message reached Rasa with the language it was answered in
+    back = await say(bot, cid, "kan het in het nederlands?")
+    assert back["language"] == "nl"
+    # a request for a language is confirmed by the gateway in that language, with the menu
+    assert back["messages"][-1]["text"].startswith("Goed, we praten verder in het Nederlands.")
+    assert back["messages"][-1]["buttons"]
+    # every other message reached Rasa with the language it was answered in
     assert [body["metadata"] for body in fake_rasa.received] == [
-        {"tenant": "brabant", "channel": "web", "language": language}
-        for language in ("nl", "nl", "nl", "en", "en", "nl")
+        {"tenant": "brabant", "channel": "web", "language": language} for language in ("nl", "nl", "nl", "en", "en")
     ]
     history = await bot.get(f"/api/v1/conversations/{cid}/messages")
     assert (await history.json())["language"] == "nl"
+
+
+@pytest.mark.asyncio
+async def test_asking_for_english_is_answered_in_english_without_asking_the_bot(bot, fake_rasa):
+    cid = (await start(bot))["conversation_id"]
+    data = await say(bot, cid, "can we speak english?")
+    assert data["language"] == "en"
+    reply = data["messages"][-1]
+    assert reply["text"] == "OK, we will go on in English. What can I help you with?"
+    assert "Find a training" in [b["title"] for b in reply["buttons"]]
+    assert fake_rasa.received == []
 
 
 @pytest.mark.asyncio
@@ -224,4 +238,5 @@ async def test_whatsapp_detects_english_and_the_gateway_speaks_it(make_whatsapp)
     assert (await wa.conversation()).language == "en"
     await wa.say("Kan het in het Nederlands?")
     assert (await wa.conversation()).language == "nl"
-    assert shown_text(wa.phone()[-1]) == STARTING_TEXT
+    # the gateway answers a request for a language itself, even while Rasa starts
+    assert shown_text(wa.phone()[-1]).startswith(LANGUAGE_CHOSEN)
