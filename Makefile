@@ -61,7 +61,9 @@ stories: train
 
 # NLU gates: intent macro-F1 on the held-out set, and the share of foreign messages
 # (tests/nlu/out_of_scope.yml) handled safely: 0.921 on 2026-12-06, gated at the goal of issue 13
-# (see benchmarks/README.md).
+# (see benchmarks/README.md). The English held-out set (tests/nlu/holdout_en.yml) is reported, not
+# gated yet: the model has no English training data (issue 17; benchmarks/nlu_eval.py
+# --min-en-accuracy 0.90 is the goal's gate).
 MIN_SAFE_RATE ?= 0.90
 eval: train
 	@$(STAGE) nlu-eval $(VENV)/python benchmarks/nlu_eval.py --min-macro-f1 0.90 --min-safe-rate $(MIN_SAFE_RATE)
