@@ -567,9 +567,7 @@ def ask_which_module(dispatcher: CollectingDispatcher, tracker: Tracker, intent:
     if evenings:
         heading = _("Of je 's avonds of in het weekend kunt leren, per module:")
         lines.append(_("Staat het er niet bij? Vraag het na bij de aanbieder; online past vaak goed naast je werk."))
-    taught = taught_in_note(modules)
-    if taught:
-        lines.append(taught)
+    lines.extend(course_language_lines(modules, tracker))  # "is it in english? my dutch is not good"
     if buttons:
         dispatcher.utter_message(
             text="\n".join([heading] + lines + [_("Over welke wil je meer weten?")]),

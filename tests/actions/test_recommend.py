@@ -9,7 +9,9 @@ import knowledge
 import pytest
 
 from actions.funding import ActionFundingAdvice
-from actions.recommend import ActionCourseDetails, ActionHowToEnroll, ActionMoreResults
+import locales
+from actions.recommend import ActionCourseDetails, ActionHowToEnroll, ActionMoreResults, ask_which_module
+from rasa_sdk.executor import CollectingDispatcher
 from actions.respond import ActionSearchModules
 from knowledge.db import get_engine
 from knowledge.feeds import FeedReport, apply_feed
@@ -498,3 +500,22 @@ def test_more_results_details_and_enrolling_in_english():
     if vocabulary.phrases("weak_after_dutch"):  # the English words are data: locales/en/patterns.yaml
         assert "NT2" in enroll and "Dutch language course for work" in enroll  # a first step, said in English
     assert "Zo meld je je aan" not in enroll
+
+
+def test_asked_if_the_courses_are_in_english_with_weak_dutch_a_dutch_course_is_the_first_step():
+    """Seen in make run: "is the course in english? my dutch is not good" after the cards got
+    the list and "taught in Dutch", but not the first step (NT2)."""
+    _, first = search(TILBURG_WORKER, metadata=ENGLISH)
+    page = {**TILBURG_WORKER, "shown_modules": first["shown_modules"], "results_offset": 0.0}
+    tracker = make_tracker(
+        page, intent="course_details", text="is the course in english? my dutch is not good", metadata=ENGLISH
+    )
+    dispatcher = CollectingDispatcher()
+    locales.activate("en")  # as the action's run() does
+    try:
+        ask_which_module(dispatcher, tracker, "course_details")
+    finally:
+        locales.activate(locales.SOURCE)
+    said = texts(dispatcher.messages)
+    assert "These courses are taught in Dutch." in said
+    assert "NT2" in said
