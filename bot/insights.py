@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Dict, List, Optional
 
+import locales
 from aiohttp import web
 from sqlalchemy import and_, case, distinct, func, select
 
@@ -204,13 +205,14 @@ def _figures(engine, tenant: str, period: Period, lists: bool = True) -> Dict:
         active = db.execute(
             select(
                 conversations.c.channel,
+                conversations.c.language,
                 func.count().label("conversations"),
                 func.sum(users.c.said).label("said"),
                 func.sum(case((conversations.c.created_at < period.start, 1), else_=0)).label("came_back"),
             )
             .select_from(users.join(conversations, conversations.c.id == users.c.conversation_id))
             .where(conversations.c.tenant == tenant)
-            .group_by(conversations.c.channel)
+            .group_by(conversations.c.channel, conversations.c.language)
         ).all()
         cases = db.execute(
             select(handoffs.c.status, handoffs.c.outcome, handoffs.c.created_at, handoffs.c.claimed_at).where(
@@ -251,7 +253,8 @@ def _figures(engine, tenant: str, period: Period, lists: bool = True) -> Dict:
         "conversations_active": sum(int(r.conversations) for r in active),
         "conversations_returning": sum(int(r.came_back or 0) for r in active),
         "user_messages": sum(int(r.said or 0) for r in active),
-        "channels": {r.channel: int(r.conversations) for r in active},
+        "channels": _per(active, "channel"),
+        "languages": _per(active, "language"),  # the language each conversation was in (bot/language.py)
         "handoffs": {
             "requests": len(cases),
             "served": sum(1 for c in cases if c.claimed_at is not None),
@@ -374,6 +377,15 @@ def _labelled(engine, tenant: str) -> Dict[str, List[str]]:
     return labelled
 
 
+def _per(rows, column: str) -> Dict[str, int]:
+    """Active conversations per value of `column` (rows are grouped by channel and language)."""
+    counts: Dict[str, int] = {}
+    for row in rows:
+        key = getattr(row, column)
+        counts[key] = counts.get(key, 0) + int(row.conversations)
+    return counts
+
+
 def rows_for_csv(report: Dict) -> List[List]:
     """One row per figure: name, this period, the period before."""
     rows = [["figure", "current", "previous"]]
@@ -407,6 +419,8 @@ async def report(store: InsightStore, tenant: str, period: Period, name: str) ->
         "misses": await store.misses(tenant, period),
         "intents": await store.intents(tenant),
         "intent_labels": await store.intent_labels(tenant, period),
+        # each language's own name (locales/<code>/language.yaml), for the console's rows
+        "language_names": {code: locales.language_info(code).get("name", code) for code in locales.languages()},
     }
 
 

@@ -189,7 +189,7 @@
 
   function figure(data, key, kind) {
     var value = key.split(".").reduce(function (v, k) { return v == null ? v : v[k]; }, data);
-    if (value == null) return key.indexOf("channels.") === 0 ? "0" : "-";
+    if (value == null) return key.indexOf("channels.") === 0 || key.indexOf("languages.") === 0 ? "0" : "-";
     if (kind === "percent" && typeof value === "number") value = Math.round(value * 1000) / 10;
     var text = typeof value === "number" ? String(Math.round(value * 10) / 10).replace(".", ",") : String(value);
     return kind === "percent" ? text + "%" : text;
@@ -217,7 +217,14 @@
       var current = data.current || {};
       var body = $("insights-figures").tBodies[0];
       clear(body);
-      FIGURES.forEach(function (f) {
+      // one row per language the assistant speaks (its names come with the data)
+      var names = data.language_names || {};
+      var rows = FIGURES.slice();
+      var at = rows.findIndex(function (f) { return f[0] === "channels.whatsapp"; }) + 1;
+      Object.keys(names).forEach(function (code, i) {
+        rows.splice(at + i, 0, ["languages." + code, "Taal: " + names[code] + " (" + code.toUpperCase() + ")"]);
+      });
+      rows.forEach(function (f) {
         body.appendChild(el("tr", {}, [el("th", { scope: "row" }, [f[1]]),
           el("td", {}, [figure(current, f[0], f[2])]), el("td", {}, [figure(data.previous, f[0], f[2])])]));
       });

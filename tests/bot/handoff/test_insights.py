@@ -68,6 +68,8 @@ async def test_the_figures_are_what_happened(make_desk, empty_url):
     assert now["conversations_active"] == 2 and now["conversations_returning"] == 0
     assert now["user_messages"] == 6  # first: 2 + "Hoi" + "4"; second: 1 + "laat maar"
     assert now["channels"] == {"web": 2}
+    assert now["languages"] == {"nl": 2}
+    assert report["language_names"] == {"nl": "Nederlands", "en": "English"}
     handoffs = now["handoffs"]
     assert (handoffs["requests"], handoffs["served"], handoffs["given_up"], handoffs["callbacks"]) == (2, 1, 1, 0)
     assert handoffs["wait_seconds_p50"] is not None and handoffs["wait_seconds_p50"] >= 0
@@ -251,3 +253,19 @@ async def test_forget_me_deletes_what_the_turns_meant(make_desk, tmp_path):
     after = await (await desk.api("GET", "/insights?tenant=twente&period=week", olga)).json()
     assert report["current"]["turns"] == 8
     assert after["current"]["turns"] == 0 and after["misses"] == [] and after["current"]["modules"]["shown"] == 0
+
+
+async def test_conversations_are_counted_per_language(desk):
+    """The language each conversation was in (bot/language.py): chosen from what the user
+    wrote, or from the page's hint; a new language needs no code here."""
+    dutch, english, hinted = [await desk.start("twente") for _ in range(3)]
+    await desk.say(dutch, "Ik zoek een cursus BIM in Hengelo")
+    await desk.say(english, "Hello, I work in a warehouse and want to learn about heat pumps")
+    response = await desk.client.put(f"/api/v1/conversations/{hinted}/language", json={"language": "en"})
+    assert response.status == 200
+    await desk.say(hinted, "ok")
+    olga = await desk.advisor("olga@twente.example", "Olga", role="operator", online=False)
+    now = (await (await desk.api("GET", "/insights?tenant=twente&period=day", olga)).json())["current"]
+    assert now["languages"] == {"nl": 1, "en": 2}
+    csv_text = await (await desk.api("GET", "/insights?tenant=twente&period=day&format=csv", olga)).text()
+    assert "languages.en,2," in csv_text and "languages.nl,1," in csv_text

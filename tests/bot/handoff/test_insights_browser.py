@@ -48,6 +48,10 @@ def test_an_operator_sees_the_figures_and_downloads_them(gateway, context):
     assert current >= 1  # this test's conversation (the session's gateway may hold others)
     assert started.locator("td").nth(1).inner_text() == "0"
     assert figures.get_by_role("row", name=re.compile("^Berichten van gebruikers")).is_visible()
+    # one row per language, named by the data (a third language needs no console change)
+    dutch = figures.get_by_role("row", name=re.compile(r"^Taal: Nederlands \(NL\)"))
+    assert int(dutch.locator("td").nth(0).inner_text()) >= 1
+    assert figures.get_by_role("row", name=re.compile(r"^Taal: English \(EN\)")).is_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download als CSV").click()
