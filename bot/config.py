@@ -20,6 +20,7 @@ from database import engines
 
 ROOT = Path(__file__).resolve().parent.parent
 TENANTS_FILE = Path(__file__).resolve().parent / "tenants.yml"
+DEFAULT_TIMEZONE = "Europe/Amsterdam"  # a tenant's office hours, days and hours in its insights
 DEFAULT_DATABASE_URL = engines.DEFAULT_URL  # database/engines.py: one home for it
 
 
@@ -147,7 +148,7 @@ def load_tenants(path: Path = TENANTS_FILE, env: Mapping[str, str] = os.environ)
             regions=tuple(merged.get("regions", [])),
             hubs=tuple(merged.get("hubs", [])),
             office_hours=OfficeHours(
-                timezone=hours.get("timezone", "Europe/Amsterdam"),
+                timezone=hours.get("timezone", DEFAULT_TIMEZONE),
                 days=tuple(hours.get("days", [1, 2, 3, 4, 5])),
                 open=time.fromisoformat(hours.get("open", "09:00")),
                 close=time.fromisoformat(hours.get("close", "17:00")),

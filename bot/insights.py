@@ -6,9 +6,10 @@ GET /advisor/api/insights?tenant=brabant&period=week[&end=2026-12-07]  (operator
 tenant only) answers JSON; add `&format=csv` for the same figures as CSV. Only counts and
 aggregates, never one person: comments are shown masked (as stored), without the conversation.
 
-A period is a day, a week (7 days) or a month (30 days) ending at `end` (default: now, UTC);
+A period is a day, a week (7 days) or a month (30 days) ending at the end of day `end` in the
+region's time zone (its office hours'; default: the last 24 hours, 7 or 30 days until now);
 `previous` is the period just before it, for comparison. `series` has the figures of the
-current period per hour (a day) or per day (UTC), `misses` the not-understood messages
+current period per local hour (a day) or per local day, `misses` the not-understood messages
 (grouped when similar, newest first) with the intent an operator chose, and `intents` the
 choices (the Rasa model's intents; `intent_labels`: their names as the actions sent them).
 `&format=csv&table=NAME` gives one table as CSV (CSV_TABLES).
@@ -22,12 +23,13 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import Dict, List, Optional
+from zoneinfo import ZoneInfo
 
 import locales
 from aiohttp import web
 from sqlalchemy import and_, case, distinct, func, select
 
-from bot.config import Tenant
+from bot.config import DEFAULT_TIMEZONE, Tenant
 from bot.feedback import HANDOFF_TOPIC, feedback
 from bot.handoff.tables import handoffs
 from bot.http import INVALID_TEXT, Refused, iso
@@ -62,8 +64,9 @@ class Period:
         return Period(self.start - (self.end - self.start), self.start)
 
 
-def period_of(name: str, end: Optional[str], now: Optional[datetime] = None) -> Period:
-    """The period `name` ending at the end of day `end` (YYYY-MM-DD), or now."""
+def period_of(name: str, end: Optional[str], now: Optional[datetime] = None, zone: Optional[ZoneInfo] = None) -> Period:
+    """The period `name` ending at the end of day `end` (YYYY-MM-DD, a day in the tenant's
+    time zone `zone`), or now."""
     if name not in PERIODS:
         raise Refused(422, "invalid_request", INVALID_TEXT, f"period must be one of {', '.join(PERIODS)}")
     if end:
@@ -71,9 +74,14 @@ def period_of(name: str, end: Optional[str], now: Optional[datetime] = None) -> 
             day = datetime.strptime(end, "%Y-%m-%d").date()
         except ValueError:
             raise Refused(422, "invalid_request", INVALID_TEXT, "end must be a date YYYY-MM-DD") from None
-        stop = datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.utc)
-    else:
-        stop = now or utcnow()
+        # whole local days: the day summer time starts has 23 hours
+        local = zone or ZoneInfo(DEFAULT_TIMEZONE)
+        first = day + timedelta(days=1) - PERIODS[name]
+        return Period(
+            datetime.combine(first, time.min, tzinfo=local).astimezone(timezone.utc),
+            datetime.combine(day + timedelta(days=1), time.min, tzinfo=local).astimezone(timezone.utc),
+        )
+    stop = now or utcnow()
     return Period(stop - PERIODS[name], stop)
 
 
@@ -100,8 +108,13 @@ class InsightStore(StoreFacade):
         figures["handoffs"]["outside_office_hours"] = sum(1 for at in created if hours and not hours.is_open(at))
         return figures
 
+    def zone(self, tenant: str) -> ZoneInfo:
+        """The tenant's time zone (its office hours'): days and hours of its insights are local."""
+        hours = self.tenants[tenant].office_hours if tenant in self.tenants else None
+        return ZoneInfo(hours.timezone if hours else DEFAULT_TIMEZONE)
+
     async def series(self, tenant: str, period: Period) -> Dict:
-        return await self._run(_series, self.engine, tenant, period)
+        return await self._run(_series, self.engine, tenant, period, self.zone(tenant))
 
     async def misses(self, tenant: str, period: Period) -> List[Dict]:
         return await self._run(_misses, self.engine, tenant, period)
@@ -279,36 +292,43 @@ def _figures(engine, tenant: str, period: Period, lists: bool = True) -> Dict:
     }
 
 
-def _bucket(engine, column, unit: str):
-    """The hour or day (UTC) of a timestamp, as text the same on SQLite and PostgreSQL."""
+def _hour(engine, column):
+    """The UTC hour of a timestamp, as text the same on SQLite and PostgreSQL."""
     if engine.dialect.name == "postgresql":
-        return func.to_char(column, 'YYYY-MM-DD"T"HH24:00' if unit == "hour" else "YYYY-MM-DD")
-    return func.strftime("%Y-%m-%dT%H:00" if unit == "hour" else "%Y-%m-%d", column)
+        return func.to_char(column, 'YYYY-MM-DD"T"HH24:00')
+    return func.strftime("%Y-%m-%dT%H:00", column)
 
 
-def _buckets(period: Period, unit: str) -> List[str]:
-    step = timedelta(hours=1) if unit == "hour" else timedelta(days=1)
-    at = period.start.replace(minute=0, second=0, microsecond=0)
-    if unit == "day":
-        at = at.replace(hour=0)
-    names = []
+def _local(hour: str, zone: ZoneInfo, unit: str) -> str:
+    """A UTC hour ("2026-03-29T01:00") as the local hour or day it falls in."""
+    at = datetime.strptime(hour, "%Y-%m-%dT%H:%M").replace(tzinfo=timezone.utc).astimezone(zone)
+    return at.strftime("%Y-%m-%dT%H:00" if unit == "hour" else "%Y-%m-%d")
+
+
+def _buckets(period: Period, unit: str, zone: ZoneInfo) -> List[str]:
+    """The local hours (a day) or days (a week, a month) of the period, in order."""
+    at = period.start.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    names: Dict[str, None] = {}
     while at < period.end:
-        names.append(at.strftime("%Y-%m-%dT%H:00" if unit == "hour" else "%Y-%m-%d"))
-        at += step
-    return names
+        names[_local(at.strftime("%Y-%m-%dT%H:00"), zone, unit)] = None
+        at += timedelta(hours=1)
+    return list(names)
 
 
-def _series(engine, tenant: str, period: Period) -> Dict:
+def _series(engine, tenant: str, period: Period, zone: ZoneInfo) -> Dict:
+    """Counts per local hour (a day) or local day: counted per UTC hour in SQL, folded into the
+    tenant's time zone here (whole-hour offsets, summer time included)."""
     unit = "hour" if period.end - period.start <= timedelta(days=1) else "day"
-    points = {name: dict.fromkeys(SERIES, 0) for name in _buckets(period, unit)}
+    points = {name: dict.fromkeys(SERIES, 0) for name in _buckets(period, unit, zone)}
 
     def count(name: str, table, *where) -> None:
-        bucket = _bucket(engine, table.c.created_at, unit).label("bucket")
+        bucket = _hour(engine, table.c.created_at).label("bucket")
         query = select(bucket, func.count()).where(*where).group_by(bucket)
         with engine.connect() as db:
-            for at, n in db.execute(query):
+            for hour, n in db.execute(query):
+                at = _local(hour, zone, unit)
                 if at in points:
-                    points[at][name] = int(n)
+                    points[at][name] += int(n)
 
     count("conversations", conversations, _in(conversations, tenant, period))
     count("turns", events, _in(events, tenant, period), events.c.kind == "intent")

@@ -302,9 +302,9 @@ async def get_insights(request: web.Request) -> web.Response:
     a tenant's figures (bot/insights.py), for operators of that tenant."""
     tenant = await _operator_tenant(request, request.query.get("tenant"))
     name = request.query.get("period", "week")
-    data = await insights.report(
-        request.config_dict[insights.INSIGHTS], tenant, insights.period_of(name, request.query.get("end")), name
-    )
+    store = request.config_dict[insights.INSIGHTS]
+    period = insights.period_of(name, request.query.get("end"), zone=store.zone(tenant))
+    data = await insights.report(store, tenant, period, name)
     if request.query.get("format") == "csv":
         return insights.as_csv(data, request.query.get("table"))
     return _json(data)

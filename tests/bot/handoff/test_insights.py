@@ -3,12 +3,15 @@ equal what was done through the real API, only for operators of that region, als
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import csv
 import io
 
 import pytest
 import yaml
 
+from bot import insights
 from bot.replies import BotRequest
 from tests.support.handoff import never_open
 from tests.support.whatsapp import empty_tracker_store
@@ -111,7 +114,24 @@ async def test_only_operators_of_the_region(desk):
         assert bad.status == 422, query
     day = await desk.api("GET", "/insights?tenant=twente&period=day&end=2026-12-01", olga)
     body = await day.json()
-    assert (body["from"], body["to"]) == ("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z")
+    # a day in the region's time zone (Europe/Amsterdam: UTC+1 in winter, +2 in summer)
+    assert (body["from"], body["to"]) == ("2026-11-30T23:00:00Z", "2026-12-01T23:00:00Z")
+    assert body["series"]["points"][0]["at"] == "2026-12-01T00:00" and len(body["series"]["points"]) == 24
+    summer = await (await desk.api("GET", "/insights?tenant=twente&period=day&end=2026-07-01", olga)).json()
+    assert (summer["from"], summer["to"]) == ("2026-06-30T22:00:00Z", "2026-07-01T22:00:00Z")
+
+
+async def test_series_are_in_local_hours_and_days():
+    """Counted per UTC hour, shown per hour or day of the region: an event at 23:30 UTC on
+    1 December is on 2 December in the Netherlands; the day summer time starts has 23 hours."""
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert insights._local("2026-12-01T23:00", amsterdam, "day") == "2026-12-02"
+    assert insights._local("2026-12-01T23:00", amsterdam, "hour") == "2026-12-02T00:00"
+    spring = insights.period_of("day", "2026-03-29", zone=amsterdam)
+    hours = insights._buckets(spring, "hour", amsterdam)
+    assert len(hours) == 23 and hours[0] == "2026-03-29T00:00" and "2026-03-29T02:00" not in hours
+    week = insights.period_of("week", "2026-12-07", zone=amsterdam)
+    assert insights._buckets(week, "day", amsterdam) == [f"2026-12-{d:02d}" for d in range(1, 8)]
 
 
 # -- what the turns meant (bot/usage.py): the actions' "insight" requests ---------------------
