@@ -64,6 +64,7 @@ LIMITERS = web.AppKey("advisor_limiters", dict)
 STATIC = Path(__file__).resolve().parent.parent / "static" / "advisor"
 ASSETS = {
     "/advisor/": Asset(STATIC / "index.html", "text/html"),
+    "/advisor/insights": Asset(STATIC / "index.html", "text/html"),  # the console, insights open
     "/advisor/console.js": Asset(STATIC / "console.js", "text/javascript"),
     "/advisor/console.css": Asset(STATIC / "console.css", "text/css"),
 }

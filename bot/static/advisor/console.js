@@ -457,6 +457,10 @@
           $("insights-tenant").appendChild(el("option", { value: t.tenant }, [t.name]));
         });
         loadInsights();
+        if (/\/advisor\/insights\/?$/.test(window.location.pathname)) {  // the operator's Monday page
+          $("insights-panel").open = true;
+          $("insights-panel").scrollIntoView();
+        }
       }
       $("main").focus();
     }, function (error) {

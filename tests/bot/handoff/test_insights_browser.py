@@ -23,8 +23,8 @@ def new_conversation_with_a_question(url: str, tenant: str) -> None:
     post(f"/api/v1/conversations/{cid}/messages", {"text": "Ik zoek een cursus BIM"})  # Rasa is down here
 
 
-def log_in(page, url, email, password):
-    page.goto(f"{url}/advisor/")
+def log_in(page, url, email, password, path="/advisor/"):
+    page.goto(f"{url}{path}")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
@@ -68,3 +68,17 @@ def test_an_advisor_does_not_see_the_insights(gateway, context):
     page = context.new_page()
     log_in(page, gateway.url, "piet@overijssel.example", password)
     assert page.locator("#insights-panel").is_hidden()
+
+
+def test_an_operator_opens_the_insights_page_directly(gateway, context):
+    """/advisor/insights: the console with the insights open (the page an operator bookmarks)."""
+    made = add_advisor(gateway.database_url, "olga.direct@overijssel.example", "Olga", "twente", "--role", "operator")
+    assert made.returncode == 0, made.stderr
+    password = re.search(r"wachtwoord: (\S+)", made.stdout).group(1)
+    page = context.new_page()
+    seen = watch(page)
+    log_in(page, gateway.url, "olga.direct@overijssel.example", password, path="/advisor/insights")
+    figures = page.get_by_role("table", name="Cijfers van deze periode en de periode ervoor")
+    figures.get_by_role("row", name=re.compile("^Gesprekken gestart")).wait_for()
+    assert figures.is_visible()  # open without a click on "Inzichten"
+    assert seen.page_errors == []
