@@ -7,7 +7,7 @@ message gets "daar kan ik niet mee helpen" once; a second one in a row gets that
 """
 
 import json
-from typing import Dict, List, Text
+from typing import Any, Dict, List, Text
 
 import locales
 from locales import N_, _
@@ -73,9 +73,14 @@ MENU = [
 MISSES = (CLARIFY, OUT_OF_SCOPE, STILL_UNCLEAR, OFF_TOPIC_AGAIN, LAST_RESORT)
 
 
-def translated(buttons: List[Dict[Text, Text]]) -> List[Dict[Text, Text]]:
+def translated_button(button: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A button (its title a Dutch msgid) with its title in the active language."""
+    return {**button, "title": locales.translate(button.get("title") or "", locales.current())}
+
+
+def translated(buttons: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     """Buttons with their titles in the active language."""
-    return [{**b, "title": locales.translate(b["title"], locales.current())} for b in buttons]
+    return [translated_button(b) for b in buttons]
 
 
 def said(text: Text, texts: List[Text]) -> bool:

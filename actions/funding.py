@@ -32,7 +32,7 @@ from .kb import named_schemes
 from .feedback import FUNDING, rateable
 from .markup import md
 from .profile import BENEFIT_LABELS, SECTOR_LABELS, UNKNOWN, build_profile, tenant_of
-from .fallback import bot_texts_of_last_turn
+from .fallback import bot_texts_of_last_turn, translated_button
 from .questions import ask_follow_up, can_follow_up
 from .facts import changed_facts, latest_text, noted_facts, previous_value, schemes_in_focus
 from .recommend import (
@@ -52,12 +52,6 @@ from .recommend import (
 TOP = 3
 UWV_BENEFITS = ("ww", "wia", "zw", "wajong")  # UWV's, not the gemeente's (rules/uwv_scholing.yaml)
 ALL_SCHEMES = {"title": N_("Andere regelingen"), "payload": payload("ask_funding", funding_scope="alle")}
-
-
-def _button(button: Dict[Text, Any]) -> Dict[Text, Any]:
-    """A button (a constant here or elsewhere) with its title in the active language."""
-    title = button.get("title") or ""
-    return dict(button, title=_(title))
 
 
 def _and(names: List[Text]) -> Text:
@@ -426,7 +420,9 @@ def focus_answer(
                         host=host,
                     )
                 )
-        dispatcher.utter_message(text="\n".join(lines), buttons=[_button(ALL_SCHEMES), _button(ADVISOR_BUTTON)])
+        dispatcher.utter_message(
+            text="\n".join(lines), buttons=[translated_button(ALL_SCHEMES), translated_button(ADVISOR_BUTTON)]
+        )
         return True
     if all(item.outcome in ("not_eligible", "ended") for item in items) and WHAT_ELSE.search(text):
         others = relevant([a for a in advice if a.scheme_id not in focus], profile, [])
@@ -439,7 +435,9 @@ def focus_answer(
         else:
             lines = [_("{schemes} kan niet voor jou. Dit kan misschien wel:", schemes=closed)]
         lines += [short_line(item, employer=employer) for item in others] + [_(DISCLAIMER)]
-        dispatcher.utter_message(text="\n".join(lines), buttons=[_button(ALL_SCHEMES), _button(ADVISOR_BUTTON)])
+        dispatcher.utter_message(
+            text="\n".join(lines), buttons=[translated_button(ALL_SCHEMES), translated_button(ADVISOR_BUTTON)]
+        )
         return True
     return False
 
@@ -499,7 +497,10 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if keeps is not None:
         dispatcher.utter_message(
             text=keeps,
-            buttons=[{"title": _("Wie betaalt de opleiding?"), "payload": "/ask_funding"}, _button(ADVISOR_BUTTON)],
+            buttons=[
+                {"title": _("Wie betaalt de opleiding?"), "payload": "/ask_funding"},
+                translated_button(ADVISOR_BUTTON),
+            ],
         )
         rateable(dispatcher, FUNDING)
         return [SlotSet("last_answer", "funding")] + tenant_event(tracker)
@@ -523,7 +524,7 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
             text=_("{title} is gratis: je hoeft er niets voor te betalen.", title=md(detail.title)),
             buttons=[
                 {"title": _("Aanmelden"), "payload": payload("how_to_enroll", module_id=detail.module_id)},
-                _button(ADVISOR_BUTTON),
+                translated_button(ADVISOR_BUTTON),
             ],
         )
         return events
@@ -539,7 +540,7 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         dispatcher.utter_message(text=_("Alle regelingen die ik ken, voor {about}:", about=about))
         for message in advice_messages(advice):
             dispatcher.utter_message(text=message)
-        dispatcher.utter_message(text=_(DISCLAIMER), buttons=[_button(ADVISOR_BUTTON)])
+        dispatcher.utter_message(text=_(DISCLAIMER), buttons=[translated_button(ADVISOR_BUTTON)])
         rateable(dispatcher, FUNDING)
         return events
     if focus_answer(dispatcher, tracker, advice, profile):
@@ -591,7 +592,7 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
     if not detail:
         lines.append(_("Kies je een cursus, dan kijk ik ook naar de regels voor die cursus."))
     lines.append(_(DISCLAIMER))
-    buttons = [_button(ALL_SCHEMES), _button(ADVISOR_BUTTON)]
+    buttons = [translated_button(ALL_SCHEMES), translated_button(ADVISOR_BUTTON)]
     changed = changed_facts(tracker)
     if changed and "\n".join(lines) in bot_texts_of_last_turn(tracker):
         # a new fact that changes nothing: say so instead of the same answer again (a corrected
@@ -615,7 +616,9 @@ def funding_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
         return events
     dispatcher.utter_message(text="\n".join(lines))
     rateable(dispatcher, FUNDING)
-    extra = [_button(ALL_SCHEMES)] + ([_button(ADVISOR_BUTTON)] if profile.get("on_benefit") else [])
+    extra = [translated_button(ALL_SCHEMES)] + (
+        [translated_button(ADVISOR_BUTTON)] if profile.get("on_benefit") else []
+    )
     return events + ask_follow_up(
         dispatcher,
         tracker,
@@ -756,8 +759,8 @@ def employer_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
         events.append(SlotSet("handoff_reason", "werkgever_scholingsplan"))
     lines.append(_(DISCLAIMER))
     buttons = [
-        _button(ALL_SCHEMES),
-        _button(ADVISOR_BUTTON),
+        translated_button(ALL_SCHEMES),
+        translated_button(ADVISOR_BUTTON),
         {"title": _("Cursussen bekijken"), "payload": "/search_course"},
     ]
     slot = next((s for s in ("company_size", "sector") if can_follow_up(tracker, s)), None)
